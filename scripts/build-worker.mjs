@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Builds the mediasoup worker offline from the sources the npm package vendors.
+//
+// Why this exists: mediasoup's own postinstall downloads or compiles with the vendored, end-of-life
+// OpenSSL 1.1.1k and does not build with today's toolchain. We deny it in package.json (allowScripts)
+// and build here instead: apply the source fixes, link Debian's maintained OpenSSL 3, and cache the
+// binary outside node_modules keyed by mediasoup version and a hash of the fixes, so a reinstall on
+// the same machine takes seconds.
+//
+// Plain Node (no TypeScript): it runs during `npm install`, before anything of ours is built.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** Source fixes applied to the vendored worker tree before building. Order matters only for logs. */
+const SOURCE_FIXES = [
+  {
+    why: 'Python >= 3.10 moved MutableSet to collections.abc',
+    file: 'deps/gyp/pylib/gyp/common.py',
+    find: 'collections.MutableSet',
+    replace: 'collections.abc.MutableSet',
+  },
+  {
+    why: 'glibc >= 2.34 makes SIGSTKSZ a non-constant long',
+    file: 'deps/libwebrtc/deps/abseil-cpp/abseil-cpp/absl/debugging/failure_signal_handler.cc',
+    find: 'std::max(SIGSTKSZ, 65536)',
+    replace: 'std::max<size_t>(SIGSTKSZ, 65536)',
+  },
+  {
+    why: 'link the system OpenSSL 3 instead of whole-archiving the vendored 1.1.1k',
+    file: 'mediasoup-worker.gyp',
+    find: "'ldflags': [ '-Wl,--whole-archive <(libopenssl) -Wl,--no-whole-archive' ]",
+    replace: "'ldflags': [ ]",
+  },
+];
+
+/** Replaces the vendored OpenSSL target: dependants keep their `openssl` dependency, now a link flag. */
+const SYSTEM_OPENSSL_GYP = `{
+  'targets': [
+    {
+      'target_name': 'openssl',
+      'type': 'none',
+      'link_settings': { 'libraries': [ '-lssl', '-lcrypto' ] }
+    }
+  ]
+}
+`;
+
+const PREREQUISITES = [
+  { what: 'python3', check: () => onPath('python3'), debian: 'python3' },
+  { what: 'make', check: () => onPath('make'), debian: 'make' },
+  { what: 'g++', check: () => onPath('g++'), debian: 'g++' },
+  { what: 'OpenSSL 3 headers', check: () => fs.existsSync('/usr/include/openssl/ssl.h'), debian: 'libssl-dev' },
+];
+
+function log(message) {
+  process.stdout.write(`[build-worker] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[build-worker] ERROR: ${message}\n`);
+  process.exit(1);
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+}
+
+function fixesHash() {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(SOURCE_FIXES));
+  hash.update(SYSTEM_OPENSSL_GYP);
+  hash.update(`${process.platform}-${process.arch}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+function cacheRoot() {
+  if (process.env.STAGECAST_WORKER_CACHE) return process.env.STAGECAST_WORKER_CACHE;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'stagecast', 'mediasoup-worker');
+}
+
+/** A cached binary is only usable if the dynamic linker still finds every library it needs. */
+function linksCleanly(binary) {
+  try {
+    const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+    return !out.includes('not found');
+  } catch {
+    return false;
+  }
+}
+
+function copyExecutable(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  const tmp = `${to}.tmp-${process.pid}`;
+  fs.copyFileSync(from, tmp);
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, to);
+}
+
+function applySourceFixes(workerDir) {
+  for (const fix of SOURCE_FIXES) {
+    const file = path.join(workerDir, fix.file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.includes(fix.replace) && !text.includes(fix.find)) continue;
+    if (!text.includes(fix.find)) fail(`${fix.file} does not contain the expected text for: ${fix.why}`);
+    fs.writeFileSync(file, text.split(fix.find).join(fix.replace));
+    log(`fixed ${fix.file} (${fix.why})`);
+  }
+  fs.writeFileSync(path.join(workerDir, 'deps/openssl/openssl.gyp'), SYSTEM_OPENSSL_GYP);
+  log('deps/openssl/openssl.gyp now links the system OpenSSL (-lssl -lcrypto)');
+}
+
+function runMake(workerDir, logFile) {
+  return new Promise((resolve) => {
+    const out = fs.openSync(logFile, 'w');
+    const child = spawn('make', ['-C', workerDir], {
+      env: { ...process.env, PYTHON: 'python3' },
+      stdio: ['ignore', out, out],
+    });
+    const started = Date.now();
+    const ticker = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
+    child.on('close', (code) => {
+      clearInterval(ticker);
+      fs.closeSync(out);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+async function main() {
+  if (process.env.MEDIASOUP_WORKER_BIN) {
+    log(`MEDIASOUP_WORKER_BIN is set (${process.env.MEDIASOUP_WORKER_BIN}); not building`);
+    return;
+  }
+  const packageDir = path.dirname(require.resolve('mediasoup/package.json'));
+  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  const workerDir = path.join(packageDir, 'worker');
+  const target = path.join(workerDir, 'out', 'Release', 'mediasoup-worker');
+  const cacheDir = path.join(cacheRoot(), `${version}-${fixesHash()}`);
+  const cached = path.join(cacheDir, 'mediasoup-worker');
+
+  if (fs.existsSync(cached) && linksCleanly(cached)) {
+    copyExecutable(cached, target);
+    log(`mediasoup ${version} worker taken from cache ${cached}`);
+    return;
+  }
+
+  const missing = PREREQUISITES.filter((p) => !p.check());
+  if (missing.length > 0) {
+    fail(
+      `cannot build the mediasoup worker: missing ${missing.map((m) => m.what).join(', ')}. ` +
+        `Install with: apt-get install ${missing.map((m) => m.debian).join(' ')}`,
+    );
+  }
+
+  log(`building mediasoup ${version} worker (cache miss; takes about 2–4 minutes on 2 cores)`);
+  applySourceFixes(workerDir);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const logFile = path.join(cacheDir, 'build.log');
+  const started = Date.now();
+  const code = await runMake(workerDir, logFile);
+  if (code !== 0 || !fs.existsSync(target)) {
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n');
+    fail(
+      `mediasoup worker build failed (make exited ${code}). Last lines of ${logFile}:\n${tail}\n` +
+        'Prerequisites: python3, make, g++, libssl-dev (Debian packages of those names).',
+    );
+  }
+  copyExecutable(target, cached);
+  // The object files are large and never reused: the cache holds the binary.
+  fs.rmSync(path.join(workerDir, 'out', 'Release', 'obj.target'), { recursive: true, force: true });
+  log(`built in ${Math.round((Date.now() - started) / 1000)} s; cached at ${cached}`);
+}
+
+main().catch((error) => fail(error instanceof Error ? error.stack ?? error.message : String(error)));

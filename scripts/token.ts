@@ -1,0 +1,38 @@
+// Prints a signed access token: npm run token -- --role host --event demo [--name "Ada"] [--ttl 3600]
+import { parseArgs } from 'node:util';
+import { ROLES, createTokenSigner, isRole } from '../server/auth/tokens';
+import { ConfigError, jwtSecretOf, loadConfig } from '../server/config';
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      event: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+    strict: true,
+  });
+  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds]`;
+  if (!isRole(values.role) || !values.event) {
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.jwtSecret) process.stderr.write('warning: JWT_SECRET is not set; signing with the development secret\n');
+  const ttl = values.ttl === undefined ? config.tokenTtlSeconds : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) {
+    process.stderr.write(`--ttl must be a positive integer, got ${values.ttl}\n`);
+    return 2;
+  }
+  const signer = createTokenSigner(jwtSecretOf(config), ttl);
+  process.stdout.write(`${signer.sign({ role: values.role, eventId: values.event, name: values.name })}\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError || error instanceof TypeError ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+
+/**
+ * Every setting of stagecast, read once from the environment at boot and validated with class-validator.
+ * A bad value stops the process with one line naming the variable, the value and what is allowed.
+ */
+export class Config {
+  @IsIn(['development', 'production', 'test']) nodeEnv = 'development' as 'development' | 'production' | 'test';
+  @IsString() @MinLength(1) host = '0.0.0.0';
+  @IsInt() @Min(0) @Max(65535) port = 3000;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel = 'info';
+  @IsIn(['auto', 'pretty', 'json']) logFormat = 'auto' as 'auto' | 'pretty' | 'json';
+  @IsString() @Matches(/^\d+(b|kb|mb)$/) httpBodyLimit = '64kb';
+  @IsIn(['sqlite', 'redis']) store = 'sqlite' as 'sqlite' | 'redis';
+  @IsString() @MinLength(1) sqlitePath = './data/stagecast.db';
+  @IsString() @Matches(/^rediss?:\/\/\S+$/) redisUrl = 'redis://127.0.0.1:6379';
+  @IsInt() @Min(100) @Max(60000) redisCommandTimeoutMs = 2000;
+  @IsInt() @Min(1) @Max(64) mediasoupNumWorkers = os.availableParallelism();
+  @IsIn(['debug', 'warn', 'error', 'none']) mediasoupLogLevel = 'warn' as 'debug' | 'warn' | 'error' | 'none';
+  @IsInt() @Min(1024) @Max(65535) rtcMinPort = 40000;
+  @IsInt() @Min(1024) @Max(65535) rtcMaxPort = 49999;
+  @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
+  @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
+  @IsBoolean() seedDemo = true;
+}
+
+type Kind = 'string' | 'int' | 'bool';
+
+interface Setting {
+  env: string;
+  kind: Kind;
+  allowed: string;
+  doc: string;
+  secret?: boolean;
+}
+
+/** Environment variable, parsing and documentation of each setting; the README table mirrors this. */
+export const SETTINGS: { [K in keyof Config]-?: Setting } = {
+  nodeEnv: { env: 'NODE_ENV', kind: 'string', allowed: 'development | production | test', doc: 'production requires JWT_SECRET' },
+  host: { env: 'HOST', kind: 'string', allowed: 'a host or IP to bind', doc: 'HTTP listen address' },
+  port: { env: 'PORT', kind: 'int', allowed: 'an integer 0–65535 (0 = any free port)', doc: 'HTTP port' },
+  logLevel: { env: 'LOG_LEVEL', kind: 'string', allowed: 'fatal | error | warn | info | debug | trace | silent', doc: 'log level' },
+  logFormat: { env: 'LOG_FORMAT', kind: 'string', allowed: 'auto | pretty | json', doc: 'auto: pretty on a terminal, JSON otherwise' },
+  httpBodyLimit: { env: 'HTTP_BODY_LIMIT', kind: 'string', allowed: 'a size such as 64kb or 1mb', doc: 'largest accepted request body' },
+  store: { env: 'STORE', kind: 'string', allowed: 'sqlite | redis', doc: 'sqlite is embedded; redis shares state between nodes' },
+  sqlitePath: { env: 'SQLITE_PATH', kind: 'string', allowed: 'a file path', doc: 'SQLite database file (WAL mode)' },
+  redisUrl: { env: 'REDIS_URL', kind: 'string', allowed: 'a redis:// or rediss:// URL', doc: 'Redis server when STORE=redis', secret: true },
+  redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a Redis command slower than this fails as unavailable' },
+  mediasoupNumWorkers: { env: 'MEDIASOUP_NUM_WORKERS', kind: 'int', allowed: 'an integer 1–64', doc: 'mediasoup workers; default one per core' },
+  mediasoupLogLevel: { env: 'MEDIASOUP_LOG_LEVEL', kind: 'string', allowed: 'debug | warn | error | none', doc: 'mediasoup worker log level' },
+  rtcMinPort: { env: 'RTC_MIN_PORT', kind: 'int', allowed: 'an integer 1024–65535, below RTC_MAX_PORT', doc: 'first UDP/TCP port for media' },
+  rtcMaxPort: { env: 'RTC_MAX_PORT', kind: 'int', allowed: 'an integer 1024–65535, above RTC_MIN_PORT', doc: 'last port for media; split evenly between workers' },
+  jwtSecret: { env: 'JWT_SECRET', kind: 'string', allowed: 'at least 32 characters', doc: 'HS256 secret for access tokens; required in production', secret: true },
+  tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
+  seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },
+};
+
+/** Used only outside production, with a warning at boot, so `npm start` works out of the box. */
+export const DEV_JWT_SECRET = 'stagecast-development-secret-not-for-production';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function parse(kind: Kind, raw: string): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'bool') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+}
+
+function refuse(setting: Setting, raw: string | undefined): never {
+  const shown = setting.secret ? '(hidden)' : JSON.stringify(raw ?? '');
+  throw new ConfigError(`invalid configuration: ${setting.env}=${shown} (allowed: ${setting.allowed})`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = new Config();
+  const target = config as unknown as Record<string, unknown>;
+  const keys = Object.keys(SETTINGS) as (keyof Config)[];
+  for (const key of keys) {
+    const raw = env[SETTINGS[key].env];
+    if (raw !== undefined && raw !== '') target[key] = parse(SETTINGS[key].kind, raw);
+  }
+  const [first] = validateSync(config, { forbidUnknownValues: true });
+  if (first) {
+    const key = first.property as keyof Config;
+    refuse(SETTINGS[key], env[SETTINGS[key].env]);
+  }
+  if (config.rtcMinPort >= config.rtcMaxPort) refuse(SETTINGS.rtcMinPort, env.RTC_MIN_PORT ?? String(config.rtcMinPort));
+  if (config.rtcMaxPort - config.rtcMinPort + 1 < config.mediasoupNumWorkers * 2) {
+    refuse(SETTINGS.rtcMaxPort, env.RTC_MAX_PORT ?? String(config.rtcMaxPort));
+  }
+  if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
+  return config;
+}
+
+/** The secret in force: the configured one, or the development one outside production. */
+export function jwtSecretOf(config: Config): string {
+  return config.jwtSecret ?? DEV_JWT_SECRET;
+}
+
+/** A loggable view of the config: secrets replaced, so it is safe at info level. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
+    out[key] = SETTINGS[key].secret && config[key] !== undefined ? '(set)' : config[key];
+  }
+  return out;
+}

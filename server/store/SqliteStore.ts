@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../errors';
+import { SCOPE_OF, type CollectionName, type Collections } from './records';
+import type { Collection, Store, Votes } from './Store';
+
+/**
+ * The embedded default store: one SQLite file in WAL mode with `synchronous = FULL`, so a write
+ * that returned is on disk even if the process is killed or the machine loses power.
+ * better-sqlite3 is synchronous; a statement takes microseconds, so it runs on the event loop.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly votes: Votes;
+  #db: Database.Database;
+  #collections = new Map<CollectionName, Collection<unknown>>();
+  #closed = false;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('busy_timeout = 2000');
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS records (
+        collection TEXT NOT NULL, scope TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (collection, scope, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS votes (
+        question_id TEXT NOT NULL, voter_id TEXT NOT NULL, PRIMARY KEY (question_id, voter_id)
+      ) WITHOUT ROWID;
+    `);
+    this.votes = new SqliteVotes(this.#db);
+  }
+
+  collection<C extends CollectionName>(name: C): Collection<Collections[C]> {
+    let collection = this.#collections.get(name);
+    if (!collection) {
+      collection = new SqliteCollection(this.#db, name, SCOPE_OF[name]);
+      this.#collections.set(name, collection);
+    }
+    return collection as Collection<Collections[C]>;
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new AppError('unavailable', 'store is closed');
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+class SqliteCollection<T extends { id: string }> implements Collection<T> {
+  #get: Database.Statement<[string, string, string], { data: string }>;
+  #list: Database.Statement<[string, string], { data: string }>;
+  #put: Database.Statement<[string, string, string, string]>;
+  #insert: Database.Statement<[string, string, string, string]>;
+  #delete: Database.Statement<[string, string, string]>;
+
+  constructor(
+    db: Database.Database,
+    private readonly name: string,
+    private readonly scopeOf: (record: T) => string,
+  ) {
+    this.#get = db.prepare('SELECT data FROM records WHERE collection = ? AND scope = ? AND id = ?');
+    this.#list = db.prepare('SELECT data FROM records WHERE collection = ? AND scope = ?');
+    this.#put = db.prepare('INSERT OR REPLACE INTO records (collection, scope, id, data) VALUES (?, ?, ?, ?)');
+    this.#insert = db.prepare('INSERT OR IGNORE INTO records (collection, scope, id, data) VALUES (?, ?, ?, ?)');
+    this.#delete = db.prepare('DELETE FROM records WHERE collection = ? AND scope = ? AND id = ?');
+  }
+
+  async get(scope: string, id: string): Promise<T | undefined> {
+    const row = this.#get.get(this.name, scope, id);
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
+  async list(scope: string): Promise<T[]> {
+    return this.#list.all(this.name, scope).map((row) => JSON.parse(row.data) as T);
+  }
+
+  async put(record: T): Promise<void> {
+    this.#put.run(this.name, this.scopeOf(record), record.id, JSON.stringify(record));
+  }
+
+  async insert(record: T): Promise<boolean> {
+    return this.#insert.run(this.name, this.scopeOf(record), record.id, JSON.stringify(record)).changes === 1;
+  }
+
+  async delete(scope: string, id: string): Promise<boolean> {
+    return this.#delete.run(this.name, scope, id).changes === 1;
+  }
+}
+
+class SqliteVotes implements Votes {
+  #add: Database.Statement<[string, string]>;
+  #remove: Database.Statement<[string, string]>;
+  #has: Database.Statement<[string, string], { one: number }>;
+  #count: Database.Statement<[string], { n: number }>;
+
+  constructor(db: Database.Database) {
+    this.#add = db.prepare('INSERT OR IGNORE INTO votes (question_id, voter_id) VALUES (?, ?)');
+    this.#remove = db.prepare('DELETE FROM votes WHERE question_id = ? AND voter_id = ?');
+    this.#has = db.prepare('SELECT 1 AS one FROM votes WHERE question_id = ? AND voter_id = ?');
+    this.#count = db.prepare('SELECT COUNT(*) AS n FROM votes WHERE question_id = ?');
+  }
+
+  async add(questionId: string, voterId: string): Promise<boolean> {
+    return this.#add.run(questionId, voterId).changes === 1;
+  }
+
+  async remove(questionId: string, voterId: string): Promise<boolean> {
+    return this.#remove.run(questionId, voterId).changes === 1;
+  }
+
+  async hasVoted(questionId: string, voterId: string): Promise<boolean> {
+    return this.#has.get(questionId, voterId) !== undefined;
+  }
+
+  async counts(questionIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(questionIds.map((id) => [id, this.#count.get(id)?.n ?? 0]));
+  }
+}

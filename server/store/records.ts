@@ -1,0 +1,113 @@
+/**
+ * What stagecast persists. Plain JSON-safe records; times are ISO 8601 strings with zone.
+ * Each collection stores its records under a scope (the owning event or session), so a listing
+ * never scans more than one event or one session.
+ */
+
+export interface EventRecord {
+  id: string;
+  name: string;
+  /** Public events admit anonymous viewers through the join endpoint. */
+  isPublic: boolean;
+  timezone: string;
+  createdAt: string;
+}
+
+export interface StageRecord {
+  id: string;
+  eventId: string;
+  name: string;
+  /** The source on air, restored after a restart; null when nothing is on air. */
+  programSourceId: string | null;
+}
+
+export const SESSION_KINDS = ['keynote', 'achievement-release', 'speech', 'report', 'panel', 'signing'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+export const SESSION_STATUSES = ['scheduled', 'live', 'done'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export interface SessionRecord {
+  id: string;
+  eventId: string;
+  stageId: string;
+  title: string;
+  kind: SessionKind;
+  speakerIds: string[];
+  plannedStart: string;
+  plannedEnd: string;
+  status: SessionStatus;
+}
+
+export interface SpeakerRecord {
+  id: string;
+  eventId: string;
+  name: string;
+  title: string;
+  organisation: string;
+  presence: 'on-site' | 'remote';
+}
+
+export interface AchievementRecord {
+  id: string;
+  eventId: string;
+  sessionId: string | null;
+  title: string;
+  institution: string;
+  field: string;
+  summary: string;
+  contact: string;
+}
+
+export const QUESTION_STATUSES = ['pending', 'approved', 'answered', 'rejected'] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
+export interface QuestionRecord {
+  id: string;
+  eventId: string;
+  sessionId: string;
+  text: string;
+  authorId: string;
+  authorName: string;
+  status: QuestionStatus;
+  pinned: boolean;
+  createdAt: string;
+}
+
+export const HAND_STATUSES = ['raised', 'accepted', 'lowered'] as const;
+export type HandStatus = (typeof HAND_STATUSES)[number];
+
+export interface HandRecord {
+  id: string;
+  eventId: string;
+  sessionId: string;
+  participantId: string;
+  name: string;
+  status: HandStatus;
+  raisedAt: string;
+}
+
+/** Every collection with its record type; the store implementations are generic over this map. */
+export interface Collections {
+  events: EventRecord;
+  stages: StageRecord;
+  sessions: SessionRecord;
+  speakers: SpeakerRecord;
+  achievements: AchievementRecord;
+  questions: QuestionRecord;
+  hands: HandRecord;
+}
+
+export type CollectionName = keyof Collections;
+
+/** The scope each collection is listed by. Events live in the single global scope ''. */
+export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => string } = {
+  events: () => '',
+  stages: (r) => r.eventId,
+  sessions: (r) => r.eventId,
+  speakers: (r) => r.eventId,
+  achievements: (r) => r.eventId,
+  questions: (r) => r.sessionId,
+  hands: (r) => r.sessionId,
+};
+
+export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

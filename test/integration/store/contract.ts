@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { AppError } from '../../../server/errors';
+import type { Store } from '../../../server/store';
+import type { QuestionRecord, SessionRecord, StageRecord } from '../../../server/store/records';
+
+function stage(id: string, eventId = 'ev1'): StageRecord {
+  return { id, eventId, name: `Stage ${id}`, programSourceId: null };
+}
+
+function session(id: string, eventId: string): SessionRecord {
+  return {
+    id, eventId, stageId: 'main', title: `Talk ${id}`, kind: 'keynote', speakerIds: ['sp1'],
+    plannedStart: '2026-12-01T09:00:00+08:00', plannedEnd: '2026-12-01T09:30:00+08:00', status: 'scheduled',
+  };
+}
+
+function question(id: string, sessionId: string, text = 'Will the code be open?'): QuestionRecord {
+  return {
+    id, eventId: 'ev1', sessionId, text, authorId: 'p1', authorName: 'Ada', status: 'pending', pinned: false,
+    createdAt: '2026-12-01T09:05:00.000Z',
+  };
+}
+
+/**
+ * The behaviour every Store must have, run against each real implementation.
+ * `open` gives a fresh, empty store; `reopen` a second handle on the same data.
+ */
+export function storeContract(open: () => Promise<Store>): void {
+  let store: Store;
+
+  beforeEach(async () => {
+    store = await open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('answers ping while open', async () => {
+    await store.ping();
+  });
+
+  it('stores a record and reads back an equal copy', async () => {
+    await store.collection('sessions').put(session('s1', 'ev1'));
+    assert.deepEqual(await store.collection('sessions').get('ev1', 's1'), session('s1', 'ev1'));
+  });
+
+  it('returns undefined for an unknown id and an unknown scope', async () => {
+    await store.collection('stages').put(stage('a'));
+    assert.equal(await store.collection('stages').get('ev1', 'missing'), undefined);
+    assert.equal(await store.collection('stages').get('other-event', 'a'), undefined);
+  });
+
+  it('lists exactly the records of one scope', async () => {
+    const stages = store.collection('stages');
+    await stages.put(stage('a', 'ev1'));
+    await stages.put(stage('b', 'ev1'));
+    await stages.put(stage('a', 'ev2'));
+    const ids = (await stages.list('ev1')).map((s) => s.id).sort();
+    assert.deepEqual(ids, ['a', 'b']);
+    assert.deepEqual((await stages.list('ev2')).map((s) => s.id), ['a']);
+    assert.deepEqual(await stages.list('ev3'), []);
+  });
+
+  it('keeps collections apart even with equal scopes and ids', async () => {
+    await store.collection('stages').put(stage('x', 'ev1'));
+    await store.collection('sessions').put(session('x', 'ev1'));
+    assert.equal((await store.collection('stages').get('ev1', 'x'))?.name, 'Stage x');
+    assert.equal((await store.collection('sessions').get('ev1', 'x'))?.title, 'Talk x');
+  });
+
+  it('put replaces a record in place', async () => {
+    const stages = store.collection('stages');
+    await stages.put(stage('a'));
+    await stages.put({ ...stage('a'), programSourceId: 'onsite' });
+    assert.equal((await stages.get('ev1', 'a'))?.programSourceId, 'onsite');
+    assert.equal((await stages.list('ev1')).length, 1);
+  });
+
+  it('insert writes only a new id and reports whether it did', async () => {
+    const stages = store.collection('stages');
+    assert.equal(await stages.insert(stage('a')), true);
+    assert.equal(await stages.insert({ ...stage('a'), name: 'changed' }), false);
+    assert.equal((await stages.get('ev1', 'a'))?.name, 'Stage a');
+  });
+
+  it('delete removes one record and reports whether it existed', async () => {
+    const stages = store.collection('stages');
+    await stages.put(stage('a'));
+    await stages.put(stage('b'));
+    assert.equal(await stages.delete('ev1', 'a'), true);
+    assert.equal(await stages.delete('ev1', 'a'), false);
+    assert.deepEqual((await stages.list('ev1')).map((s) => s.id), ['b']);
+  });
+
+  it('keeps text exactly, including markup and non-Latin script', async () => {
+    const text = '南阳 <img src=x onerror=alert(1)> "quotes" \\ 🎤';
+    await store.collection('questions').put(question('q1', 's1', text));
+    assert.equal((await store.collection('questions').get('s1', 'q1'))?.text, text);
+  });
+
+  it('counts one vote per voter, idempotently', async () => {
+    assert.equal(await store.votes.add('q1', 'alice'), true);
+    assert.equal(await store.votes.add('q1', 'alice'), false);
+    assert.equal(await store.votes.add('q1', 'bob'), true);
+    assert.equal(await store.votes.add('q2', 'alice'), true);
+    const counts = await store.votes.counts(['q1', 'q2', 'q3']);
+    assert.deepEqual([...counts.entries()], [['q1', 2], ['q2', 1], ['q3', 0]]);
+    assert.equal(await store.votes.hasVoted('q1', 'bob'), true);
+    assert.equal(await store.votes.remove('q1', 'bob'), true);
+    assert.equal(await store.votes.remove('q1', 'bob'), false);
+    assert.equal(await store.votes.hasVoted('q1', 'bob'), false);
+    assert.equal((await store.votes.counts(['q1'])).get('q1'), 1);
+  });
+
+  it('counts of no questions is empty', async () => {
+    assert.equal((await store.votes.counts([])).size, 0);
+  });
+
+  it('fails with unavailable, not a crash, once closed', async () => {
+    await store.close();
+    await assert.rejects(store.ping(), (error: unknown) => error instanceof AppError && error.code === 'unavailable');
+  });
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import jwt from 'jsonwebtoken';
+import { createTokenSigner } from '../../server/auth/tokens';
+import { AppError } from '../../server/errors';
+
+const SECRET = 'x'.repeat(40);
+
+function refusedAs(message: RegExp) {
+  return (error: unknown) => error instanceof AppError && error.code === 'unauthorized' && message.test(error.message);
+}
+
+describe('access tokens', () => {
+  const signer = createTokenSigner(SECRET, 3600);
+
+  it('round-trips role, event and name with a fresh participant id', () => {
+    const principal = signer.verify(signer.sign({ role: 'host', eventId: 'demo', name: 'Ada' }));
+    assert.equal(principal.role, 'host');
+    assert.equal(principal.eventId, 'demo');
+    assert.equal(principal.name, 'Ada');
+    assert.match(principal.id, /^[0-9a-f-]{36}$/);
+    const other = signer.verify(signer.sign({ role: 'host', eventId: 'demo' }));
+    assert.notEqual(other.id, principal.id);
+  });
+
+  it('refuses an expired token', () => {
+    const token = jwt.sign({ role: 'host', event: 'demo', name: 'x', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
+      algorithm: 'HS256', issuer: 'stagecast', subject: 'p1',
+    });
+    assert.throws(() => signer.verify(token), refusedAs(/expired/));
+  });
+
+  it('refuses a tampered payload', () => {
+    const [header, , signature] = signer.sign({ role: 'attendee', eventId: 'demo' }).split('.');
+    const forged = Buffer.from(JSON.stringify({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' })).toString('base64url');
+    assert.throws(() => signer.verify(`${header}.${forged}.${signature}`), refusedAs(/invalid token/));
+  });
+
+  it('refuses alg "none" and a token signed with another secret', () => {
+    const none = jwt.sign({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' }, '', { algorithm: 'none' });
+    assert.throws(() => signer.verify(none), refusedAs(/invalid token/));
+    const foreign = createTokenSigner('y'.repeat(40), 3600).sign({ role: 'admin', eventId: 'demo' });
+    assert.throws(() => signer.verify(foreign), refusedAs(/invalid token/));
+  });
+
+  it('refuses a validly signed token with an unknown role', () => {
+    const token = jwt.sign({ role: 'superuser', event: 'demo', name: 'x' }, SECRET, { algorithm: 'HS256', issuer: 'stagecast', subject: 'p1' });
+    assert.throws(() => signer.verify(token), refusedAs(/claims/));
+  });
+});
