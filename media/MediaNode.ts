@@ -1,0 +1,89 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import { MediaPeer } from './MediaPeer';
+import { StageMedia, type WorkerPicker } from './StageMedia';
+import { MediaError, type MediaOptions } from './types';
+import type { WorkerPool } from './WorkerPool';
+
+/**
+ * The SFU of one node: the stages it hosts, on the workers of its pool. Balances routers over
+ * workers by the consumers each carries. Does not own the pool (the composition root does).
+ */
+export class MediaNode implements WorkerPicker {
+  readonly #stages = new Map<string, StageMedia>();
+  readonly #opening = new Map<string, Promise<StageMedia>>();
+  readonly #logger: Logger;
+  #closed = false;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    readonly options: MediaOptions,
+    private readonly rootLogger: Logger,
+  ) {
+    this.#logger = rootLogger.child({ module: 'MediaNode' });
+  }
+
+  get stages(): ReadonlyMap<string, StageMedia> {
+    return this.#stages;
+  }
+
+  pick(avoid?: types.Worker): types.Worker {
+    const workers = this.pool.workers;
+    if (workers.length === 0) throw new MediaError('unavailable', 'no mediasoup worker is alive');
+    const candidates = workers.length > 1 && avoid ? workers.filter((w) => w !== avoid) : workers;
+    const load = (worker: types.Worker): number => {
+      let consumers = 0;
+      let routers = 0;
+      for (const stage of this.#stages.values()) {
+        consumers += stage.consumersOn(worker);
+        routers += stage.routersOn(worker);
+      }
+      // Consumers dominate the cost; routers break ties so empty stages spread too.
+      return consumers * 1000 + routers;
+    };
+    return candidates.reduce((best, worker) => (load(worker) < load(best) ? worker : best));
+  }
+
+  /** The stage's media, opened on first use. Concurrent callers share one opening. */
+  async stage(key: string): Promise<StageMedia> {
+    if (this.#closed) throw new MediaError('unavailable', 'media node closed');
+    const existing = this.#stages.get(key);
+    if (existing) return existing;
+    let opening = this.#opening.get(key);
+    if (!opening) {
+      opening = StageMedia.create(key, this, this.options, this.rootLogger).then((stage) => {
+        this.#stages.set(key, stage);
+        stage.once('@close', () => {
+          if (this.#stages.get(key) === stage) this.#stages.delete(key);
+        });
+        this.#logger.info({ stage: key, worker: stage.originWorker.pid }, 'stage opened');
+        return stage;
+      });
+      this.#opening.set(key, opening);
+      opening.then(
+        () => this.#opening.delete(key),
+        () => this.#opening.delete(key),
+      );
+    }
+    return opening;
+  }
+
+  existingStage(key: string): StageMedia | undefined {
+    return this.#stages.get(key);
+  }
+
+  async createPeer(stageKey: string, peer: { id: string; ownerId: string; displayName: string }): Promise<MediaPeer> {
+    const stage = await this.stage(stageKey);
+    return new MediaPeer(peer.id, peer.ownerId, peer.displayName, stage, this.rootLogger);
+  }
+
+  closeStage(key: string): void {
+    this.#stages.get(key)?.close();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const stage of [...this.#stages.values()]) stage.close();
+  }
+}

@@ -1,0 +1,250 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import type { DistributionRouter, StageMedia } from './StageMedia';
+import { MediaError, type MediaKind, type SourceKind } from './types';
+
+export type TransportDirection = 'send' | 'recv';
+
+export interface TransportParams {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+export interface ConsumerParams {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+  type: types.ConsumerType;
+  paused: boolean;
+}
+
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+  /** camera carries the camera and the microphone; screen a screen share (and its sound). */
+  source: Exclude<SourceKind, 'onsite'>;
+}
+
+export interface ConsumerLayersEvent {
+  consumerId: string;
+  spatialLayer: number | null;
+  temporalLayer: number | null;
+}
+
+export interface MediaPeerEvents {
+  consumerclosed: [{ consumerId: string; producerId: string }];
+  consumerlayerschange: [ConsumerLayersEvent];
+  producerclosed: [{ producerId: string }];
+  '@close': [];
+}
+
+/**
+ * One participant's media on one stage: its WebRTC transports, producers and consumers.
+ * Receive transports live on a distribution router, send transports on the origin.
+ * Knows nothing of sockets: signaling forwards its events.
+ */
+export class MediaPeer extends EventEmitter<MediaPeerEvents> {
+  readonly #transports = new Map<string, { transport: types.WebRtcTransport; direction: TransportDirection }>();
+  readonly #producers = new Map<string, types.Producer>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  readonly #logger: Logger;
+  #distribution: DistributionRouter | null = null;
+  #closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly ownerId: string,
+    readonly displayName: string,
+    readonly stage: StageMedia,
+    logger: Logger,
+  ) {
+    super();
+    this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, peer: id });
+    stage.once('@close', () => this.close());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get consumerCount(): number {
+    return this.#consumers.size;
+  }
+
+  get transportCount(): number {
+    return this.#transports.size;
+  }
+
+  async createTransport(direction: TransportDirection): Promise<TransportParams> {
+    this.#assertOpen();
+    if ([...this.#transports.values()].some((t) => t.direction === direction)) {
+      throw new MediaError('conflict', `a ${direction} transport already exists`);
+    }
+    const router = direction === 'send' ? this.stage.origin : (await this.#distributionRouter()).router;
+    const { options } = this.stage;
+    const transport = await router.createWebRtcTransport({
+      listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
+      appData: { peer: this.id, direction },
+    });
+    if (this.#closed) {
+      transport.close();
+      throw new MediaError('not_found', 'peer closed');
+    }
+    if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
+    this.#transports.set(transport.id, { transport, direction });
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    this.#logger.debug({ direction, transport: transport.id }, 'createTransport()');
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.#transport(transportId).transport.connect({ dtlsParameters });
+  }
+
+  async restartIce(transportId: string): Promise<types.IceParameters> {
+    return this.#transport(transportId).transport.restartIce();
+  }
+
+  async produce(request: ProduceRequest): Promise<string> {
+    const { transport, direction } = this.#transport(request.transportId);
+    if (direction !== 'send') throw new MediaError('bad_request', 'produce needs a send transport');
+    const sourceId = `${request.source}:${this.ownerId}`;
+    const producer = await transport.produce({
+      kind: request.kind,
+      rtpParameters: request.rtpParameters,
+      appData: { peer: this.id, source: sourceId },
+    });
+    if (this.#closed) {
+      producer.close();
+      throw new MediaError('not_found', 'peer closed');
+    }
+    try {
+      const label = request.source === 'screen' ? `${this.displayName} — screen` : this.displayName;
+      this.stage.addProducer(producer, { id: sourceId, kind: request.source, label, ownerId: this.ownerId });
+    } catch (error) {
+      producer.close();
+      throw error;
+    }
+    this.#producers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      if (this.#producers.delete(producer.id)) this.emit('producerclosed', { producerId: producer.id });
+    });
+    this.#logger.info({ producer: producer.id, kind: request.kind, source: sourceId }, 'produce()');
+    return producer.id;
+  }
+
+  closeProducer(producerId: string): void {
+    const producer = this.#producers.get(producerId);
+    if (!producer) throw new MediaError('not_found', `no producer ${producerId} of this peer`);
+    producer.close();
+  }
+
+  /** Closes every producer this peer publishes (its right to speak was revoked, say). */
+  closeAllProducers(): void {
+    for (const producer of [...this.#producers.values()]) producer.close();
+  }
+
+  /** Creates a paused consumer of a stage producer on this peer's receive transport. */
+  async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
+    const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
+    if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
+    const distribution = await this.#distributionRouter();
+    await this.stage.pipe(distribution, producerId);
+    if (!distribution.router.canConsume({ producerId, rtpCapabilities })) {
+      throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
+    }
+    const consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peer: this.id } });
+    if (this.#closed) {
+      consumer.close();
+      throw new MediaError('not_found', 'peer closed');
+    }
+    this.#consumers.set(consumer.id, consumer);
+    distribution.consumers += 1;
+    const forget = (): void => {
+      if (!this.#consumers.delete(consumer.id)) return;
+      distribution.consumers -= 1;
+      this.emit('consumerclosed', { consumerId: consumer.id, producerId });
+    };
+    consumer.observer.once('close', forget);
+    consumer.on('producerclose', forget);
+    consumer.on('transportclose', forget);
+    consumer.on('layerschange', (layers?: types.ConsumerLayers) => {
+      this.emit('consumerlayerschange', {
+        consumerId: consumer.id,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers?.temporalLayer ?? null,
+      });
+    });
+    return {
+      id: consumer.id,
+      producerId,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      type: consumer.type,
+      paused: consumer.paused,
+    };
+  }
+
+  async resumeConsumer(consumerId: string): Promise<void> {
+    await this.#consumer(consumerId).resume();
+  }
+
+  async pauseConsumer(consumerId: string): Promise<void> {
+    await this.#consumer(consumerId).pause();
+  }
+
+  async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const consumer = this.#consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new MediaError('bad_request', 'preferred layers apply to simulcast or SVC consumers only');
+    }
+    await consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Closing a transport closes its producers and consumers with it.
+    for (const { transport } of [...this.#transports.values()]) transport.close();
+    this.#logger.debug('close()');
+    this.emit('@close');
+  }
+
+  async #distributionRouter(): Promise<DistributionRouter> {
+    if (this.#distribution && !this.#distribution.router.closed) return this.#distribution;
+    this.#distribution = await this.stage.allocateDistribution();
+    return this.#distribution;
+  }
+
+  #transport(transportId: string): { transport: types.WebRtcTransport; direction: TransportDirection } {
+    this.#assertOpen();
+    const entry = this.#transports.get(transportId);
+    if (!entry) throw new MediaError('not_found', `no transport ${transportId} of this peer`);
+    return entry;
+  }
+
+  #consumer(consumerId: string): types.Consumer {
+    this.#assertOpen();
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer) throw new MediaError('not_found', `no consumer ${consumerId} of this peer`);
+    return consumer;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MediaError('not_found', 'peer closed');
+  }
+}

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+/** What the server answers when asked for the on-site feed's RTP ports (media/ingest.ts IngestTarget). */
+export interface RtpTargetDto {
+  port: number;
+  rtcpPort: number;
+  payloadType: number;
+  ssrc: number;
+  mimeType: string;
+}
+
+export interface IngestTargetDto {
+  ip: string;
+  video: RtpTargetDto;
+  audio: RtpTargetDto;
+}
+
+export interface FfmpegIngestOptions {
+  /** A media file to loop; a moving test pattern with a 440 Hz tone when absent. */
+  file?: string;
+  /** Test pattern size, e.g. 1280x720. */
+  size?: string;
+  videoBitrate?: string;
+}
+
+function rtpUrl(ip: string, target: RtpTargetDto): string {
+  return `rtp://${ip}:${target.port}?rtcpport=${target.rtcpPort}&pkt_size=1200`;
+}
+
+function hasAudio(file: string): boolean {
+  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file], {
+    encoding: 'utf8',
+  });
+  return probe.status === 0 && probe.stdout.trim().length > 0;
+}
+
+/** ffmpeg arguments that encode (in real time) and push one video and one audio RTP stream. */
+export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestOptions = {}): string[] {
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+  let audioInput = '1:a:0';
+  if (options.file) {
+    args.push('-re', '-stream_loop', '-1', '-i', options.file);
+    if (hasAudio(options.file)) audioInput = '0:a:0';
+    else args.push('-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo');
+  } else {
+    args.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '1280x720'}:rate=30`);
+    args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
+  }
+  const gop = ['-g', '30', '-keyint_min', '30', '-pix_fmt', 'yuv420p'];
+  const bitrate = options.videoBitrate ?? '1500k';
+  const video =
+    target.video.mimeType.toLowerCase() === 'video/h264'
+      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-b:v', bitrate, ...gop]
+      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', bitrate, ...gop];
+  args.push('-map', '0:v:0', ...video, '-ssrc', String(target.video.ssrc), '-payload_type', String(target.video.payloadType));
+  args.push('-f', 'rtp', rtpUrl(target.ip, target.video));
+  args.push('-map', audioInput, '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k');
+  args.push('-ssrc', String(target.audio.ssrc), '-payload_type', String(target.audio.payloadType));
+  args.push('-f', 'rtp', rtpUrl(target.ip, target.audio));
+  return args;
+}
+
+export function spawnFfmpegIngest(target: IngestTargetDto, options: FfmpegIngestOptions = {}): ChildProcess {
+  return spawn('ffmpeg', ffmpegIngestArgs(target, options), { stdio: ['ignore', 'ignore', 'pipe'] });
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import pino from 'pino';
+import type { types } from 'mediasoup';
+import { MediaNode } from '../../../media/MediaNode';
+import { DEFAULT_MEDIA_OPTIONS } from '../../../media/types';
+import { WorkerPool } from '../../../media/WorkerPool';
+import { spawnFfmpegIngest } from '../../../scripts/ffmpegIngest';
+import { waitFor } from '../../helpers/net';
+import { RtpSink } from '../../helpers/rtp';
+
+const logger = pino({ level: 'silent' });
+
+async function liveObjects(worker: types.Worker): Promise<number> {
+  const dump = (await worker.dump()) as { routerIds: string[] };
+  return dump.routerIds.length;
+}
+
+describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
+  this.timeout(40_000);
+  let pool: WorkerPool;
+  let node: MediaNode;
+  let ffmpeg: ChildProcess | undefined;
+
+  beforeEach(async () => {
+    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 42000, rtcMaxPort: 42999, logLevel: 'warn', logger });
+    node = new MediaNode(pool, { ...DEFAULT_MEDIA_OPTIONS, maxConsumersPerRouter: 2 }, logger);
+  });
+
+  afterEach(async () => {
+    ffmpeg?.kill('SIGKILL');
+    ffmpeg = undefined;
+    node.close();
+    await pool.close();
+  });
+
+  it('a consumer on a distribution router of another worker receives the ffmpeg-ingested RTP', async () => {
+    const stage = await node.stage('demo/keynote');
+    const target = await stage.openIngest({ videoCodec: 'VP8' });
+    ffmpeg = spawnFfmpegIngest(target, { size: '320x180', videoBitrate: '300k' });
+
+    const [video, audio] = stage.sources[0]!.producers;
+    assert.equal(stage.sources[0]!.kind, 'onsite');
+    const distribution = await stage.allocateDistribution();
+    assert.notEqual(distribution.worker, stage.originWorker, 'distribution router is on another worker');
+
+    const sink = await RtpSink.open();
+    try {
+      const transport = await distribution.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
+      await transport.connect({ ip: '127.0.0.1', port: sink.port });
+      const consumers: types.Consumer[] = [];
+      for (const producer of [video!, audio!]) {
+        await stage.pipe(distribution, producer.producerId);
+        consumers.push(await transport.consume({ producerId: producer.producerId, rtpCapabilities: distribution.router.rtpCapabilities }));
+      }
+      await waitFor(async () => (sink.packets > 100 ? true : undefined), 15_000, 'RTP at the sink');
+      const [videoConsumer, audioConsumer] = consumers;
+      assert.equal(videoConsumer!.rtpParameters.codecs[0]!.mimeType, 'video/VP8');
+      assert.equal(audioConsumer!.rtpParameters.codecs[0]!.mimeType, 'audio/opus');
+      const videoPt = videoConsumer!.rtpParameters.codecs[0]!.payloadType;
+      const audioPt = audioConsumer!.rtpParameters.codecs[0]!.payloadType;
+      assert.ok((sink.byPayloadType.get(videoPt) ?? 0) > 20, `VP8 packets (pt ${videoPt}) arrived`);
+      assert.ok((sink.byPayloadType.get(audioPt) ?? 0) > 20, `Opus packets (pt ${audioPt}) arrived`);
+    } finally {
+      sink.close();
+    }
+  });
+
+  it('opens the next distribution router once one holds MAX_CONSUMERS_PER_ROUTER consumers', async () => {
+    const stage = await node.stage('demo/release');
+    await stage.openIngest({ videoCodec: 'VP8' });
+    const producers = stage.sources[0]!.producers.map((p) => p.producerId);
+    const caps = stage.rtpCapabilities;
+    const first = await node.createPeer('demo/release', { id: 'v1', ownerId: 'p1', displayName: 'one' });
+    await first.createTransport('recv');
+    for (const id of producers) await first.consume(id, caps);
+    const second = await node.createPeer('demo/release', { id: 'v2', ownerId: 'p2', displayName: 'two' });
+    await second.createTransport('recv');
+    await second.consume(producers[0]!, caps);
+
+    const routers = stage.distributionRouters;
+    assert.equal(routers.length, 2);
+    assert.deepEqual(routers.map((r) => r.consumers), [2, 1]);
+
+    second.close();
+    assert.equal(routers[1]!.consumers, 0, 'closing a peer gives its consumers back');
+  });
+
+  it('closing a stage closes its routers, transports, consumers and peers on every worker', async () => {
+    const stage = await node.stage('demo/keynote');
+    await stage.openIngest({ videoCodec: 'H264' });
+    const peer = await node.createPeer('demo/keynote', { id: 'v1', ownerId: 'p1', displayName: 'one' });
+    await peer.createTransport('recv');
+    for (const p of stage.sources[0]!.producers) await peer.consume(p.producerId, stage.rtpCapabilities);
+    const sender = await node.createPeer('demo/keynote', { id: 's1', ownerId: 'p9', displayName: 'speaker' });
+    await sender.createTransport('send');
+    const before = (await Promise.all(pool.workers.map(liveObjects))).reduce((a, b) => a + b, 0);
+    assert.ok(before >= 2, 'origin and distribution routers exist');
+
+    const closedSources: string[] = [];
+    stage.on('sourceclosed', (id) => closedSources.push(id));
+    stage.close();
+    stage.close();
+
+    assert.ok(stage.closed && stage.origin.closed);
+    assert.ok(peer.closed && sender.closed);
+    assert.equal(peer.consumerCount, 0);
+    assert.equal(peer.transportCount, 0);
+    assert.deepEqual(closedSources, ['onsite']);
+    assert.equal(node.existingStage('demo/keynote'), undefined);
+    const after = await Promise.all(pool.workers.map(liveObjects));
+    assert.deepEqual(after, [0, 0], 'no router is left on any worker');
+  });
+});
