@@ -36,6 +36,12 @@ export interface ConsumerLayersEvent {
   temporalLayer: number | null;
 }
 
+interface TransportEntry {
+  transport: types.WebRtcTransport;
+  direction: TransportDirection;
+  connected: boolean;
+}
+
 export interface MediaPeerEvents {
   consumerclosed: [{ consumerId: string; producerId: string }];
   consumerlayerschange: [ConsumerLayersEvent];
@@ -49,7 +55,7 @@ export interface MediaPeerEvents {
  * Knows nothing of sockets: signaling forwards its events.
  */
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
-  readonly #transports = new Map<string, { transport: types.WebRtcTransport; direction: TransportDirection }>();
+  readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, types.Producer>();
   readonly #consumers = new Map<string, types.Consumer>();
   readonly #logger: Logger;
@@ -76,6 +82,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return this.#consumers.size;
   }
 
+  get consumerIds(): string[] {
+    return [...this.#consumers.keys()];
+  }
+
   get transportCount(): number {
     return this.#transports.size;
   }
@@ -100,7 +110,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       throw new MediaError('not_found', 'peer closed');
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
-    this.#transports.set(transport.id, { transport, direction });
+    this.#transports.set(transport.id, { transport, direction, connected: false });
     transport.observer.once('close', () => this.#transports.delete(transport.id));
     this.#logger.debug({ direction, transport: transport.id }, 'createTransport()');
     return {
@@ -112,7 +122,15 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    await this.#transport(transportId).transport.connect({ dtlsParameters });
+    const entry = this.#transport(transportId);
+    if (entry.connected) throw new MediaError('conflict', 'transport already connected');
+    entry.connected = true;
+    try {
+      await entry.transport.connect({ dtlsParameters });
+    } catch (error) {
+      entry.connected = false;
+      throw error;
+    }
   }
 
   async restartIce(transportId: string): Promise<types.IceParameters> {
@@ -230,7 +248,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return this.#distribution;
   }
 
-  #transport(transportId: string): { transport: types.WebRtcTransport; direction: TransportDirection } {
+  #transport(transportId: string): TransportEntry {
     this.#assertOpen();
     const entry = this.#transports.get(transportId);
     if (!entry) throw new MediaError('not_found', `no transport ${transportId} of this peer`);

@@ -1,18 +1,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MediaNode } from '../media/MediaNode';
 import { WorkerPool } from '../media/WorkerPool';
-import { type Config, describeConfig } from './config';
+import { SignalingServer } from '../signaling/SignalingServer';
+import { createTokenSigner } from './auth/tokens';
+import { type Config, describeConfig, jwtSecretOf } from './config';
 import { seedDemoIfEmpty } from './conference/demoSeed';
+import { EventDirectory } from './conference/EventDirectory';
 import { createHttpApp } from './http/app';
 import type { ReadinessReport } from './http/health';
+import { ingestRoutes } from './http/ingest';
+import { joinRoutes } from './http/join';
+import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
+import { resolveAnnouncedIp } from './network';
 import { createStore, type Store } from './store';
 
 const STORE_PING_TIMEOUT_MS = 1000;
 
 /**
- * The composition root's product: one running stagecast node. It owns the store, the worker pool and
- * the HTTP server, and closes them in reverse order of creation.
+ * The composition root's product: one running stagecast node. It owns the store, the worker pool,
+ * the SFU, the HTTP server and the signaling, and closes them in reverse order of creation.
  */
 export class Stagecast {
   #closed = false;
@@ -21,7 +29,9 @@ export class Stagecast {
     readonly config: Config,
     readonly store: Store,
     readonly workers: WorkerPool,
+    readonly media: MediaNode,
     readonly httpServer: http.Server,
+    readonly signaling: SignalingServer,
     private readonly logger: Logger,
   ) {}
 
@@ -43,18 +53,49 @@ export class Stagecast {
         logger: rootLogger,
       });
       const pool = workers;
+      const media = new MediaNode(
+        pool,
+        {
+          listenIp: config.rtcListenIp,
+          announcedIp: resolveAnnouncedIp(config.rtcListenIp, config.announcedIp),
+          maxConsumersPerRouter: config.maxConsumersPerRouter,
+          initialAvailableOutgoingBitrate: 1_500_000,
+          maxIncomingBitrate: 4_000_000,
+        },
+        rootLogger,
+      );
+      const signer = createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
+      const events = new EventDirectory(store);
       const app = createHttpApp({
         logger: rootLogger,
         bodyLimit: config.httpBodyLimit,
         readiness: () => readiness(store, pool),
+        routers: [
+          joinRoutes({ signer, events, perMinute: config.joinRateLimitPerMinute }),
+          ingestRoutes({
+            signer,
+            events,
+            ingest: { openIngest: async (stageKey, videoCodec) => (await media.stage(stageKey)).openIngest({ videoCodec }) },
+          }),
+          uiRoutes(),
+        ],
       });
       const httpServer = http.createServer(app);
+      const signaling = new SignalingServer(
+        httpServer,
+        { signer, media, stages: events, logger: rootLogger },
+        {
+          reconnectGraceMs: config.reconnectGraceMs,
+          maxPayloadBytes: config.socketMaxPayloadBytes,
+          allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
+        },
+      );
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
       });
-      const node = new Stagecast(config, store, pool, httpServer, logger);
-      logger.info({ port: node.port, workers: pool.workers.length, store: store.kind }, 'listening');
+      const node = new Stagecast(config, store, pool, media, httpServer, signaling, logger);
+      logger.info({ port: node.port, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
       return node;
     } catch (error) {
       await workers?.close();
@@ -71,14 +112,16 @@ export class Stagecast {
     return this.#closed;
   }
 
-  /** Stops accepting work, drops open connections, then closes workers and the store. */
+  /** Stops accepting work, drops connections and sessions, then closes the SFU, workers and store. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.logger.info('close()');
-    const stopped = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    // Closing the signaling closes its sessions, its sockets and the HTTP server under it.
+    const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();
-    await stopped;
+    await signalingClosed;
+    this.media.close();
     await this.workers.close();
     await this.store.close();
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import os from 'node:os';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
 
 /**
  * Every setting of stagecast, read once from the environment at boot and validated with class-validator.
@@ -21,6 +21,13 @@ export class Config {
   @IsIn(['debug', 'warn', 'error', 'none']) mediasoupLogLevel = 'warn' as 'debug' | 'warn' | 'error' | 'none';
   @IsInt() @Min(1024) @Max(65535) rtcMinPort = 40000;
   @IsInt() @Min(1024) @Max(65535) rtcMaxPort = 49999;
+  @IsIP(4) rtcListenIp = '0.0.0.0';
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.:-]{1,253}$/) announcedIp?: string;
+  @IsInt() @Min(1) @Max(5000) maxConsumersPerRouter = 500;
+  @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
+  @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
+  @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
+  @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
   @IsBoolean() seedDemo = true;
@@ -52,6 +59,13 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   mediasoupLogLevel: { env: 'MEDIASOUP_LOG_LEVEL', kind: 'string', allowed: 'debug | warn | error | none', doc: 'mediasoup worker log level' },
   rtcMinPort: { env: 'RTC_MIN_PORT', kind: 'int', allowed: 'an integer 1024–65535, below RTC_MAX_PORT', doc: 'first UDP/TCP port for media' },
   rtcMaxPort: { env: 'RTC_MAX_PORT', kind: 'int', allowed: 'an integer 1024–65535, above RTC_MIN_PORT', doc: 'last port for media; split evenly between workers' },
+  rtcListenIp: { env: 'RTC_LISTEN_IP', kind: 'string', allowed: 'an IPv4 address', doc: 'IP the media sockets bind to' },
+  announcedIp: { env: 'ANNOUNCED_IP', kind: 'string', allowed: 'an IP or host name', doc: 'address given to browsers and encoders; default: RTC_LISTEN_IP, or the first non-loopback IPv4 when that is 0.0.0.0' },
+  maxConsumersPerRouter: { env: 'MAX_CONSUMERS_PER_ROUTER', kind: 'int', allowed: 'an integer 1–5000', doc: 'consumers per distribution router before the next opens' },
+  reconnectGraceMs: { env: 'RECONNECT_GRACE_MS', kind: 'int', allowed: 'an integer 0–600000', doc: 'how long a dropped viewer keeps its media, waiting to resume' },
+  socketMaxPayloadBytes: { env: 'SOCKET_MAX_PAYLOAD_BYTES', kind: 'int', allowed: 'an integer 1024–10485760', doc: 'largest Socket.IO message accepted' },
+  allowedOrigins: { env: 'ALLOWED_ORIGINS', kind: 'string', allowed: 'comma-separated http(s) origins, or empty', doc: 'browser origins allowed to connect besides the server itself' },
+  joinRateLimitPerMinute: { env: 'JOIN_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–100000', doc: 'anonymous joins per client IP per minute' },
   jwtSecret: { env: 'JWT_SECRET', kind: 'string', allowed: 'at least 32 characters', doc: 'HS256 secret for access tokens; required in production', secret: true },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },

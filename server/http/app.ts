@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './errors';
@@ -8,6 +8,8 @@ export interface HttpAppOptions {
   logger: Logger;
   bodyLimit: string;
   readiness: ReadinessProbe;
+  /** Feature routers (API resources, UI pages), mounted in order before the 404 handler. */
+  routers: Router[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -18,6 +20,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(helmet());
   app.use(express.json({ limit: options.bodyLimit }));
   app.use(healthRoutes(options.readiness));
+  for (const router of options.routers) app.use(router);
   app.use('/api', notFound);
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -1,0 +1,27 @@
+import { AppError } from '../errors';
+import type { Principal, Role } from './tokens';
+
+const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin'];
+
+/**
+ * The one permission table of stagecast: which roles may do what. Every REST route and socket event
+ * checks an action from here; nothing else decides access.
+ */
+export const PERMISSIONS = {
+  'stage.watch': EVERYONE,
+  'stage.publish': ['speaker', 'host', 'admin'],
+  'stage.ingest': ['host', 'ops', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function can(role: Role, action: Action): boolean {
+  return (PERMISSIONS[action] as readonly Role[]).includes(role);
+}
+
+/** Throws `forbidden` unless the principal's role may perform the action. */
+export function assertCan(principal: Principal, action: Action): void {
+  if (!can(principal.role, action)) {
+    throw new AppError('forbidden', `role ${principal.role} may not ${action.replace('.', ' ')}`);
+  }
+}

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { AppError } from '../errors';
+
+/** The project root: the nearest folder above this file with a package.json (works from src and dist). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+export const UI_DIR = path.join(projectRoot(), 'dist', 'admin-ui');
+
+/** Pages of the browser app (built by Vite into dist/admin-ui) and their assets under /ui. */
+export function uiRoutes(uiDir: string = UI_DIR): Router {
+  const router = Router();
+  router.use('/ui', express.static(uiDir, { index: false, fallthrough: true, maxAge: '1h' }));
+  const page = (file: string): express.RequestHandler => (_req, res, next) => {
+    const full = path.join(uiDir, file);
+    if (!fs.existsSync(full)) {
+      next(new AppError('unavailable', 'the browser app is not built: run npm run build'));
+      return;
+    }
+    res.sendFile(full);
+  };
+  router.get('/watch/:eventId/:stageId', page('watch.html'));
+  router.get('/speak/:eventId/:stageId', page('speak.html'));
+  return router;
+}

@@ -1,0 +1,168 @@
+/**
+ * The Socket.IO contract between stagecast and its clients (the watch and speaker pages, the consoles,
+ * tests and benchmarks). Type-only and dependency-free, so the browser bundle imports it as is.
+ *
+ * Every request is an event whose last argument is an ack answering `{ ok: true, data }` or
+ * `{ ok: false, error: { code, message } }`. RTP, DTLS and ICE parameters are mediasoup's shapes; they
+ * are typed `object` here so that mediasoup-client's types fit, and validated field by field on arrival.
+ */
+
+export type ErrorCodeName =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unavailable'
+  | 'internal';
+
+export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCodeName; message: string; details?: unknown } };
+export type Ack<T> = (response: AckResponse<T>) => void;
+
+export type SourceKind = 'onsite' | 'camera' | 'screen';
+export type MediaKind = 'audio' | 'video';
+
+export interface SourceInfo {
+  id: string;
+  kind: SourceKind;
+  label: string;
+  ownerId: string | null;
+  producers: { producerId: string; kind: MediaKind }[];
+}
+
+/** The handshake: `io(url, { auth: { token } })`. */
+export interface HandshakeAuth {
+  token: string;
+}
+
+export interface JoinRequest {
+  stageId: string;
+}
+
+export interface JoinResult {
+  /** Keep it: after a dropped connection, `resume` with it restores the session within the grace period. */
+  peerId: string;
+  participantId: string;
+  role: string;
+  routerRtpCapabilities: object;
+  sources: SourceInfo[];
+}
+
+export interface ResumeRequest {
+  peerId: string;
+}
+
+export interface ResumeResult {
+  peerId: string;
+  sources: SourceInfo[];
+  /** Consumers still alive; any other the client holds was closed while it was away. */
+  consumerIds: string[];
+}
+
+export interface CreateTransportRequest {
+  direction: 'send' | 'recv';
+}
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: object;
+  iceCandidates: object[];
+  dtlsParameters: object;
+}
+
+export interface ConnectTransportRequest {
+  transportId: string;
+  dtlsParameters: object;
+}
+
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: object;
+  /** camera: the camera and the microphone; screen: a screen share. */
+  source: 'camera' | 'screen';
+}
+
+export interface ConsumeRequest {
+  producerId: string;
+  rtpCapabilities: object;
+}
+
+export interface ConsumerOptions {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: object;
+  type: string;
+  paused: boolean;
+}
+
+export interface ConsumerRef {
+  consumerId: string;
+}
+
+export interface ProducerRef {
+  producerId: string;
+}
+
+export interface PreferredLayersRequest {
+  consumerId: string;
+  spatialLayer: number;
+  temporalLayer?: number;
+}
+
+export interface RestartIceRequest {
+  transportId: string;
+}
+
+export interface ConsumerLayers {
+  consumerId: string;
+  spatialLayer: number | null;
+  temporalLayer: number | null;
+}
+
+export type Empty = Record<string, never>;
+
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack: Ack<JoinResult>) => void;
+  resume: (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
+  getRouterRtpCapabilities: (request: Empty, ack: Ack<object>) => void;
+  createTransport: (request: CreateTransportRequest, ack: Ack<TransportOptions>) => void;
+  connectTransport: (request: ConnectTransportRequest, ack: Ack<Empty>) => void;
+  restartIce: (request: RestartIceRequest, ack: Ack<{ iceParameters: object }>) => void;
+  produce: (request: ProduceRequest, ack: Ack<{ producerId: string }>) => void;
+  closeProducer: (request: ProducerRef, ack: Ack<Empty>) => void;
+  consume: (request: ConsumeRequest, ack: Ack<ConsumerOptions>) => void;
+  resumeConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
+  pauseConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
+  setPreferredLayers: (request: PreferredLayersRequest, ack: Ack<Empty>) => void;
+  leave: (request: Empty, ack: Ack<Empty>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** A source of the joined stage appeared or changed its producers. */
+  sourceUpdated: (source: SourceInfo) => void;
+  sourceClosed: (event: { sourceId: string }) => void;
+  consumerClosed: (event: { consumerId: string; producerId: string }) => void;
+  consumerLayersChanged: (event: ConsumerLayers) => void;
+  /** The server closed one of this participant's producers (stage closed, right revoked). */
+  producerClosed: (event: { producerId: string }) => void;
+}
+
+export const REQUEST_EVENTS = [
+  'join',
+  'resume',
+  'getRouterRtpCapabilities',
+  'createTransport',
+  'connectTransport',
+  'restartIce',
+  'produce',
+  'closeProducer',
+  'consume',
+  'resumeConsumer',
+  'pauseConsumer',
+  'setPreferredLayers',
+  'leave',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
