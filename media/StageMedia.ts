@@ -80,6 +80,15 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return this.#distribution;
   }
 
+  /** Where this stage's media runs, for ops and benchmarks. */
+  describe(): { sources: SourceInfo[]; origin: { workerPid: number }; distributionRouters: { routerId: string; workerPid: number; consumers: number }[] } {
+    return {
+      sources: this.sources,
+      origin: { workerPid: this.originWorker.pid },
+      distributionRouters: this.#distribution.map((d) => ({ routerId: d.router.id, workerPid: d.worker.pid, consumers: d.consumers })),
+    };
+  }
+
   /** Consumers on this stage's routers of one worker: the load the MediaNode balances. */
   consumersOn(worker: types.Worker): number {
     return this.#distribution.filter((d) => d.worker === worker).reduce((sum, d) => sum + d.consumers, 0);

@@ -11,6 +11,7 @@ import { createHttpApp } from './http/app';
 import type { ReadinessReport } from './http/health';
 import { ingestRoutes } from './http/ingest';
 import { joinRoutes } from './http/join';
+import { stageMediaRoutes } from './http/stageMedia';
 import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
 import { resolveAnnouncedIp } from './network';
@@ -77,6 +78,7 @@ export class Stagecast {
             events,
             ingest: { openIngest: async (stageKey, videoCodec) => (await media.stage(stageKey)).openIngest({ videoCodec }) },
           }),
+          stageMediaRoutes({ signer, describe: (stageKey) => media.existingStage(stageKey)?.describe() }),
           uiRoutes(),
         ],
       });

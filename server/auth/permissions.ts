@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'stage.watch': EVERYONE,
   'stage.publish': ['speaker', 'host', 'admin'],
   'stage.ingest': ['host', 'ops', 'admin'],
+  'stage.inspect': ['host', 'ops', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { SqliteStore } from '../../server/store/SqliteStore';
 import { isRunning } from '../../media/processExit';
 import { waitFor, workerPids } from '../helpers/net';
-import { startServer, type ServerProcess } from '../helpers/serverProcess';
+import { startServer, type ServerProcess } from '../../scripts/lib/serverProcess';
 
 const MAIN = path.join(__dirname, '../../server/main.ts');
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_JWT_SECRET, SETTINGS, describeConfig, jwtSecretOf, loadConfig } from '../../server/config';
 
@@ -50,5 +52,13 @@ describe('config', () => {
   it('documents every setting with its environment variable', () => {
     const envs = Object.values(SETTINGS).map((s) => s.env);
     assert.equal(new Set(envs).size, envs.length, 'no variable used twice');
+  });
+});
+
+describe('README configuration table', () => {
+  it('documents every environment variable the config reads', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const missing = Object.values(SETTINGS).map((s) => s.env).filter((env) => !readme.includes(`| \`${env}\` |`));
+    assert.deepEqual(missing, []);
   });
 });

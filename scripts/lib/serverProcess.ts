@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitFor } from './wait';
+
+const MAIN = path.join(__dirname, '../../server/main.ts');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code and signal once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+/** Spawns the real server entry point (`server/main.ts`) as its own process. */
+export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: string): ServerProcess {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SQLITE_PATH: path.join(dataDir, 'stagecast.db'),
+      MEDIASOUP_NUM_WORKERS: '2',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    dataDir,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Starts a server on a free port with a fresh data directory and waits until `/readyz` is 200. */
+export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'));
+  const server = spawnServer(env, await freePort(), dataDir);
+  try {
+    const state = await waitFor(async () => {
+      if (server.child.exitCode !== null) return 'exited';
+      const res = await fetch(`${server.url}/readyz`);
+      return res.status === 200 ? 'ready' : undefined;
+    }, 20_000, 'server /readyz');
+    if (state === 'exited') throw new Error('server exited before it was ready');
+  } catch (error) {
+    await server.stop();
+    throw new Error(`${String(error)}\n--- server output ---\n${server.output()}`);
+  }
+  return server;
+}

@@ -1,0 +1,87 @@
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium; never a downloaded one. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Headless Chromium as root on a machine without GPU, with a fake camera and microphone that need no prompt. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`. */
+export async function newMediaContext(browser: Browser, origin: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+  await context.grantPermissions(['camera', 'microphone'], { origin });
+  return context;
+}
+
+/** What a page logs to its console and every uncaught error, to print when a test fails. */
+export function collectPageLog(page: Page, name: string): string[] {
+  const lines: string[] = [];
+  page.on('console', (message) => lines.push(`[${name}] ${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => lines.push(`[${name}] pageerror: ${error.message}`));
+  page.on('requestfailed', (request) => lines.push(`[${name}] request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  return lines;
+}
+
+/** `window.stagecast` of the watch page, as far as tests read it. */
+export interface WatchPageHandle {
+  socket: { connected: boolean; io: { engine: { close(): void } } };
+  state: string;
+  peerId: string | null;
+  videoStats(): Promise<{ framesDecoded: number }>;
+}
+
+/** `window.stagecast` of the speak page, as far as tests read it. */
+export interface SpeakPageHandle {
+  socket: { connected: boolean };
+  state: string;
+  producerIds: string[];
+}
+
+// The functions below run inside the page. They only touch `globalThis` (the page's window) and are
+// written without inner named functions, which the TypeScript loader would wrap in helpers the page
+// does not have.
+
+export async function watchState(page: Page): Promise<{ state: string; peerId: string | null } | null> {
+  return page.evaluate(() => {
+    const handle = (globalThis as unknown as { stagecast?: WatchPageHandle }).stagecast;
+    return handle ? { state: handle.state, peerId: handle.peerId } : null;
+  });
+}
+
+export async function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const handle = (globalThis as unknown as { stagecast?: WatchPageHandle }).stagecast;
+    if (!handle) return 0;
+    return (await handle.videoStats()).framesDecoded;
+  });
+}
+
+export async function speakState(page: Page): Promise<{ state: string; producerIds: string[] } | null> {
+  return page.evaluate(() => {
+    const handle = (globalThis as unknown as { stagecast?: SpeakPageHandle }).stagecast;
+    return handle ? { state: handle.state, producerIds: handle.producerIds } : null;
+  });
+}
+
+/** Drops the page's signaling connection at the transport level, as a network blip would. */
+export async function dropSignaling(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const handle = (globalThis as unknown as { stagecast?: WatchPageHandle }).stagecast;
+    if (!handle) throw new Error('the page exposes no window.stagecast');
+    handle.socket.io.engine.close();
+  });
+}
