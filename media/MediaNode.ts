@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { MediaPeer } from './MediaPeer';
@@ -9,7 +10,12 @@ import type { WorkerPool } from './WorkerPool';
  * The SFU of one node: the stages it hosts, on the workers of its pool. Balances routers over
  * workers by the consumers each carries. Does not own the pool (the composition root does).
  */
-export class MediaNode implements WorkerPicker {
+export interface MediaNodeEvents {
+  /** A stage's media opened on this node (first viewer or source); its program may need restoring. */
+  stageopened: [StageMedia];
+}
+
+export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPicker {
   readonly #stages = new Map<string, StageMedia>();
   readonly #opening = new Map<string, Promise<StageMedia>>();
   readonly #logger: Logger;
@@ -20,6 +26,7 @@ export class MediaNode implements WorkerPicker {
     readonly options: MediaOptions,
     private readonly rootLogger: Logger,
   ) {
+    super();
     this.#logger = rootLogger.child({ module: 'MediaNode' });
   }
 
@@ -57,6 +64,7 @@ export class MediaNode implements WorkerPicker {
           if (this.#stages.get(key) === stage) this.#stages.delete(key);
         });
         this.#logger.info({ stage: key, worker: stage.originWorker.pid }, 'stage opened');
+        this.emit('stageopened', stage);
         return stage;
       });
       this.#opening.set(key, opening);
@@ -72,9 +80,9 @@ export class MediaNode implements WorkerPicker {
     return this.#stages.get(key);
   }
 
-  async createPeer(stageKey: string, peer: { id: string; ownerId: string; displayName: string }): Promise<MediaPeer> {
+  async createPeer(stageKey: string, peer: { id: string; ownerId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer> {
     const stage = await this.stage(stageKey);
-    return new MediaPeer(peer.id, peer.ownerId, peer.displayName, stage, this.rootLogger);
+    return new MediaPeer(peer.id, peer.ownerId, peer.displayName, stage, peer.followsProgram, this.rootLogger);
   }
 
   closeStage(key: string): void {

@@ -36,6 +36,12 @@ export interface ConsumerLayersEvent {
   temporalLayer: number | null;
 }
 
+interface ConsumerEntry {
+  consumer: types.Consumer;
+  /** What the client asked for; the server may still hold it paused while its source is off air. */
+  clientPaused: boolean;
+}
+
 interface TransportEntry {
   transport: types.WebRtcTransport;
   direction: TransportDirection;
@@ -57,21 +63,26 @@ export interface MediaPeerEvents {
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, types.Producer>();
-  readonly #consumers = new Map<string, types.Consumer>();
+  readonly #consumers = new Map<string, ConsumerEntry>();
   readonly #logger: Logger;
   #distribution: DistributionRouter | null = null;
   #closed = false;
 
+  /**
+   * @param followsProgram viewers receive only the source on air; hosts and ops (previews) everything.
+   */
   constructor(
     readonly id: string,
     readonly ownerId: string,
     readonly displayName: string,
     readonly stage: StageMedia,
+    readonly followsProgram: boolean,
     logger: Logger,
   ) {
     super();
     this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, peer: id });
     stage.once('@close', () => this.close());
+    stage.registerPeer(this);
   }
 
   get closed(): boolean {
@@ -190,7 +201,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       consumer.close();
       throw new MediaError('not_found', 'peer closed');
     }
-    this.#consumers.set(consumer.id, consumer);
+    this.#consumers.set(consumer.id, { consumer, clientPaused: true });
     distribution.consumers += 1;
     const forget = (): void => {
       if (!this.#consumers.delete(consumer.id)) return;
@@ -218,15 +229,24 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   async resumeConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).resume();
+    const entry = this.#consumerEntry(consumerId);
+    entry.clientPaused = false;
+    await this.#sync(entry);
   }
 
   async pauseConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).pause();
+    const entry = this.#consumerEntry(consumerId);
+    entry.clientPaused = true;
+    await this.#sync(entry);
+  }
+
+  /** The program changed: resume what is now on air (mediasoup asks for a key frame), pause the rest. */
+  async applyProgram(): Promise<void> {
+    await Promise.all([...this.#consumers.values()].map((entry) => this.#sync(entry)));
   }
 
   async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    const consumer = this.#consumer(consumerId);
+    const { consumer } = this.#consumerEntry(consumerId);
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
       throw new MediaError('bad_request', 'preferred layers apply to simulcast or SVC consumers only');
     }
@@ -255,11 +275,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return entry;
   }
 
-  #consumer(consumerId: string): types.Consumer {
+  #consumerEntry(consumerId: string): ConsumerEntry {
     this.#assertOpen();
-    const consumer = this.#consumers.get(consumerId);
-    if (!consumer) throw new MediaError('not_found', `no consumer ${consumerId} of this peer`);
-    return consumer;
+    const entry = this.#consumers.get(consumerId);
+    if (!entry) throw new MediaError('not_found', `no consumer ${consumerId} of this peer`);
+    return entry;
+  }
+
+  async #sync(entry: ConsumerEntry): Promise<void> {
+    const { consumer } = entry;
+    const flowing = !entry.clientPaused && (!this.followsProgram || this.stage.isOnProgram(consumer.producerId));
+    if (consumer.closed) return;
+    if (flowing && consumer.paused) await consumer.resume();
+    else if (!flowing && !consumer.paused) await consumer.pause();
   }
 
   #assertOpen(): void {

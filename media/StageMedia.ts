@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { ROUTER_MEDIA_CODECS } from './codecs';
+import type { MediaPeer } from './MediaPeer';
 import { openIngest, type IngestOptions, type IngestTarget } from './ingest';
 import { MediaError, type MediaOptions, type SourceInfo, type SourceKind } from './types';
 
@@ -41,6 +42,8 @@ interface Source {
 export class StageMedia extends EventEmitter<StageMediaEvents> {
   readonly #sources = new Map<string, Source>();
   readonly #distribution: DistributionRouter[] = [];
+  readonly #peers = new Set<MediaPeer>();
+  #program: string | null = null;
   readonly #logger: Logger;
   #opening: Promise<DistributionRouter> | null = null;
   #closed = false;
@@ -96,6 +99,35 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
 
   routersOn(worker: types.Worker): number {
     return (this.originWorker === worker ? 1 : 0) + this.#distribution.filter((d) => d.worker === worker).length;
+  }
+
+  /** The source on air; null when the host has not chosen one (viewers then receive every source). */
+  get program(): string | null {
+    return this.#program;
+  }
+
+  isOnProgram(producerId: string): boolean {
+    return this.#program === null || (this.#sources.get(this.#program)?.producers.has(producerId) ?? false);
+  }
+
+  /**
+   * Puts a source on air for every viewer at once: each viewer already holds a consumer per source,
+   * so the switch is a pause and a resume per viewer on the server, with no renegotiation.
+   * A source that is not (yet) live may be chosen: viewers switch when it appears.
+   */
+  async setProgram(sourceId: string | null): Promise<void> {
+    this.#assertOpen();
+    this.#program = sourceId;
+    await Promise.all([...this.#peers].map((peer) => peer.applyProgram()));
+  }
+
+  registerPeer(peer: MediaPeer): void {
+    this.#peers.add(peer);
+    peer.once('@close', () => this.#peers.delete(peer));
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
   }
 
   hasProducer(producerId: string): boolean {

@@ -1,23 +1,51 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MediaNode } from '../media/MediaNode';
+import type { MediaOptions } from '../media/types';
 import { WorkerPool } from '../media/WorkerPool';
 import { SignalingServer } from '../signaling/SignalingServer';
 import { createTokenSigner } from './auth/tokens';
 import { type Config, describeConfig, jwtSecretOf } from './config';
+import { Conference } from './conference/Conference';
 import { seedDemoIfEmpty } from './conference/demoSeed';
-import { EventDirectory } from './conference/EventDirectory';
+import type { ProgramMedia } from './conference/ProgramService';
+import { ApiRegistry } from './http/api';
 import { createHttpApp } from './http/app';
 import type { ReadinessReport } from './http/health';
-import { ingestRoutes } from './http/ingest';
-import { joinRoutes } from './http/join';
-import { stageMediaRoutes } from './http/stageMedia';
+import { buildOpenApi } from './http/openapi';
+import { registerAgendaRoutes } from './http/routes/agenda';
+import { registerLiveRoutes } from './http/routes/live';
+import { type MediaRoutesPort, registerMediaRoutes } from './http/routes/media';
 import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
 import { resolveAnnouncedIp } from './network';
 import { createStore, type Store } from './store';
 
 const STORE_PING_TIMEOUT_MS = 1000;
+
+function mediaOptions(config: Config): MediaOptions {
+  return {
+    listenIp: config.rtcListenIp,
+    announcedIp: resolveAnnouncedIp(config.rtcListenIp, config.announcedIp),
+    maxConsumersPerRouter: config.maxConsumersPerRouter,
+    initialAvailableOutgoingBitrate: 1_500_000,
+    maxIncomingBitrate: 4_000_000,
+  };
+}
+
+/** The conference domain reaches the SFU only through these narrow ports. */
+function mediaPorts(media: MediaNode): { program: ProgramMedia; routes: MediaRoutesPort } {
+  return {
+    program: {
+      sourceIds: (stageKey) => media.existingStage(stageKey)?.sources.map((s) => s.id) ?? [],
+      setProgram: async (stageKey, sourceId) => (await media.stage(stageKey)).setProgram(sourceId),
+    },
+    routes: {
+      openIngest: async (stageKey, videoCodec) => (await media.stage(stageKey)).openIngest({ videoCodec }),
+      describe: (stageKey) => media.existingStage(stageKey)?.describe(),
+    },
+  };
+}
 
 /**
  * The composition root's product: one running stagecast node. It owns the store, the worker pool,
@@ -31,6 +59,7 @@ export class Stagecast {
     readonly store: Store,
     readonly workers: WorkerPool,
     readonly media: MediaNode,
+    readonly conference: Conference,
     readonly httpServer: http.Server,
     readonly signaling: SignalingServer,
     private readonly logger: Logger,
@@ -54,49 +83,56 @@ export class Stagecast {
         logger: rootLogger,
       });
       const pool = workers;
-      const media = new MediaNode(
-        pool,
-        {
-          listenIp: config.rtcListenIp,
-          announcedIp: resolveAnnouncedIp(config.rtcListenIp, config.announcedIp),
-          maxConsumersPerRouter: config.maxConsumersPerRouter,
-          initialAvailableOutgoingBitrate: 1_500_000,
-          maxIncomingBitrate: 4_000_000,
-        },
-        rootLogger,
-      );
+      const media = new MediaNode(pool, mediaOptions(config), rootLogger);
+      const ports = mediaPorts(media);
+      const conference = new Conference(store, ports.program, {
+        questionsPerMinute: config.questionRateLimitPerMinute,
+        votesPerMinute: config.voteRateLimitPerMinute,
+        raisesPerMinute: config.handRateLimitPerMinute,
+      });
+      media.on('stageopened', (stage) => {
+        const [eventId = '', stageId = ''] = stage.key.split('/');
+        conference.program.restore(eventId, stageId).catch((error: unknown) => logger.error({ err: error, stage: stage.key }, 'program restore failed'));
+      });
       const signer = createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
-      const events = new EventDirectory(store);
+
+      const api = new ApiRegistry({ signer, events: conference.events });
+      registerAgendaRoutes(api, conference);
+      registerLiveRoutes(api, conference);
+      registerMediaRoutes(api, { conference, signer, media: ports.routes, joinsPerMinute: config.joinRateLimitPerMinute });
+      let openApi: object | undefined;
+      api.add({
+        method: 'get', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'The OpenAPI 3 document of this API', tag: 'meta', access: 'anyone',
+        handler: async () => (openApi ??= buildOpenApi(api, { title: 'stagecast', version: '0.1.0' })),
+      });
+
       const app = createHttpApp({
         logger: rootLogger,
         bodyLimit: config.httpBodyLimit,
         readiness: () => readiness(store, pool),
-        routers: [
-          joinRoutes({ signer, events, perMinute: config.joinRateLimitPerMinute }),
-          ingestRoutes({
-            signer,
-            events,
-            ingest: { openIngest: async (stageKey, videoCodec) => (await media.stage(stageKey)).openIngest({ videoCodec }) },
-          }),
-          stageMediaRoutes({ signer, describe: (stageKey) => media.existingStage(stageKey)?.describe() }),
-          uiRoutes(),
-        ],
+        routers: [api.router(), uiRoutes()],
       });
       const httpServer = http.createServer(app);
       const signaling = new SignalingServer(
         httpServer,
-        { signer, media, stages: events, logger: rootLogger },
+        { signer, media, conference, logger: rootLogger },
         {
           reconnectGraceMs: config.reconnectGraceMs,
           maxPayloadBytes: config.socketMaxPayloadBytes,
           allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
         },
       );
+      // A hand lowered or revoked takes the right to speak with it: close what that participant publishes.
+      conference.bus.on('handchanged', (hand) => {
+        if (hand.status !== 'lowered') return;
+        for (const session of signaling.sessions.ofParticipant(hand.participantId)) session.media.closeAllProducers();
+      });
+
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
       });
-      const node = new Stagecast(config, store, pool, media, httpServer, signaling, logger);
+      const node = new Stagecast(config, store, pool, media, conference, httpServer, signaling, logger);
       logger.info({ port: node.port, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
       return node;
     } catch (error) {

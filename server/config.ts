@@ -28,6 +28,9 @@ export class Config {
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
   @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
+  @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
+  @IsInt() @Min(1) @Max(10_000) voteRateLimitPerMinute = 60;
+  @IsInt() @Min(1) @Max(10_000) handRateLimitPerMinute = 5;
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
   @IsBoolean() seedDemo = true;
@@ -66,6 +69,9 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   socketMaxPayloadBytes: { env: 'SOCKET_MAX_PAYLOAD_BYTES', kind: 'int', allowed: 'an integer 1024–10485760', doc: 'largest Socket.IO message accepted' },
   allowedOrigins: { env: 'ALLOWED_ORIGINS', kind: 'string', allowed: 'comma-separated http(s) origins, or empty', doc: 'browser origins allowed to connect besides the server itself' },
   joinRateLimitPerMinute: { env: 'JOIN_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–100000', doc: 'anonymous joins per client IP per minute' },
+  questionRateLimitPerMinute: { env: 'QUESTION_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'questions one participant may ask per minute' },
+  voteRateLimitPerMinute: { env: 'VOTE_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'upvotes one participant may cast per minute' },
+  handRateLimitPerMinute: { env: 'HAND_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'hands one participant may raise per minute' },
   jwtSecret: { env: 'JWT_SECRET', kind: 'string', allowed: 'at least 32 characters', doc: 'HS256 secret for access tokens; required in production', secret: true },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },

@@ -8,6 +8,8 @@ import type { StageSocket } from './SignalingServer';
 export interface PeerSession {
   readonly peerId: string;
   readonly principal: Principal;
+  readonly stageId: string;
+  /** `eventId/stageId`: the media layer's name of the stage. */
   readonly stageKey: string;
   readonly media: MediaPeer;
   /** The connection it talks through now; null while parked after a drop. */
@@ -39,8 +41,9 @@ export class PeerSessions {
     return this.#sessions.get(peerId);
   }
 
-  create(principal: Principal, stageKey: string, media: MediaPeer, socket: StageSocket): PeerSession {
-    const session: PeerSession = { peerId: randomUUID(), principal, stageKey, media, socket: null, graceTimer: null };
+  create(principal: Principal, stageId: string, media: MediaPeer, socket: StageSocket): PeerSession {
+    const stageKey = `${principal.eventId}/${stageId}`;
+    const session: PeerSession = { peerId: randomUUID(), principal, stageId, stageKey, media, socket: null, graceTimer: null };
     this.#sessions.set(session.peerId, session);
     media.on('consumerclosed', (event) => session.socket?.emit('consumerClosed', event));
     media.on('consumerlayerschange', (event) => session.socket?.emit('consumerLayersChanged', event));
@@ -86,6 +89,11 @@ export class PeerSessions {
       socket.leave(roomOf(session));
     }
     session.media.close();
+  }
+
+  /** The live sessions of one participant (several tabs, say). */
+  ofParticipant(participantId: string): PeerSession[] {
+    return [...this.#sessions.values()].filter((s) => s.principal.id === participantId);
   }
 
   closeAll(): void {

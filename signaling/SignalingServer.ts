@@ -4,18 +4,16 @@ import { Server, type Socket } from 'socket.io';
 import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
 import type { Principal, TokenSigner } from '../server/auth/tokens';
+import type { Conference } from '../server/conference/Conference';
 import { AppError } from '../server/errors';
 import { validateDto } from '../server/validation';
 import { toAckError } from './ackErrors';
 import type { Ack, AckResponse, ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from './contract';
+import { fanOutConferenceEvents } from './fanout';
+import { registerLiveHandlers } from './liveHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
 import { PeerSessions, type PeerSession } from './PeerSessions';
-import { stageRoom } from './rooms';
-
-export interface StageDirectory {
-  /** Whether the event has that stage; only existing stages open media. */
-  stageExists(eventId: string, stageId: string): Promise<boolean>;
-}
+import { eventRoom, participantRoom, stageRoom } from './rooms';
 
 export interface SignalingOptions {
   /** A peer whose connection dropped keeps its media this long, waiting for `resume`. */
@@ -54,7 +52,7 @@ export class SignalingServer {
 
   constructor(
     httpServer: http.Server,
-    private readonly deps: { signer: TokenSigner; media: MediaNode; stages: StageDirectory; logger: Logger },
+    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; logger: Logger },
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
@@ -77,6 +75,7 @@ export class SignalingServer {
       }
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
+    fanOutConferenceEvents(deps.conference.bus, this.io);
   }
 
   /**
@@ -120,8 +119,8 @@ export class SignalingServer {
     return this.deps.media;
   }
 
-  get stages(): StageDirectory {
-    return this.deps.stages;
+  get conference(): Conference {
+    return this.deps.conference;
   }
 
   async close(): Promise<void> {
@@ -135,7 +134,9 @@ export class SignalingServer {
     const { principal } = socket.data;
     const logger = this.#logger.child({ participant: principal.id, event: principal.eventId });
     logger.debug({ role: principal.role }, 'connection');
+    void socket.join([eventRoom(principal.eventId), participantRoom(principal.id)]);
     registerMediaHandlers(this, socket);
+    registerLiveHandlers(this, socket, this.deps.conference);
     socket.on('disconnect', (reason) => {
       logger.debug({ reason }, 'disconnect');
       const session = socket.data.session;

@@ -7,6 +7,11 @@
  * are typed `object` here so that mediasoup-client's types fit, and validated field by field on arrival.
  */
 
+import type { ProgramChange, QuestionView } from '../server/conference/ConferenceBus';
+import type { HandRecord, SessionRecord } from '../server/store/records';
+
+export type { HandRecord, ProgramChange, QuestionView, SessionRecord };
+
 export type ErrorCodeName =
   | 'bad_request'
   | 'unauthorized'
@@ -48,6 +53,8 @@ export interface JoinResult {
   role: string;
   routerRtpCapabilities: object;
   sources: SourceInfo[];
+  /** What is on air now; viewers receive only that source while one is set. */
+  program: ProgramChange;
 }
 
 export interface ResumeRequest {
@@ -57,6 +64,7 @@ export interface ResumeRequest {
 export interface ResumeResult {
   peerId: string;
   sources: SourceInfo[];
+  program: ProgramChange;
   /** Consumers still alive; any other the client holds was closed while it was away. */
   consumerIds: string[];
 }
@@ -125,6 +133,36 @@ export interface ConsumerLayers {
 
 export type Empty = Record<string, never>;
 
+export interface SessionRef {
+  sessionId: string;
+}
+
+export interface QuestionRef {
+  sessionId: string;
+  questionId: string;
+}
+
+export interface SubscribeResult {
+  questions: QuestionView[];
+  /** The raised-hands queue; only for moderators, hosts and admins. */
+  hands: HandRecord[] | null;
+}
+
+export interface SubmitQuestionRequest {
+  sessionId: string;
+  text: string;
+}
+
+export interface ModerateQuestionRequest extends QuestionRef {
+  action: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+}
+
+export interface AnswerHandRequest {
+  sessionId: string;
+  handId: string;
+  action: 'accept' | 'lower';
+}
+
 export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: Ack<JoinResult>) => void;
   resume: (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
@@ -139,6 +177,16 @@ export interface ClientToServerEvents {
   pauseConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
   setPreferredLayers: (request: PreferredLayersRequest, ack: Ack<Empty>) => void;
   leave: (request: Empty, ack: Ack<Empty>) => void;
+  /** Live Q&A (and, for moderators, hands) of one session: current state now, changes pushed after. */
+  subscribeSession: (request: SessionRef, ack: Ack<SubscribeResult>) => void;
+  unsubscribeSession: (request: SessionRef, ack: Ack<Empty>) => void;
+  submitQuestion: (request: SubmitQuestionRequest, ack: Ack<QuestionView>) => void;
+  upvoteQuestion: (request: QuestionRef, ack: Ack<QuestionView>) => void;
+  withdrawQuestion: (request: QuestionRef, ack: Ack<Empty>) => void;
+  moderateQuestion: (request: ModerateQuestionRequest, ack: Ack<QuestionView>) => void;
+  raiseHand: (request: SessionRef, ack: Ack<HandRecord>) => void;
+  lowerHand: (request: SessionRef, ack: Ack<HandRecord>) => void;
+  answerHand: (request: AnswerHandRequest, ack: Ack<HandRecord>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -149,6 +197,17 @@ export interface ServerToClientEvents {
   consumerLayersChanged: (event: ConsumerLayers) => void;
   /** The server closed one of this participant's producers (stage closed, right revoked). */
   producerClosed: (event: { producerId: string }) => void;
+  /** The host put another source on air (pushed to the stage's participants). */
+  programChanged: (change: ProgramChange) => void;
+  /** A question of a subscribed session changed; attendees only hear of approved and answered ones. */
+  questionUpdated: (question: QuestionView) => void;
+  /** A question left the caller's view (withdrawn, or moved out of the public statuses). */
+  questionRemoved: (event: { sessionId: string; questionId: string }) => void;
+  /** A hand changed: to moderators of the session, and to the participant it belongs to. */
+  handUpdated: (hand: HandRecord) => void;
+  /** The agenda of the caller's event changed; refetch it. */
+  agendaChanged: (event: { eventId: string; stageId: string | null }) => void;
+  sessionUpdated: (session: SessionRecord) => void;
 }
 
 export const REQUEST_EVENTS = [
@@ -165,4 +224,13 @@ export const REQUEST_EVENTS = [
   'pauseConsumer',
   'setPreferredLayers',
   'leave',
+  'subscribeSession',
+  'unsubscribeSession',
+  'submitQuestion',
+  'upvoteQuestion',
+  'withdrawQuestion',
+  'moderateQuestion',
+  'raiseHand',
+  'lowerHand',
+  'answerHand',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];

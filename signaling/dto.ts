@@ -167,3 +167,25 @@ export class PreferredLayersDto {
   @IsInt() @Min(0) @Max(3) spatialLayer!: number;
   @IsOptional() @IsInt() @Min(0) @Max(3) temporalLayer?: number;
 }
+
+export class SessionRefDto {
+  @IsUUID(4) sessionId!: string;
+}
+
+export class QuestionRefDto extends SessionRefDto {
+  @IsUUID(4) questionId!: string;
+}
+
+export class SubmitQuestionSocketDto extends SessionRefDto {
+  /** 1–500 characters once trimmed (checked by the Q&A service). */
+  @IsString() @MaxLength(2000) text!: string;
+}
+
+export class ModerateQuestionSocketDto extends QuestionRefDto {
+  @IsIn(['approve', 'reject', 'pin', 'unpin', 'answer']) action!: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+}
+
+export class AnswerHandSocketDto extends SessionRefDto {
+  @IsUUID(4) handId!: string;
+  @IsIn(['accept', 'lower']) action!: 'accept' | 'lower';
+}

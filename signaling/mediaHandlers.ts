@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { assertCan } from '../server/auth/permissions';
+import { assertCan, can } from '../server/auth/permissions';
 import { AppError } from '../server/errors';
 import {
   ConnectTransportDto,
@@ -17,6 +17,15 @@ import {
 import type { PeerSession } from './PeerSessions';
 import type { HandlerContext, SignalingServer, StageSocket } from './SignalingServer';
 
+/** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
+async function assertMayPublish(signaling: SignalingServer, context: HandlerContext): Promise<void> {
+  const { principal } = context;
+  if (can(principal.role, 'stage.publish')) return;
+  const { stageId } = sessionOf(context);
+  if (await signaling.conference.hands.mayPublish(principal.id, principal.eventId, stageId)) return;
+  assertCan(principal, 'stage.publish');
+}
+
 function sessionOf({ socket }: HandlerContext): PeerSession {
   const session = socket.data.session;
   if (!session) throw new AppError('conflict', 'join a stage first');
@@ -29,22 +38,26 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
 
   signaling.handle(socket, 'join', JoinDto, async ({ stageId }, { principal }) => {
     assertCan(principal, 'stage.watch');
-    if (!(await signaling.stages.stageExists(principal.eventId, stageId))) {
-      throw new AppError('not_found', `no stage ${stageId} in event ${principal.eventId}`);
-    }
+    const program = await signaling.conference.program.currentProgram(principal.eventId, stageId);
     const previous = socket.data.session;
     if (previous) sessions.close(previous);
     const stageKey = `${principal.eventId}/${stageId}`;
     const stage = await signaling.media.stage(stageKey);
     signaling.forwardStageEvents(stage);
-    const media = await signaling.media.createPeer(stageKey, { id: principal.id, ownerId: principal.id, displayName: principal.name });
-    const session = sessions.create(principal, stageKey, media, socket);
+    const media = await signaling.media.createPeer(stageKey, {
+      id: principal.id,
+      ownerId: principal.id,
+      displayName: principal.name,
+      followsProgram: !can(principal.role, 'stage.preview'),
+    });
+    const session = sessions.create(principal, stageId, media, socket);
     return {
       peerId: session.peerId,
       participantId: principal.id,
       role: principal.role,
       routerRtpCapabilities: stage.rtpCapabilities,
       sources: stage.sources,
+      program,
     };
   });
 
@@ -56,7 +69,8 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
     }
     if (socket.data.session && socket.data.session !== session) sessions.close(socket.data.session);
     sessions.attach(session, socket);
-    return { peerId, sources: session.media.stage.sources, consumerIds: session.media.consumerIds };
+    const program = await signaling.conference.program.currentProgram(principal.eventId, session.stageId);
+    return { peerId, sources: session.media.stage.sources, program, consumerIds: session.media.consumerIds };
   });
 
   signaling.handle(socket, 'getRouterRtpCapabilities', EmptyDto, async (_dto, context) => {
@@ -64,7 +78,7 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
   });
 
   signaling.handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
-    if (direction === 'send') assertCan(context.principal, 'stage.publish');
+    if (direction === 'send') await assertMayPublish(signaling, context);
     return sessionOf(context).media.createTransport(direction);
   });
 
@@ -78,7 +92,7 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
   });
 
   signaling.handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
-    assertCan(context.principal, 'stage.publish');
+    await assertMayPublish(signaling, context);
     const { msid, ...known } = rtpParameters;
     const producerId = await sessionOf(context).media.produce({
       transportId,

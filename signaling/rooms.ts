@@ -1,4 +1,26 @@
-/** The Socket.IO room of a stage's joined participants: source changes are broadcast to it. */
+/** Socket.IO rooms: who hears what. Names are built here only. */
+
+/** Joined participants of a stage: source and program changes. */
 export function stageRoom(stageKey: string): string {
   return `stage:${stageKey}`;
+}
+
+/** Every connection of an event: agenda changes. */
+export function eventRoom(eventId: string): string {
+  return `event:${eventId}`;
+}
+
+/** Every connection of one participant: their hand, their rights. */
+export function participantRoom(participantId: string): string {
+  return `participant:${participantId}`;
+}
+
+/** Subscribers of a session's Q&A who may see only published questions. */
+export function publicQaRoom(sessionId: string): string {
+  return `qa:${sessionId}:public`;
+}
+
+/** Moderators of a session: every question and the raised hands. */
+export function moderatorsRoom(sessionId: string): string {
+  return `qa:${sessionId}:moderators`;
 }

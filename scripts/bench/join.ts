@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { types as clientTypes } from 'mediasoup-client';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
-import type { StageMediaView } from '../../server/http/stageMedia';
+import type { StageMediaView } from '../../server/http/routes/media';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { launchChromium } from '../lib/browser';
 import { startServer } from '../lib/serverProcess';

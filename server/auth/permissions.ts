@@ -10,8 +10,21 @@ const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', '
 export const PERMISSIONS = {
   'stage.watch': EVERYONE,
   'stage.publish': ['speaker', 'host', 'admin'],
+  /** Receives every source of a stage (previews), not only the one on air. */
+  'stage.preview': ['host', 'ops', 'admin'],
   'stage.ingest': ['host', 'ops', 'admin'],
   'stage.inspect': ['host', 'ops', 'admin'],
+  'event.manage': ['admin'],
+  'agenda.manage': ['host', 'admin'],
+  'program.control': ['host', 'admin'],
+  'question.submit': EVERYONE,
+  'question.vote': EVERYONE,
+  'question.moderate': ['moderator', 'host', 'admin'],
+  'question.viewAll': ['moderator', 'host', 'admin'],
+  'hand.raise': ['attendee', 'speaker'],
+  'hand.viewQueue': ['moderator', 'host', 'admin'],
+  'hand.answer': ['moderator', 'host', 'admin'],
+  'health.view': ['ops', 'host', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

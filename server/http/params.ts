@@ -1,4 +1,4 @@
-import { Matches } from 'class-validator';
+import { IsUUID, Matches } from 'class-validator';
 import { SLUG } from '../validation';
 
 const message = '$property must be a slug (a-z, 0-9, -)';
@@ -9,4 +9,24 @@ export class EventParams {
 
 export class StageParams extends EventParams {
   @Matches(SLUG, { message }) stageId!: string;
+}
+
+export class SessionParams extends EventParams {
+  @IsUUID(4) sessionId!: string;
+}
+
+export class SpeakerParams extends EventParams {
+  @IsUUID(4) speakerId!: string;
+}
+
+export class AchievementParams extends EventParams {
+  @IsUUID(4) achievementId!: string;
+}
+
+export class QuestionParams extends SessionParams {
+  @IsUUID(4) questionId!: string;
+}
+
+export class HandParams extends SessionParams {
+  @IsUUID(4) handId!: string;
 }

@@ -19,6 +19,8 @@ export interface StageRecord {
   name: string;
   /** The source on air, restored after a restart; null when nothing is on air. */
   programSourceId: string | null;
+  /** The speaker the lower-third names while that source is on air (defaults to the session's first). */
+  programSpeakerId?: string | null;
 }
 
 export const SESSION_KINDS = ['keynote', 'achievement-release', 'speech', 'report', 'panel', 'signing'] as const;

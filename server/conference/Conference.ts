@@ -1,0 +1,31 @@
+import type { Store } from '../store';
+import { AgendaService } from './AgendaService';
+import { ConferenceBus } from './ConferenceBus';
+import { EventDirectory } from './EventDirectory';
+import { HandsService } from './HandsService';
+import { type ProgramMedia, ProgramService } from './ProgramService';
+import { QaService } from './QaService';
+
+export interface ConferenceLimits {
+  questionsPerMinute: number;
+  votesPerMinute: number;
+  raisesPerMinute: number;
+}
+
+/** The conference domain of one node: its services over the store, and the bus they report on. */
+export class Conference {
+  readonly bus = new ConferenceBus();
+  readonly events: EventDirectory;
+  readonly agenda: AgendaService;
+  readonly program: ProgramService;
+  readonly qa: QaService;
+  readonly hands: HandsService;
+
+  constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits) {
+    this.events = new EventDirectory(store);
+    this.agenda = new AgendaService(store, this.bus);
+    this.program = new ProgramService(store, this.bus, this.agenda, media);
+    this.qa = new QaService(store, this.bus, this.agenda, { questionsPerMinute: limits.questionsPerMinute, votesPerMinute: limits.votesPerMinute });
+    this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
+  }
+}

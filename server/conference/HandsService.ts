@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/tokens';
+import { AppError } from '../errors';
+import type { Store } from '../store';
+import type { HandRecord } from '../store/records';
+import type { AgendaService } from './AgendaService';
+import type { ConferenceBus } from './ConferenceBus';
+import { KeyedLock } from './KeyedLock';
+import { RateLimiter } from './RateLimiter';
+
+export type HandAnswer = 'accept' | 'lower';
+
+function isOpen(hand: HandRecord): boolean {
+  return hand.status === 'raised' || hand.status === 'accepted';
+}
+
+/**
+ * Raised hands: a remote participant asks to speak; a moderator accepts (the participant may then
+ * publish on the session's stage) or lowers it (the right, and any producer, goes).
+ */
+export class HandsService {
+  readonly #limiter: RateLimiter;
+  readonly #lock = new KeyedLock();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: ConferenceBus,
+    private readonly agenda: AgendaService,
+    raisesPerMinute: number,
+  ) {
+    this.#limiter = new RateLimiter(raisesPerMinute, 60_000, 'raised hands');
+  }
+
+  /** The open hands of a session, oldest first: the moderators' queue. */
+  async queue(eventId: string, sessionId: string): Promise<HandRecord[]> {
+    await this.agenda.getSession(eventId, sessionId);
+    const hands = await this.store.collection('hands').list(sessionId);
+    return hands.filter(isOpen).sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
+  }
+
+  /** Raises the caller's hand; raising it again while it is open answers the same hand. */
+  async raise(principal: Principal, eventId: string, sessionId: string): Promise<HandRecord> {
+    const session = await this.agenda.getSession(eventId, sessionId);
+    if (session.status === 'done') throw new AppError('conflict', 'the session is over');
+    return this.#lock.run(`${sessionId}/${principal.id}`, async () => {
+      const open = await this.#openHandOf(sessionId, principal.id);
+      if (open) return open;
+      this.#limiter.hit(principal.id);
+      const hand: HandRecord = {
+        id: randomUUID(),
+        eventId,
+        sessionId,
+        participantId: principal.id,
+        name: principal.name,
+        status: 'raised',
+        raisedAt: new Date().toISOString(),
+      };
+      await this.store.collection('hands').put(hand);
+      this.bus.emit('handchanged', hand);
+      return hand;
+    });
+  }
+
+  /** The participant lowers their own hand (and gives up the right to speak if it was accepted). */
+  async lowerOwn(principal: Principal, eventId: string, sessionId: string): Promise<HandRecord> {
+    await this.agenda.getSession(eventId, sessionId);
+    const open = await this.#openHandOf(sessionId, principal.id);
+    if (!open) throw new AppError('not_found', 'your hand is not raised');
+    return this.#set(open, 'lowered');
+  }
+
+  async answer(eventId: string, sessionId: string, handId: string, answer: HandAnswer): Promise<HandRecord> {
+    await this.agenda.getSession(eventId, sessionId);
+    const hand = await this.store.collection('hands').get(sessionId, handId);
+    if (!hand) throw new AppError('not_found', `no hand ${handId}`);
+    if (!isOpen(hand)) throw new AppError('conflict', 'the hand is already lowered');
+    return this.#set(hand, answer === 'accept' ? 'accepted' : 'lowered');
+  }
+
+  /** Whether the participant holds an accepted hand in the session live on the stage now. */
+  async mayPublish(participantId: string, eventId: string, stageId: string): Promise<boolean> {
+    const { current } = await this.agenda.nowAndNext(eventId, stageId);
+    if (!current) return false;
+    const hand = await this.#openHandOf(current.id, participantId);
+    return hand?.status === 'accepted';
+  }
+
+  async #openHandOf(sessionId: string, participantId: string): Promise<HandRecord | undefined> {
+    const hands = await this.store.collection('hands').list(sessionId);
+    return hands.find((h) => h.participantId === participantId && isOpen(h));
+  }
+
+  async #set(hand: HandRecord, status: HandRecord['status']): Promise<HandRecord> {
+    const updated = { ...hand, status };
+    await this.store.collection('hands').put(updated);
+    this.bus.emit('handchanged', updated);
+    return updated;
+  }
+}

@@ -1,0 +1,119 @@
+import { AppError } from '../errors';
+import type { Store } from '../store';
+import type { SessionRecord, StageRecord } from '../store/records';
+import type { AgendaService } from './AgendaService';
+import type { ConferenceBus, LowerThird, ProgramChange } from './ConferenceBus';
+import { KeyedLock } from './KeyedLock';
+
+/** The narrow view of the SFU the programme needs; the composition root wires it to media/. */
+export interface ProgramMedia {
+  /** Ids of the sources live on the stage now. */
+  sourceIds(stageKey: string): string[];
+  /** Puts the source on air for every viewer of the stage (null: no program, viewers get everything). */
+  setProgram(stageKey: string, sourceId: string | null): Promise<void>;
+}
+
+export function stageKeyOf(eventId: string, stageId: string): string {
+  return `${eventId}/${stageId}`;
+}
+
+/** On-air control: which session is live on a stage and which source is on air. */
+export class ProgramService {
+  readonly #lock = new KeyedLock();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: ConferenceBus,
+    private readonly agenda: AgendaService,
+    private readonly media: ProgramMedia,
+  ) {}
+
+  /** The session goes live; whatever was live on its stage before ends. */
+  async startSession(eventId: string, sessionId: string): Promise<SessionRecord> {
+    const session = await this.agenda.getSession(eventId, sessionId);
+    return this.#lock.run(stageKeyOf(eventId, session.stageId), async () => {
+      const current = await this.agenda.getSession(eventId, sessionId);
+      if (current.status === 'live') return current;
+      if (current.status === 'done') throw new AppError('conflict', 'the session is over; schedule a new one');
+      const sessions = this.store.collection('sessions');
+      for (const other of await this.agenda.listSessions(eventId, current.stageId)) {
+        if (other.status !== 'live') continue;
+        const ended: SessionRecord = { ...other, status: 'done' };
+        await sessions.put(ended);
+        this.bus.emit('sessionchanged', ended);
+      }
+      const live: SessionRecord = { ...current, status: 'live' };
+      await sessions.put(live);
+      this.bus.emit('sessionchanged', live);
+      this.bus.emit('agendachanged', { eventId, stageId: live.stageId });
+      // The lower-third follows the session: re-announce the program with the new title.
+      const stage = await this.agenda.getStage(eventId, live.stageId);
+      this.bus.emit('programchanged', await this.#change(stage));
+      return live;
+    });
+  }
+
+  async endSession(eventId: string, sessionId: string): Promise<SessionRecord> {
+    const session = await this.agenda.getSession(eventId, sessionId);
+    return this.#lock.run(stageKeyOf(eventId, session.stageId), async () => {
+      const current = await this.agenda.getSession(eventId, sessionId);
+      if (current.status !== 'live') throw new AppError('conflict', `the session is ${current.status}, not live`);
+      const ended: SessionRecord = { ...current, status: 'done' };
+      await this.store.collection('sessions').put(ended);
+      this.bus.emit('sessionchanged', ended);
+      this.bus.emit('agendachanged', { eventId, stageId: ended.stageId });
+      return ended;
+    });
+  }
+
+  /** Puts a live source of the stage on air, with a lower-third for every viewer. */
+  async setProgram(eventId: string, stageId: string, sourceId: string | null, speakerId?: string): Promise<ProgramChange> {
+    const stageKey = stageKeyOf(eventId, stageId);
+    return this.#lock.run(stageKey, async () => {
+      const stage = await this.agenda.getStage(eventId, stageId);
+      if (sourceId !== null && !this.media.sourceIds(stageKey).includes(sourceId)) {
+        throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources: this.media.sourceIds(stageKey) } });
+      }
+      if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
+      const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };
+      await this.store.collection('stages').put(updated);
+      await this.media.setProgram(stageKey, sourceId);
+      const change = await this.#change(updated);
+      this.bus.emit('programchanged', change);
+      return change;
+    });
+  }
+
+  async currentProgram(eventId: string, stageId: string): Promise<ProgramChange> {
+    return this.#change(await this.agenda.getStage(eventId, stageId));
+  }
+
+  /** Re-applies the stored program to a stage whose media just opened (after a restart, say). */
+  async restore(eventId: string, stageId: string): Promise<void> {
+    const stage = await this.store.collection('stages').get(eventId, stageId);
+    if (stage?.programSourceId) await this.media.setProgram(stageKeyOf(eventId, stageId), stage.programSourceId);
+  }
+
+  async #change(stage: StageRecord): Promise<ProgramChange> {
+    return {
+      eventId: stage.eventId,
+      stageId: stage.id,
+      sourceId: stage.programSourceId,
+      lowerThird: stage.programSourceId === null ? null : await this.#lowerThird(stage),
+      changedAt: new Date().toISOString(),
+    };
+  }
+
+  async #lowerThird(stage: StageRecord): Promise<LowerThird | null> {
+    const { current } = await this.agenda.nowAndNext(stage.eventId, stage.id);
+    const speakerId = stage.programSpeakerId ?? current?.speakerIds[0];
+    const speaker = speakerId ? await this.store.collection('speakers').get(stage.eventId, speakerId) : undefined;
+    if (!current && !speaker) return null;
+    return {
+      speakerName: speaker?.name ?? '',
+      speakerTitle: speaker?.title ?? '',
+      organisation: speaker?.organisation ?? '',
+      sessionTitle: current?.title ?? '',
+    };
+  }
+}

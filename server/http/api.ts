@@ -1,0 +1,108 @@
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { type Action, assertCan } from '../auth/permissions';
+import type { Principal, TokenSigner } from '../auth/tokens';
+import type { EventDirectory } from '../conference/EventDirectory';
+import { AppError } from '../errors';
+import { validateDto } from '../validation';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route:
+ * - an Action of the permission table: a valid token of the route's event whose role may do it;
+ * - 'event-read': anyone for a public event, a token of the event otherwise;
+ * - 'anyone': no check (the handler decides, e.g. the join endpoint).
+ */
+export type Access = Action | 'event-read' | 'anyone';
+
+type DtoClass<T> = new () => T;
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The caller, when a valid bearer token came with the request. */
+  principal: Principal | null;
+  req: Request;
+}
+
+export interface RouteSpec<P extends object = object, Q extends object = object, B extends object = object> {
+  method: HttpMethod;
+  /** Express-style path, e.g. `/api/events/:eventId/sessions/:sessionId`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: DtoClass<P>;
+  query?: DtoClass<Q>;
+  body?: DtoClass<B>;
+  /** Success status; 200 unless said otherwise (201 for creations, 204 for no content). */
+  status?: number;
+  /** Name of the response schema in the OpenAPI components (documentation only). */
+  response?: string;
+  middleware?: RequestHandler[];
+  handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
+}
+
+function bearerToken(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw new AppError('unauthorized', 'malformed Authorization header: expected "Bearer <token>"');
+  return match[1];
+}
+
+/**
+ * Every REST route of stagecast is declared once here: the same declaration registers the express
+ * handler (validation, access, error mapping) and describes the route in the OpenAPI document.
+ */
+export class ApiRegistry {
+  readonly routes: RouteSpec[] = [];
+
+  constructor(private readonly deps: { signer: TokenSigner; events: EventDirectory }) {}
+
+  add<P extends object, Q extends object, B extends object>(spec: RouteSpec<P, Q, B>): void {
+    // Every path parameter is validated: a route with one must name its params DTO.
+    if (spec.path.includes(':') && !spec.params) throw new Error(`route ${spec.operationId} has path parameters but no params DTO`);
+    if (this.routes.some((r) => r.operationId === spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
+    this.routes.push(spec as unknown as RouteSpec);
+  }
+
+  router(): Router {
+    const router = Router();
+    for (const spec of this.routes) {
+      router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) => this.#handle(spec, req, res));
+    }
+    return router;
+  }
+
+  async #handle(spec: RouteSpec, req: Request, res: Response): Promise<void> {
+    const params = spec.params ? await validateDto(spec.params, { ...req.params }) : {};
+    const query = spec.query ? await validateDto(spec.query, { ...(req.query as object) }) : {};
+    const body = spec.body ? await validateDto(spec.body, req.body ?? {}) : {};
+    const token = bearerToken(req);
+    const principal = token ? this.deps.signer.verify(token) : null;
+    await this.#authorize(spec.access, principal, typeof req.params.eventId === 'string' ? req.params.eventId : undefined);
+    const result = await spec.handler({ params, query, body, principal, req });
+    const status = spec.status ?? 200;
+    if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
+    else res.status(status).json(result);
+  }
+
+  async #authorize(access: Access, principal: Principal | null, eventId: string | undefined): Promise<void> {
+    if (access === 'anyone') return;
+    if (principal && eventId !== undefined && principal.eventId !== eventId) {
+      throw new AppError('forbidden', 'token is for another event');
+    }
+    if (access === 'event-read') {
+      if (eventId === undefined) return;
+      const event = await this.deps.events.event(eventId);
+      if (!event) throw new AppError('not_found', `no event ${eventId}`);
+      if (!event.isPublic && !principal) throw new AppError('unauthorized', 'this event is private: a token is required');
+      return;
+    }
+    if (!principal) throw new AppError('unauthorized', 'missing bearer token');
+    assertCan(principal, access);
+  }
+}

@@ -1,0 +1,86 @@
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
+import { SESSION_KINDS, type SessionKind } from '../../store/records';
+import { SLUG } from '../../validation';
+
+/** ISO 8601 date-time with an explicit zone (Z or ±hh:mm): a time without one is ambiguous. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const zoneMessage = '$property must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T09:30:00+08:00';
+const TIMEZONE = /^[A-Za-z0-9_+\-/]{1,64}$/;
+
+export class CreateEventDto implements NewEvent {
+  @Matches(SLUG) id!: string;
+  @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @IsBoolean() isPublic!: boolean;
+  @IsString() @Matches(TIMEZONE) timezone!: string;
+}
+
+export class UpdateEventDto implements Partial<NewEvent> {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @IsOptional() @IsBoolean() isPublic?: boolean;
+  @IsOptional() @IsString() @Matches(TIMEZONE) timezone?: string;
+}
+
+export class CreateStageDto implements NewStage {
+  @Matches(SLUG) id!: string;
+  @IsString() @MinLength(1) @MaxLength(200) name!: string;
+}
+
+export class UpdateStageDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+}
+
+export class CreateSpeakerDto implements NewSpeaker {
+  @IsString() @MinLength(1) @MaxLength(120) name!: string;
+  @IsString() @MaxLength(120) title!: string;
+  @IsString() @MaxLength(200) organisation!: string;
+  @IsIn(['on-site', 'remote']) presence!: 'on-site' | 'remote';
+}
+
+export class UpdateSpeakerDto implements Partial<NewSpeaker> {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @IsOptional() @IsString() @MaxLength(120) title?: string;
+  @IsOptional() @IsString() @MaxLength(200) organisation?: string;
+  @IsOptional() @IsIn(['on-site', 'remote']) presence?: 'on-site' | 'remote';
+}
+
+export class CreateAchievementDto implements NewAchievement {
+  @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @IsString() @MinLength(1) @MaxLength(200) institution!: string;
+  @IsString() @MinLength(1) @MaxLength(120) field!: string;
+  @IsString() @MaxLength(4000) summary!: string;
+  @IsString() @MaxLength(200) contact!: string;
+  /** The achievement-release session presenting it, or null. */
+  @ValidateIf((o: CreateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId!: string | null;
+}
+
+export class UpdateAchievementDto implements Partial<NewAchievement> {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) institution?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) field?: string;
+  @IsOptional() @IsString() @MaxLength(4000) summary?: string;
+  @IsOptional() @IsString() @MaxLength(200) contact?: string;
+  @IsOptional() @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId?: string | null;
+}
+
+export class CreateSessionDto implements NewSession {
+  @Matches(SLUG) stageId!: string;
+  @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @IsIn(SESSION_KINDS) kind!: SessionKind;
+  @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds!: string[];
+  @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart!: string;
+  @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedEnd!: string;
+}
+
+export class UpdateSessionDto implements Partial<NewSession> {
+  @IsOptional() @Matches(SLUG) stageId?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @IsOptional() @IsIn(SESSION_KINDS) kind?: SessionKind;
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds?: string[];
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart?: string;
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedEnd?: string;
+}
+
+export class AgendaQuery {
+  @IsOptional() @Matches(SLUG) stageId?: string;
+}

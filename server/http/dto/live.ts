@@ -1,0 +1,32 @@
+import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+
+/** Source ids: the on-site feed, or a participant's camera or screen. */
+const SOURCE_ID = /^(onsite|(camera|screen):[A-Za-z0-9-]{1,64})$/;
+
+export class SetProgramDto {
+  /** The source to put on air; null takes the program off (viewers then receive every source). */
+  @IsDefined() @ValidateIf((o: SetProgramDto) => o.sourceId !== null) @IsString() @Matches(SOURCE_ID) sourceId!: string | null;
+  /** The speaker the lower-third names; default: the live session's first speaker. */
+  @IsOptional() @IsUUID(4) speakerId?: string;
+}
+
+export class SubmitQuestionDto {
+  /** 1–500 characters once trimmed; longer input is refused, not cut. */
+  @IsString() @MaxLength(2000) text!: string;
+}
+
+export class ModerateQuestionDto {
+  @IsIn(['approve', 'reject', 'pin', 'unpin', 'answer']) action!: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+}
+
+export class AnswerHandDto {
+  @IsIn(['accept', 'lower']) action!: 'accept' | 'lower';
+}
+
+export class IngestDto {
+  @IsOptional() @IsIn(['VP8', 'H264']) videoCodec?: 'VP8' | 'H264';
+}
+
+export class JoinDto {
+  @IsOptional() @IsString() @MaxLength(80) @Matches(/\S/, { message: 'name must not be blank' }) name?: string;
+}

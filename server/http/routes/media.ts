@@ -1,0 +1,62 @@
+import { rateLimit } from 'express-rate-limit';
+import type { TokenSigner } from '../../auth/tokens';
+import type { Conference } from '../../conference/Conference';
+import { AppError } from '../../errors';
+import type { ApiRegistry } from '../api';
+import { IngestDto, JoinDto } from '../dto/live';
+import { EventParams, StageParams } from '../params';
+
+export interface StageMediaView {
+  sources: unknown[];
+  origin: { workerPid: number };
+  distributionRouters: { routerId: string; workerPid: number; consumers: number }[];
+}
+
+/** What the media routes need of the SFU; the composition root wires it to media/. */
+export interface MediaRoutesPort {
+  /** Opens (or re-opens) a stage's on-site feed and says where the encoder must send RTP. */
+  openIngest(stageKey: string, videoCodec: 'VP8' | 'H264'): Promise<unknown>;
+  describe(stageKey: string): StageMediaView | undefined;
+}
+
+/** Joining as a viewer, the hall feed's ingest, and where a stage's media runs. */
+export function registerMediaRoutes(api: ApiRegistry, deps: { conference: Conference; signer: TokenSigner; media: MediaRoutesPort; joinsPerMinute: number }): void {
+  const { agenda } = deps.conference;
+  const joinLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.joinsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError('rate_limited', 'too many joins from this address; retry in a minute')),
+  });
+
+  api.add({
+    method: 'post', path: '/api/events/:eventId/join', operationId: 'joinEvent', summary: 'Get an attendee token for a public event (rate limited per IP)', tag: 'media',
+    access: 'anyone', params: EventParams, body: JoinDto, status: 201, middleware: [joinLimiter],
+    handler: async ({ params, body }) => {
+      const event = await agenda.getEvent(params.eventId);
+      if (!event.isPublic) throw new AppError('forbidden', 'this event is private: use the access link you were given');
+      const token = deps.signer.sign({ role: 'attendee', eventId: event.id, name: body.name?.trim() || 'Guest' });
+      return { token, participantId: deps.signer.verify(token).id, role: 'attendee', eventId: event.id };
+    },
+  });
+
+  api.add({
+    method: 'post', path: '/api/events/:eventId/stages/:stageId/ingest', operationId: 'openIngest', summary: 'Open the on-site feed: RTP ports, payload types and SSRCs for the hall encoder', tag: 'media',
+    access: 'stage.ingest', params: StageParams, body: IngestDto, status: 201,
+    handler: async ({ params, body }) => {
+      await agenda.getStage(params.eventId, params.stageId);
+      return deps.media.openIngest(`${params.eventId}/${params.stageId}`, body.videoCodec ?? 'VP8');
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/api/events/:eventId/stages/:stageId/media', operationId: 'describeStageMedia', summary: "Where a stage's media runs: sources, routers, consumers per router", tag: 'media',
+    access: 'stage.inspect', params: StageParams,
+    handler: async ({ params }) => {
+      const view = deps.media.describe(`${params.eventId}/${params.stageId}`);
+      if (!view) throw new AppError('not_found', `stage ${params.eventId}/${params.stageId} has no media open on this node`);
+      return view;
+    },
+  });
+}
