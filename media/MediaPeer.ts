@@ -42,11 +42,14 @@ interface ConsumerEntry {
   clientPaused: boolean;
 }
 
-interface TransportEntry {
-  transport: types.WebRtcTransport;
+/** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
+type TransportEntry = (
+  | { kind: 'webrtc'; transport: types.WebRtcTransport }
+  | { kind: 'plain'; transport: types.PlainTransport }
+) & {
   direction: TransportDirection;
   connected: boolean;
-}
+};
 
 export interface MediaPeerEvents {
   consumerclosed: [{ consumerId: string; producerId: string }];
@@ -121,7 +124,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       throw new MediaError('not_found', 'peer closed');
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
-    this.#transports.set(transport.id, { transport, direction, connected: false });
+    this.#transports.set(transport.id, { kind: 'webrtc', transport, direction, connected: false });
     transport.observer.once('close', () => this.#transports.delete(transport.id));
     this.#logger.debug({ direction, transport: transport.id }, 'createTransport()');
     return {
@@ -132,8 +135,23 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     };
   }
 
+  /**
+   * A receive transport that sends plain RTP to a fixed address: for egress to a restreamer or a
+   * recorder on the local network, never offered to browsers.
+   */
+  async createEgressTransport(remote: { ip: string; port: number }): Promise<string> {
+    this.#assertOpen();
+    if ([...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
+    const { router } = await this.#distributionRouter();
+    const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false, appData: { peer: this.id, direction: 'recv' } });
+    await transport.connect({ ip: remote.ip, port: remote.port });
+    this.#transports.set(transport.id, { kind: 'plain', transport, direction: 'recv', connected: true });
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    return transport.id;
+  }
+
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    const entry = this.#transport(transportId);
+    const entry = this.#webRtcTransport(transportId);
     if (entry.connected) throw new MediaError('conflict', 'transport already connected');
     entry.connected = true;
     try {
@@ -145,7 +163,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   async restartIce(transportId: string): Promise<types.IceParameters> {
-    return this.#transport(transportId).transport.restartIce();
+    return this.#webRtcTransport(transportId).transport.restartIce();
   }
 
   async produce(request: ProduceRequest): Promise<string> {
@@ -266,6 +284,12 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (this.#distribution && !this.#distribution.router.closed) return this.#distribution;
     this.#distribution = await this.stage.allocateDistribution();
     return this.#distribution;
+  }
+
+  #webRtcTransport(transportId: string): TransportEntry & { kind: 'webrtc' } {
+    const entry = this.#transport(transportId);
+    if (entry.kind !== 'webrtc') throw new MediaError('bad_request', 'not a WebRTC transport');
+    return entry;
   }
 
   #transport(transportId: string): TransportEntry {

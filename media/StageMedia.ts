@@ -134,23 +134,27 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return [...this.#sources.values()].some((s) => s.producers.has(producerId));
   }
 
-  /** Opens (or re-opens) the on-site feed: RTP ports an encoder pushes to. Replaces a previous feed. */
+  /**
+   * Opens (or re-opens) an on-site feed: RTP ports a hall encoder pushes to. Replaces a previous feed
+   * with the same source id ('onsite' unless a second hall camera is named).
+   */
   async openIngest(options: IngestOptions): Promise<IngestTarget> {
     this.#assertOpen();
-    this.closeSource('onsite');
+    const sourceId = options.sourceId ?? 'onsite';
+    this.closeSource(sourceId);
     const ingest = await openIngest(this.origin, this.options, options);
     if (this.#closed) {
       for (const transport of ingest.transports) transport.close();
       throw new MediaError('not_found', 'stage closed');
     }
     const source: Source = {
-      info: { id: 'onsite', kind: 'onsite', label: options.label ?? 'On-site feed', ownerId: null, producers: [] },
+      info: { id: sourceId, kind: 'onsite', label: options.label ?? 'On-site feed', ownerId: null, producers: [] },
       producers: new Map(),
       ownedTransports: ingest.transports,
     };
-    this.#sources.set('onsite', source);
+    this.#sources.set(sourceId, source);
     for (const producer of ingest.producers) this.#track(source, producer);
-    this.#logger.info({ video: ingest.target.video.port, audio: ingest.target.audio.port }, 'openIngest()');
+    this.#logger.info({ source: sourceId, video: ingest.target.video.port, audio: ingest.target.audio.port }, 'openIngest()');
     this.emit('sourceupdated', source.info);
     return ingest.target;
   }

@@ -6,6 +6,8 @@ export type IngestVideoCodec = 'VP8' | 'H264';
 
 export interface IngestOptions {
   videoCodec: IngestVideoCodec;
+  /** Source id: 'onsite' for the main hall feed, 'onsite-<name>' for further hall cameras. */
+  sourceId?: string;
   label?: string;
 }
 

@@ -41,7 +41,7 @@ function mediaPorts(media: MediaNode): { program: ProgramMedia; routes: MediaRou
       setProgram: async (stageKey, sourceId) => (await media.stage(stageKey)).setProgram(sourceId),
     },
     routes: {
-      openIngest: async (stageKey, videoCodec) => (await media.stage(stageKey)).openIngest({ videoCodec }),
+      openIngest: async (stageKey, options) => (await media.stage(stageKey)).openIngest(options),
       describe: (stageKey) => media.existingStage(stageKey)?.describe(),
     },
   };

@@ -158,4 +158,20 @@ describe('watch and speak pages in Chromium', function () {
     assert.ok(framesLater > framesBack, `frames decoded grow after the reconnection: ${framesBack} then ${framesLater}`);
     console.log(`      frames decoded: ${framesWhileAway} while reconnecting, ${framesBack} → ${framesLater} after`);
   });
+
+  it('a watch page shows that nothing is on air once the speaker closes the speak page', async () => {
+    const speakPage = await speakerOnAir();
+    const viewer = await openPage('/watch/demo/keynote', 'watch leave');
+    await waitForWatchState(viewer, 'live');
+    await expectFramesGrowing(viewer);
+
+    // The speak page says `leave` as it goes, so the stage does not wait out the reconnect grace.
+    const closedAt = Date.now();
+    await speakPage.close();
+    speaker = null;
+    await waitForWatchState(viewer, 'no-source', 5_000);
+    assert.equal(await viewer.locator('#status').textContent(), 'No source on air');
+    assert.equal(await viewer.locator('#program-label').textContent(), '');
+    console.log(`      nothing on air ${Date.now() - closedAt} ms after the speak page closed`);
+  });
 });

@@ -1,7 +1,7 @@
 import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 
-/** Source ids: the on-site feed, or a participant's camera or screen. */
-const SOURCE_ID = /^(onsite|(camera|screen):[A-Za-z0-9-]{1,64})$/;
+/** Source ids: an on-site feed (onsite, onsite-<feed>), or a participant's camera or screen. */
+const SOURCE_ID = /^(onsite(-[a-z0-9]{1,16})?|(camera|screen):[A-Za-z0-9-]{1,64})$/;
 
 export class SetProgramDto {
   /** The source to put on air; null takes the program off (viewers then receive every source). */
@@ -25,6 +25,9 @@ export class AnswerHandDto {
 
 export class IngestDto {
   @IsOptional() @IsIn(['VP8', 'H264']) videoCodec?: 'VP8' | 'H264';
+  /** Names a further hall camera: its source id becomes onsite-<feed>. The main feed has none. */
+  @IsOptional() @Matches(/^[a-z0-9]{1,16}$/) feed?: string;
+  @IsOptional() @IsString() @MaxLength(80) label?: string;
 }
 
 export class JoinDto {

@@ -15,7 +15,7 @@ export interface StageMediaView {
 /** What the media routes need of the SFU; the composition root wires it to media/. */
 export interface MediaRoutesPort {
   /** Opens (or re-opens) a stage's on-site feed and says where the encoder must send RTP. */
-  openIngest(stageKey: string, videoCodec: 'VP8' | 'H264'): Promise<unknown>;
+  openIngest(stageKey: string, options: { videoCodec: 'VP8' | 'H264'; sourceId: string; label?: string }): Promise<unknown>;
   describe(stageKey: string): StageMediaView | undefined;
 }
 
@@ -46,7 +46,8 @@ export function registerMediaRoutes(api: ApiRegistry, deps: { conference: Confer
     access: 'stage.ingest', params: StageParams, body: IngestDto, status: 201,
     handler: async ({ params, body }) => {
       await agenda.getStage(params.eventId, params.stageId);
-      return deps.media.openIngest(`${params.eventId}/${params.stageId}`, body.videoCodec ?? 'VP8');
+      const sourceId = body.feed ? `onsite-${body.feed}` : 'onsite';
+      return deps.media.openIngest(`${params.eventId}/${params.stageId}`, { videoCodec: body.videoCodec ?? 'VP8', sourceId, label: body.label });
     },
   });
 
