@@ -52,9 +52,11 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
   };
 }
 
-/** Starts a server on a free port with a fresh data directory and waits until `/readyz` is 200. */
-export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'));
+/**
+ * Starts a server on a free port and waits until `/readyz` is 200. A fresh data directory unless one
+ * is given (a restart on the same data).
+ */
+export async function startServer(env: NodeJS.ProcessEnv = {}, dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'))): Promise<ServerProcess> {
   const server = spawnServer(env, await freePort(), dataDir);
   try {
     const state = await waitFor(async () => {

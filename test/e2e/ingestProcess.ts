@@ -51,23 +51,26 @@ export function startIngest(serverUrl: string, stagePath: string, size = '320x18
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pgid = child.pid;
   if (pgid === undefined) throw new Error('the ingest process did not start');
+  /** Whether `promise` fulfilled within `ms`. */
+  const settled = <T>(promise: Promise<T>, ms: number): Promise<boolean> =>
+    Promise.race([promise.then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+  const groupEmptied = (ms: number): Promise<boolean> =>
+    settled(waitFor(async () => (processGroupMembers(pgid).length === 0 ? true : undefined), ms, 'the ingest process group to empty'), ms + 100);
   return {
     child,
     output: () => output,
     members: () => processGroupMembers(pgid),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const exitedInTime = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
-      const groupGone = exitedInTime && (await waitFor(async () => (processGroupMembers(pgid).length === 0 ? true : undefined), 3000, 'ingest group').catch(() => false));
-      if (!groupGone) {
-        try {
-          process.kill(-pgid, 'SIGKILL');
-        } catch {
-          // Nothing left to kill.
-        }
-        await exited;
-        await waitFor(async () => (processGroupMembers(pgid).length === 0 ? true : undefined), 3000, 'ingest group after SIGKILL');
+      // The script stops its ffmpeg on SIGTERM; whatever is still there after a grace period is killed.
+      if ((await settled(exited, 5000)) && (await groupEmptied(3000))) return;
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // The group emptied meanwhile.
       }
+      await exited;
+      if (!(await groupEmptied(3000))) throw new Error(`ingest processes left after SIGKILL: ${processGroupMembers(pgid).join(', ')}`);
     },
   };
 }

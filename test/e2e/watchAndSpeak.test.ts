@@ -41,11 +41,17 @@ describe('watch and speak pages in Chromium', function () {
 
   after(async function () {
     this.timeout(30_000);
-    await ingest?.stop();
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+    // Every step runs even if an earlier one fails, so no process outlives the file.
+    const failures: unknown[] = [];
+    const attempt = async (step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => void failures.push(error));
+    if (ingest) await attempt(ingest.stop);
+    for (const context of contexts) await attempt(() => context.close());
+    if (browser) await attempt(() => browser!.close());
+    if (server) {
+      await attempt(server.stop);
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    }
+    if (failures.length > 0) throw failures[0];
   });
 
   function origin(): string {
