@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import type { DistributionRouter, StageMedia } from './StageMedia';
+import type { ReceiveRouter, StageMedia } from './StageMedia';
 import { MediaError, type MediaKind, type SourceKind } from './types';
 
 export type TransportDirection = 'send' | 'recv';
@@ -36,12 +36,6 @@ export interface ConsumerLayersEvent {
   temporalLayer: number | null;
 }
 
-interface ConsumerEntry {
-  consumer: types.Consumer;
-  /** What the client asked for; the server may still hold it paused while its source is off air. */
-  clientPaused: boolean;
-}
-
 /** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
 type TransportEntry = (
   | { kind: 'webrtc'; transport: types.WebRtcTransport }
@@ -66,13 +60,14 @@ export interface MediaPeerEvents {
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, types.Producer>();
-  readonly #consumers = new Map<string, ConsumerEntry>();
+  readonly #consumers = new Map<string, types.Consumer>();
   readonly #logger: Logger;
-  #distribution: DistributionRouter | null = null;
+  #receiver: ReceiveRouter | null = null;
   #closed = false;
 
   /**
-   * @param followsProgram viewers receive only the source on air; hosts and ops (previews) everything.
+   * @param followsProgram viewers receive only the source on air (on a distribution router); hosts
+   *   and ops receive every source for their previews (on the origin).
    */
   constructor(
     readonly id: string,
@@ -84,7 +79,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   ) {
     super();
     this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, peer: id });
-    stage.once('@close', () => this.close());
+    // The stage closes its peers itself (one listener per peer on the stage would not scale).
     stage.registerPeer(this);
   }
 
@@ -109,7 +104,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if ([...this.#transports.values()].some((t) => t.direction === direction)) {
       throw new MediaError('conflict', `a ${direction} transport already exists`);
     }
-    const router = direction === 'send' ? this.stage.origin : (await this.#distributionRouter()).router;
+    const router = direction === 'send' ? this.stage.origin : (await this.#receiveRouter()).router;
     const { options } = this.stage;
     const transport = await router.createWebRtcTransport({
       listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
@@ -142,7 +137,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async createEgressTransport(remote: { ip: string; port: number }): Promise<string> {
     this.#assertOpen();
     if ([...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
-    const { router } = await this.#distributionRouter();
+    const { router } = await this.#receiveRouter();
     const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false, appData: { peer: this.id, direction: 'recv' } });
     await transport.connect({ ip: remote.ip, port: remote.port });
     this.#transports.set(transport.id, { kind: 'plain', transport, direction: 'recv', connected: true });
@@ -209,9 +204,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
-    const distribution = await this.#distributionRouter();
-    await this.stage.pipe(distribution, producerId);
-    if (!distribution.router.canConsume({ producerId, rtpCapabilities })) {
+    const receiver = await this.#receiveRouter();
+    await this.stage.prepare(receiver, producerId);
+    if (!receiver.router.canConsume({ producerId, rtpCapabilities })) {
       throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
     }
     const consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peer: this.id } });
@@ -219,11 +214,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       consumer.close();
       throw new MediaError('not_found', 'peer closed');
     }
-    this.#consumers.set(consumer.id, { consumer, clientPaused: true });
-    distribution.consumers += 1;
+    this.#consumers.set(consumer.id, consumer);
+    receiver.consumers += 1;
     const forget = (): void => {
       if (!this.#consumers.delete(consumer.id)) return;
-      distribution.consumers -= 1;
+      receiver.consumers -= 1;
       this.emit('consumerclosed', { consumerId: consumer.id, producerId });
     };
     consumer.observer.once('close', forget);
@@ -247,24 +242,15 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   async resumeConsumer(consumerId: string): Promise<void> {
-    const entry = this.#consumerEntry(consumerId);
-    entry.clientPaused = false;
-    await this.#sync(entry);
+    await this.#consumer(consumerId).resume();
   }
 
   async pauseConsumer(consumerId: string): Promise<void> {
-    const entry = this.#consumerEntry(consumerId);
-    entry.clientPaused = true;
-    await this.#sync(entry);
-  }
-
-  /** The program changed: resume what is now on air (mediasoup asks for a key frame), pause the rest. */
-  async applyProgram(): Promise<void> {
-    await Promise.all([...this.#consumers.values()].map((entry) => this.#sync(entry)));
+    await this.#consumer(consumerId).pause();
   }
 
   async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    const { consumer } = this.#consumerEntry(consumerId);
+    const consumer = this.#consumer(consumerId);
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
       throw new MediaError('bad_request', 'preferred layers apply to simulcast or SVC consumers only');
     }
@@ -280,10 +266,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     this.emit('@close');
   }
 
-  async #distributionRouter(): Promise<DistributionRouter> {
-    if (this.#distribution && !this.#distribution.router.closed) return this.#distribution;
-    this.#distribution = await this.stage.allocateDistribution();
-    return this.#distribution;
+  async #receiveRouter(): Promise<ReceiveRouter> {
+    if (this.#receiver && !this.#receiver.router.closed) return this.#receiver;
+    this.#receiver = await this.stage.allocateReceiveRouter(this.followsProgram);
+    return this.#receiver;
   }
 
   #webRtcTransport(transportId: string): TransportEntry & { kind: 'webrtc' } {
@@ -299,19 +285,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return entry;
   }
 
-  #consumerEntry(consumerId: string): ConsumerEntry {
+  #consumer(consumerId: string): types.Consumer {
     this.#assertOpen();
-    const entry = this.#consumers.get(consumerId);
-    if (!entry) throw new MediaError('not_found', `no consumer ${consumerId} of this peer`);
-    return entry;
-  }
-
-  async #sync(entry: ConsumerEntry): Promise<void> {
-    const { consumer } = entry;
-    const flowing = !entry.clientPaused && (!this.followsProgram || this.stage.isOnProgram(consumer.producerId));
-    if (consumer.closed) return;
-    if (flowing && consumer.paused) await consumer.resume();
-    else if (!flowing && !consumer.paused) await consumer.pause();
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer) throw new MediaError('not_found', `no consumer ${consumerId} of this peer`);
+    return consumer;
   }
 
   #assertOpen(): void {

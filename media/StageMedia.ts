@@ -12,13 +12,24 @@ export interface WorkerPicker {
   pick(avoid?: types.Worker): types.Worker;
 }
 
-/** A router viewers consume from, fed from the origin with pipeToRouter. */
-export interface DistributionRouter {
+interface Pipe {
+  /** On the origin router: sends the source's packets down the pipe. */
+  pipeConsumer: types.Consumer;
+  /** On the distribution router: what its viewers consume (same id as the origin producer). */
+  pipeProducer: types.Producer;
+}
+
+/**
+ * A router participants consume from. Viewers use distribution routers fed from the origin with
+ * pipeToRouter; hosts' previews, which see every source whatever is on air, consume on the origin.
+ */
+export interface ReceiveRouter {
+  readonly kind: 'origin' | 'distribution';
   readonly router: types.Router;
   readonly worker: types.Worker;
   consumers: number;
-  /** Origin producer id → the pipe that brings it here (same id on both routers). */
-  readonly piped: Map<string, Promise<void>>;
+  /** Origin producer id → the pipe that brings it here (distribution routers only). */
+  readonly piped: Map<string, Promise<Pipe>>;
 }
 
 export interface StageMediaEvents {
@@ -41,11 +52,12 @@ interface Source {
  */
 export class StageMedia extends EventEmitter<StageMediaEvents> {
   readonly #sources = new Map<string, Source>();
-  readonly #distribution: DistributionRouter[] = [];
+  readonly #distribution: ReceiveRouter[] = [];
+  readonly #originSlot: ReceiveRouter;
   readonly #peers = new Set<MediaPeer>();
   #program: string | null = null;
   readonly #logger: Logger;
-  #opening: Promise<DistributionRouter> | null = null;
+  #opening: Promise<ReceiveRouter> | null = null;
   #closed = false;
 
   private constructor(
@@ -58,6 +70,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
   ) {
     super();
     this.#logger = logger.child({ module: 'StageMedia', stage: key });
+    this.#originSlot = { kind: 'origin', router: origin, worker: originWorker, consumers: 0, piped: new Map() };
     origin.on('workerclose', () => this.close());
   }
 
@@ -79,7 +92,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return [...this.#sources.values()].map((s) => s.info);
   }
 
-  get distributionRouters(): readonly DistributionRouter[] {
+  get distributionRouters(): readonly ReceiveRouter[] {
     return this.#distribution;
   }
 
@@ -111,14 +124,16 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
   }
 
   /**
-   * Puts a source on air for every viewer at once: each viewer already holds a consumer per source,
-   * so the switch is a pause and a resume per viewer on the server, with no renegotiation.
-   * A source that is not (yet) live may be chosen: viewers switch when it appears.
+   * Puts a source on air for every viewer at once. Viewers hold a consumer per source on their
+   * distribution router; the switch pauses and resumes the pipes that feed those routers, so it costs
+   * a few requests per router, not per viewer, and nobody renegotiates. Resumed consumers ask for a
+   * key frame. A source that is not (yet) live may be chosen: viewers switch when it appears.
    */
   async setProgram(sourceId: string | null): Promise<void> {
     this.#assertOpen();
     this.#program = sourceId;
-    await Promise.all([...this.#peers].map((peer) => peer.applyProgram()));
+    const gates = this.#distribution.flatMap((d) => [...d.piped.entries()].map(async ([producerId, pipe]) => this.#gate(producerId, await pipe)));
+    await Promise.all(gates);
   }
 
   registerPeer(peer: MediaPeer): void {
@@ -185,11 +200,13 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
   }
 
   /**
-   * The distribution router a new viewer should use: the first with room, else a new one on the
-   * least-loaded worker (away from the origin when there is a choice).
+   * The router a new participant receives on. Viewers (who follow the program) get the first
+   * distribution router with room, else a new one on the least-loaded worker (away from the origin
+   * when there is a choice); previews get the origin.
    */
-  async allocateDistribution(): Promise<DistributionRouter> {
+  async allocateReceiveRouter(followsProgram: boolean): Promise<ReceiveRouter> {
     this.#assertOpen();
+    if (!followsProgram) return this.#originSlot;
     const withRoom = this.#distribution.find((d) => d.consumers < this.options.maxConsumersPerRouter);
     if (withRoom) return withRoom;
     // Viewers arriving together share one new router instead of each opening their own.
@@ -197,27 +214,41 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return this.#opening;
   }
 
-  /** Makes an origin producer consumable on a distribution router (one pipe per producer per router). */
-  async pipe(distribution: DistributionRouter, producerId: string): Promise<void> {
+  /** Makes a stage producer consumable on a receive router (one pipe per producer per distribution router). */
+  async prepare(receiver: ReceiveRouter, producerId: string): Promise<void> {
     if (!this.hasProducer(producerId)) throw new MediaError('not_found', `no source producer ${producerId} on this stage`);
-    let piping = distribution.piped.get(producerId);
+    if (receiver.kind === 'origin') return;
+    let piping = receiver.piped.get(producerId);
     if (!piping) {
-      piping = this.origin
-        .pipeToRouter({ producerId, router: distribution.router, listenIp: '127.0.0.1' })
-        .then(({ pipeProducer }) => {
-          // The pipe producer closes with the origin producer; forget it so a re-published id re-pipes.
-          pipeProducer?.observer.once('close', () => distribution.piped.delete(producerId));
-        });
-      distribution.piped.set(producerId, piping);
-      piping.catch(() => distribution.piped.delete(producerId));
+      piping = this.origin.pipeToRouter({ producerId, router: receiver.router, listenIp: '127.0.0.1' }).then(async ({ pipeConsumer, pipeProducer }) => {
+        if (!pipeConsumer || !pipeProducer) throw new MediaError('unavailable', 'pipeToRouter gave no pipe');
+        // The pipe closes with the origin producer; forget it so a re-published id re-pipes.
+        pipeProducer.observer.once('close', () => receiver.piped.delete(producerId));
+        const pipe = { pipeConsumer, pipeProducer };
+        await this.#gate(producerId, pipe);
+        return pipe;
+      });
+      receiver.piped.set(producerId, piping);
+      piping.catch(() => receiver.piped.delete(producerId));
     }
     await piping;
+  }
+
+  /** Lets a pipe flow when its source is on air (or no program is set), and stops it otherwise. */
+  async #gate(producerId: string, { pipeConsumer, pipeProducer }: Pipe): Promise<void> {
+    if (pipeConsumer.closed || pipeProducer.closed) return;
+    if (this.isOnProgram(producerId)) {
+      await Promise.all([pipeConsumer.paused ? pipeConsumer.resume() : undefined, pipeProducer.paused ? pipeProducer.resume() : undefined]);
+    } else {
+      await Promise.all([pipeProducer.paused ? undefined : pipeProducer.pause(), pipeConsumer.paused ? undefined : pipeConsumer.pause()]);
+    }
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#logger.info('close()');
+    for (const peer of [...this.#peers]) peer.close();
     for (const sourceId of [...this.#sources.keys()]) this.closeSource(sourceId);
     for (const distribution of this.#distribution) distribution.router.close();
     this.#distribution.length = 0;
@@ -237,14 +268,14 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     });
   }
 
-  async #openDistribution(): Promise<DistributionRouter> {
+  async #openDistribution(): Promise<ReceiveRouter> {
     const worker = this.workers.pick(this.originWorker);
     const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData: { stage: this.key, role: 'distribution' } });
     if (this.#closed) {
       router.close();
       throw new MediaError('not_found', 'stage closed');
     }
-    const distribution: DistributionRouter = { router, worker, consumers: 0, piped: new Map() };
+    const distribution: ReceiveRouter = { kind: 'distribution', router, worker, consumers: 0, piped: new Map() };
     this.#distribution.push(distribution);
     router.observer.once('close', () => {
       const index = this.#distribution.indexOf(distribution);

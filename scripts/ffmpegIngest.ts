@@ -21,6 +21,8 @@ export interface FfmpegIngestOptions {
   /** Test pattern size, e.g. 1280x720. */
   size?: string;
   videoBitrate?: string;
+  /** Frames between key frames (default 30: one a second). ffmpeg ignores PLI, so this bounds a switch. */
+  keyframeInterval?: number;
 }
 
 function rtpUrl(ip: string, target: RtpTargetDto): string {
@@ -46,7 +48,8 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
     args.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '1280x720'}:rate=30`);
     args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   }
-  const gop = ['-g', '30', '-keyint_min', '30', '-pix_fmt', 'yuv420p'];
+  const keyframes = String(options.keyframeInterval ?? 30);
+  const gop = ['-g', keyframes, '-keyint_min', keyframes, '-pix_fmt', 'yuv420p'];
   const bitrate = options.videoBitrate ?? '1500k';
   const video =
     target.video.mimeType.toLowerCase() === 'video/h264'

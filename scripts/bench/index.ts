@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   join: () => import('./join'),
+  switch: () => import('./switch'),
 };
 
 async function main(): Promise<void> {

@@ -44,12 +44,13 @@ describe('watch and speak pages in Chromium', function () {
     // Every step runs even if an earlier one fails, so no process outlives the file.
     const failures: unknown[] = [];
     const attempt = async (step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => void failures.push(error));
-    if (ingest) await attempt(ingest.stop);
+    const [runningIngest, openBrowser, runningServer] = [ingest, browser, server];
+    if (runningIngest) await attempt(() => runningIngest.stop());
     for (const context of contexts) await attempt(() => context.close());
-    if (browser) await attempt(() => browser!.close());
-    if (server) {
-      await attempt(server.stop);
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    if (openBrowser) await attempt(() => openBrowser.close());
+    if (runningServer) {
+      await attempt(() => runningServer.stop());
+      fs.rmSync(runningServer.dataDir, { recursive: true, force: true });
     }
     if (failures.length > 0) throw failures[0];
   });

@@ -41,7 +41,7 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
 
     const [video, audio] = stage.sources[0]!.producers;
     assert.equal(stage.sources[0]!.kind, 'onsite');
-    const distribution = await stage.allocateDistribution();
+    const distribution = await stage.allocateReceiveRouter(true);
     assert.notEqual(distribution.worker, stage.originWorker, 'distribution router is on another worker');
 
     const sink = await RtpSink.open();
@@ -50,7 +50,7 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
       await transport.connect({ ip: '127.0.0.1', port: sink.port });
       const consumers: types.Consumer[] = [];
       for (const producer of [video!, audio!]) {
-        await stage.pipe(distribution, producer.producerId);
+        await stage.prepare(distribution, producer.producerId);
         consumers.push(await transport.consume({ producerId: producer.producerId, rtpCapabilities: distribution.router.rtpCapabilities }));
       }
       await waitFor(async () => (sink.packets > 100 ? true : undefined), 15_000, 'RTP at the sink');
