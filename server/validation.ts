@@ -76,6 +76,9 @@ export async function validateDto<T extends object>(dtoClass: new () => T, paylo
     const summary = details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ');
     throw new AppError('bad_request', `invalid payload: ${summary}`, { details });
   }
+  // Declared but absent optional fields exist on the instance as `undefined` (class fields are
+  // defined properties); drop them so a partial update never overwrites what it did not name.
+  for (const key of Object.keys(instance) as (keyof T)[]) if (instance[key] === undefined) delete instance[key];
   return instance;
 }
 

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   join: () => import('./join'),
   switch: () => import('./switch'),
+  qa: () => import('./qa'),
 };
 
 async function main(): Promise<void> {

@@ -218,6 +218,14 @@ export class AgendaService {
     const keys = [...new Set([before.stageId, updated.stageId])].sort().map((s) => `${eventId}/${s}`);
     const write = async (): Promise<SessionRecord> => {
       await this.#assertPlaceable(updated);
+      if (updated.kind !== 'achievement-release') {
+        const attached = (await this.#achievements.list(eventId)).filter((a) => a.sessionId === sessionId);
+        if (attached.length > 0) {
+          throw new AppError('conflict', `${attached.length} achievement(s) are attached to this achievement-release session; detach them before changing its kind`, {
+            details: { achievementIds: attached.map((a) => a.id) },
+          });
+        }
+      }
       await this.#sessions.put(updated);
       this.bus.emit('agendachanged', { eventId, stageId: updated.stageId });
       if (before.stageId !== updated.stageId) this.bus.emit('agendachanged', { eventId, stageId: before.stageId });

@@ -78,31 +78,37 @@ export class ApiRegistry {
   }
 
   async #handle(spec: RouteSpec, req: Request, res: Response): Promise<void> {
+    // Who is calling is settled before the body is looked at: an unauthorised client learns nothing
+    // from validation errors.
     const params = spec.params ? await validateDto(spec.params, { ...req.params }) : {};
+    const token = bearerToken(req);
+    const caller = token ? this.deps.signer.verify(token) : null;
+    const principal = await this.#authorize(spec.access, caller, 'eventId' in params && typeof params.eventId === 'string' ? params.eventId : undefined);
     const query = spec.query ? await validateDto(spec.query, { ...(req.query as object) }) : {};
     const body = spec.body ? await validateDto(spec.body, req.body ?? {}) : {};
-    const token = bearerToken(req);
-    const principal = token ? this.deps.signer.verify(token) : null;
-    await this.#authorize(spec.access, principal, typeof req.params.eventId === 'string' ? req.params.eventId : undefined);
     const result = await spec.handler({ params, query, body, principal, req });
     const status = spec.status ?? 200;
     if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
     else res.status(status).json(result);
   }
 
-  async #authorize(access: Access, principal: Principal | null, eventId: string | undefined): Promise<void> {
-    if (access === 'anyone') return;
-    if (principal && eventId !== undefined && principal.eventId !== eventId) {
-      throw new AppError('forbidden', 'token is for another event');
-    }
+  /** Checks access and answers the principal the handler acts for (null: an anonymous reader). */
+  async #authorize(access: Access, principal: Principal | null, eventId: string | undefined): Promise<Principal | null> {
+    if (access === 'anyone') return principal;
+    const foreign = principal !== null && eventId !== undefined && principal.eventId !== eventId;
     if (access === 'event-read') {
-      if (eventId === undefined) return;
+      if (eventId === undefined) return principal;
       const event = await this.deps.events.event(eventId);
       if (!event) throw new AppError('not_found', `no event ${eventId}`);
-      if (!event.isPublic && !principal) throw new AppError('unauthorized', 'this event is private: a token is required');
-      return;
+      // A token of another event counts for nothing here: its holder reads a public event anonymously.
+      if (event.isPublic) return foreign ? null : principal;
+      if (!principal) throw new AppError('unauthorized', 'this event is private: a token is required');
+      if (foreign) throw new AppError('forbidden', 'token is for another event');
+      return principal;
     }
     if (!principal) throw new AppError('unauthorized', 'missing bearer token');
+    if (foreign) throw new AppError('forbidden', 'token is for another event');
     assertCan(principal, access);
+    return principal;
   }
 }

@@ -66,13 +66,28 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
   return op;
 }
 
+/** The schemas the routes use, and those they reference, by name; not every DTO of the process. */
+function reachableSchemas(registry: ApiRegistry, all: Record<string, Json>): Record<string, Json> {
+  const pending = registry.routes.flatMap((r) => [r.params, r.query, r.body].flatMap((dto) => (dto ? [dto.name] : [])));
+  const out: Record<string, Json> = {};
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const schema = all[name];
+    if (!schema || out[name]) continue;
+    out[name] = schema;
+    for (const match of JSON.stringify(schema).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) pending.push(match[1]!);
+  }
+  return out;
+}
+
 /** The OpenAPI 3 document of every route in the registry, with schemas generated from the DTOs. */
 export function buildOpenApi(registry: ApiRegistry, info: { title: string; version: string }): Json {
-  const schemas = validationMetadatasToSchemas({
+  const all = validationMetadatasToSchemas({
     classTransformerMetadataStorage: defaultMetadataStorage,
     classValidatorMetadataStorage: getMetadataStorage(),
     refPointerPrefix: '#/components/schemas/',
   }) as Record<string, Json>;
+  const schemas = reachableSchemas(registry, all);
   const paths: Record<string, Json> = {};
   for (const spec of registry.routes) {
     const path = openApiPath(spec.path);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
-import { collectPageLog, dropSignaling, framesDecoded, launchChromium, newMediaContext, speakState, watchState } from '../helpers/browser';
+import { collectPageLog, dropSignaling, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, speakState, watchState } from '../helpers/browser';
 import { waitFor } from '../helpers/net';
 import { type ServerProcess, startServer } from '../helpers/serverProcess';
 import { type IngestProcess, startIngest } from './ingestProcess';
@@ -32,8 +32,9 @@ describe('watch and speak pages in Chromium', function () {
     if (launched.status === 'rejected') throw launched.reason;
   });
 
-  afterEach(function () {
+  afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
+    for (const context of contexts) for (const page of context.pages()) console.log(await pageDiagnostics(page));
     console.log(pageLogs.flat().join('\n'));
     if (ingest) console.log(`--- ingest output ---\n${ingest.output()}`);
     console.log(`--- server output (tail) ---\n${server?.output().split('\n').slice(-40).join('\n')}`);

@@ -77,6 +77,39 @@ export async function speakState(page: Page): Promise<{ state: string; producerI
   });
 }
 
+/** What a page shows and holds, to print when a test fails: state, and the tracks its `<video>` plays. */
+export async function pageDiagnostics(page: Page): Promise<string> {
+  if (page.isClosed()) return `${page.url()}: closed`;
+  const snapshot = await page
+    .evaluate(() => {
+      const scope = globalThis as unknown as {
+        stagecast?: { state: string; peerId?: string | null; producerIds?: string[] };
+        document: { querySelector(selector: string): unknown };
+      };
+      const video = scope.document.querySelector('video') as {
+        readyState: number;
+        videoWidth: number;
+        paused: boolean;
+        muted: boolean;
+        srcObject: { getTracks(): { kind: string; readyState: string; muted: boolean }[] } | null;
+      } | null;
+      return {
+        state: scope.stagecast?.state ?? null,
+        peerId: scope.stagecast?.peerId ?? null,
+        producerIds: scope.stagecast?.producerIds ?? null,
+        video: video && {
+          readyState: video.readyState,
+          width: video.videoWidth,
+          paused: video.paused,
+          muted: video.muted,
+          tracks: (video.srcObject?.getTracks() ?? []).map((t) => `${t.kind}:${t.readyState}${t.muted ? ':muted' : ''}`),
+        },
+      };
+    })
+    .catch((error: unknown) => String(error));
+  return `${page.url()}: ${JSON.stringify(snapshot)}`;
+}
+
 /** Drops the page's signaling connection at the transport level, as a network blip would. */
 export async function dropSignaling(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -1,3 +1,4 @@
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
 import { SESSION_KINDS, type SessionKind } from '../../store/records';
@@ -44,6 +45,7 @@ export class UpdateSpeakerDto implements Partial<NewSpeaker> {
   @IsOptional() @IsIn(['on-site', 'remote']) presence?: 'on-site' | 'remote';
 }
 
+@JSONSchema({ required: ['title', 'institution', 'field', 'summary', 'contact', 'sessionId'] })
 export class CreateAchievementDto implements NewAchievement {
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
   @IsString() @MinLength(1) @MaxLength(200) institution!: string;
@@ -51,6 +53,7 @@ export class CreateAchievementDto implements NewAchievement {
   @IsString() @MaxLength(4000) summary!: string;
   @IsString() @MaxLength(200) contact!: string;
   /** The achievement-release session presenting it, or null. */
+  @JSONSchema({ type: 'string', format: 'uuid', nullable: true, description: 'the achievement-release session presenting it, or null' })
   @ValidateIf((o: CreateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId!: string | null;
 }
 
@@ -60,6 +63,7 @@ export class UpdateAchievementDto implements Partial<NewAchievement> {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(120) field?: string;
   @IsOptional() @IsString() @MaxLength(4000) summary?: string;
   @IsOptional() @IsString() @MaxLength(200) contact?: string;
+  @JSONSchema({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional() @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId?: string | null;
 }
 

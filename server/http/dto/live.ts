@@ -1,17 +1,21 @@
-import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Source ids: an on-site feed (onsite, onsite-<feed>), or a participant's camera or screen. */
 const SOURCE_ID = /^(onsite(-[a-z0-9]{1,16})?|(camera|screen):[A-Za-z0-9-]{1,64})$/;
 
+@JSONSchema({ required: ['sourceId'] })
 export class SetProgramDto {
   /** The source to put on air; null takes the program off (viewers then receive every source). */
-  @IsDefined() @ValidateIf((o: SetProgramDto) => o.sourceId !== null) @IsString() @Matches(SOURCE_ID) sourceId!: string | null;
+  @JSONSchema({ type: 'string', nullable: true, pattern: SOURCE_ID.source, description: 'onsite, onsite-<feed>, camera:<participant> or screen:<participant>; null: no program' })
+  @ValidateIf((o: SetProgramDto) => o.sourceId !== null) @IsString() @Matches(SOURCE_ID) sourceId!: string | null;
   /** The speaker the lower-third names; default: the live session's first speaker. */
   @IsOptional() @IsUUID(4) speakerId?: string;
 }
 
 export class SubmitQuestionDto {
   /** 1–500 characters once trimmed; longer input is refused, not cut. */
+  @JSONSchema({ description: '1–500 characters once trimmed' })
   @IsString() @MaxLength(2000) text!: string;
 }
 
@@ -30,6 +34,6 @@ export class IngestDto {
   @IsOptional() @IsString() @MaxLength(80) label?: string;
 }
 
-export class JoinDto {
+export class JoinEventDto {
   @IsOptional() @IsString() @MaxLength(80) @Matches(/\S/, { message: 'name must not be blank' }) name?: string;
 }

@@ -3,7 +3,7 @@ import type { TokenSigner } from '../../auth/tokens';
 import type { Conference } from '../../conference/Conference';
 import { AppError } from '../../errors';
 import type { ApiRegistry } from '../api';
-import { IngestDto, JoinDto } from '../dto/live';
+import { IngestDto, JoinEventDto } from '../dto/live';
 import { EventParams, StageParams } from '../params';
 
 export interface StageMediaView {
@@ -32,7 +32,7 @@ export function registerMediaRoutes(api: ApiRegistry, deps: { conference: Confer
 
   api.add({
     method: 'post', path: '/api/events/:eventId/join', operationId: 'joinEvent', summary: 'Get an attendee token for a public event (rate limited per IP)', tag: 'media',
-    access: 'anyone', params: EventParams, body: JoinDto, status: 201, middleware: [joinLimiter],
+    access: 'anyone', params: EventParams, body: JoinEventDto, status: 201, middleware: [joinLimiter],
     handler: async ({ params, body }) => {
       const event = await agenda.getEvent(params.eventId);
       if (!event.isPublic) throw new AppError('forbidden', 'this event is private: use the access link you were given');
