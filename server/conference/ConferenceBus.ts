@@ -1,25 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { HandRecord, QuestionRecord, SessionRecord } from '../store/records';
+import type { HandRecord, SessionRecord } from '../store/records';
+import type { ProgramChange, QuestionView } from './views';
 
-export interface LowerThird {
-  speakerName: string;
-  speakerTitle: string;
-  organisation: string;
-  sessionTitle: string;
-}
-
-export interface ProgramChange {
-  eventId: string;
-  stageId: string;
-  sourceId: string | null;
-  lowerThird: LowerThird | null;
-  changedAt: string;
-}
-
-/** A question as participants see it: the record plus its vote count. */
-export interface QuestionView extends QuestionRecord {
-  votes: number;
-}
+export type { LowerThird, ProgramChange, QuestionView } from './views';
 
 /**
  * What happened in the conference domain. The domain emits; the edges (Socket.IO rooms, metrics) listen.

@@ -1,24 +1,6 @@
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-/** Debian's Chromium; never a downloaded one. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Headless Chromium as root on a machine without GPU, with a fake camera and microphone that need no prompt. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../scripts/lib/browser';
 
 /** A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`. */
 export async function newMediaContext(browser: Browser, origin: string): Promise<BrowserContext> {

@@ -1,0 +1,199 @@
+import { Device, type types } from 'mediasoup-client';
+import type { JoinResult, ResumeResult } from '../../../signaling/contract';
+import type { StageRoute } from './route';
+import { connectSignaling, request, RequestError, type RequestEvent, type RequestPayload, type RequestResult, type StageSocket } from './signaling';
+
+/** What a page does at each turn of the session's life. */
+export interface SessionHooks {
+  /**
+   * The server holds a new session for this page (first join, or a rejoin after the server forgot the
+   * old one): build the media from scratch. Transports of an earlier session are already closed.
+   */
+  joined(join: JoinResult, device: types.Device): Promise<void>;
+  /** The same session is back on a new connection; `result` says what survived while away. */
+  resumed(result: ResumeResult): Promise<void>;
+  /** The connection dropped; socket.io-client is reconnecting by itself. */
+  disconnected(reason: string): void;
+  /** Nothing more will happen without the user (refused token, missing stage, page closed). */
+  failed(error: Error): void;
+}
+
+/** Errors that retrying cannot fix. */
+const FATAL_CODES: ReadonlySet<string> = new Set(['unauthorized', 'forbidden', 'not_found', 'bad_request']);
+const RETRY_DELAY_MS = 2_000;
+
+function errorCodeOf(error: unknown): string | undefined {
+  if (error instanceof RequestError) return error.code;
+  // A refused handshake: the server's middleware puts its error code in `data`.
+  if (error instanceof Error && 'data' in error) {
+    const { data } = error;
+    if (typeof data === 'object' && data !== null && 'code' in data && typeof data.code === 'string') return data.code;
+  }
+  return undefined;
+}
+
+export function isFatal(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return code !== undefined && FATAL_CODES.has(code);
+}
+
+/**
+ * One participant's presence on one stage: the signaling connection, the server session (join, and
+ * `resume` after every reconnect, or a fresh join when the server has forgotten us), the mediasoup
+ * Device and the transports. Pages add what they consume or produce through the hooks.
+ *
+ * All media work runs through `run()`, one task at a time, so a source event never interleaves with
+ * a rejoin that replaces the transports under it.
+ */
+export class StageSession {
+  readonly socket: StageSocket;
+  #peerId: string | null = null;
+  #device: types.Device | null = null;
+  #transports: types.Transport[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    readonly route: StageRoute,
+    token: string,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.socket = connectSignaling(window.location.origin, token);
+    // 'connect' fires on the first connection and after every automatic reconnection.
+    this.socket.on('connect', () => void this.run(() => this.#establish()));
+    this.socket.on('disconnect', (reason) => {
+      if (!this.#closed) hooks.disconnected(reason);
+    });
+    this.socket.on('connect_error', (error) => {
+      // socket.io-client retries network errors by itself; a handshake the server refused it does not.
+      if (!this.socket.active) this.#fail(error);
+    });
+  }
+
+  /** The server's id of this session; it changes only when the session had to be joined anew. */
+  get peerId(): string | null {
+    return this.#peerId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  request<E extends RequestEvent>(event: E, payload: RequestPayload<E>): Promise<RequestResult<E>> {
+    return request(this.socket, event, payload);
+  }
+
+  /** Queues media work behind everything queued before it. A failing task is logged and does not stop the queue. */
+  run(task: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(async () => {
+      if (this.#closed) return;
+      try {
+        await task();
+      } catch (error) {
+        console.warn('stagecast:', error);
+      }
+    });
+    this.#queue = next;
+    return next;
+  }
+
+  /** A transport of the current session; the session closes it when it rejoins or closes. */
+  async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const device = this.#device;
+    if (!device) throw new Error('createTransport() before join');
+    const params = await this.request('createTransport', { direction });
+    // The contract types mediasoup's shapes as `object`; they come from the server's mediasoup as is.
+    const options: types.TransportOptions = {
+      id: params.id,
+      iceParameters: params.iceParameters as types.IceParameters,
+      iceCandidates: params.iceCandidates as types.IceCandidate[],
+      dtlsParameters: params.dtlsParameters as types.DtlsParameters,
+    };
+    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed') void this.run(() => this.#restartIce(transport));
+    });
+    this.#transports.push(transport);
+    return transport;
+  }
+
+  /** Leaves the stage for good (page closed). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Fire and forget: the page is going away and cannot wait for the answer.
+    if (this.socket.connected) this.socket.emit('leave', {}, () => undefined);
+    this.#closeTransports();
+    this.socket.disconnect();
+  }
+
+  async #establish(): Promise<void> {
+    try {
+      if (this.#peerId && (await this.#resume(this.#peerId))) return;
+      await this.#join();
+    } catch (error) {
+      if (isFatal(error)) {
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+      } else if (this.socket.connected) {
+        // Transient (timeout, unavailable, internal): go round again as after a dropped connection.
+        console.warn('stagecast: could not set up the session; retrying', error);
+        this.socket.disconnect();
+        window.setTimeout(() => {
+          if (!this.#closed) this.socket.connect();
+        }, RETRY_DELAY_MS);
+      }
+      // Disconnected meanwhile: the automatic reconnection brings us back here.
+    }
+  }
+
+  /** True when the server still had the session; false when it has forgotten it (join again). */
+  async #resume(peerId: string): Promise<boolean> {
+    let result: ResumeResult;
+    try {
+      result = await this.request('resume', { peerId });
+    } catch (error) {
+      if (error instanceof RequestError && error.code === 'not_found') return false;
+      throw error;
+    }
+    await this.hooks.resumed(result);
+    // A long outage may have outlived ICE consent on the media path: restart what is not connected.
+    for (const transport of this.#transports) {
+      if (transport.connectionState === 'failed' || transport.connectionState === 'disconnected') await this.#restartIce(transport);
+    }
+    return true;
+  }
+
+  async #join(): Promise<void> {
+    this.#closeTransports();
+    this.#peerId = null;
+    const joined = await this.request('join', { stageId: this.route.stageId });
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+    this.#device = device;
+    await this.hooks.joined(joined, device);
+    // Only a session whose media got built is worth resuming; a half-built one is joined anew.
+    this.#peerId = joined.peerId;
+  }
+
+  async #restartIce(transport: types.Transport): Promise<void> {
+    if (transport.closed || !this.socket.connected) return;
+    const { iceParameters } = await this.request('restartIce', { transportId: transport.id });
+    await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+  }
+
+  #closeTransports(): void {
+    for (const transport of this.#transports) transport.close();
+    this.#transports = [];
+  }
+
+  #fail(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeTransports();
+    this.socket.disconnect();
+    this.hooks.failed(error);
+  }
+}

@@ -1,0 +1,131 @@
+import '../styles/page.css';
+import type { StageSocket } from '../lib/signaling';
+import { element } from '../lib/dom';
+import { failureCode, failureText, isTokenRefused } from '../lib/failureText';
+import { stageRouteOf } from '../lib/route';
+import { acquireToken, forgetToken } from '../lib/token';
+import { StagePublisher, type SpeakState } from './StagePublisher';
+
+/** What end-to-end tests read from the page (`window.stagecast`). */
+export interface SpeakDebugHandle {
+  readonly socket: StageSocket;
+  readonly state: SpeakState;
+  readonly producerIds: string[];
+}
+
+const STATE_TEXT: Record<SpeakState, string> = {
+  starting: 'Starting camera…',
+  connecting: 'Connecting…',
+  'on-air': 'On air',
+  reconnecting: 'Reconnecting…',
+  failed: 'Not on air',
+};
+
+const status = element('status', HTMLElement);
+const detail = element('detail', HTMLElement);
+const stageTitle = element('stage-title', HTMLElement);
+const preview = element('preview', HTMLVideoElement);
+const shareButton = element('share-screen', HTMLButtonElement);
+
+let currentState: SpeakState = 'starting';
+let sharing = false;
+
+function showState(state: SpeakState, error?: Error): void {
+  currentState = state;
+  status.dataset.state = state;
+  status.textContent = STATE_TEXT[state];
+  detail.textContent = error ? speakFailureText(error) : '';
+  updateShareButton();
+}
+
+function speakFailureText(error: Error): string {
+  // Refused here means the link is a viewer's, not a speaker's invitation.
+  if (failureCode(error) === 'forbidden') return 'This link does not let you speak on this stage: ask the host for a speaker link.';
+  return failureText(error);
+}
+
+function updateShareButton(): void {
+  shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+  shareButton.disabled = currentState !== 'on-air';
+}
+
+async function openCamera(): Promise<MediaStream> {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+      audio: { echoCancellation: true, noiseSuppression: true },
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`camera or microphone unavailable (${reason}); allow them for this site and reload`);
+  }
+}
+
+function wireScreenShare(publisher: StagePublisher): void {
+  // Phones have no screen capture: offer only what works.
+  if (typeof navigator.mediaDevices.getDisplayMedia !== 'function') {
+    shareButton.hidden = true;
+    return;
+  }
+  shareButton.addEventListener('click', () => {
+    if (sharing) {
+      void publisher.stopScreen();
+      return;
+    }
+    navigator.mediaDevices
+      .getDisplayMedia({ video: true, audio: false })
+      .then((stream) => publisher.shareScreen(stream))
+      .catch((error: unknown) => {
+        // Cancelling the browser's picker lands here too: not worth more than a line.
+        detail.textContent = `Screen sharing did not start: ${error instanceof Error ? error.message : String(error)}`;
+      });
+  });
+}
+
+async function start(): Promise<void> {
+  const route = stageRouteOf(window.location.pathname, 'speak');
+  if (!route) {
+    showState('failed', new Error('this address names no stage'));
+    return;
+  }
+  stageTitle.textContent = `${route.eventId} · ${route.stageId}`;
+  showState('starting');
+  let camera: MediaStream;
+  let token: string;
+  try {
+    camera = await openCamera();
+    preview.srcObject = camera;
+    token = await acquireToken(route.eventId);
+  } catch (error) {
+    showState('failed', error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
+  const publisher = new StagePublisher(route, token, camera, {
+    state: (state, error) => {
+      if (error && isTokenRefused(error)) forgetToken(route.eventId);
+      showState(state, error);
+    },
+    sharing: (active) => {
+      sharing = active;
+      updateShareButton();
+    },
+  });
+  wireScreenShare(publisher);
+  window.addEventListener('pagehide', () => {
+    publisher.session.close();
+    for (const track of camera.getTracks()) track.stop();
+  });
+
+  const handle: SpeakDebugHandle = {
+    socket: publisher.session.socket,
+    get state() {
+      return publisher.state;
+    },
+    get producerIds() {
+      return publisher.producerIds;
+    },
+  };
+  (window as Window & { stagecast?: SpeakDebugHandle }).stagecast = handle;
+}
+
+void start();

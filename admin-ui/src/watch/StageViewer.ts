@@ -1,0 +1,229 @@
+import type { types } from 'mediasoup-client';
+import type { ConsumerOptions, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
+import type { StageRoute } from '../lib/route';
+import { RequestError } from '../lib/signaling';
+import { StageSession } from '../lib/StageSession';
+import { chooseProgram } from './programChoice';
+
+export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 'failed';
+
+/** What the page shows; the viewer calls it whenever something visible changes. */
+export interface WatchView {
+  state(state: WatchState, error?: Error): void;
+  /** The source on air and its tracks; null when nothing plays. The lower third names who is on air, when the host set one. */
+  program(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird']): void;
+}
+
+interface HeldConsumer {
+  consumer: types.Consumer;
+  sourceId: string;
+  /**
+   * Whether this viewer asked the server to forward it. Every source is consumed up front and the
+   * off-air ones wait paused, so switching sources is a resume (the server asks for a key frame)
+   * instead of a renegotiation.
+   */
+  flowing: boolean;
+}
+
+function isInboundVideo(stat: unknown): stat is { framesDecoded?: number } {
+  return typeof stat === 'object' && stat !== null && 'type' in stat && stat.type === 'inbound-rtp' && 'kind' in stat && stat.kind === 'video';
+}
+
+/** Failures of one consumer that leave the rest of the stage playable. */
+function isConsumerLocal(error: unknown): boolean {
+  return error instanceof RequestError && (error.code === 'not_found' || error.code === 'bad_request');
+}
+
+/**
+ * The watch page's model: consumes every producer of the stage's sources on one receive transport and
+ * plays the program. Keeps the consumers in step with the server across source events, program
+ * changes, reconnections (`resume`) and rejoins.
+ *
+ * The program is the host's choice when there is one: the server then forwards only that source to
+ * viewers, so this page asks for everything and a switch costs no round trip of its own. Without a
+ * host's choice the page picks (programChoice.ts) and asks only for the source it plays.
+ */
+export class StageViewer {
+  readonly session: StageSession;
+  #state: WatchState = 'connecting';
+  #sources = new Map<string, SourceInfo>();
+  /** By producer id. */
+  #consumers = new Map<string, HeldConsumer>();
+  #device: types.Device | null = null;
+  #recv: types.Transport | null = null;
+  #programId: string | null = null;
+  #hostProgram: ProgramChange | null = null;
+
+  constructor(
+    private readonly route: StageRoute,
+    token: string,
+    private readonly view: WatchView,
+  ) {
+    this.session = new StageSession(route, token, {
+      joined: (join, device) => this.#joined(join, device),
+      resumed: (result) => this.#resumed(result),
+      disconnected: () => this.#setState('reconnecting'),
+      failed: (error) => {
+        this.#forgetConsumers();
+        this.#show(null);
+        this.#setState('failed', error);
+      },
+    });
+    const { socket } = this.session;
+    socket.on('sourceUpdated', (source) => {
+      void this.session.run(async () => {
+        this.#sources.set(source.id, source);
+        await this.#reconcile();
+      });
+    });
+    socket.on('sourceClosed', ({ sourceId }) => {
+      void this.session.run(async () => {
+        this.#sources.delete(sourceId);
+        await this.#reconcile();
+      });
+    });
+    socket.on('programChanged', (change) => {
+      void this.session.run(async () => {
+        if (change.eventId !== this.route.eventId || change.stageId !== this.route.stageId) return;
+        this.#hostProgram = change;
+        await this.#reconcile();
+      });
+    });
+    socket.on('consumerClosed', ({ consumerId }) => {
+      // Not a reconcile: the producer is most likely gone, and the source event saying so follows.
+      void this.session.run(async () => {
+        this.#dropConsumers((held) => held.consumer.id === consumerId);
+        this.#show(this.#program());
+      });
+    });
+  }
+
+  get state(): WatchState {
+    return this.#state;
+  }
+
+  /** Decoded frames of the program's video, from its receiver's statistics; null without video. */
+  async framesDecoded(): Promise<number | null> {
+    const held = [...this.#consumers.values()].find((h) => h.sourceId === this.#programId && h.consumer.kind === 'video');
+    if (!held || held.consumer.closed) return null;
+    const report = await held.consumer.getStats();
+    let frames: number | null = null;
+    report.forEach((stat: unknown) => {
+      if (isInboundVideo(stat)) frames = stat.framesDecoded ?? 0;
+    });
+    return frames;
+  }
+
+  async #joined(join: JoinResult, device: types.Device): Promise<void> {
+    // The previous session's transport is closed, and its consumers with it.
+    this.#forgetConsumers();
+    this.#device = device;
+    this.#sources = new Map(join.sources.map((s) => [s.id, s]));
+    this.#hostProgram = join.program ?? null;
+    this.#recv = await this.session.createTransport('recv');
+    await this.#reconcile();
+  }
+
+  async #resumed(result: ResumeResult): Promise<void> {
+    const alive = new Set(result.consumerIds);
+    this.#dropConsumers((held) => !alive.has(held.consumer.id));
+    this.#sources = new Map(result.sources.map((s) => [s.id, s]));
+    this.#hostProgram = result.program ?? null;
+    await this.#reconcile();
+  }
+
+  /** Brings the consumers in line with the sources, then puts the chosen source on screen. */
+  async #reconcile(): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const source of this.#sources.values()) for (const { producerId } of source.producers) wanted.set(producerId, source.id);
+    this.#dropConsumers((held) => !wanted.has(held.consumer.producerId));
+    for (const [producerId, sourceId] of wanted) {
+      if (!this.#consumers.has(producerId)) await this.#consume(producerId, sourceId);
+    }
+    const program = this.#program();
+    await this.#setFlowing(program);
+    this.#show(this.#program());
+  }
+
+  /** The host's choice if there is one (nothing, until that source is live), else the best source this viewer holds. */
+  #program(): SourceInfo | null {
+    const held = new Set([...this.#consumers.values()].map((h) => h.sourceId));
+    const hostChoice = this.#hostProgram?.sourceId;
+    if (hostChoice) return held.has(hostChoice) ? (this.#sources.get(hostChoice) ?? null) : null;
+    return chooseProgram([...this.#sources.values()].filter((s) => held.has(s.id)), this.#programId);
+  }
+
+  async #consume(producerId: string, sourceId: string): Promise<void> {
+    const recv = this.#recv;
+    const device = this.#device;
+    if (!recv || !device) return;
+    let options: ConsumerOptions;
+    try {
+      options = await this.session.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
+    } catch (error) {
+      // Closed meanwhile, or in a codec this browser cannot decode: the other sources still play.
+      if (isConsumerLocal(error)) {
+        console.info(`stagecast: producer ${producerId} not consumed:`, error);
+        return;
+      }
+      throw error;
+    }
+    const consumer = await recv.consume({
+      id: options.id,
+      producerId: options.producerId,
+      kind: options.kind,
+      // mediasoup's RtpParameters, typed `object` by the contract.
+      rtpParameters: options.rtpParameters as types.RtpParameters,
+    });
+    this.#consumers.set(producerId, { consumer, sourceId, flowing: !options.paused });
+  }
+
+  /**
+   * Resumes what should flow first (the picture comes back sooner), then pauses the rest. Under a
+   * host's program everything is asked for: the server holds back what is off air.
+   */
+  async #setFlowing(program: SourceInfo | null): Promise<void> {
+    const held = [...this.#consumers.values()];
+    const wanted = (h: HeldConsumer): boolean => Boolean(this.#hostProgram?.sourceId) || h.sourceId === program?.id;
+    const onAir = held.filter((h) => wanted(h) && !h.flowing);
+    const offAir = held.filter((h) => !wanted(h) && h.flowing);
+    for (const entry of onAir) await this.#setConsumerFlowing(entry, true);
+    for (const entry of offAir) await this.#setConsumerFlowing(entry, false);
+  }
+
+  async #setConsumerFlowing(entry: HeldConsumer, flowing: boolean): Promise<void> {
+    try {
+      await this.session.request(flowing ? 'resumeConsumer' : 'pauseConsumer', { consumerId: entry.consumer.id });
+      entry.flowing = flowing;
+    } catch (error) {
+      if (!(error instanceof RequestError && error.code === 'not_found')) throw error;
+      this.#dropConsumers((h) => h === entry);
+    }
+  }
+
+  #show(program: SourceInfo | null): void {
+    const tracks = program ? [...this.#consumers.values()].filter((h) => h.sourceId === program.id).map((h) => h.consumer.track) : [];
+    this.#programId = tracks.length > 0 && program ? program.id : null;
+    this.view.program(this.#programId ? program : null, tracks, this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null);
+    if (this.#state !== 'failed' && this.session.socket.connected) this.#setState(this.#programId ? 'live' : 'no-source');
+  }
+
+  #dropConsumers(matches: (held: HeldConsumer) => boolean): void {
+    for (const [producerId, held] of [...this.#consumers]) {
+      if (!matches(held)) continue;
+      held.consumer.close();
+      this.#consumers.delete(producerId);
+    }
+  }
+
+  #forgetConsumers(): void {
+    this.#dropConsumers(() => true);
+    this.#recv = null;
+  }
+
+  #setState(state: WatchState, error?: Error): void {
+    if (this.#state === 'failed') return;
+    this.#state = state;
+    this.view.state(state, error);
+  }
+}
