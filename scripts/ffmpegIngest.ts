@@ -23,6 +23,8 @@ export interface FfmpegIngestOptions {
   videoBitrate?: string;
   /** Frames between key frames (default 30: one a second). ffmpeg ignores PLI, so this bounds a switch. */
   keyframeInterval?: number;
+  /** Opus frame length (default 20 ms); 60 ms sends a third of the packets, for load tests. */
+  audioFrameMs?: 20 | 40 | 60;
 }
 
 function rtpUrl(ip: string, target: RtpTargetDto): string {
@@ -57,7 +59,7 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
       : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', bitrate, ...gop];
   args.push('-map', '0:v:0', ...video, '-ssrc', String(target.video.ssrc), '-payload_type', String(target.video.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.video));
-  args.push('-map', audioInput, '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k');
+  args.push('-map', audioInput, '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-frame_duration', String(options.audioFrameMs ?? 20));
   args.push('-ssrc', String(target.audio.ssrc), '-payload_type', String(target.audio.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.audio));
   return args;

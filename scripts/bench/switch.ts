@@ -66,8 +66,10 @@ export async function run(args: string[]): Promise<unknown> {
   try {
     for (const feed of [undefined, 'wide']) {
       const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, { method: 'POST', headers: host, body: JSON.stringify(feed ? { feed } : {}) });
-      encoders.push(spawnFfmpegIngest((await res.json()) as IngestTargetDto, { size: '320x180', videoBitrate: '300k', keyframeInterval }));
+      encoders.push(spawnFfmpegIngest((await res.json()) as IngestTargetDto, { size: '320x180', videoBitrate: '300k', keyframeInterval, audioFrameMs: 60 }));
     }
+    // Only the program flows to viewers: set one before they arrive, or every source would.
+    await put('/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });
     const stage = node.node.media.existingStage('demo/keynote');
     if (!stage) throw new Error('stage media did not open');
     log(`${viewerCount} viewers, each consuming the audio and video of both feeds`);
@@ -90,7 +92,6 @@ export async function run(args: string[]): Promise<unknown> {
     const routers = stage.describe().distributionRouters.map((r) => r.consumers);
     log(`distribution routers: ${routers.join(', ')} consumers`);
 
-    await put('/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });
     await sleep(1500);
     const command: number[] = [];
     const audio: number[] = [];
