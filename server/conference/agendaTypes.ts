@@ -1,4 +1,4 @@
-import type { AchievementRecord, EventRecord, SessionKind, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
+import type { AchievementRecord, EventRecord, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
 
 /** Inputs of the agenda operations (the REST DTOs implement these). */
 export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone'>;
@@ -10,14 +10,7 @@ export type SpeakerPatch = Partial<NewSpeaker>;
 export type NewAchievement = Omit<AchievementRecord, 'id' | 'eventId'>;
 export type AchievementPatch = Partial<NewAchievement>;
 
-export interface NewSession {
-  stageId: string;
-  title: string;
-  kind: SessionKind;
-  speakerIds: string[];
-  plannedStart: string;
-  plannedEnd: string;
-}
+export type NewSession = Pick<SessionRecord, 'stageId' | 'title' | 'kind' | 'speakerIds' | 'plannedStart' | 'plannedEnd'>;
 export type SessionPatch = Partial<NewSession>;
 
 /** A session with its speakers and achievements spelled out, as the agenda shows it. */
