@@ -37,7 +37,6 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
   pick(avoid?: types.Worker): types.Worker {
     const workers = this.pool.workers;
     if (workers.length === 0) throw new MediaError('unavailable', 'no mediasoup worker is alive');
-    const candidates = workers.length > 1 && avoid ? workers.filter((w) => w !== avoid) : workers;
     const load = (worker: types.Worker): number => {
       let consumers = 0;
       let routers = 0;
@@ -45,10 +44,13 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
         consumers += stage.consumersOn(worker);
         routers += stage.routersOn(worker);
       }
+      // The worker to avoid (a stage's origin, which also feeds every pipe) counts as if it carried
+      // one full distribution router more: the first router goes elsewhere, later ones still balance.
+      if (worker === avoid) consumers += this.options.maxConsumersPerRouter;
       // Consumers dominate the cost; routers break ties so empty stages spread too.
       return consumers * 1000 + routers;
     };
-    return candidates.reduce((best, worker) => (load(worker) < load(best) ? worker : best));
+    return workers.reduce((best, worker) => (load(worker) < load(best) ? worker : best));
   }
 
   /** The stage's media, opened on first use. Concurrent callers share one opening. */

@@ -231,6 +231,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         temporalLayer: layers?.temporalLayer ?? null,
       });
     });
+    this.stage.consumerOpened(this, consumer);
     return {
       id: consumer.id,
       producerId,

@@ -36,7 +36,22 @@ export interface StageMediaEvents {
   /** A source appeared or its producers changed (e.g. a speaker added a microphone). */
   sourceupdated: [SourceInfo];
   sourceclosed: [string];
+  /** A participant's media joined the stage (observers such as health counters follow it). */
+  peeradded: [MediaPeer];
+  peerremoved: [MediaPeer];
+  /** A peer opened a consumer; observers follow consumers without a listener per peer. */
+  consumeropened: [{ peer: MediaPeer; consumer: types.Consumer }];
+  /** The source on air changed (setProgram with another value than the current one). */
+  programchanged: [string | null];
   '@close': [];
+}
+
+/** A source with its mediasoup objects, read-only, for observers (the health sampler). */
+export interface SourceMedia {
+  readonly info: SourceInfo;
+  readonly producers: readonly types.Producer[];
+  /** The on-site feed's PlainTransports; empty for WebRTC sources. */
+  readonly transports: readonly types.Transport[];
 }
 
 interface Source {
@@ -92,6 +107,11 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return [...this.#sources.values()].map((s) => s.info);
   }
 
+  /** Every source with its producers and own transports, for observers that poll their stats. */
+  get sourceMedia(): SourceMedia[] {
+    return [...this.#sources.values()].map((s) => ({ info: s.info, producers: [...s.producers.values()], transports: s.ownedTransports }));
+  }
+
   get distributionRouters(): readonly ReceiveRouter[] {
     return this.#distribution;
   }
@@ -131,14 +151,24 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
    */
   async setProgram(sourceId: string | null): Promise<void> {
     this.#assertOpen();
+    const changed = this.#program !== sourceId;
     this.#program = sourceId;
+    if (changed) this.emit('programchanged', sourceId);
     const gates = this.#distribution.flatMap((d) => [...d.piped.entries()].map(async ([producerId, pipe]) => this.#gate(producerId, await pipe)));
     await Promise.all(gates);
   }
 
   registerPeer(peer: MediaPeer): void {
     this.#peers.add(peer);
-    peer.once('@close', () => this.#peers.delete(peer));
+    peer.once('@close', () => {
+      if (this.#peers.delete(peer)) this.emit('peerremoved', peer);
+    });
+    this.emit('peeradded', peer);
+  }
+
+  /** Called by a peer for each consumer it opens, so observers need no listener per peer. */
+  consumerOpened(peer: MediaPeer, consumer: types.Consumer): void {
+    this.emit('consumeropened', { peer, consumer });
   }
 
   get peerCount(): number {

@@ -96,6 +96,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
   }
 
+  /** Every slot with its live worker (null while it is being replaced), in slot order. */
+  slotWorkers(): { index: number; worker: types.Worker | null; restarts: number }[] {
+    return this.#slots.map((slot) => ({ index: slot.index, worker: slot.worker, restarts: slot.restarts }));
+  }
+
   /** True when every slot has a live worker. */
   isReady(): boolean {
     return !this.#closed && this.#slots.every((slot) => slot.worker !== null);

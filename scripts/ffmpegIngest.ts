@@ -65,6 +65,19 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
   return args;
 }
 
+/** Encoders this process started; they would otherwise outlive it if it crashes. */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
 export function spawnFfmpegIngest(target: IngestTargetDto, options: FfmpegIngestOptions = {}): ChildProcess {
-  return spawn('ffmpeg', ffmpegIngestArgs(target, options), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('ffmpeg', ffmpegIngestArgs(target, options), { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const encoder of running) encoder.kill('SIGKILL');
+    });
+  }
+  return child;
 }

@@ -12,13 +12,16 @@ import type { ProgramMedia } from './conference/ProgramService';
 import { ApiRegistry } from './http/api';
 import { createHttpApp } from './http/app';
 import type { ReadinessReport } from './http/health';
+import { metricsRoutes } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { registerAgendaRoutes } from './http/routes/agenda';
 import { registerLiveRoutes } from './http/routes/live';
 import { type MediaRoutesPort, registerMediaRoutes } from './http/routes/media';
+import { registerOpsRoutes } from './http/routes/ops';
 import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
 import { resolveAnnouncedIp } from './network';
+import { NodeOps } from './ops/NodeOps';
 import { createStore, type Store } from './store';
 
 const STORE_PING_TIMEOUT_MS = 1000;
@@ -60,6 +63,7 @@ export class Stagecast {
     readonly workers: WorkerPool,
     readonly media: MediaNode,
     readonly conference: Conference,
+    readonly ops: NodeOps,
     readonly httpServer: http.Server,
     readonly signaling: SignalingServer,
     private readonly logger: Logger,
@@ -72,6 +76,7 @@ export class Stagecast {
 
     const store = createStore(config);
     let workers: WorkerPool | undefined;
+    let ops: NodeOps | undefined;
     try {
       await store.ping();
       if (config.seedDemo && (await seedDemoIfEmpty(store))) logger.info('seeded the demo event (id "demo")');
@@ -95,11 +100,16 @@ export class Stagecast {
         conference.program.restore(eventId, stageId).catch((error: unknown) => logger.error({ err: error, stage: stage.key }, 'program restore failed'));
       });
       const signer = createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
+      // Health sampling, alerts and metrics; signaling, created below, tells it its connection count.
+      let connectedSockets = (): number => 0;
+      const nodeOps = await NodeOps.create({ config, media, pool, conference, store, logger: rootLogger, connectedSockets: () => connectedSockets() });
+      ops = nodeOps;
 
       const api = new ApiRegistry({ signer, events: conference.events });
       registerAgendaRoutes(api, conference);
       registerLiveRoutes(api, conference);
       registerMediaRoutes(api, { conference, signer, media: ports.routes, joinsPerMinute: config.joinRateLimitPerMinute });
+      registerOpsRoutes(api, { conference, health: nodeOps.health, alerts: nodeOps.alerts, store });
       let openApi: object | undefined;
       api.add({
         method: 'get', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'The OpenAPI 3 document of this API', tag: 'meta', access: 'anyone',
@@ -110,18 +120,19 @@ export class Stagecast {
         logger: rootLogger,
         bodyLimit: config.httpBodyLimit,
         readiness: () => readiness(store, pool),
-        routers: [api.router(), uiRoutes()],
+        routers: [metricsRoutes(nodeOps.metrics, config.metricsToken), api.router(), uiRoutes()],
       });
       const httpServer = http.createServer(app);
       const signaling = new SignalingServer(
         httpServer,
-        { signer, media, conference, logger: rootLogger },
+        { signer, media, conference, ops: { health: nodeOps.health, alerts: nodeOps.alerts }, logger: rootLogger },
         {
           reconnectGraceMs: config.reconnectGraceMs,
           maxPayloadBytes: config.socketMaxPayloadBytes,
           allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
         },
       );
+      connectedSockets = () => signaling.connectedSockets;
       // A hand lowered or revoked takes the right to speak with it: close what that participant publishes.
       conference.bus.on('handchanged', (hand) => {
         if (hand.status !== 'lowered') return;
@@ -132,10 +143,12 @@ export class Stagecast {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
       });
-      const node = new Stagecast(config, store, pool, media, conference, httpServer, signaling, logger);
+      const node = new Stagecast(config, store, pool, media, conference, nodeOps, httpServer, signaling, logger);
+      nodeOps.start();
       logger.info({ port: node.port, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
       return node;
     } catch (error) {
+      ops?.close();
       await workers?.close();
       await store.close();
       throw error;
@@ -155,6 +168,8 @@ export class Stagecast {
     if (this.#closed) return;
     this.#closed = true;
     this.logger.info('close()');
+    // Sampling stops first: nothing polls workers that are about to close.
+    this.ops.close();
     // Closing the signaling closes its sessions, its sockets and the HTTP server under it.
     const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();

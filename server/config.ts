@@ -34,6 +34,18 @@ export class Config {
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
   @IsBoolean() seedDemo = true;
+  @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 2000;
+  @IsInt() @Min(10_000) @Max(24 * 3600_000) healthHistoryMs = 600_000;
+  @IsOptional() @IsString() @MinLength(16) metricsToken?: string;
+  @IsInt() @Min(500) @Max(600_000) alertSourceSilentMs = 3000;
+  @IsInt() @Min(1) @Max(100) alertLossPercent = 5;
+  @IsInt() @Min(0) @Max(3600_000) alertLossForMs = 10_000;
+  @IsInt() @Min(1) @Max(10) alertScoreBelow = 5;
+  @IsInt() @Min(0) @Max(3600_000) alertScoreForMs = 10_000;
+  @IsInt() @Min(1) @Max(100) alertWorkerCpuPercent = 85;
+  @IsInt() @Min(0) @Max(3600_000) alertWorkerCpuForMs = 10_000;
+  @IsInt() @Min(0) @Max(3600_000) alertNoViewersForMs = 15_000;
+  @IsInt() @Min(0) @Max(3600_000) alertClearAfterMs = 4000;
 }
 
 type Kind = 'string' | 'int' | 'bool';
@@ -75,6 +87,18 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   jwtSecret: { env: 'JWT_SECRET', kind: 'string', allowed: 'at least 32 characters', doc: 'HS256 secret for access tokens; required in production', secret: true },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },
+  healthSampleIntervalMs: { env: 'HEALTH_SAMPLE_INTERVAL_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'time between two stream-health samples' },
+  healthHistoryMs: { env: 'HEALTH_HISTORY_MS', kind: 'int', allowed: 'an integer 10000–86400000', doc: 'how much sample history is kept in memory for charts' },
+  metricsToken: { env: 'METRICS_TOKEN', kind: 'string', allowed: 'at least 16 characters, or unset', doc: 'when set, GET /metrics requires Authorization: Bearer <token>', secret: true },
+  alertSourceSilentMs: { env: 'ALERT_SOURCE_SILENT_MS', kind: 'int', allowed: 'an integer 500–600000', doc: 'an on-site feed silent this long raises source_down' },
+  alertLossPercent: { env: 'ALERT_LOSS_PERCENT', kind: 'int', allowed: 'an integer 1–100', doc: 'packet loss of a source above this percent counts as high' },
+  alertLossForMs: { env: 'ALERT_LOSS_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'high loss lasting this long raises high_loss' },
+  alertScoreBelow: { env: 'ALERT_SCORE_BELOW', kind: 'int', allowed: 'an integer 1–10', doc: 'a receiving source scoring below this (mediasoup 0–10) counts as low' },
+  alertScoreForMs: { env: 'ALERT_SCORE_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a low score lasting this long raises low_score' },
+  alertWorkerCpuPercent: { env: 'ALERT_WORKER_CPU_PERCENT', kind: 'int', allowed: 'an integer 1–100', doc: 'worker CPU above this percent of a core counts as high' },
+  alertWorkerCpuForMs: { env: 'ALERT_WORKER_CPU_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'high worker CPU lasting this long raises worker_cpu' },
+  alertNoViewersForMs: { env: 'ALERT_NO_VIEWERS_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a stage with a live session and no viewer receiving for this long raises no_viewers_receiving' },
+  alertClearAfterMs: { env: 'ALERT_CLEAR_AFTER_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a condition must stay fine this long before its alert clears (no flapping)' },
 };
 
 /** Used only outside production, with a warning at boot, so `npm start` works out of the box. */

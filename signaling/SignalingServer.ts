@@ -12,6 +12,7 @@ import type { Ack, AckResponse, ClientToServerEvents, HandshakeAuth, ServerToCli
 import { fanOutConferenceEvents } from './fanout';
 import { registerLiveHandlers } from './liveHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
+import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
 import { PeerSessions, type PeerSession } from './PeerSessions';
 import { eventRoom, participantRoom, stageRoom } from './rooms';
 
@@ -49,10 +50,11 @@ export class SignalingServer {
   readonly sessions: PeerSessions;
   readonly #logger: Logger;
   readonly #forwardedStages = new WeakSet<StageMedia>();
+  readonly #health: HealthFanout;
 
   constructor(
     httpServer: http.Server,
-    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; logger: Logger },
+    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; ops: OpsFeed; logger: Logger },
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
@@ -76,6 +78,12 @@ export class SignalingServer {
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     fanOutConferenceEvents(deps.conference.bus, this.io);
+    this.#health = new HealthFanout(this.io, deps.ops);
+  }
+
+  /** Signaling connections to this node right now. */
+  get connectedSockets(): number {
+    return this.io.of('/').sockets.size;
   }
 
   /**
@@ -124,6 +132,7 @@ export class SignalingServer {
   }
 
   async close(): Promise<void> {
+    this.#health.close();
     this.sessions.closeAll();
     await new Promise<void>((resolve) => {
       this.io.close(() => resolve());
@@ -137,6 +146,7 @@ export class SignalingServer {
     void socket.join([eventRoom(principal.eventId), participantRoom(principal.id)]);
     registerMediaHandlers(this, socket);
     registerLiveHandlers(this, socket, this.deps.conference);
+    registerOpsHandlers(this, socket, this.#health);
     socket.on('disconnect', (reason) => {
       logger.debug({ reason }, 'disconnect');
       const session = socket.data.session;

@@ -7,10 +7,11 @@
  * are typed `object` here so that mediasoup-client's types fit, and validated field by field on arrival.
  */
 
-import type { ProgramChange, QuestionView } from '../server/conference/ConferenceBus';
-import type { HandRecord, SessionRecord } from '../server/store/records';
+import type { ProgramChange, QuestionView } from '../server/conference/views';
+import type { HealthSampleView, UplinkWarning } from '../server/ops/views';
+import type { AlertRecord, HandRecord, SessionRecord } from '../server/store/records';
 
-export type { HandRecord, ProgramChange, QuestionView, SessionRecord };
+export type { AlertRecord, HandRecord, HealthSampleView, ProgramChange, QuestionView, SessionRecord, UplinkWarning };
 
 export type ErrorCodeName =
   | 'bad_request'
@@ -144,8 +145,8 @@ export interface QuestionRef {
 
 export interface SubscribeResult {
   questions: QuestionView[];
-  /** The raised-hands queue; only for moderators, hosts and admins. */
-  hands: HandRecord[] | null;
+  /** Moderators, hosts and admins: the raised-hands queue. Others: their own open hand, if any. */
+  hands: HandRecord[];
 }
 
 export interface SubmitQuestionRequest {
@@ -161,6 +162,16 @@ export interface AnswerHandRequest {
   sessionId: string;
   handId: string;
   action: 'accept' | 'lower';
+}
+
+/** The answer to subscribeHealth: where the pushes start from. */
+export interface HealthSubscription {
+  nodeId: string;
+  intervalMs: number;
+  /** The latest sample (the caller's event's stages); null before the first. */
+  sample: HealthSampleView | null;
+  /** Alerts open now: the event's and the node-wide ones. */
+  alerts: AlertRecord[];
 }
 
 export interface ClientToServerEvents {
@@ -187,6 +198,9 @@ export interface ClientToServerEvents {
   raiseHand: (request: SessionRef, ack: Ack<HandRecord>) => void;
   lowerHand: (request: SessionRef, ack: Ack<HandRecord>) => void;
   answerHand: (request: AnswerHandRequest, ack: Ack<HandRecord>) => void;
+  /** Ops, hosts and admins: every health sample and alert of the caller's event, pushed as they happen. */
+  subscribeHealth: (request: Empty, ack: Ack<HealthSubscription>) => void;
+  unsubscribeHealth: (request: Empty, ack: Ack<Empty>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -208,6 +222,13 @@ export interface ServerToClientEvents {
   /** The agenda of the caller's event changed; refetch it. */
   agendaChanged: (event: { eventId: string; stageId: string | null }) => void;
   sessionUpdated: (session: SessionRecord) => void;
+  /** Each health sample as it is taken (health subscribers; the caller's event's stages only). */
+  healthSample: (sample: HealthSampleView) => void;
+  /** An alert of the caller's event, or a node-wide one, opened or cleared (health subscribers). */
+  alertRaised: (alert: AlertRecord) => void;
+  alertCleared: (alert: AlertRecord) => void;
+  /** To a remote speaker: their stream reaches the stage damaged ('poor'), or well again ('ok'). */
+  uplinkWarning: (warning: UplinkWarning) => void;
 }
 
 export const REQUEST_EVENTS = [
@@ -233,4 +254,6 @@ export const REQUEST_EVENTS = [
   'raiseHand',
   'lowerHand',
   'answerHand',
+  'subscribeHealth',
+  'unsubscribeHealth',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];

@@ -9,7 +9,9 @@ export function registerLiveHandlers(signaling: SignalingServer, socket: StageSo
   signaling.handle(socket, 'subscribeSession', SessionRefDto, async ({ sessionId }, { principal }) => {
     const moderator = can(principal.role, 'question.viewAll');
     const questions = await qa.list(principal, principal.eventId, sessionId);
-    const queue = can(principal.role, 'hand.viewQueue') ? await hands.queue(principal.eventId, sessionId) : null;
+    // Moderators get the queue; anyone else their own open hand, so a reloaded page shows it again.
+    const own = await hands.ownOpenHand(principal, principal.eventId, sessionId);
+    const queue = can(principal.role, 'hand.viewQueue') ? await hands.queue(principal.eventId, sessionId) : own ? [own] : [];
     await socket.join(moderator ? moderatorsRoom(sessionId) : publicQaRoom(sessionId));
     return { questions, hands: queue };
   });

@@ -24,3 +24,18 @@ export function publicQaRoom(sessionId: string): string {
 export function moderatorsRoom(sessionId: string): string {
   return `qa:${sessionId}:moderators`;
 }
+
+/** Health subscribers of an event (ops, hosts, admins): samples of its stages, its alerts. */
+export function healthRoom(eventId: string): string {
+  return `health:${eventId}`;
+}
+
+/** Every health subscriber of this deployment: node-wide alerts (a worker died, its CPU is high). */
+export function opsRoom(): string {
+  return 'health';
+}
+
+/** The event a health room belongs to, or null for another room. */
+export function eventOfHealthRoom(room: string): string | null {
+  return room.startsWith('health:') ? room.slice('health:'.length) : null;
+}

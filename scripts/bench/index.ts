@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   join: () => import('./join'),
   switch: () => import('./switch'),
   qa: () => import('./qa'),
+  health: () => import('./health'),
 };
 
 async function main(): Promise<void> {

@@ -77,6 +77,12 @@ export class HandsService {
     return this.#set(hand, answer === 'accept' ? 'accepted' : 'lowered');
   }
 
+  /** The participant's own open hand in a session, if any (a page restores its state from it). */
+  async ownOpenHand(principal: Principal, eventId: string, sessionId: string): Promise<HandRecord | undefined> {
+    await this.agenda.getSession(eventId, sessionId);
+    return this.#openHandOf(sessionId, principal.id);
+  }
+
   /** Whether the participant holds an accepted hand in the session live on the stage now. */
   async mayPublish(participantId: string, eventId: string, stageId: string): Promise<boolean> {
     const { current } = await this.agenda.nowAndNext(eventId, stageId);

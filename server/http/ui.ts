@@ -30,5 +30,7 @@ export function uiRoutes(uiDir: string = UI_DIR): Router {
   };
   router.get('/watch/:eventId/:stageId', page('watch.html'));
   router.get('/speak/:eventId/:stageId', page('speak.html'));
+  // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.
+  router.get('/admin', page('admin.html'));
   return router;
 }

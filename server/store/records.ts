@@ -88,6 +88,34 @@ export interface HandRecord {
   raisedAt: string;
 }
 
+export const ALERT_RULES = ['source_down', 'high_loss', 'low_score', 'worker_cpu', 'worker_died', 'no_viewers_receiving'] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+/**
+ * An ops alert: raised when a health rule's condition has held long enough, cleared when it no longer
+ * does. Kept as a log of what happened; the node's alert engine knows which are open right now.
+ */
+export interface AlertRecord {
+  id: string;
+  /** The event whose stage it concerns; '' for node-wide alerts (workers). */
+  eventId: string;
+  rule: AlertRule;
+  /** What it is about, unique per rule: `eventId/stageId`, `eventId/stageId#sourceId` or `worker:<index>`. */
+  subject: string;
+  stageId: string | null;
+  sourceId: string | null;
+  severity: 'warning' | 'critical';
+  message: string;
+  /** The measured value that raised it (loss %, score, CPU %, silent ms…), when there is one. */
+  value: number | null;
+  threshold: number | null;
+  nodeId: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  /** Why it cleared: the condition recovered, or its subject went away (source closed, stage closed). */
+  clearReason: 'recovered' | 'gone' | null;
+}
+
 /** Every collection with its record type; the store implementations are generic over this map. */
 export interface Collections {
   events: EventRecord;
@@ -97,6 +125,7 @@ export interface Collections {
   achievements: AchievementRecord;
   questions: QuestionRecord;
   hands: HandRecord;
+  alerts: AlertRecord;
 }
 
 export type CollectionName = keyof Collections;
@@ -110,6 +139,7 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   achievements: (r) => r.eventId,
   questions: (r) => r.sessionId,
   hands: (r) => r.sessionId,
+  alerts: (r) => r.eventId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

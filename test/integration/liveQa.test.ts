@@ -47,7 +47,7 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
     const moderator = await open('moderator');
     const otherHeard = listen(other);
     const moderatorHeard = listen(moderator);
-    assert.deepEqual((await request(other, 'subscribeSession', { sessionId })).hands, null, 'attendees get no hands queue');
+    assert.deepEqual((await request(other, 'subscribeSession', { sessionId })).hands, [], 'attendees get no queue, only their own hand');
     assert.deepEqual((await request(moderator, 'subscribeSession', { sessionId })).hands, []);
 
     const question = await request(asker, 'submitQuestion', { sessionId, text: '  When will the robot ship?  ' });
@@ -92,6 +92,7 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
 
     const hand = await request(attendee, 'raiseHand', { sessionId });
     assert.equal((await request(attendee, 'raiseHand', { sessionId })).id, hand.id, 'raising again answers the same hand');
+    assert.deepEqual((await request(attendee, 'subscribeSession', { sessionId })).hands.map((h) => h.id), [hand.id], 'a reloaded page finds its own hand');
     await request(moderator, 'answerHand', { sessionId, handId: hand.id, action: 'accept' });
     await waitFor(async () => (attendeeHeard.hands.some((h) => h.status === 'accepted') ? true : undefined), 5000, 'acceptance pushed to the attendee');
 

@@ -8,6 +8,7 @@ import { createHttpApp } from '../../../server/http/app';
 import { registerAgendaRoutes } from '../../../server/http/routes/agenda';
 import { registerLiveRoutes } from '../../../server/http/routes/live';
 import { registerMediaRoutes } from '../../../server/http/routes/media';
+import { registerOpsRoutes } from '../../../server/http/routes/ops';
 import { uiRoutes } from '../../../server/http/ui';
 import type { Stagecast } from '../../../server/Stagecast';
 import { ApiClient, type FieldError, type Method, ok } from '../../helpers/api';
@@ -59,6 +60,7 @@ function registry(node: Stagecast): ApiRegistry {
   registerAgendaRoutes(api, node.conference);
   registerLiveRoutes(api, node.conference);
   registerMediaRoutes(api, { conference: node.conference, signer: testSigner, media: { openIngest: () => Promise.resolve({}), describe: () => undefined }, joinsPerMinute: 1000 });
+  registerOpsRoutes(api, { conference: node.conference, health: node.ops.health, alerts: node.ops.alerts, store: node.store });
   return api;
 }
 

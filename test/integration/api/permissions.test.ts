@@ -11,6 +11,7 @@ import { ApiRegistry, type RouteSpec } from '../../../server/http/api';
 import { registerAgendaRoutes } from '../../../server/http/routes/agenda';
 import { registerLiveRoutes } from '../../../server/http/routes/live';
 import { registerMediaRoutes } from '../../../server/http/routes/media';
+import { registerOpsRoutes } from '../../../server/http/routes/ops';
 import type { Stagecast } from '../../../server/Stagecast';
 import type { HandRecord, SessionRecord, StageRecord } from '../../../server/store/records';
 import { ApiClient, failed, type Method, notRefused, ok } from '../../helpers/api';
@@ -44,6 +45,7 @@ function registeredRoutes(node: Stagecast): RouteSpec[] {
     media: { openIngest: () => Promise.resolve({}), describe: () => undefined },
     joinsPerMinute: 1000,
   });
+  registerOpsRoutes(api, { conference: node.conference, health: node.ops.health, alerts: node.ops.alerts, store: node.store });
   return api.routes;
 }
 
@@ -146,6 +148,7 @@ describe('REST access: the permission table, route by route', function () {
     'hand.answer': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/hands/${demo.handId}/answer`, body: { action: 'accept' }, status: 200 },
     'stage.ingest': { method: 'post', path: () => '/api/events/demo/stages/keynote/ingest', body: { videoCodec: 'VP8' }, status: 201 },
     'stage.inspect': { method: 'get', path: () => '/api/events/demo/stages/keynote/media', status: 200 },
+    'health.view': { method: 'get', path: () => '/api/health', status: 200 },
   };
 
   it('the representative requests cover every action a REST route uses, as the route files declare them', () => {

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { HealthSampler } from '../../media/health/HealthSampler';
+import type { MediaNode } from '../../media/MediaNode';
+import type { WorkerPool } from '../../media/WorkerPool';
+import type { Config } from '../config';
+import type { Conference } from '../conference/Conference';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import { AlertEngine } from './AlertEngine';
+import type { AlertThresholds } from './alertRules';
+import { LiveStages } from './LiveStages';
+import { OpsMetrics } from './OpsMetrics';
+
+export function alertThresholds(config: Config): AlertThresholds {
+  return {
+    sourceSilentMs: config.alertSourceSilentMs,
+    lossPercent: config.alertLossPercent,
+    lossForMs: config.alertLossForMs,
+    scoreBelow: config.alertScoreBelow,
+    scoreForMs: config.alertScoreForMs,
+    workerCpuPercent: config.alertWorkerCpuPercent,
+    workerCpuForMs: config.alertWorkerCpuForMs,
+    noViewersForMs: config.alertNoViewersForMs,
+    clearAfterMs: config.alertClearAfterMs,
+  };
+}
+
+export interface NodeOpsDeps {
+  config: Config;
+  media: MediaNode;
+  pool: WorkerPool;
+  conference: Conference;
+  store: Store;
+  logger: Logger;
+  /** Signaling connections; signaling starts after ops, so it is asked late. */
+  connectedSockets: () => number;
+}
+
+/**
+ * Ops of one node: the health sampler (media/), the alert engine over its samples and the pool's
+ * worker events, the live-session tracker the engine needs, and the Prometheus metrics fed by all of
+ * them. Owned by the composition root; `start()` begins sampling, `close()` stops every timer and
+ * listener.
+ */
+export class NodeOps {
+  #closed = false;
+
+  private constructor(
+    readonly health: HealthSampler,
+    readonly alerts: AlertEngine,
+    readonly metrics: OpsMetrics,
+    private readonly liveStages: LiveStages,
+  ) {}
+
+  static async create({ config, media, pool, conference, store, logger, connectedSockets }: NodeOpsDeps): Promise<NodeOps> {
+    // Unique per process and per node in it (tests run several nodes in one process).
+    const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+    const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, connectedSockets }, logger);
+    const liveStages = new LiveStages(conference.bus, logger.child({ module: 'LiveStages' }));
+    await liveStages.load(store);
+    const alerts = new AlertEngine({ store, thresholds: alertThresholds(config), isLive: (stageKey) => liveStages.isLive(stageKey), nodeId, logger });
+    alerts.attach(health, pool);
+    const metrics = new OpsMetrics(conference.bus);
+    health.on('sample', (sample) => metrics.observeSample(sample));
+    alerts.on('raised', (alert) => metrics.alertRaised(alert));
+    alerts.on('cleared', (alert) => metrics.alertCleared(alert));
+    return new NodeOps(health, alerts, metrics, liveStages);
+  }
+
+  start(): void {
+    this.health.start();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.health.close();
+    this.alerts.close();
+    this.liveStages.close();
+    this.metrics.close();
+  }
+}

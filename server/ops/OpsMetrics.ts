@@ -1,0 +1,150 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { HealthSample, StageHealth } from '../../media/health/types';
+import type { ConferenceBus } from '../conference/ConferenceBus';
+import type { QuestionView } from '../conference/views';
+import type { AlertRecord } from '../store/records';
+import { ALERT_RULES } from '../store/records';
+
+type Labels<K extends string> = Partial<Record<K, string | number>>;
+
+/** Gauges, rewritten from every sample. */
+function createGauges(registry: Registry) {
+  const gauge = <K extends string>(name: string, help: string, labelNames: readonly K[]): Gauge<K> => new Gauge({ name, help, labelNames, registers: [registry] });
+  return {
+    viewers: gauge('stagecast_stage_viewers', 'Viewers following the program of a stage', ['stage']),
+    receiving: gauge('stagecast_stage_viewers_receiving', 'Viewers of a stage with media flowing to them', ['stage']),
+    bitrateOut: gauge('stagecast_stage_bitrate_out_bps', 'Estimated bitrate sent to the consumers of a stage (source bitrate x active consumers)', ['stage']),
+    routers: gauge('stagecast_stage_routers', 'Routers a stage uses (origin + distribution)', ['stage']),
+    consumersByScore: gauge('stagecast_stage_consumers_by_score', 'Consumers of a stage per mediasoup score (0-10)', ['stage', 'score']),
+    sources: gauge('stagecast_sources', 'Sources of a stage, by kind', ['stage', 'kind']),
+    sourcesSilent: gauge('stagecast_sources_silent', 'Sources of a stage whose media stopped arriving, by kind', ['stage', 'kind']),
+    sourceBitrate: gauge('stagecast_source_bitrate_bps', 'Bitrate received from the sources of a stage, summed by kind', ['stage', 'kind']),
+    sourceLoss: gauge('stagecast_source_loss_percent', 'Worst packet loss over the last sample among the sources of a kind', ['stage', 'kind']),
+    sourceScore: gauge('stagecast_source_score', 'Worst mediasoup score (0-10) among the receiving sources of a kind', ['stage', 'kind']),
+    workerCpu: gauge('stagecast_worker_cpu_percent', 'CPU of a mediasoup worker over the last sample, percent of one core', ['worker']),
+    workerRss: gauge('stagecast_worker_rss_bytes', 'Resident memory of a mediasoup worker', ['worker']),
+    workerAlive: gauge('stagecast_worker_alive', '1 while the worker slot has a live worker', ['worker']),
+    sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
+    sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
+    alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
+  };
+}
+
+/** Counters: they only grow. */
+function createCounters(registry: Registry) {
+  const counter = <K extends string>(name: string, help: string, labelNames: readonly K[]): Counter<K> => new Counter({ name, help, labelNames, registers: [registry] });
+  return {
+    forwardedBytes: counter('stagecast_forwarded_bytes_total', 'Media bytes received from sources (in) and estimated bytes sent to consumers (out)', ['stage', 'direction']),
+    joins: counter('stagecast_joins_total', 'Participants who joined a stage on this node', ['stage']),
+    switches: counter('stagecast_program_switches_total', 'Program changes of a stage', ['stage']),
+    questions: counter('stagecast_questions_total', 'Questions asked, per event', ['event']),
+    alerts: counter('stagecast_alerts_total', 'Alerts raised, by rule', ['rule']),
+  };
+}
+
+/**
+ * The Prometheus metrics of one node, in a registry of its own (not prom-client's global one, so
+ * several nodes can run in one process). Label values are bounded: a stage, a source kind, a worker
+ * slot, a score bucket, an alert rule, an event; never a viewer, a participant or a source id.
+ *
+ * Gauges are rewritten from each health sample (so closed stages disappear); counters grow from the
+ * samples' cumulative figures and from the conference bus.
+ */
+export class OpsMetrics {
+  readonly registry = new Registry();
+  readonly #g: ReturnType<typeof createGauges>;
+  readonly #c: ReturnType<typeof createCounters>;
+  /** stage key → the cumulative joins and switches last counted (a reopened stage starts again at 0). */
+  readonly #cumulative = new Map<string, { joins: number; switches: number }>();
+  readonly #onQuestion = (question: QuestionView): void => this.#countQuestion(question);
+
+  constructor(private readonly bus: ConferenceBus) {
+    collectDefaultMetrics({ register: this.registry });
+    this.#g = createGauges(this.registry);
+    this.#c = createCounters(this.registry);
+    for (const rule of ALERT_RULES) this.#g.alertsOpen.set({ rule }, 0);
+    bus.on('questionchanged', this.#onQuestion);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Rewrites the gauges from a sample and adds its increments to the counters. */
+  observeSample(sample: HealthSample): void {
+    const g = this.#g;
+    for (const gaugeOfStage of [g.viewers, g.receiving, g.bitrateOut, g.routers, g.consumersByScore, g.sources, g.sourcesSilent, g.sourceBitrate, g.sourceLoss, g.sourceScore]) gaugeOfStage.reset();
+    for (const stage of sample.stages) this.#observeStage(stage);
+    for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive]) gaugeOfWorker.reset();
+    for (const worker of sample.workers) {
+      const labels = { worker: String(worker.index) };
+      g.workerAlive.set(labels, worker.alive ? 1 : 0);
+      if (worker.cpuPercent !== null) g.workerCpu.set(labels, worker.cpuPercent);
+      if (worker.rssBytes !== null) g.workerRss.set(labels, worker.rssBytes);
+    }
+    g.sockets.set(sample.node.connectedSockets);
+    g.sampleDuration.set(sample.durationMs / 1000);
+  }
+
+  alertRaised(alert: AlertRecord): void {
+    this.#c.alerts.inc({ rule: alert.rule });
+    this.#g.alertsOpen.inc({ rule: alert.rule });
+  }
+
+  alertCleared(alert: AlertRecord): void {
+    this.#g.alertsOpen.dec({ rule: alert.rule });
+  }
+
+  close(): void {
+    this.bus.off('questionchanged', this.#onQuestion);
+    this.registry.clear();
+  }
+
+  #observeStage(stage: StageHealth): void {
+    const g = this.#g;
+    const c = this.#c;
+    const labels: Labels<'stage'> = { stage: stage.key };
+    g.viewers.set(labels, stage.viewers);
+    g.receiving.set(labels, stage.receivingViewers);
+    g.bitrateOut.set(labels, stage.bitrateOutBps);
+    g.routers.set(labels, stage.routers);
+    stage.consumerScores.forEach((count, score) => g.consumersByScore.set({ stage: stage.key, score: String(score) }, count));
+    const byKind = new Map<string, { count: number; silent: number; bitrate: number; loss: number; score: number | null }>();
+    let bytesIn = 0;
+    for (const source of stage.sources) {
+      const kind = byKind.get(source.kind) ?? { count: 0, silent: 0, bitrate: 0, loss: 0, score: null };
+      kind.count += 1;
+      if (!source.receiving) kind.silent += 1;
+      kind.bitrate += source.bitrateBps;
+      kind.loss = Math.max(kind.loss, source.lossPercent);
+      if (source.score !== null) kind.score = kind.score === null ? source.score : Math.min(kind.score, source.score);
+      byKind.set(source.kind, kind);
+      for (const producer of source.producers) bytesIn += producer.bytesDelta;
+    }
+    for (const [kind, k] of byKind) {
+      const l = { stage: stage.key, kind };
+      g.sources.set(l, k.count);
+      g.sourcesSilent.set(l, k.silent);
+      g.sourceBitrate.set(l, k.bitrate);
+      g.sourceLoss.set(l, k.loss);
+      if (k.score !== null) g.sourceScore.set(l, k.score);
+    }
+    c.forwardedBytes.inc({ stage: stage.key, direction: 'in' }, bytesIn);
+    c.forwardedBytes.inc({ stage: stage.key, direction: 'out' }, stage.bytesOutDelta);
+    const last = this.#cumulative.get(stage.key) ?? { joins: 0, switches: 0 };
+    // The figures restart at 0 when a stage's media reopens; count what is new either way.
+    c.joins.inc(labels, stage.joins >= last.joins ? stage.joins - last.joins : stage.joins);
+    c.switches.inc(labels, stage.programSwitches >= last.switches ? stage.programSwitches - last.switches : stage.programSwitches);
+    this.#cumulative.set(stage.key, { joins: stage.joins, switches: stage.programSwitches });
+  }
+
+  #countQuestion(question: QuestionView): void {
+    // The bus reports every change of a question; only a submission yields a pending one without votes
+    // (an author's own vote, moderation and pinning all change one or the other).
+    if (question.status === 'pending' && question.votes === 0) this.#c.questions.inc({ event: question.eventId });
+  }
+}

@@ -1,0 +1,22 @@
+import type { HealthSample } from '../../media/health/types';
+import type { HealthSampleView, StageHealthView } from './views';
+
+/** The media layer names a stage `eventId/stageId`; ops views and alerts spell the two out. */
+export function splitStageKey(stageKey: string): { eventId: string; stageId: string } {
+  const slash = stageKey.indexOf('/');
+  return slash < 0 ? { eventId: '', stageId: stageKey } : { eventId: stageKey.slice(0, slash), stageId: stageKey.slice(slash + 1) };
+}
+
+/**
+ * A sample as one event's ops, hosts and admins may see it: node and workers (shared infrastructure),
+ * and only that event's stages; narrowed to one stage when `stageId` is given.
+ */
+export function viewForEvent(sample: HealthSample, eventId: string, stageId?: string): HealthSampleView {
+  const stages: StageHealthView[] = [];
+  for (const stage of sample.stages) {
+    const ids = splitStageKey(stage.key);
+    if (ids.eventId !== eventId || (stageId !== undefined && ids.stageId !== stageId)) continue;
+    stages.push({ ...stage, ...ids });
+  }
+  return { ...sample, stages };
+}
