@@ -4,13 +4,16 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-// Two plain pages, no framework. The server serves dist/admin-ui under /ui and answers
-// /watch/:eventId/:stageId and /speak/:eventId/:stageId with the HTML, so every asset URL must be
-// absolute under /ui/ (the page's own path says nothing about where its assets are).
+// Three pages: the attendee watch page, the speaker page and the console (Preact). The server serves
+// dist/admin-ui under /ui and answers /watch/:eventId/:stageId, /speak/:eventId/:stageId and /admin
+// with the HTML, so every asset URL must be absolute under /ui/ (the page's own path says nothing
+// about where its assets are).
 export default defineConfig({
   root,
   base: '/ui/',
   publicDir: false,
+  // Preact's JSX runtime; without this the transform would import React's.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/admin-ui', import.meta.url)),
     emptyOutDir: true,
@@ -20,6 +23,7 @@ export default defineConfig({
       input: {
         watch: page('watch.html'),
         speak: page('speak.html'),
+        admin: page('admin.html'),
       },
     },
   },

@@ -10,8 +10,12 @@ export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 
 /** What the page shows; the viewer calls it whenever something visible changes. */
 export interface WatchView {
   state(state: WatchState, error?: Error): void;
-  /** The source on air and its tracks; null when nothing plays. The lower third names who is on air, when the host set one. */
-  program(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird']): void;
+  /**
+   * The source on air and its tracks; null when nothing plays. The lower third names who is on air,
+   * when the host set one. `selfOnAir`: the host put this participant's own camera on air (it is not
+   * played back here: they would hear themselves).
+   */
+  program(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird'], selfOnAir: boolean): void;
 }
 
 interface HeldConsumer {
@@ -53,6 +57,9 @@ export class StageViewer {
   #recv: types.Transport | null = null;
   #programId: string | null = null;
   #hostProgram: ProgramChange | null = null;
+  #participantId: string | null = null;
+  /** Run after every fresh join, inside the media queue (a raised hand publishes again). */
+  #joinListeners: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly route: StageRoute,
@@ -102,6 +109,21 @@ export class StageViewer {
     return this.#state;
   }
 
+  /** This participant's id on the server (from the join); null before the first join. */
+  get participantId(): string | null {
+    return this.#participantId;
+  }
+
+  /** The source this page plays now; null when nothing plays. */
+  get programSourceId(): string | null {
+    return this.#programId;
+  }
+
+  /** Work to redo whenever the server session is joined anew (its transports and producers are gone). */
+  onJoined(listener: () => Promise<void>): void {
+    this.#joinListeners.push(listener);
+  }
+
   /** Decoded frames of the program's video, from its receiver's statistics; null without video. */
   async framesDecoded(): Promise<number | null> {
     const held = [...this.#consumers.values()].find((h) => h.sourceId === this.#programId && h.consumer.kind === 'video');
@@ -120,8 +142,10 @@ export class StageViewer {
     this.#device = device;
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#hostProgram = join.program ?? null;
+    this.#participantId = join.participantId;
     this.#recv = await this.session.createTransport('recv');
     await this.#reconcile();
+    for (const listener of this.#joinListeners) await listener();
   }
 
   async #resumed(result: ResumeResult): Promise<void> {
@@ -135,7 +159,11 @@ export class StageViewer {
   /** Brings the consumers in line with the sources, then puts the chosen source on screen. */
   async #reconcile(): Promise<void> {
     const wanted = new Map<string, string>();
-    for (const source of this.#sources.values()) for (const { producerId } of source.producers) wanted.set(producerId, source.id);
+    for (const source of this.#sources.values()) {
+      // This participant's own camera (an accepted raised hand): never played back to them.
+      if (this.#isOwn(source)) continue;
+      for (const { producerId } of source.producers) wanted.set(producerId, source.id);
+    }
     this.#dropConsumers((held) => !wanted.has(held.consumer.producerId));
     for (const [producerId, sourceId] of wanted) {
       if (!this.#consumers.has(producerId)) await this.#consume(producerId, sourceId);
@@ -201,10 +229,16 @@ export class StageViewer {
     }
   }
 
+  #isOwn(source: SourceInfo): boolean {
+    return this.#participantId !== null && source.ownerId === this.#participantId;
+  }
+
   #show(program: SourceInfo | null): void {
     const tracks = program ? [...this.#consumers.values()].filter((h) => h.sourceId === program.id).map((h) => h.consumer.track) : [];
     this.#programId = tracks.length > 0 && program ? program.id : null;
-    this.view.program(this.#programId ? program : null, tracks, this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null);
+    const onAir = this.#hostProgram?.sourceId ? this.#sources.get(this.#hostProgram.sourceId) : undefined;
+    const selfOnAir = onAir !== undefined && this.#isOwn(onAir);
+    this.view.program(this.#programId ? program : null, tracks, this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null, selfOnAir);
     if (this.#state !== 'failed' && this.session.socket.connected) this.#setState(this.#programId ? 'live' : 'no-source');
   }
 

@@ -1,10 +1,14 @@
 import '../styles/page.css';
+import '../styles/watchPanels.css';
 import type { ProgramChange, SourceInfo } from '../../../signaling/contract';
+import { ApiClient } from '../lib/api';
 import type { StageSocket } from '../lib/signaling';
 import { element } from '../lib/dom';
 import { failureText, isTokenRefused } from '../lib/failureText';
 import { stageRouteOf } from '../lib/route';
 import { acquireToken, forgetToken } from '../lib/token';
+import { HandPublisher } from './HandPublisher';
+import { mountWatchApp } from './panels/WatchApp';
 import { ProgramPlayer } from './ProgramPlayer';
 import { StageViewer, type WatchState } from './StageViewer';
 
@@ -13,6 +17,10 @@ export interface WatchDebugHandle {
   readonly socket: StageSocket;
   readonly state: WatchState;
   readonly peerId: string | null;
+  /** The source this page plays now (null when nothing plays). */
+  readonly programSourceId: string | null;
+  /** The state of the camera and microphone published for an accepted raised hand. */
+  readonly handMedia: string;
   videoStats(): Promise<{ framesDecoded: number }>;
 }
 
@@ -24,22 +32,43 @@ const STATE_TEXT: Record<WatchState, string> = {
   failed: 'Not connected',
 };
 
+/** What the picture itself says when it cannot show the stage. */
+const SCREEN_TEXT: Partial<Record<WatchState, string>> = {
+  connecting: 'Connecting to the stage…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  'no-source': 'The stream will start shortly.',
+};
+
 const status = element('status', HTMLElement);
 const detail = element('detail', HTMLElement);
 const stageTitle = element('stage-title', HTMLElement);
+const eventTitle = element('event-title', HTMLElement);
 const programLabel = element('program-label', HTMLElement);
 const lowerThirdName = element('lower-third-name', HTMLElement);
 const lowerThirdInfo = element('lower-third-info', HTMLElement);
 const lowerThirdBox = element('lower-third', HTMLElement);
+const screenMessage = element('screen-message', HTMLElement);
 const player = new ProgramPlayer(element('program', HTMLVideoElement), element('unmute', HTMLButtonElement));
+
+let selfOnAir = false;
 
 function showState(state: WatchState, error?: Error): void {
   status.dataset.state = state;
   status.textContent = STATE_TEXT[state];
   detail.textContent = error ? failureText(error) : '';
+  document.body.dataset.watchState = state;
+  showScreenMessage(state);
 }
 
-function showProgram(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird']): void {
+function showScreenMessage(state: WatchState): void {
+  const text = selfOnAir && state === 'no-source' ? 'You are on air: the audience sees and hears you.' : (SCREEN_TEXT[state] ?? '');
+  screenMessage.textContent = text;
+  screenMessage.hidden = text === '';
+  screenMessage.dataset.state = state;
+}
+
+function showProgram(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird'], ownCameraOnAir: boolean): void {
+  selfOnAir = ownCameraOnAir;
   // Labels and names come from participants and organisers: text only, never markup.
   programLabel.textContent = source ? source.label : '';
   lowerThirdBox.hidden = !lowerThird;
@@ -70,9 +99,28 @@ async function start(): Promise<void> {
       if (error && isTokenRefused(error)) forgetToken(route.eventId);
       showState(state, error);
     },
-    program: showProgram,
+    program: (source, tracks, lowerThird, ownCameraOnAir) => {
+      showProgram(source, tracks, lowerThird, ownCameraOnAir);
+      showScreenMessage(viewer.state);
+    },
   });
-  window.addEventListener('pagehide', () => viewer.session.close());
+  const publisher = new HandPublisher(viewer);
+  window.addEventListener('pagehide', () => {
+    void publisher.stop();
+    viewer.session.close();
+  });
+  mountWatchApp(element('watch-app', HTMLElement), {
+    route,
+    api: new ApiClient(token),
+    viewer,
+    publisher,
+    nowOnStage: element('now-on-stage', HTMLElement),
+    onNames: (eventName, stageName) => {
+      stageTitle.textContent = stageName;
+      eventTitle.textContent = eventName;
+      document.title = `${stageName} · ${eventName}`;
+    },
+  });
 
   const handle: WatchDebugHandle = {
     socket: viewer.session.socket,
@@ -81,6 +129,12 @@ async function start(): Promise<void> {
     },
     get peerId() {
       return viewer.session.peerId;
+    },
+    get programSourceId() {
+      return viewer.programSourceId;
+    },
+    get handMedia() {
+      return publisher.state;
     },
     async videoStats() {
       const framesDecoded = await viewer.framesDecoded();

@@ -1,0 +1,96 @@
+/**
+ * Who is using the console: read from the access token's claims. The browser does not verify the
+ * signature (it has no secret); the server does on every call, so a forged token only changes which
+ * views the console offers, never what the server allows.
+ */
+
+export const CONSOLE_ROLES = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+export interface Identity {
+  token: string;
+  role: ConsoleRole;
+  eventId: string;
+  name: string;
+  /** Milliseconds since the epoch; null when the token does not say. */
+  expiresAt: number | null;
+}
+
+export type ViewName = 'agenda' | 'stage' | 'qa' | 'ops';
+
+/** Which roles see which view; mirrors the server's permission table (agenda.manage, program.control, question.moderate, health.view). */
+const VIEW_ROLES: Record<ViewName, readonly ConsoleRole[]> = {
+  agenda: ['host', 'admin'],
+  stage: ['host', 'admin'],
+  qa: ['moderator', 'host', 'admin'],
+  ops: ['ops', 'host', 'admin'],
+};
+
+export const VIEW_ORDER: readonly ViewName[] = ['agenda', 'stage', 'qa', 'ops'];
+
+export function viewsFor(role: ConsoleRole): ViewName[] {
+  return VIEW_ORDER.filter((view) => VIEW_ROLES[view].includes(role));
+}
+
+function isRole(value: unknown): value is ConsoleRole {
+  return typeof value === 'string' && (CONSOLE_ROLES as readonly string[]).includes(value);
+}
+
+function decodeSegment(segment: string): unknown {
+  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+  const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** The identity a token carries, or a sentence saying why it is not a usable console token. */
+export function readIdentity(rawToken: string, now: number = Date.now()): Identity | string {
+  const token = rawToken.trim();
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return 'That is not an access token (expected three parts separated by dots).';
+  let claims: unknown;
+  try {
+    claims = decodeSegment(parts[1]);
+  } catch {
+    return 'That access token cannot be read; copy it again in full.';
+  }
+  if (typeof claims !== 'object' || claims === null) return 'That access token carries no claims.';
+  const role = 'role' in claims ? claims.role : undefined;
+  const eventId = 'event' in claims ? claims.event : undefined;
+  const name = 'name' in claims && typeof claims.name === 'string' ? claims.name : '';
+  const exp = 'exp' in claims && typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  if (!isRole(role) || typeof eventId !== 'string') return 'That access token names no role or event.';
+  if (exp !== null && exp <= now) return 'That access token has expired; ask for a new one.';
+  if (viewsFor(role).length === 0) return `The role "${role}" has no console views. Attendees and speakers use their event links instead.`;
+  return { token, role, eventId, name: name || role, expiresAt: exp };
+}
+
+const STORAGE_KEY = 'stagecast.console.token';
+
+/** The token kept for this browser tab (sessionStorage: gone when the tab closes). */
+export function storedToken(): string | null {
+  try {
+    return sessionStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function storeToken(token: string | null): void {
+  try {
+    if (token === null) sessionStorage.removeItem(STORAGE_KEY);
+    else sessionStorage.setItem(STORAGE_KEY, token);
+  } catch {
+    // Storage disabled: the console still works until the tab reloads.
+  }
+}
+
+/** Takes `?token=` out of the address bar so it does not end up in screenshots, bookmarks or history. */
+export function takeTokenFromLink(): string | null {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get('token');
+  if (!token) return null;
+  url.searchParams.delete('token');
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  return token;
+}

@@ -1,0 +1,66 @@
+import type { StageRecord } from '../../../../server/store/records';
+import type { StageLevel, StageStatus } from './healthSeries';
+
+const LEVEL_TEXT: Record<StageLevel, string> = { down: 'Source down', critical: 'Critical', degraded: 'Degraded', ok: 'Healthy', idle: 'No media' };
+
+const kbps = (bps: number): string => (bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbps` : `${Math.round(bps / 1000)} kbps`);
+
+/** One card per stage: red as soon as a source is down, with what is wrong, who watches, and each source's numbers. */
+export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; statuses: ReadonlyMap<string, StageStatus> }) {
+  return (
+    <div class="health-cards">
+      {stages.map((stage) => {
+        const status = statuses.get(stage.id);
+        const level = status?.level ?? 'idle';
+        const health = status?.health ?? null;
+        return (
+          <article key={stage.id} class={`health-card level-${level}`} data-stage={stage.id} data-level={level} aria-label={`${stage.name}: ${LEVEL_TEXT[level]}`}>
+            <header>
+              <h2>{stage.name}</h2>
+              <span class="level-badge">{LEVEL_TEXT[level]}</span>
+            </header>
+            <p class="health-reason">{status?.reason ?? 'No sample yet'}</p>
+            {health && (
+              <dl class="health-figures">
+                <div>
+                  <dt>Viewers</dt>
+                  <dd>
+                    {health.viewers}
+                    {health.viewers > 0 && health.receivingViewers < health.viewers && <span class="muted"> ({health.receivingViewers} receiving)</span>}
+                  </dd>
+                </div>
+                <div>
+                  <dt>On air</dt>
+                  <dd>{health.program ?? 'auto'}</dd>
+                </div>
+                <div>
+                  <dt>Out</dt>
+                  <dd>{kbps(health.bitrateOutBps)}</dd>
+                </div>
+              </dl>
+            )}
+            {health && health.sources.length > 0 && (
+              <ul class="health-sources">
+                {health.sources.map((source) => (
+                  <li key={source.id} data-source={source.id} data-receiving={String(source.receiving)}>
+                    <span class="source-dot" aria-hidden="true" />
+                    <span class="health-source-name">{source.label || source.id}</span>
+                    <span class="health-source-figures">
+                      {source.receiving ? (
+                        <>
+                          {kbps(source.bitrateBps)} · {source.lossPercent}% loss · score {source.score ?? '–'}
+                        </>
+                      ) : (
+                        `silent ${(source.silentForMs / 1000).toFixed(0)} s`
+                      )}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </article>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AgendaItem } from '../../../../server/conference/agendaTypes';
+import type { ProgramChange } from '../../../../signaling/contract';
+import { ApiError, eventPath } from '../../lib/api';
+import { usableZone } from '../../lib/zonedTime';
+import { useConsole } from '../context';
+import { StageTabs } from '../ui/StageTabs';
+import { useAgenda } from '../useAgenda';
+import { OnAirPanel } from './OnAirPanel';
+import { SessionControls } from './SessionControls';
+import { SourceGrid } from './SourceGrid';
+import { sourceName } from './sourceLabels';
+import { useStageMonitor } from './useStageMonitor';
+
+const MONITOR_STATE_TEXT = { connecting: 'Connecting to the stage…', live: 'Previews live', reconnecting: 'Reconnecting…', failed: 'Not connected' } as const;
+
+/** The host runs one stage: previews of every source, one click to put one on air, the sessions in order. */
+export function StageControlView({ stageId, onStage }: { stageId: string | null; onStage(id: string): void }) {
+  const { api, identity, event, stages, notify } = useConsole();
+  const monitor = useStageMonitor(stageId);
+  const agenda = useAgenda();
+  const zone = usableZone(event?.timezone);
+  const [pendingId, setPendingId] = useState<string | null>(null);
+  const [previousId, setPreviousId] = useState<string | null>(null);
+  const [speakerId, setSpeakerId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Another stage: its own history.
+  useEffect(() => {
+    setPreviousId(null);
+    setSpeakerId(null);
+    setPendingId(null);
+  }, [stageId]);
+
+  const programId = monitor.program?.sourceId ?? null;
+  const sourceById = new Map(monitor.sources.map((s) => [s.id, s]));
+  const stageItems = agenda.items.filter((item) => item.stageId === stageId);
+  const live = stageItems.find((item) => item.status === 'live');
+  const speakers = [...(live?.speakers ?? []), ...agenda.speakers.filter((s) => !live?.speakerIds.includes(s.id))];
+
+  const putOnAir = async (sourceId: string | null, speaker: string | null = speakerId): Promise<void> => {
+    if (!stageId) return;
+    const before = programId;
+    setPendingId(sourceId);
+    setBusy(true);
+    try {
+      const body = sourceId === null ? { sourceId } : speaker ? { sourceId, speakerId: speaker } : { sourceId };
+      await api.put<ProgramChange>(eventPath(identity.eventId, 'stages', stageId, 'program'), body);
+      if (before !== sourceId) setPreviousId(before);
+    } catch (error) {
+      notify({ tone: 'error', text: `${sourceName(sourceById.get(sourceId ?? ''), sourceId)} did not go on air: ${error instanceof ApiError ? error.message : String(error)}` });
+    } finally {
+      setPendingId(null);
+      setBusy(false);
+    }
+  };
+
+  const sessionAction = async (item: AgendaItem, action: 'start' | 'end'): Promise<void> => {
+    setBusy(true);
+    try {
+      await api.post(eventPath(identity.eventId, 'sessions', item.id, action));
+      notify({ tone: 'success', text: action === 'start' ? `“${item.title}” is live.` : `“${item.title}” has ended.` });
+      await agenda.reload();
+    } catch (error) {
+      notify({ tone: 'error', text: `Could not ${action} “${item.title}”: ${error instanceof ApiError ? error.message : String(error)}` });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const stageName = stages.find((s) => s.id === stageId)?.name ?? stageId ?? '';
+  return (
+    <section class="view stage-view" aria-labelledby="stage-heading">
+      <StageTabs stages={stages} current={stageId} onSelect={onStage} />
+      {stageId && (
+        <div class="stage-layout">
+          <div class="stage-sources">
+            <header class="view-head">
+              <div>
+                <h1 id="stage-heading">{stageName}</h1>
+                <p class="muted">
+                  <span class="monitor-state" data-state={monitor.state}>
+                    {MONITOR_STATE_TEXT[monitor.state]}
+                  </span>
+                  {' · '}
+                  {monitor.sources.length} source{monitor.sources.length === 1 ? '' : 's'} · switching takes effect for every viewer at once
+                </p>
+              </div>
+            </header>
+            {monitor.error && (
+              <p class="form-error" role="alert">
+                {monitor.error.message}
+              </p>
+            )}
+            <SourceGrid
+              sources={monitor.sources}
+              previews={monitor.previews}
+              programId={programId}
+              pendingId={pendingId}
+              disabled={busy || monitor.state !== 'live'}
+              onTake={(id) => void putOnAir(id)}
+            />
+          </div>
+          <div class="stage-side">
+            <OnAirPanel
+              program={monitor.program}
+              sources={monitor.sources}
+              previousId={previousId}
+              speakers={speakers}
+              chosenSpeakerId={speakerId}
+              busy={busy}
+              onTake={(id) => void putOnAir(id)}
+              onSpeaker={(id) => {
+                setSpeakerId(id);
+                if (programId) void putOnAir(programId, id);
+              }}
+            />
+            <SessionControls items={stageItems} zone={zone} busy={busy} onStart={(item) => void sessionAction(item, 'start')} onEnd={(item) => void sessionAction(item, 'end')} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

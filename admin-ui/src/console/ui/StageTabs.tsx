@@ -1,0 +1,23 @@
+import type { StageRecord } from '../../../../server/store/records';
+
+/** One tab per stage of the event; views about a single stage put this at their top. */
+export function StageTabs({ stages, current, onSelect }: { stages: StageRecord[]; current: string | null; onSelect(id: string): void }) {
+  if (stages.length === 0) return <p class="empty">This event has no stages yet.</p>;
+  return (
+    <div class="stage-tabs" role="tablist" aria-label="Stages">
+      {stages.map((stage) => (
+        <button
+          key={stage.id}
+          type="button"
+          role="tab"
+          class="stage-tab"
+          data-stage={stage.id}
+          aria-selected={stage.id === current}
+          onClick={() => onSelect(stage.id)}
+        >
+          {stage.name}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { HandRecord, QuestionView } from '../../../signaling/contract';
+import { request, RequestError, type StageSocket } from '../lib/signaling';
+import { useSocketEvent } from './hooks';
+
+export interface SessionQa {
+  questions: ReadonlyMap<string, QuestionView>;
+  /** The open hands (raised or accepted); null when this role may not see the queue. */
+  hands: ReadonlyMap<string, HandRecord> | null;
+  subscribed: boolean;
+  error: string | null;
+  /** Applies a question the server answered with (acks come before, or instead of, the push). */
+  apply(question: QuestionView): void;
+  applyHand(hand: HandRecord): void;
+}
+
+/**
+ * One session's questions and raised hands, live: subscribes (again after every reconnection, since
+ * rooms do not survive one), then follows the pushes. Works for moderators (everything) and attendees
+ * (published questions; their own hand).
+ */
+export function useSessionQa(socket: StageSocket, sessionId: string | null): SessionQa {
+  const [questions, setQuestions] = useState<ReadonlyMap<string, QuestionView>>(new Map());
+  const [hands, setHands] = useState<ReadonlyMap<string, HandRecord> | null>(null);
+  const [subscribed, setSubscribed] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setQuestions(new Map());
+    setHands(null);
+    setSubscribed(false);
+    setError(null);
+    if (!sessionId) return;
+    let current = true;
+    const subscribe = (): void => {
+      request(socket, 'subscribeSession', { sessionId }).then(
+        (result) => {
+          if (!current) return;
+          setQuestions(new Map(result.questions.map((q) => [q.id, q])));
+          setHands(new Map(result.hands.map((h) => [h.id, h])));
+          setSubscribed(true);
+          setError(null);
+        },
+        (failure: unknown) => {
+          if (!current) return;
+          setSubscribed(false);
+          // Disconnected: the next 'connect' subscribes again.
+          if (!(failure instanceof RequestError && failure.code === 'disconnected')) setError(failure instanceof Error ? failure.message : String(failure));
+        },
+      );
+    };
+    const dropped = (): void => setSubscribed(false);
+    socket.on('connect', subscribe);
+    socket.on('disconnect', dropped);
+    if (socket.connected) subscribe();
+    return () => {
+      current = false;
+      socket.off('connect', subscribe);
+      socket.off('disconnect', dropped);
+      if (socket.connected) request(socket, 'unsubscribeSession', { sessionId }).catch(() => undefined);
+    };
+  }, [socket, sessionId]);
+
+  const apply = (question: QuestionView): void => {
+    if (question.sessionId !== sessionId) return;
+    setQuestions((map) => new Map(map).set(question.id, question));
+  };
+  const applyHand = (hand: HandRecord): void => {
+    if (hand.sessionId !== sessionId) return;
+    setHands((map) => {
+      const next = new Map(map ?? []);
+      if (hand.status === 'lowered') next.delete(hand.id);
+      else next.set(hand.id, hand);
+      return next;
+    });
+  };
+  useSocketEvent(socket, 'questionUpdated', apply);
+  useSocketEvent(socket, 'questionRemoved', ({ sessionId: from, questionId }) => {
+    if (from !== sessionId) return;
+    setQuestions((map) => {
+      const next = new Map(map);
+      next.delete(questionId);
+      return next;
+    });
+  });
+  useSocketEvent(socket, 'handUpdated', applyHand);
+
+  return { questions, hands, subscribed, error, apply, applyHand };
+}
+
+/** Pinned first, then most votes, then oldest: the order the room should hear them in. */
+export function byPriority(a: QuestionView, b: QuestionView): number {
+  return Number(b.pinned) - Number(a.pinned) || b.votes - a.votes || Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+/** Oldest first: the moderation queue is first come, first served. */
+export function byAge(a: QuestionView, b: QuestionView): number {
+  return Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
+}

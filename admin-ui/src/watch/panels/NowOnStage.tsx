@@ -1,0 +1,38 @@
+import type { AgendaItem } from '../../../../server/conference/agendaTypes';
+import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { formatRange } from '../../lib/zonedTime';
+
+/** Under the picture: the session on stage now (or coming next), who speaks and what is presented. */
+export function NowOnStage({ session, zone }: { session: AgendaItem | null; zone: string }) {
+  if (!session) return null;
+  const live = session.status === 'live';
+  return (
+    <div class={`now-card${live ? ' live' : ''}`} data-session={session.id}>
+      <p class="now-when">
+        {live ? <span class="live-tag">Live now</span> : <span class="next-tag">Up next</span>}
+        {formatRange(session.plannedStart, session.plannedEnd, zone)} · {SESSION_KIND_LABEL[session.kind]}
+      </p>
+      <h2 class="now-title">{session.title}</h2>
+      {session.speakers.length > 0 && (
+        <ul class="now-speakers">
+          {session.speakers.map((speaker) => (
+            <li key={speaker.id}>
+              <strong>{speaker.name}</strong>
+              {(speaker.title || speaker.organisation) && <span>{[speaker.title, speaker.organisation].filter(Boolean).join(', ')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {session.achievements.length > 0 && (
+        <ul class="now-achievements">
+          {session.achievements.map((a) => (
+            <li key={a.id}>
+              <strong>{a.title}</strong> <span>— {a.institution}</span>
+              {a.summary && <p>{a.summary}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

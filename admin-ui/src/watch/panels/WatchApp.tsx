@@ -1,0 +1,75 @@
+import { createPortal, render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiClient } from '../../lib/api';
+import { currentSession } from '../../lib/currentSession';
+import type { StageRoute } from '../../lib/route';
+import { usableZone } from '../../lib/zonedTime';
+import { useNow } from '../../live/hooks';
+import type { HandPublisher } from '../HandPublisher';
+import type { StageViewer } from '../StageViewer';
+import { AgendaPanel } from './AgendaPanel';
+import { HandCard } from './HandCard';
+import { NowOnStage } from './NowOnStage';
+import { QaPanel } from './QaPanel';
+import { useStageAgenda } from './useStageAgenda';
+
+export interface WatchAppProps {
+  route: StageRoute;
+  api: ApiClient;
+  viewer: StageViewer;
+  publisher: HandPublisher;
+  /** The event and stage names, once known (the page's header shows them). */
+  onNames(eventName: string, stageName: string): void;
+  /** Where the session on stage is described, under the picture. */
+  nowOnStage: HTMLElement;
+}
+
+type Tab = 'qa' | 'agenda';
+
+/** Everything beside the picture: raise a hand, the Q&A and the stage's agenda, in two tabs. */
+function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchAppProps) {
+  const socket = viewer.session.socket;
+  const agenda = useStageAgenda(api, socket, route.eventId, route.stageId);
+  const now = useNow(30_000);
+  const [tab, setTab] = useState<Tab>('qa');
+  const [participantId, setParticipantId] = useState(viewer.participantId);
+  const session = currentSession(agenda.items, now);
+  const zone = usableZone(agenda.event?.timezone);
+
+  useEffect(() => {
+    if (agenda.event && agenda.stage) onNames(agenda.event.name, agenda.stage.name);
+  }, [agenda.event?.name, agenda.stage?.name]);
+  useEffect(() => {
+    // The participant id arrives with the join (and is the same after a rejoin with the same token).
+    viewer.onJoined(async () => setParticipantId(viewer.participantId));
+    setParticipantId(viewer.participantId);
+  }, [viewer]);
+
+  return (
+    <>
+      {createPortal(<NowOnStage session={session} zone={zone} />, nowOnStage)}
+      <HandCard socket={socket} session={session} publisher={publisher} />
+      <section class="watch-tabs">
+        <div class="tab-bar" role="tablist" aria-label="Questions and programme">
+          <button type="button" role="tab" id="tab-qa" aria-selected={tab === 'qa'} aria-controls="panel-qa" onClick={() => setTab('qa')}>
+            Q&amp;A
+          </button>
+          <button type="button" role="tab" id="tab-agenda" aria-selected={tab === 'agenda'} aria-controls="panel-agenda" onClick={() => setTab('agenda')}>
+            Programme
+          </button>
+        </div>
+        <div id="panel-qa" role="tabpanel" aria-labelledby="tab-qa" hidden={tab !== 'qa'}>
+          <QaPanel socket={socket} session={session} eventId={route.eventId} participantId={participantId} />
+        </div>
+        <div id="panel-agenda" role="tabpanel" aria-labelledby="tab-agenda" hidden={tab !== 'agenda'}>
+          <AgendaPanel items={agenda.items} zone={zone} error={agenda.error} />
+          {agenda.items.length > 0 && <p class="panel-note">Times in {zone}.</p>}
+        </div>
+      </section>
+    </>
+  );
+}
+
+export function mountWatchApp(root: HTMLElement, props: WatchAppProps): void {
+  render(<WatchApp {...props} />, root);
+}
