@@ -34,7 +34,8 @@ export class Config {
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
   @IsBoolean() seedDemo = true;
-  @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 2000;
+  // 1 s rather than 2: with ALERT_SOURCE_SILENT_MS 3000 a silent hall feed is reported within 5 s.
+  @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 1000;
   @IsInt() @Min(10_000) @Max(24 * 3600_000) healthHistoryMs = 600_000;
   @IsOptional() @IsString() @MinLength(16) metricsToken?: string;
   @IsInt() @Min(500) @Max(600_000) alertSourceSilentMs = 3000;
