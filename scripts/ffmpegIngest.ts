@@ -25,6 +25,8 @@ export interface FfmpegIngestOptions {
   keyframeInterval?: number;
   /** Opus frame length (default 20 ms); 60 ms sends a third of the packets, for load tests. */
   audioFrameMs?: 20 | 40 | 60;
+  /** Push a file already in VP8/H264 + Opus without re-encoding (no encoder load in a benchmark). */
+  copyCodecs?: boolean;
 }
 
 function rtpUrl(ip: string, target: RtpTargetDto): string {
@@ -57,9 +59,11 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
     target.video.mimeType.toLowerCase() === 'video/h264'
       ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-b:v', bitrate, ...gop]
       : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', bitrate, ...gop];
-  args.push('-map', '0:v:0', ...video, '-ssrc', String(target.video.ssrc), '-payload_type', String(target.video.payloadType));
+  const videoCodec = options.copyCodecs ? ['-c:v', 'copy'] : video;
+  args.push('-map', '0:v:0', ...videoCodec, '-ssrc', String(target.video.ssrc), '-payload_type', String(target.video.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.video));
-  args.push('-map', audioInput, '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-frame_duration', String(options.audioFrameMs ?? 20));
+  const audioCodec = options.copyCodecs ? ['-c:a', 'copy'] : ['-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-frame_duration', String(options.audioFrameMs ?? 20)];
+  args.push('-map', audioInput, ...audioCodec);
   args.push('-ssrc', String(target.audio.ssrc), '-payload_type', String(target.audio.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.audio));
   return args;

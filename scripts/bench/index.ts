@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
+  fanout: () => import('./fanout'),
   join: () => import('./join'),
   switch: () => import('./switch'),
   qa: () => import('./qa'),

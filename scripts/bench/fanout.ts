@@ -1,0 +1,206 @@
+// fanout: one stage fed with a pre-encoded 720p VP8 + Opus clip pushed by ffmpeg in copy mode, N viewers
+// receiving it over PlainTransports with SRTP (the encryption a WebRTC viewer costs) to a UDP sink in
+// another process. For each N: the workers' CPU per forwarded packet with stagecast (its control plane
+// running: health sampling, pipes to distribution routers) and with a bare mediasoup router carrying the
+// same consumers, their ratio, the kernel's own cost of one UDP send measured in the same run, and
+// viewers per core at this stream's packet rate (workers only, and the whole node with Node's CPU).
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import { ROUTER_MEDIA_CODECS } from '../../media/codecs';
+import { openIngest } from '../../media/ingest';
+import { DEFAULT_MEDIA_OPTIONS } from '../../media/types';
+import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
+import { startStagecast, tokenFor } from '../lib/inProcess';
+
+const BENCH_DIR = path.join(os.tmpdir(), 'stagecast-bench');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function log(message: string): void {
+  process.stderr.write(`[fanout] ${message}\n`);
+}
+
+/** The 720p clip, encoded once and kept: the measured window only copies it. */
+function clip(): string {
+  const file = path.join(BENCH_DIR, 'clip-720p-vp8-opus.webm');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  log('encoding the 720p clip once (about a minute)');
+  execFileSync('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', '20', '-c:v', 'libvpx', '-b:v', '1500k', '-deadline', 'realtime', '-cpu-used', '8', '-g', '60', '-pix_fmt', 'yuv420p',
+    '-c:a', 'libopus', '-b:a', '64k', `${file}.tmp.webm`,
+  ]);
+  fs.renameSync(`${file}.tmp.webm`, file);
+  return file;
+}
+
+function kernelSendCost(): { cpuUsPerSend: number } {
+  const binary = path.join(BENCH_DIR, 'udpSendCost');
+  execFileSync('gcc', ['-O2', '-o', binary, path.join(__dirname, 'udpSendCost.c')]);
+  const result = spawnSync(binary, ['300000', '1200'], { encoding: 'utf8' });
+  return JSON.parse(result.stdout) as { cpuUsPerSend: number };
+}
+
+/** CPU seconds a process has used so far, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+class Sink {
+  private constructor(private readonly child: ChildProcess, private readonly lines: AsyncIterator<string>, readonly port: number) {}
+
+  static async open(): Promise<Sink> {
+    const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const port = Number((await lines.next()).value);
+    return new Sink(child, lines, port);
+  }
+
+  async count(): Promise<number> {
+    this.child.stdin!.write('count\n');
+    return Number((await this.lines.next()).value);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  close(): void {
+    this.child.kill('SIGKILL');
+  }
+}
+
+function srtpKey(): types.SrtpParameters {
+  return { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') };
+}
+
+async function sumPacketsSent(consumers: types.Consumer[]): Promise<number> {
+  let total = 0;
+  for (const consumer of consumers) {
+    for (const stat of (await consumer.getStats()) as { type: string; packetCount?: number }[]) if (stat.type === 'outbound-rtp') total += stat.packetCount ?? 0;
+  }
+  return total;
+}
+
+interface Window {
+  workerCpuS: number;
+  nodeCpuS: number;
+  generatorCpuS: number;
+  forwarded: number;
+  received: number;
+  seconds: number;
+}
+
+/** Measures a steady window: CPU of the workers, of this process and of ffmpeg; packets sent and received. */
+async function measure(workers: types.Worker[], consumers: types.Consumer[], generator: ChildProcess, sink: Sink, seconds: number): Promise<Window> {
+  const workerCpu = async (): Promise<number> => (await Promise.all(workers.map((w) => w.getResourceUsage()))).reduce((s, u) => s + (u.ru_utime + u.ru_stime) / 1000, 0);
+  const [w0, n0, g0, f0, r0, t0] = [await workerCpu(), process.cpuUsage(), processCpuSeconds(generator.pid!), await sumPacketsSent(consumers), await sink.count(), Date.now()];
+  await sleep(seconds * 1000);
+  const [w1, n1, g1, f1, r1, t1] = [await workerCpu(), process.cpuUsage(n0), processCpuSeconds(generator.pid!), await sumPacketsSent(consumers), await sink.count(), Date.now()];
+  return { workerCpuS: w1 - w0, nodeCpuS: (n1.user + n1.system) / 1e6, generatorCpuS: g1 - g0, forwarded: f1 - f0, received: r1 - r0, seconds: (t1 - t0) / 1000 };
+}
+
+function pushClip(target: IngestTargetDto): ChildProcess {
+  return spawnFfmpegIngest(target, { file: clip(), copyCodecs: true });
+}
+
+/** stagecast: a real node (REST ingest, health sampling on, viewers on distribution routers fed by pipes). */
+async function stagecastWindow(viewers: number, sink: Sink, seconds: number): Promise<Window> {
+  const node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '1000' });
+  try {
+    const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` }, body: '{}' });
+    const generator = pushClip((await res.json()) as IngestTargetDto);
+    try {
+      const stage = node.node.media.existingStage('demo/keynote')!;
+      const consumers: types.Consumer[] = [];
+      stage.on('consumeropened', ({ consumer }) => consumers.push(consumer));
+      for (let i = 0; i < viewers; i++) {
+        const peer = await node.node.media.createPeer('demo/keynote', { id: `v${i}`, ownerId: `p${i}`, displayName: `v${i}`, followsProgram: true });
+        await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port, srtp: srtpKey() });
+        for (const { producerId } of stage.sources[0]!.producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
+      }
+      await sleep(2000);
+      return await measure(node.node.workers.workers, consumers, generator, sink, seconds);
+    } finally {
+      generator.kill('SIGKILL');
+    }
+  } finally {
+    await node.stop();
+  }
+}
+
+/** The bare engine: one worker, one router, the same ingest and the same SRTP consumers, nothing else. */
+async function bareWindow(viewers: number, sink: Sink, seconds: number): Promise<Window> {
+  const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 46000, rtcMaxPort: 49999 });
+  try {
+    const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
+    const ingest = await openIngest(router, DEFAULT_MEDIA_OPTIONS, { videoCodec: 'VP8' });
+    const generator = pushClip(ingest.target);
+    try {
+      const consumers: types.Consumer[] = [];
+      for (let i = 0; i < viewers; i++) {
+        const srtp = srtpKey();
+        const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: srtp.cryptoSuite });
+        await transport.connect({ ip: '127.0.0.1', port: sink.port, srtpParameters: srtp });
+        for (const producer of ingest.producers) consumers.push(await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
+      }
+      await sleep(2000);
+      return await measure([worker], consumers, generator, sink, seconds);
+    } finally {
+      generator.kill('SIGKILL');
+    }
+  } finally {
+    worker.close();
+  }
+}
+
+const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function run(args: string[]): Promise<unknown> {
+  const { values } = parseArgs({ args, options: { viewers: { type: 'string', default: '100,250,500,1000' }, seconds: { type: 'string', default: '10' } } });
+  const sweep = values.viewers.split(',').map(Number);
+  const seconds = Number(values.seconds);
+  clip();
+  const kernel = kernelSendCost();
+  log(`kernel: ${kernel.cpuUsPerSend.toFixed(2)} µs of CPU per 1200-byte UDP send on loopback`);
+  const sink = await Sink.open();
+  const results = [];
+  try {
+    for (const viewers of sweep) {
+      const stagecast = await stagecastWindow(viewers, sink, seconds);
+      const bare = await bareWindow(viewers, sink, seconds);
+      const usPerPacket = (w: Window): number => (w.workerCpuS * 1e6) / Math.max(1, w.forwarded);
+      const packetsPerViewerPerS = stagecast.forwarded / stagecast.seconds / viewers;
+      const row = {
+        viewers,
+        packetsForwardedPerS: Math.round(stagecast.forwarded / stagecast.seconds),
+        sinkReceived: stagecast.received,
+        sinkLossPercent: round((100 * Math.max(0, stagecast.forwarded - stagecast.received)) / Math.max(1, stagecast.forwarded)),
+        workerCpuUsPerPacket: round(usPerPacket(stagecast)),
+        bareWorkerCpuUsPerPacket: round(usPerPacket(bare)),
+        stagecastOverBare: round(usPerPacket(stagecast) / usPerPacket(bare)),
+        kernelUsPerSend: round(kernel.cpuUsPerSend),
+        workerOverKernel: round(usPerPacket(stagecast) / kernel.cpuUsPerSend),
+        generatorCpuPercent: round((100 * stagecast.generatorCpuS) / stagecast.seconds, 1),
+        nodeCpuPercent: round((100 * stagecast.nodeCpuS) / stagecast.seconds, 1),
+        viewersPerCoreWorkers: Math.round(1e6 / (usPerPacket(stagecast) * packetsPerViewerPerS)),
+        viewersPerCoreWholeNode: Math.round((viewers * stagecast.seconds) / (stagecast.workerCpuS + stagecast.nodeCpuS)),
+      };
+      log(JSON.stringify(row));
+      results.push(row);
+    }
+  } finally {
+    sink.close();
+  }
+  return { stream: '720p VP8 ~1.5 Mbps + Opus 64 kbps, ffmpeg copy mode', transport: 'PlainTransport + SRTP (AES_CM_128_HMAC_SHA1_80)', cpuModel: os.cpus()[0]?.model, cores: os.cpus().length, sweep: results };
+}
