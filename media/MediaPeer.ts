@@ -91,6 +91,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return this.#consumers.size;
   }
 
+  get producerCount(): number {
+    return this.#producers.size;
+  }
+
   get consumerIds(): string[] {
     return [...this.#consumers.keys()];
   }
@@ -134,12 +138,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * A receive transport that sends plain RTP to a fixed address: for egress to a restreamer or a
    * recorder on the local network, never offered to browsers.
    */
-  async createEgressTransport(remote: { ip: string; port: number }): Promise<string> {
+  async createEgressTransport(remote: { ip: string; port: number; srtp?: types.SrtpParameters }): Promise<string> {
     this.#assertOpen();
     if ([...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
     const { router } = await this.#receiveRouter();
-    const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false, appData: { peer: this.id, direction: 'recv' } });
-    await transport.connect({ ip: remote.ip, port: remote.port });
+    const transport = await router.createPlainTransport({
+      listenIp: '127.0.0.1',
+      rtcpMux: true,
+      comedia: false,
+      enableSrtp: remote.srtp !== undefined,
+      srtpCryptoSuite: remote.srtp?.cryptoSuite,
+      appData: { peer: this.id, direction: 'recv' },
+    });
+    await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
     this.#transports.set(transport.id, { kind: 'plain', transport, direction: 'recv', connected: true });
     transport.observer.once('close', () => this.#transports.delete(transport.id));
     return transport.id;
