@@ -63,6 +63,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #consumers = new Map<string, types.Consumer>();
   readonly #logger: Logger;
   #receiver: ReceiveRouter | null = null;
+  /** Requests under way: the caps count them, so concurrent requests cannot overshoot. */
+  readonly #pendingDirections = new Set<TransportDirection>();
+  #pendingProducers = 0;
+  #pendingConsumers = 0;
   #closed = false;
 
   /**
@@ -103,11 +107,21 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return this.#transports.size;
   }
 
+  /** At most one transport per direction: a client asking again (or many times at once) is refused. */
   async createTransport(direction: TransportDirection): Promise<TransportParams> {
     this.#assertOpen();
-    if ([...this.#transports.values()].some((t) => t.direction === direction)) {
+    if (this.#pendingDirections.has(direction) || [...this.#transports.values()].some((t) => t.direction === direction)) {
       throw new MediaError('conflict', `a ${direction} transport already exists`);
     }
+    this.#pendingDirections.add(direction);
+    try {
+      return await this.#openTransport(direction);
+    } finally {
+      this.#pendingDirections.delete(direction);
+    }
+  }
+
+  async #openTransport(direction: TransportDirection): Promise<TransportParams> {
     const router = direction === 'send' ? this.stage.origin : (await this.#receiveRouter()).router;
     const { options } = this.stage;
     const transport = await router.createWebRtcTransport({
@@ -140,7 +154,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    */
   async createEgressTransport(remote: { ip: string; port: number; srtp?: types.SrtpParameters }): Promise<string> {
     this.#assertOpen();
-    if ([...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
+    if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
     const { router } = await this.#receiveRouter();
     const transport = await router.createPlainTransport({
       listenIp: '127.0.0.1',
@@ -175,12 +189,20 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async produce(request: ProduceRequest): Promise<string> {
     const { transport, direction } = this.#transport(request.transportId);
     if (direction !== 'send') throw new MediaError('bad_request', 'produce needs a send transport');
+    const max = this.stage.options.maxProducersPerPeer;
+    if (this.#producers.size + this.#pendingProducers >= max) throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
     const sourceId = `${request.source}:${this.ownerId}`;
-    const producer = await transport.produce({
-      kind: request.kind,
-      rtpParameters: request.rtpParameters,
-      appData: { peer: this.id, source: sourceId },
-    });
+    this.#pendingProducers += 1;
+    let producer: types.Producer;
+    try {
+      producer = await transport.produce({
+        kind: request.kind,
+        rtpParameters: request.rtpParameters,
+        appData: { peer: this.id, source: sourceId },
+      });
+    } finally {
+      this.#pendingProducers -= 1;
+    }
     if (this.#closed) {
       producer.close();
       throw new MediaError('not_found', 'peer closed');
@@ -215,12 +237,21 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
-    const receiver = await this.#receiveRouter();
-    await this.stage.prepare(receiver, producerId);
-    if (!receiver.router.canConsume({ producerId, rtpCapabilities })) {
-      throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
+    const max = this.stage.options.maxConsumersPerPeer;
+    if (this.#consumers.size + this.#pendingConsumers >= max) throw new MediaError('conflict', `a connection holds at most ${max} consumers`);
+    this.#pendingConsumers += 1;
+    let consumer: types.Consumer;
+    let receiver: ReceiveRouter;
+    try {
+      receiver = await this.#receiveRouter();
+      await this.stage.prepare(receiver, producerId);
+      if (!receiver.router.canConsume({ producerId, rtpCapabilities })) {
+        throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
+      }
+      consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peer: this.id } });
+    } finally {
+      this.#pendingConsumers -= 1;
     }
-    const consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peer: this.id } });
     if (this.#closed) {
       consumer.close();
       throw new MediaError('not_found', 'peer closed');

@@ -29,6 +29,10 @@ export interface MediaOptions {
   initialAvailableOutgoingBitrate: number;
   /** Cap on what one publisher may send (bps). */
   maxIncomingBitrate: number;
+  /** Producers one peer may hold at once (camera, microphone, screen and its sound). */
+  maxProducersPerPeer: number;
+  /** Consumers one peer may hold at once. */
+  maxConsumersPerPeer: number;
 }
 
 export const DEFAULT_MEDIA_OPTIONS: MediaOptions = {
@@ -37,6 +41,8 @@ export const DEFAULT_MEDIA_OPTIONS: MediaOptions = {
   maxConsumersPerRouter: 500,
   initialAvailableOutgoingBitrate: 1_500_000,
   maxIncomingBitrate: 4_000_000,
+  maxProducersPerPeer: 4,
+  maxConsumersPerPeer: 64,
 };
 
 /** Errors of the media layer; the signaling edge maps them to the error taxonomy. */

@@ -4,13 +4,14 @@ import { MediaNode } from '../media/MediaNode';
 import type { MediaOptions } from '../media/types';
 import { WorkerPool } from '../media/WorkerPool';
 import { SignalingServer } from '../signaling/SignalingServer';
+import { Admission } from './Admission';
 import { createTokenSigner } from './auth/tokens';
 import { type Config, describeConfig, jwtSecretOf } from './config';
 import { Conference } from './conference/Conference';
 import { seedDemoIfEmpty } from './conference/demoSeed';
 import type { ProgramMedia } from './conference/ProgramService';
 import { ApiRegistry } from './http/api';
-import { createHttpApp } from './http/app';
+import { answerClientErrors, createHttpApp } from './http/app';
 import type { ReadinessReport } from './http/health';
 import { metricsRoutes } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
@@ -25,6 +26,10 @@ import { NodeOps } from './ops/NodeOps';
 import { createStore, type Store } from './store';
 
 const STORE_PING_TIMEOUT_MS = 1000;
+/** What a drain keeps of its grace period for close() itself (sessions, workers, store). */
+const DRAIN_CLOSE_BUDGET_MS = 2000;
+/** Reconnects after a drain notice are spread over this long, so the audience does not return at once. */
+const RECONNECT_SPREAD_MS = 2000;
 
 function mediaOptions(config: Config): MediaOptions {
   return {
@@ -33,6 +38,8 @@ function mediaOptions(config: Config): MediaOptions {
     maxConsumersPerRouter: config.maxConsumersPerRouter,
     initialAvailableOutgoingBitrate: 1_500_000,
     maxIncomingBitrate: 4_000_000,
+    maxProducersPerPeer: config.maxProducersPerPeer,
+    maxConsumersPerPeer: config.maxConsumersPerPeer,
   };
 }
 
@@ -55,7 +62,7 @@ function mediaPorts(media: MediaNode): { program: ProgramMedia; routes: MediaRou
  * the SFU, the HTTP server and the signaling, and closes them in reverse order of creation.
  */
 export class Stagecast {
-  #closed = false;
+  #closing: Promise<void> | null = null;
 
   private constructor(
     readonly config: Config,
@@ -66,6 +73,7 @@ export class Stagecast {
     readonly ops: NodeOps,
     readonly httpServer: http.Server,
     readonly signaling: SignalingServer,
+    readonly admission: Admission,
     private readonly logger: Logger,
   ) {}
 
@@ -94,6 +102,7 @@ export class Stagecast {
         questionsPerMinute: config.questionRateLimitPerMinute,
         votesPerMinute: config.voteRateLimitPerMinute,
         raisesPerMinute: config.handRateLimitPerMinute,
+        stagesPerEvent: config.maxStagesPerEvent,
       });
       media.on('stageopened', (stage) => {
         const [eventId = '', stageId = ''] = stage.key.split('/');
@@ -105,10 +114,11 @@ export class Stagecast {
       const nodeOps = await NodeOps.create({ config, media, pool, conference, store, logger: rootLogger, connectedSockets: () => connectedSockets() });
       ops = nodeOps;
 
+      const admission = new Admission();
       const api = new ApiRegistry({ signer, events: conference.events });
       registerAgendaRoutes(api, conference);
       registerLiveRoutes(api, conference);
-      registerMediaRoutes(api, { conference, signer, media: ports.routes, joinsPerMinute: config.joinRateLimitPerMinute });
+      registerMediaRoutes(api, { conference, signer, media: ports.routes, joinsPerMinute: config.joinRateLimitPerMinute, admission });
       registerOpsRoutes(api, { conference, health: nodeOps.health, alerts: nodeOps.alerts, store });
       let openApi: object | undefined;
       api.add({
@@ -119,17 +129,20 @@ export class Stagecast {
       const app = createHttpApp({
         logger: rootLogger,
         bodyLimit: config.httpBodyLimit,
-        readiness: () => readiness(store, pool),
+        readiness: () => readiness(store, pool, admission),
         routers: [metricsRoutes(nodeOps.metrics, config.metricsToken), api.router(), uiRoutes()],
       });
       const httpServer = http.createServer(app);
+      answerClientErrors(httpServer);
       const signaling = new SignalingServer(
         httpServer,
-        { signer, media, conference, ops: { health: nodeOps.health, alerts: nodeOps.alerts }, logger: rootLogger },
+        { signer, media, conference, ops: { health: nodeOps.health, alerts: nodeOps.alerts }, admission, logger: rootLogger },
         {
           reconnectGraceMs: config.reconnectGraceMs,
           maxPayloadBytes: config.socketMaxPayloadBytes,
           allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
+          refusalLimit: config.socketRefusalLimit,
+          refusalWindowMs: config.socketRefusalWindowMs,
         },
       );
       connectedSockets = () => signaling.connectedSockets;
@@ -143,7 +156,7 @@ export class Stagecast {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
       });
-      const node = new Stagecast(config, store, pool, media, conference, nodeOps, httpServer, signaling, logger);
+      const node = new Stagecast(config, store, pool, media, conference, nodeOps, httpServer, signaling, admission, logger);
       nodeOps.start();
       logger.info({ port: node.port, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
       return node;
@@ -160,13 +173,39 @@ export class Stagecast {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing !== null;
   }
 
-  /** Stops accepting work, drops connections and sessions, then closes the SFU, workers and store. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /**
+   * Leaves gracefully within `graceMs`: refuses new joins (REST and socket) and reports not ready,
+   * tells every connection to reconnect, lets those who stay keep watching while they go, then closes
+   * once they are gone or the grace period (less what closing takes) has passed.
+   */
+  async drain(graceMs: number): Promise<void> {
+    if (!this.admission.draining && !this.closed) {
+      this.admission.drain();
+      const waitMs = Math.max(0, graceMs - DRAIN_CLOSE_BUDGET_MS);
+      this.logger.info({ graceMs, connections: this.signaling.connectedSockets }, 'drain()');
+      // A single node has no other node to send viewers to: they come back to this address once restarted.
+      this.signaling.announceDrain({ reconnectInMs: graceMs, alternateUrl: null }, RECONNECT_SPREAD_MS);
+      const deadline = Date.now() + waitMs;
+      while (this.signaling.connectedSockets > 0 && Date.now() < deadline && !this.closed) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    await this.close();
+  }
+
+  /**
+   * Stops accepting work, drops connections and sessions, then closes the SFU, workers and store.
+   * Every caller gets the same promise: it resolves once everything is closed.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.logger.info('close()');
     // Sampling stops first: nothing polls workers that are about to close.
     this.ops.close();
@@ -180,13 +219,15 @@ export class Stagecast {
   }
 }
 
-async function readiness(store: Store, workers: WorkerPool): Promise<ReadinessReport> {
+async function readiness(store: Store, workers: WorkerPool, admission: Admission): Promise<ReadinessReport> {
   const alive = workers.workers.length;
   const total = workers.status().length;
   const checks: Record<string, string> = {
     workers: workers.isReady() ? 'ok' : `${alive}/${total} mediasoup workers alive`,
     store: await pingWithin(store, STORE_PING_TIMEOUT_MS),
   };
+  // A draining node takes no new joins: load balancers should stop sending it any.
+  if (admission.draining) checks.admission = 'draining: shutting down, no new joins';
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }
 

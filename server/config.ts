@@ -27,6 +27,12 @@ export class Config {
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
+  @IsInt() @Min(1) @Max(1_000_000) socketRefusalLimit = 50;
+  @IsInt() @Min(1000) @Max(600_000) socketRefusalWindowMs = 10_000;
+  @IsInt() @Min(1) @Max(32) maxProducersPerPeer = 4;
+  @IsInt() @Min(1) @Max(1000) maxConsumersPerPeer = 64;
+  @IsInt() @Min(1) @Max(1000) maxStagesPerEvent = 20;
+  @IsInt() @Min(2000) @Max(600_000) drainGraceMs = 5000;
   @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
   @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
   @IsInt() @Min(1) @Max(10_000) voteRateLimitPerMinute = 60;
@@ -70,7 +76,7 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   store: { env: 'STORE', kind: 'string', allowed: 'sqlite | redis', doc: 'sqlite is embedded; redis shares state between nodes' },
   sqlitePath: { env: 'SQLITE_PATH', kind: 'string', allowed: 'a file path', doc: 'SQLite database file (WAL mode)' },
   redisUrl: { env: 'REDIS_URL', kind: 'string', allowed: 'a redis:// or rediss:// URL', doc: 'Redis server when STORE=redis', secret: true },
-  redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a Redis command slower than this fails as unavailable' },
+  redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a Redis command slower than this, or waiting this long for a connection, fails as unavailable' },
   mediasoupNumWorkers: { env: 'MEDIASOUP_NUM_WORKERS', kind: 'int', allowed: 'an integer 1–64', doc: 'mediasoup workers; default one per core' },
   mediasoupLogLevel: { env: 'MEDIASOUP_LOG_LEVEL', kind: 'string', allowed: 'debug | warn | error | none', doc: 'mediasoup worker log level' },
   rtcMinPort: { env: 'RTC_MIN_PORT', kind: 'int', allowed: 'an integer 1024–65535, below RTC_MAX_PORT', doc: 'first UDP/TCP port for media' },
@@ -81,6 +87,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   reconnectGraceMs: { env: 'RECONNECT_GRACE_MS', kind: 'int', allowed: 'an integer 0–600000', doc: 'how long a dropped viewer keeps its media, waiting to resume' },
   socketMaxPayloadBytes: { env: 'SOCKET_MAX_PAYLOAD_BYTES', kind: 'int', allowed: 'an integer 1024–10485760', doc: 'largest Socket.IO message accepted' },
   allowedOrigins: { env: 'ALLOWED_ORIGINS', kind: 'string', allowed: 'comma-separated http(s) origins, or empty', doc: 'browser origins allowed to connect besides the server itself' },
+  socketRefusalLimit: { env: 'SOCKET_REFUSAL_LIMIT', kind: 'int', allowed: 'an integer 1–1000000', doc: 'a connection whose requests are refused more often than this within SOCKET_REFUSAL_WINDOW_MS is closed, with everything it opened' },
+  socketRefusalWindowMs: { env: 'SOCKET_REFUSAL_WINDOW_MS', kind: 'int', allowed: 'an integer 1000–600000', doc: 'the window SOCKET_REFUSAL_LIMIT counts refusals over' },
+  maxProducersPerPeer: { env: 'MAX_PRODUCERS_PER_PEER', kind: 'int', allowed: 'an integer 1–32', doc: 'producers one joined connection may publish at once' },
+  maxConsumersPerPeer: { env: 'MAX_CONSUMERS_PER_PEER', kind: 'int', allowed: 'an integer 1–1000', doc: 'consumers one joined connection may hold at once' },
+  maxStagesPerEvent: { env: 'MAX_STAGES_PER_EVENT', kind: 'int', allowed: 'an integer 1–1000', doc: 'stages an event may have' },
+  drainGraceMs: { env: 'DRAIN_GRACE_MS', kind: 'int', allowed: 'an integer 2000–600000', doc: 'on SIGTERM: refuse new joins, tell viewers to reconnect elsewhere, and exit within this long' },
   joinRateLimitPerMinute: { env: 'JOIN_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–100000', doc: 'anonymous joins per client IP per minute' },
   questionRateLimitPerMinute: { env: 'QUESTION_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'questions one participant may ask per minute' },
   voteRateLimitPerMinute: { env: 'VOTE_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'upvotes one participant may cast per minute' },

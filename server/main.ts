@@ -3,8 +3,8 @@ import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { Stagecast } from './Stagecast';
 
-/** Everything must be closed by then; the test suite checks no worker survives a SIGTERM. */
-const SHUTDOWN_DEADLINE_MS = 4500;
+/** The process exits this long before DRAIN_GRACE_MS at the latest, whatever is still closing. */
+const DEADLINE_MARGIN_MS = 500;
 
 async function main(): Promise<void> {
   let config;
@@ -20,14 +20,23 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const node = await Stagecast.start(config, logger);
 
+  // SIGTERM or SIGINT: drain (no new joins, viewers told to reconnect), then close and exit 0, all
+  // within DRAIN_GRACE_MS. A second signal closes at once.
+  let draining = false;
   const shutdown = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'shutting down');
+    if (draining) {
+      logger.warn({ signal }, 'second signal: closing now');
+      node.close().then(() => process.exit(0), () => process.exit(1));
+      return;
+    }
+    draining = true;
+    logger.info({ signal, graceMs: config.drainGraceMs }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting');
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, config.drainGraceMs - DEADLINE_MARGIN_MS);
     deadline.unref();
-    node.close().then(
+    node.drain(config.drainGraceMs).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -35,8 +44,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,17 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { type ValidationError, ValidateBy, type ValidationOptions, buildMessage, validate } from 'class-validator';
+import { type ValidationError, ValidateBy, ValidateIf, type ValidationOptions, buildMessage, validate } from 'class-validator';
 import { AppError } from './errors';
 
 /** Bounds on the shape of anything a client sends, checked before a DTO is even built. */
 const LIMITS = { maxDepth: 8, maxKeys: 64, maxArray: 128, maxString: 10_000 };
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Field names that could reach a prototype, and the names of Object.prototype's members (`toString`,
+ * `valueOf`…), which class-transformer silently skips instead of letting validation refuse them.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+/** A UTF-16 surrogate that is not half of a pair: a string that is not valid Unicode (no UTF-8 form). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export interface FieldError {
   field: string;
@@ -22,6 +28,7 @@ export function assertSafePayload(value: unknown, path = 'payload', depth = 0): 
   if (value === null || typeof value === 'boolean') return;
   if (typeof value === 'string') {
     if (value.length > LIMITS.maxString) refuse(`${path} is too long`);
+    if (LONE_SURROGATE.test(value)) refuse(`${path} is not valid Unicode`);
     return;
   }
   if (typeof value === 'number') {
@@ -38,6 +45,7 @@ export function assertSafePayload(value: unknown, path = 'payload', depth = 0): 
     if (keys.length > LIMITS.maxKeys) refuse(`${path} has too many fields`);
     for (const key of keys) {
       if (FORBIDDEN_KEYS.has(key)) refuse(`${path} has a forbidden field name "${key}"`);
+      if (key.length > 100 || LONE_SURROGATE.test(key)) refuse(`${path} has an invalid field name`);
       assertSafePayload((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
     }
     return;
@@ -80,6 +88,15 @@ export async function validateDto<T extends object>(dtoClass: new () => T, paylo
   // defined properties); drop them so a partial update never overwrites what it did not name.
   for (const key of Object.keys(instance) as (keyof T)[]) if (instance[key] === undefined) delete instance[key];
   return instance;
+}
+
+/**
+ * The field may be absent; when present it is validated, `null` included. Use it instead of
+ * class-validator's IsOptional, which also skips `null` and so lets `{ "name": null }` through to the
+ * store. A field that may be null says so with its own `ValidateIf((o) => o.field !== null)`.
+ */
+export function Optional(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined, options);
 }
 
 /** A flat object of string, number or boolean values (codec parameters and the like). */

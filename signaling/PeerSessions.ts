@@ -37,6 +37,11 @@ export class PeerSessions {
     return this.#sessions.size;
   }
 
+  /** Every live session (attached or parked). */
+  all(): PeerSession[] {
+    return [...this.#sessions.values()];
+  }
+
   get(peerId: string): PeerSession | undefined {
     return this.#sessions.get(peerId);
   }

@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
+import type { Admission } from '../server/Admission';
 import type { Principal, TokenSigner } from '../server/auth/tokens';
 import type { Conference } from '../server/conference/Conference';
-import { AppError } from '../server/errors';
+import { AppError, type ErrorCode } from '../server/errors';
 import { validateDto } from '../server/validation';
 import { toAckError } from './ackErrors';
 import type { Ack, AckResponse, ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from './contract';
 import { fanOutConferenceEvents } from './fanout';
+import { originAllowed } from './origins';
 import { registerLiveHandlers } from './liveHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
@@ -23,11 +25,19 @@ export interface SignalingOptions {
   maxPayloadBytes: number;
   /** Origins allowed to connect from a browser; empty = same origin only. */
   allowedOrigins: string[];
+  /** A connection refused more than this many times within `refusalWindowMs` is closed. */
+  refusalLimit: number;
+  refusalWindowMs: number;
 }
+
+/** Refusals that are the client's doing; `unavailable` and `internal` are the server's and never count. */
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large']);
 
 export interface SocketData {
   principal: Principal;
   session: PeerSession | null;
+  /** When this connection's recent requests were refused (within the refusal window). */
+  refusals: number[];
 }
 
 export type StageSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -48,13 +58,15 @@ export type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToS
 export class SignalingServer {
   readonly io: StageServer;
   readonly sessions: PeerSessions;
+  /** The DTO each request event is validated with, as the handlers registered them (tests, docs). */
+  readonly requestDtos = new Map<keyof ClientToServerEvents, new () => object>();
   readonly #logger: Logger;
   readonly #forwardedStages = new WeakSet<StageMedia>();
   readonly #health: HealthFanout;
 
   constructor(
     httpServer: http.Server,
-    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; ops: OpsFeed; logger: Logger },
+    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; ops: OpsFeed; admission: Admission; logger: Logger },
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
@@ -62,19 +74,21 @@ export class SignalingServer {
       maxHttpBufferSize: options.maxPayloadBytes,
       serveClient: false,
       cors: options.allowedOrigins.length > 0 ? { origin: options.allowedOrigins } : undefined,
+      allowRequest: (req, callback) => {
+        const allowed = originAllowed(req, options.allowedOrigins);
+        if (!allowed) this.#logger.debug({ origin: req.headers.origin }, 'connection refused: origin not allowed');
+        callback(allowed ? null : 'origin not allowed', allowed);
+      },
     });
     this.sessions = new PeerSessions(options.reconnectGraceMs, this.#logger);
     this.io.use((socket, next) => {
-      try {
-        const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
-        if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
-        socket.data.principal = deps.signer.verify(auth.token);
-        socket.data.session = null;
-        next();
-      } catch (error) {
-        const body = toAckError(error, this.#logger, 'handshake');
-        next(Object.assign(new Error(body.message), { data: { code: body.code } }));
-      }
+      this.#authenticate(socket).then(
+        () => next(),
+        (error: unknown) => {
+          const body = toAckError(error, this.#logger, 'handshake');
+          next(Object.assign(new Error(body.message), { data: { code: body.code } }));
+        },
+      );
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     fanOutConferenceEvents(deps.conference.bus, this.io);
@@ -96,6 +110,7 @@ export class SignalingServer {
     dtoClass: new () => D,
     handler: (dto: D, context: HandlerContext) => Promise<AckData<E>>,
   ): void {
+    this.requestDtos.set(event, dtoClass);
     const listener = (...args: unknown[]): void => {
       const ack = args[args.length - 1];
       const reply = typeof ack === 'function' ? (ack as (response: AckResponse<AckData<E>>) => void) : undefined;
@@ -106,7 +121,11 @@ export class SignalingServer {
       };
       run().then(
         (data) => reply?.({ ok: true, data }),
-        (error: unknown) => reply?.({ ok: false, error: toAckError(error, this.#logger, event) }),
+        (error: unknown) => {
+          const body = toAckError(error, this.#logger, event);
+          reply?.({ ok: false, error: body });
+          if (CLIENT_FAULTS.has(body.code)) this.#refused(socket, event);
+        },
       );
     };
     // The typed `on` cannot take a listener generic over E; registering through the untyped view
@@ -131,12 +150,55 @@ export class SignalingServer {
     return this.deps.conference;
   }
 
+  get admission(): Admission {
+    return this.deps.admission;
+  }
+
+  /**
+   * Tells every connection of this node (not of the others sharing the adapter) that it is going
+   * away. Reconnects are spread over `spreadMs` so the audience does not return all at once.
+   */
+  announceDrain(notice: { reconnectInMs: number; alternateUrl: string | null }, spreadMs: number): void {
+    const sockets = [...this.io.of('/').sockets.values()];
+    this.#logger.info({ sockets: sockets.length, ...notice }, 'draining: telling connections to reconnect');
+    for (const socket of sockets) {
+      socket.emit('draining', { reconnectInMs: notice.reconnectInMs + Math.floor(Math.random() * spreadMs), alternateUrl: notice.alternateUrl });
+    }
+  }
+
   async close(): Promise<void> {
     this.#health.close();
     this.sessions.closeAll();
     await new Promise<void>((resolve) => {
       this.io.close(() => resolve());
     });
+  }
+
+  /** A valid token of an event that exists: a deleted event's tokens open nothing. */
+  async #authenticate(socket: StageSocket): Promise<void> {
+    const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
+    if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
+    const principal = this.deps.signer.verify(auth.token);
+    if (!(await this.deps.conference.events.event(principal.eventId))) throw new AppError('unauthorized', 'the token is for an event that does not exist');
+    socket.data.principal = principal;
+    socket.data.session = null;
+    socket.data.refusals = [];
+  }
+
+  /**
+   * Counts a refused request. A client that keeps sending requests the server refuses (a broken or
+   * hostile loop) is disconnected past the limit, and what it opened is closed, not kept for a resume.
+   */
+  #refused(socket: StageSocket, event: string): void {
+    const now = Date.now();
+    const recent = socket.data.refusals.filter((t) => now - t < this.options.refusalWindowMs);
+    recent.push(now);
+    socket.data.refusals = recent;
+    if (recent.length <= this.options.refusalLimit || !socket.connected) return;
+    this.#logger.warn({ participant: socket.data.principal.id, refusals: recent.length, event }, 'too many refused requests; disconnecting');
+    const session = socket.data.session;
+    if (session) this.sessions.close(session);
+    socket.disconnect(true);
   }
 
   #onConnection(socket: StageSocket): void {

@@ -164,6 +164,16 @@ export interface AnswerHandRequest {
   action: 'accept' | 'lower';
 }
 
+/**
+ * The node is shutting down: it takes no new joins and closes within its grace period. Reconnect (and
+ * join again) after `reconnectInMs`, to `alternateUrl` when one is given (another node), else to the
+ * same address, where a restarted node will answer.
+ */
+export interface DrainNotice {
+  reconnectInMs: number;
+  alternateUrl: string | null;
+}
+
 /** The answer to subscribeHealth: where the pushes start from. */
 export interface HealthSubscription {
   nodeId: string;
@@ -229,6 +239,8 @@ export interface ServerToClientEvents {
   alertCleared: (alert: AlertRecord) => void;
   /** To a remote speaker: their stream reaches the stage damaged ('poor'), or well again ('ok'). */
   uplinkWarning: (warning: UplinkWarning) => void;
+  /** To every connection of a node that is shutting down (SIGTERM). */
+  draining: (notice: DrainNotice) => void;
 }
 
 export const REQUEST_EVENTS = [

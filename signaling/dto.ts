@@ -7,7 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Matches,
@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsFlatRecord, SLUG } from '../server/validation';
+import { IsFlatRecord, Optional, SLUG } from '../server/validation';
 
 const MIME = /^(audio|video)\/[A-Za-z0-9.+-]{1,32}$/;
 const FINGERPRINT = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/;
@@ -41,14 +41,14 @@ export class DtlsFingerprintDto {
 }
 
 export class DtlsParametersDto {
-  @IsOptional() @IsIn(['auto', 'client', 'server']) role?: 'auto' | 'client' | 'server';
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => DtlsFingerprintDto)
+  @Optional() @IsIn(['auto', 'client', 'server']) role?: 'auto' | 'client' | 'server';
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DtlsFingerprintDto)
   fingerprints!: DtlsFingerprintDto[];
 }
 
 export class ConnectTransportDto {
   @IsUUID(4) transportId!: string;
-  @ValidateNested() @Type(() => DtlsParametersDto) dtlsParameters!: DtlsParametersDto;
+  @IsObject() @ValidateNested() @Type(() => DtlsParametersDto) dtlsParameters!: DtlsParametersDto;
 }
 
 export class RestartIceDto {
@@ -57,24 +57,24 @@ export class RestartIceDto {
 
 export class RtcpFeedbackDto {
   @IsString() @MaxLength(32) type!: string;
-  @IsOptional() @IsString() @MaxLength(32) parameter?: string;
+  @Optional() @IsString() @MaxLength(32) parameter?: string;
 }
 
 export class RtpCodecParametersDto {
   @IsString() @Matches(MIME) mimeType!: string;
   @IsInt() @Min(0) @Max(127) payloadType!: number;
   @IsInt() @Min(1) @Max(1_000_000) clockRate!: number;
-  @IsOptional() @IsInt() @Min(1) @Max(8) channels?: number;
-  @IsOptional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
-  @IsOptional() @IsArray() @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
+  @Optional() @IsInt() @Min(1) @Max(8) channels?: number;
+  @Optional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
+  @Optional() @IsArray() @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
   rtcpFeedback?: RtcpFeedbackDto[];
 }
 
 export class RtpHeaderExtensionParametersDto {
   @IsString() @MaxLength(256) uri!: string;
   @IsInt() @Min(1) @Max(255) id!: number;
-  @IsOptional() @IsBoolean() encrypt?: boolean;
-  @IsOptional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
+  @Optional() @IsBoolean() encrypt?: boolean;
+  @Optional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
 }
 
 export class RtxDto {
@@ -82,76 +82,76 @@ export class RtxDto {
 }
 
 export class RtpEncodingParametersDto {
-  @IsOptional() @IsInt() @Min(0) @Max(0xffffffff) ssrc?: number;
-  @IsOptional() @IsString() @MaxLength(32) rid?: string;
-  @IsOptional() @IsInt() @Min(0) @Max(127) codecPayloadType?: number;
-  @IsOptional() @ValidateNested() @Type(() => RtxDto) rtx?: RtxDto;
-  @IsOptional() @IsBoolean() dtx?: boolean;
-  @IsOptional() @IsString() @MaxLength(16) scalabilityMode?: string;
-  @IsOptional() @IsNumber() @Min(1) @Max(64) scaleResolutionDownBy?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(100_000_000) maxBitrate?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(240) maxFramerate?: number;
-  @IsOptional() @IsBoolean() adaptivePtime?: boolean;
-  @IsOptional() @IsBoolean() active?: boolean;
-  @IsOptional() @IsIn(['very-low', 'low', 'medium', 'high']) priority?: string;
-  @IsOptional() @IsIn(['very-low', 'low', 'medium', 'high']) networkPriority?: string;
+  @Optional() @IsInt() @Min(0) @Max(0xffffffff) ssrc?: number;
+  @Optional() @IsString() @MaxLength(32) rid?: string;
+  @Optional() @IsInt() @Min(0) @Max(127) codecPayloadType?: number;
+  @Optional() @IsObject() @ValidateNested() @Type(() => RtxDto) rtx?: RtxDto;
+  @Optional() @IsBoolean() dtx?: boolean;
+  @Optional() @IsString() @MaxLength(16) scalabilityMode?: string;
+  @Optional() @IsNumber() @Min(1) @Max(64) scaleResolutionDownBy?: number;
+  @Optional() @IsInt() @Min(1) @Max(100_000_000) maxBitrate?: number;
+  @Optional() @IsNumber() @Min(0) @Max(240) maxFramerate?: number;
+  @Optional() @IsBoolean() adaptivePtime?: boolean;
+  @Optional() @IsBoolean() active?: boolean;
+  @Optional() @IsIn(['very-low', 'low', 'medium', 'high']) priority?: string;
+  @Optional() @IsIn(['very-low', 'low', 'medium', 'high']) networkPriority?: string;
 }
 
 export class RtcpParametersDto {
-  @IsOptional() @IsString() @MaxLength(256) cname?: string;
-  @IsOptional() @IsBoolean() reducedSize?: boolean;
-  @IsOptional() @IsBoolean() mux?: boolean;
+  @Optional() @IsString() @MaxLength(256) cname?: string;
+  @Optional() @IsBoolean() reducedSize?: boolean;
+  @Optional() @IsBoolean() mux?: boolean;
 }
 
 export class RtpParametersDto {
-  @IsOptional() @IsString() @MaxLength(32) mid?: string;
+  @Optional() @IsString() @MaxLength(32) mid?: string;
   /** Sent by current mediasoup-client releases; the 3.8 server does not use it and it is dropped. */
-  @IsOptional() @IsString() @MaxLength(128) msid?: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => RtpCodecParametersDto)
+  @Optional() @IsString() @MaxLength(128) msid?: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpCodecParametersDto)
   codecs!: RtpCodecParametersDto[];
-  @IsOptional() @IsArray() @ArrayMaxSize(32) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionParametersDto)
+  @Optional() @IsArray() @ArrayMaxSize(32) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionParametersDto)
   headerExtensions?: RtpHeaderExtensionParametersDto[];
-  @IsOptional() @IsArray() @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => RtpEncodingParametersDto)
+  @Optional() @IsArray() @ArrayMaxSize(8) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpEncodingParametersDto)
   encodings?: RtpEncodingParametersDto[];
-  @IsOptional() @ValidateNested() @Type(() => RtcpParametersDto) rtcp?: RtcpParametersDto;
+  @Optional() @IsObject() @ValidateNested() @Type(() => RtcpParametersDto) rtcp?: RtcpParametersDto;
 }
 
 export class ProduceDto {
   @IsUUID(4) transportId!: string;
   @IsIn(['audio', 'video']) kind!: 'audio' | 'video';
-  @ValidateNested() @Type(() => RtpParametersDto) rtpParameters!: RtpParametersDto;
+  @IsObject() @ValidateNested() @Type(() => RtpParametersDto) rtpParameters!: RtpParametersDto;
   @IsIn(['camera', 'screen']) source!: 'camera' | 'screen';
 }
 
 export class RtpCodecCapabilityDto {
   @IsIn(['audio', 'video']) kind!: 'audio' | 'video';
   @IsString() @Matches(MIME) mimeType!: string;
-  @IsOptional() @IsInt() @Min(0) @Max(127) preferredPayloadType?: number;
+  @Optional() @IsInt() @Min(0) @Max(127) preferredPayloadType?: number;
   @IsInt() @Min(1) @Max(1_000_000) clockRate!: number;
-  @IsOptional() @IsInt() @Min(1) @Max(8) channels?: number;
-  @IsOptional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
-  @IsOptional() @IsArray() @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
+  @Optional() @IsInt() @Min(1) @Max(8) channels?: number;
+  @Optional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
+  @Optional() @IsArray() @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
   rtcpFeedback?: RtcpFeedbackDto[];
 }
 
 export class RtpHeaderExtensionDto {
-  @IsOptional() @IsIn(['audio', 'video', '']) kind?: 'audio' | 'video' | '';
+  @Optional() @IsIn(['audio', 'video', '']) kind?: 'audio' | 'video' | '';
   @IsString() @MaxLength(256) uri!: string;
   @IsInt() @Min(1) @Max(255) preferredId!: number;
-  @IsOptional() @IsBoolean() preferredEncrypt?: boolean;
-  @IsOptional() @IsIn(['sendrecv', 'sendonly', 'recvonly', 'inactive']) direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  @Optional() @IsBoolean() preferredEncrypt?: boolean;
+  @Optional() @IsIn(['sendrecv', 'sendonly', 'recvonly', 'inactive']) direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 }
 
 export class RtpCapabilitiesDto {
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @ValidateNested({ each: true }) @Type(() => RtpCodecCapabilityDto)
+  @Optional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpCodecCapabilityDto)
   codecs?: RtpCodecCapabilityDto[];
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionDto)
+  @Optional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionDto)
   headerExtensions?: RtpHeaderExtensionDto[];
 }
 
 export class ConsumeDto {
   @IsUUID(4) producerId!: string;
-  @ValidateNested() @Type(() => RtpCapabilitiesDto) rtpCapabilities!: RtpCapabilitiesDto;
+  @IsObject() @ValidateNested() @Type(() => RtpCapabilitiesDto) rtpCapabilities!: RtpCapabilitiesDto;
 }
 
 export class ConsumerRefDto {
@@ -165,7 +165,7 @@ export class ProducerRefDto {
 export class PreferredLayersDto {
   @IsUUID(4) consumerId!: string;
   @IsInt() @Min(0) @Max(3) spatialLayer!: number;
-  @IsOptional() @IsInt() @Min(0) @Max(3) temporalLayer?: number;
+  @Optional() @IsInt() @Min(0) @Max(3) temporalLayer?: number;
 }
 
 export class SessionRefDto {

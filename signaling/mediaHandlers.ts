@@ -38,6 +38,7 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
 
   signaling.handle(socket, 'join', JoinDto, async ({ stageId }, { principal }) => {
     assertCan(principal, 'stage.watch');
+    signaling.admission.assertOpen();
     const program = await signaling.conference.program.currentProgram(principal.eventId, stageId);
     const previous = socket.data.session;
     if (previous) sessions.close(previous);

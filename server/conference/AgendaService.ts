@@ -45,6 +45,7 @@ export class AgendaService {
   constructor(
     private readonly store: Store,
     private readonly bus: ConferenceBus,
+    private readonly limits: { stagesPerEvent: number } = { stagesPerEvent: 20 },
   ) {
     this.#events = store.collection('events');
     this.#stages = store.collection('stages');
@@ -98,8 +99,14 @@ export class AgendaService {
 
   async createStage(eventId: string, input: NewStage): Promise<StageRecord> {
     await this.getEvent(eventId);
-    const stage: StageRecord = { ...input, eventId, programSourceId: null };
-    if (!(await this.#stages.insert(stage))) throw new AppError('conflict', `stage ${input.id} already exists`);
+    // Counted and inserted under the event's lock, so concurrent creations cannot pass the cap together.
+    const stage = await this.#lock.run(`stages:${eventId}`, async () => {
+      const max = this.limits.stagesPerEvent;
+      if ((await this.#stages.list(eventId)).length >= max) throw new AppError('conflict', `an event has at most ${max} stages`);
+      const record: StageRecord = { ...input, eventId, programSourceId: null };
+      if (!(await this.#stages.insert(record))) throw new AppError('conflict', `stage ${input.id} already exists`);
+      return record;
+    });
     this.bus.emit('agendachanged', { eventId, stageId: stage.id });
     return stage;
   }

@@ -10,6 +10,8 @@ export interface ConferenceLimits {
   questionsPerMinute: number;
   votesPerMinute: number;
   raisesPerMinute: number;
+  /** Stages one event may have (each costs an origin router once live). */
+  stagesPerEvent: number;
 }
 
 /** The conference domain of one node: its services over the store, and the bus they report on. */
@@ -23,7 +25,7 @@ export class Conference {
 
   constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits) {
     this.events = new EventDirectory(store);
-    this.agenda = new AgendaService(store, this.bus);
+    this.agenda = new AgendaService(store, this.bus, { stagesPerEvent: limits.stagesPerEvent });
     this.program = new ProgramService(store, this.bus, this.agenda, media);
     this.qa = new QaService(store, this.bus, this.agenda, { questionsPerMinute: limits.questionsPerMinute, votesPerMinute: limits.votesPerMinute });
     this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);

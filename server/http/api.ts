@@ -3,7 +3,7 @@ import { type Action, assertCan } from '../auth/permissions';
 import type { Principal, TokenSigner } from '../auth/tokens';
 import type { EventDirectory } from '../conference/EventDirectory';
 import { AppError } from '../errors';
-import { validateDto } from '../validation';
+import { EmptyDto, validateDto } from '../validation';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -54,6 +54,17 @@ function bearerToken(req: Request): string | null {
 }
 
 /**
+ * The JSON body of a request: `{}` when it has none. A body of another media type is refused rather
+ * than ignored (express.json leaves it unparsed), so nothing a client sends is silently dropped.
+ */
+function jsonBody(req: Request): unknown {
+  const length = req.headers['content-length'];
+  const empty = length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined);
+  if (!empty && req.is('application/json') === false) throw new AppError('bad_request', 'a request body must be application/json');
+  return req.body ?? {};
+}
+
+/**
  * Every REST route of stagecast is declared once here: the same declaration registers the express
  * handler (validation, access, error mapping) and describes the route in the OpenAPI document.
  */
@@ -84,8 +95,9 @@ export class ApiRegistry {
     const token = bearerToken(req);
     const caller = token ? this.deps.signer.verify(token) : null;
     const principal = await this.#authorize(spec.access, caller, 'eventId' in params && typeof params.eventId === 'string' ? params.eventId : undefined);
-    const query = spec.query ? await validateDto(spec.query, { ...(req.query as object) }) : {};
-    const body = spec.body ? await validateDto(spec.body, req.body ?? {}) : {};
+    // A route without a query or body DTO takes none: unknown parameters and fields are refused.
+    const query = await validateDto(spec.query ?? EmptyDto, { ...(req.query as object) });
+    const body = await validateDto(spec.body ?? EmptyDto, jsonBody(req));
     const result = await spec.handler({ params, query, body, principal, req });
     const status = spec.status ?? 200;
     if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();

@@ -1,5 +1,9 @@
+import { isUtf8 } from 'node:buffer';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes, type ReadinessProbe } from './health';
@@ -18,11 +22,35 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.use(express.json({ limit: options.bodyLimit }));
+  app.use(express.json({ limit: options.bodyLimit, verify: refuseInvalidUtf8 }));
   app.use(healthRoutes(options.readiness));
   for (const router of options.routers) app.use(router);
   app.use('/api', notFound);
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** A JSON body must be UTF-8: invalid bytes are refused, not turned into U+FFFD and stored. */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) throw new AppError('bad_request', 'request body is not valid UTF-8');
+}
+
+/**
+ * Requests Node's HTTP parser refuses before express sees them (headers over the size limit, a
+ * request line that is not HTTP) are answered with the same JSON error body as every other refusal.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'payload_too_large', 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'bad_request', 'request timed out']
+      : ['400 Bad Request', 'bad_request', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }

@@ -35,7 +35,7 @@ describe('Signaling refuses malformed payloads on every event', function () {
   let socket: ClientSocket;
 
   before(async () => {
-    node = await startStagecast();
+    node = await startStagecast({ SOCKET_REFUSAL_LIMIT: '100000' });
   });
   after(async () => {
     socket?.disconnect();

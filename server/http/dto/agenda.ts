@@ -1,8 +1,8 @@
 import { JSONSchema } from 'class-validator-jsonschema';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
 import { SESSION_KINDS, type SessionKind } from '../../store/records';
-import { SLUG } from '../../validation';
+import { Optional, SLUG } from '../../validation';
 
 /** ISO 8601 date-time with an explicit zone (Z or ±hh:mm): a time without one is ambiguous. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -17,9 +17,9 @@ export class CreateEventDto implements NewEvent {
 }
 
 export class UpdateEventDto implements Partial<NewEvent> {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @IsOptional() @IsBoolean() isPublic?: boolean;
-  @IsOptional() @IsString() @Matches(TIMEZONE) timezone?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @Optional() @IsBoolean() isPublic?: boolean;
+  @Optional() @IsString() @Matches(TIMEZONE) timezone?: string;
 }
 
 export class CreateStageDto implements NewStage {
@@ -28,7 +28,7 @@ export class CreateStageDto implements NewStage {
 }
 
 export class UpdateStageDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
 }
 
 export class CreateSpeakerDto implements NewSpeaker {
@@ -39,10 +39,10 @@ export class CreateSpeakerDto implements NewSpeaker {
 }
 
 export class UpdateSpeakerDto implements Partial<NewSpeaker> {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @IsOptional() @IsString() @MaxLength(120) title?: string;
-  @IsOptional() @IsString() @MaxLength(200) organisation?: string;
-  @IsOptional() @IsIn(['on-site', 'remote']) presence?: 'on-site' | 'remote';
+  @Optional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @Optional() @IsString() @MaxLength(120) title?: string;
+  @Optional() @IsString() @MaxLength(200) organisation?: string;
+  @Optional() @IsIn(['on-site', 'remote']) presence?: 'on-site' | 'remote';
 }
 
 @JSONSchema({ required: ['title', 'institution', 'field', 'summary', 'contact', 'sessionId'] })
@@ -58,13 +58,13 @@ export class CreateAchievementDto implements NewAchievement {
 }
 
 export class UpdateAchievementDto implements Partial<NewAchievement> {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) institution?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) field?: string;
-  @IsOptional() @IsString() @MaxLength(4000) summary?: string;
-  @IsOptional() @IsString() @MaxLength(200) contact?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) institution?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(120) field?: string;
+  @Optional() @IsString() @MaxLength(4000) summary?: string;
+  @Optional() @IsString() @MaxLength(200) contact?: string;
   @JSONSchema({ type: 'string', format: 'uuid', nullable: true })
-  @IsOptional() @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId?: string | null;
+  @Optional() @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId?: string | null;
 }
 
 export class CreateSessionDto implements NewSession {
@@ -77,14 +77,14 @@ export class CreateSessionDto implements NewSession {
 }
 
 export class UpdateSessionDto implements Partial<NewSession> {
-  @IsOptional() @Matches(SLUG) stageId?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
-  @IsOptional() @IsIn(SESSION_KINDS) kind?: SessionKind;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds?: string[];
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart?: string;
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedEnd?: string;
+  @Optional() @Matches(SLUG) stageId?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @Optional() @IsIn(SESSION_KINDS) kind?: SessionKind;
+  @Optional() @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds?: string[];
+  @Optional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart?: string;
+  @Optional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedEnd?: string;
 }
 
 export class AgendaQuery {
-  @IsOptional() @Matches(SLUG) stageId?: string;
+  @Optional() @Matches(SLUG) stageId?: string;
 }

@@ -1,5 +1,6 @@
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Optional } from '../../validation';
 
 /** Source ids: an on-site feed (onsite, onsite-<feed>), or a participant's camera or screen. */
 const SOURCE_ID = /^(onsite(-[a-z0-9]{1,16})?|(camera|screen):[A-Za-z0-9-]{1,64})$/;
@@ -10,7 +11,7 @@ export class SetProgramDto {
   @JSONSchema({ type: 'string', nullable: true, pattern: SOURCE_ID.source, description: 'onsite, onsite-<feed>, camera:<participant> or screen:<participant>; null: no program' })
   @ValidateIf((o: SetProgramDto) => o.sourceId !== null) @IsString() @Matches(SOURCE_ID) sourceId!: string | null;
   /** The speaker the lower-third names; default: the live session's first speaker. */
-  @IsOptional() @IsUUID(4) speakerId?: string;
+  @Optional() @IsUUID(4) speakerId?: string;
 }
 
 export class SubmitQuestionDto {
@@ -28,12 +29,12 @@ export class AnswerHandDto {
 }
 
 export class IngestDto {
-  @IsOptional() @IsIn(['VP8', 'H264']) videoCodec?: 'VP8' | 'H264';
+  @Optional() @IsIn(['VP8', 'H264']) videoCodec?: 'VP8' | 'H264';
   /** Names a further hall camera: its source id becomes onsite-<feed>. The main feed has none. */
-  @IsOptional() @Matches(/^[a-z0-9]{1,16}$/) feed?: string;
-  @IsOptional() @IsString() @MaxLength(80) label?: string;
+  @Optional() @Matches(/^[a-z0-9]{1,16}$/) feed?: string;
+  @Optional() @IsString() @MaxLength(80) label?: string;
 }
 
 export class JoinEventDto {
-  @IsOptional() @IsString() @MaxLength(80) @Matches(/\S/, { message: 'name must not be blank' }) name?: string;
+  @Optional() @IsString() @MaxLength(80) @Matches(/\S/, { message: 'name must not be blank' }) name?: string;
 }

@@ -1,12 +1,12 @@
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { SLUG } from '../../validation';
+import { IsIn, Matches } from 'class-validator';
+import { Optional, SLUG } from '../../validation';
 
 /** `?stage=<stageId>`: one stage of the caller's event; all its stages when absent. */
 export class HealthHistoryQuery {
-  @IsOptional() @Matches(SLUG, { message: 'stage must be a slug (a-z, 0-9, -)' }) stage?: string;
+  @Optional() @Matches(SLUG, { message: 'stage must be a slug (a-z, 0-9, -)' }) stage?: string;
 }
 
 /** `?state=open|all`: the alerts open now (default), or the stored log of raised and cleared ones. */
 export class AlertsQuery {
-  @IsOptional() @IsIn(['open', 'all']) state?: 'open' | 'all';
+  @Optional() @IsIn(['open', 'all']) state?: 'open' | 'all';
 }

@@ -1,4 +1,5 @@
 import { rateLimit } from 'express-rate-limit';
+import type { Admission } from '../../Admission';
 import type { TokenSigner } from '../../auth/tokens';
 import type { Conference } from '../../conference/Conference';
 import { AppError } from '../../errors';
@@ -20,7 +21,10 @@ export interface MediaRoutesPort {
 }
 
 /** Joining as a viewer, the hall feed's ingest, and where a stage's media runs. */
-export function registerMediaRoutes(api: ApiRegistry, deps: { conference: Conference; signer: TokenSigner; media: MediaRoutesPort; joinsPerMinute: number }): void {
+export function registerMediaRoutes(
+  api: ApiRegistry,
+  deps: { conference: Conference; signer: TokenSigner; media: MediaRoutesPort; joinsPerMinute: number; /** Absent: joins are always admitted. */ admission?: Admission },
+): void {
   const { agenda } = deps.conference;
   const joinLimiter = rateLimit({
     windowMs: 60_000,
@@ -34,6 +38,7 @@ export function registerMediaRoutes(api: ApiRegistry, deps: { conference: Confer
     method: 'post', path: '/api/events/:eventId/join', operationId: 'joinEvent', summary: 'Get an attendee token for a public event (rate limited per IP)', tag: 'media',
     access: 'anyone', params: EventParams, body: JoinEventDto, status: 201, middleware: [joinLimiter],
     handler: async ({ params, body }) => {
+      deps.admission?.assertOpen();
       const event = await agenda.getEvent(params.eventId);
       if (!event.isPublic) throw new AppError('forbidden', 'this event is private: use the access link you were given');
       const token = deps.signer.sign({ role: 'attendee', eventId: event.id, name: body.name?.trim() || 'Guest' });

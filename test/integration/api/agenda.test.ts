@@ -66,7 +66,8 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
   }
 
   before(async () => {
-    const started = await startStagecast();
+    // Each test opens stages of its own in the demo event: more than MAX_STAGES_PER_EVENT's default.
+    const started = await startStagecast({ MAX_STAGES_PER_EVENT: '1000' });
     stop = started.stop;
     anonymous = new ApiClient(started.url);
     admin = anonymous.as(tokenFor('admin'));

@@ -25,6 +25,8 @@ describe('Stream health access, event filtering and uplink warnings', function (
     // No real sample during this file (the first would come after a minute): the samples are ours.
     node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '60000', ALERT_SCORE_FOR_MS: '2000', ALERT_CLEAR_AFTER_MS: '0' });
     api = new ApiClient(node.url);
+    // Sockets open only with a token of an event that exists.
+    await node.node.conference.agenda.createEvent({ id: 'other-fair', name: 'Another fair', isPublic: false, timezone: 'UTC' });
   });
 
   after(async () => {
