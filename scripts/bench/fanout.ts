@@ -191,11 +191,20 @@ export async function run(args: string[]): Promise<unknown> {
   const kernel = kernelSendCost();
   log(`kernel: ${kernel.cpuUsPerSend.toFixed(2)} µs of CPU per 1200-byte UDP send on loopback`);
   const sink = await Sink.open();
-  const results = [];
+  const results: object[] = [];
   try {
     for (const viewers of sweep) {
-      const stagecast = await stagecastWindow(viewers, sink, seconds);
-      const bare = await bareWindow(viewers, sink, seconds);
+      let stagecast: Window;
+      let bare: Window;
+      try {
+        stagecast = await stagecastWindow(viewers, sink, seconds);
+        bare = await bareWindow(viewers, sink, seconds);
+      } catch (error) {
+        // Saturated workers answer channel requests too late: report where the machine ran out.
+        log(`${viewers} viewers: ${String(error)}; stopping the sweep`);
+        results.push({ viewers, saturated: true, error: String(error) });
+        break;
+      }
       const usPerPacket = (w: Window): number => (w.workerCpuS * 1e6) / Math.max(1, w.forwarded);
       const packetsPerViewerPerS = stagecast.forwarded / stagecast.seconds / viewers;
       const row = {
