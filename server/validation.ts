@@ -61,7 +61,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** A request that carries nothing: any field in it is refused. */
+/** A request that carries nothing; every field in it is refused. */
 export class EmptyDto {}
 
 /**
