@@ -84,13 +84,3 @@ export function storeToken(token: string | null): void {
     // Storage disabled: the console still works until the tab reloads.
   }
 }
-
-/** Takes `?token=` out of the address bar so it does not end up in screenshots, bookmarks or history. */
-export function takeTokenFromLink(): string | null {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (!token) return null;
-  url.searchParams.delete('token');
-  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-  return token;
-}

@@ -43,7 +43,7 @@ export function forgetToken(eventId: string): void {
 }
 
 /** Takes `?token=` out of the address bar, so it does not end up in screenshots, bookmarks or history. */
-function takeTokenFromLink(): string | null {
+export function takeTokenFromLink(): string | null {
   const url = new URL(window.location.href);
   const token = url.searchParams.get('token');
   if (!token) return null;

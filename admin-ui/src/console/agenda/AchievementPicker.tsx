@@ -1,3 +1,4 @@
+import { ChipList } from './ChipList';
 import { useState } from 'preact/hooks';
 import type { AchievementRecord } from '../../../../server/store/records';
 import { ApiError, eventPath } from '../../lib/api';
@@ -23,22 +24,14 @@ export function AchievementPicker({ achievements, sessionId, selected, onChange,
   return (
     <div class="picker" id="session-achievements">
       {selected.length === 0 && <p class="muted picker-empty">No achievement attached.</p>}
-      <ul class="chips">
-        {selected.map((id) => {
+      <ChipList
+        chips={selected.map((id) => {
           const achievement = byId.get(id);
-          return (
-            <li key={id} class="chip">
-              <span>
-                {achievement?.title ?? 'Unknown achievement'}
-                {achievement?.institution && <span class="muted"> · {achievement.institution}</span>}
-              </span>
-              <button type="button" class="icon-button" aria-label={`Detach ${achievement?.title ?? 'achievement'}`} onClick={() => onChange(selected.filter((a) => a !== id))}>
-                ×
-              </button>
-            </li>
-          );
+          return { id, label: achievement?.title ?? 'Unknown achievement', detail: achievement?.institution };
         })}
-      </ul>
+        removeLabel={(chip) => `Detach ${chip.label}`}
+        onRemove={(id) => onChange(selected.filter((a) => a !== id))}
+      />
       <div class="picker-actions">
         <select
           aria-label="Attach an achievement"

@@ -1,3 +1,4 @@
+import { ChipList } from './ChipList';
 import { useState } from 'preact/hooks';
 import type { SpeakerRecord } from '../../../../server/store/records';
 import { ApiError, eventPath } from '../../lib/api';
@@ -19,23 +20,15 @@ export function SpeakerPicker({ speakers, selected, onChange, onCreated }: Speak
   return (
     <div class="picker" id="session-speakers">
       {selected.length === 0 && <p class="muted picker-empty">No speaker yet.</p>}
-      <ul class="chips">
-        {selected.map((id, index) => {
+      <ChipList
+        chips={selected.map((id, index) => {
           const speaker = byId.get(id);
-          return (
-            <li key={id} class="chip">
-              <span>
-                {speaker ? speaker.name : 'Unknown speaker'}
-                {speaker?.organisation && <span class="muted"> · {speaker.organisation}</span>}
-                {index === 0 && selected.length > 1 && <span class="muted"> (lower-third default)</span>}
-              </span>
-              <button type="button" class="icon-button" aria-label={`Remove ${speaker?.name ?? 'speaker'}`} onClick={() => onChange(selected.filter((s) => s !== id))}>
-                ×
-              </button>
-            </li>
-          );
+          const note = index === 0 && selected.length > 1 ? '(lower-third default)' : undefined;
+          return { id, label: speaker ? speaker.name : 'Unknown speaker', detail: speaker?.organisation, note };
         })}
-      </ul>
+        removeLabel={(chip) => `Remove ${chip.label}`}
+        onRemove={(id) => onChange(selected.filter((s) => s !== id))}
+      />
       <div class="picker-actions">
         <select
           aria-label="Add a speaker"
