@@ -19,6 +19,7 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
   readonly #stages = new Map<string, StageMedia>();
   readonly #opening = new Map<string, Promise<StageMedia>>();
   readonly #logger: Logger;
+  #prepare: ((stage: StageMedia) => Promise<void>) | null = null;
   #closed = false;
 
   constructor(
@@ -53,6 +54,21 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
     return workers.reduce((best, worker) => (load(worker) < load(best) ? worker : best));
   }
 
+  /**
+   * Work to finish on a newly created stage before anyone uses it (on an edge node of a cluster:
+   * bringing the origin's sources here). A failure is the preparer's to handle; the stage opens anyway.
+   */
+  onStageOpening(prepare: (stage: StageMedia) => Promise<void>): void {
+    this.#prepare = prepare;
+  }
+
+  /** Consumers open on this node (viewers' and previews'), against the capacity it announces. */
+  get consumerCount(): number {
+    let count = 0;
+    for (const stage of this.#stages.values()) count += stage.consumerCount;
+    return count;
+  }
+
   /** The stage's media, opened on first use. Concurrent callers share one opening. */
   async stage(key: string): Promise<StageMedia> {
     if (this.#closed) throw new MediaError('unavailable', 'media node closed');
@@ -60,7 +76,8 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
     if (existing) return existing;
     let opening = this.#opening.get(key);
     if (!opening) {
-      opening = StageMedia.create(key, this, this.options, this.rootLogger).then((stage) => {
+      opening = StageMedia.create(key, this, this.options, this.rootLogger).then(async (stage) => {
+        await this.#prepare?.(stage).catch((error: unknown) => this.#logger.warn({ err: error, stage: key }, 'stage preparation failed'));
         this.#stages.set(key, stage);
         stage.once('@close', () => {
           if (this.#stages.get(key) === stage) this.#stages.delete(key);

@@ -59,6 +59,8 @@ interface Source {
   producers: Map<string, types.Producer>;
   /** Transports that exist only for this source (the on-site feed's PlainTransports). */
   ownedTransports: types.Transport[];
+  /** Where the hall encoder sends this source's RTP (on-site feeds only). */
+  ingest?: IngestTarget;
 }
 
 /**
@@ -130,6 +132,11 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return this.#distribution.filter((d) => d.worker === worker).reduce((sum, d) => sum + d.consumers, 0);
   }
 
+  /** Consumers on all of this stage's routers. */
+  get consumerCount(): number {
+    return this.#distribution.reduce((sum, d) => sum + d.consumers, this.#originSlot.consumers);
+  }
+
   routersOn(worker: types.Worker): number {
     return (this.originWorker === worker ? 1 : 0) + this.#distribution.filter((d) => d.worker === worker).length;
   }
@@ -196,6 +203,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
       info: { id: sourceId, kind: 'onsite', label: options.label ?? 'On-site feed', ownerId: null, producers: [] },
       producers: new Map(),
       ownedTransports: ingest.transports,
+      ingest: ingest.target,
     };
     this.#sources.set(sourceId, source);
     for (const producer of ingest.producers) this.#track(source, producer);
@@ -204,8 +212,16 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
     return ingest.target;
   }
 
-  /** Adds a WebRTC producer of a participant to its source (created on first use). */
-  addProducer(producer: types.Producer, source: { id: string; kind: SourceKind; label: string; ownerId: string }): SourceInfo {
+  /** Where an open on-site feed expects its RTP, so an encoder can check it still pushes to the right place. */
+  ingestTarget(sourceId: string): IngestTarget | undefined {
+    return this.#sources.get(sourceId)?.ingest;
+  }
+
+  /**
+   * Adds a producer to its source (created on first use): a participant's WebRTC producer, or on an
+   * edge node a pipe producer that brings the origin node's source here.
+   */
+  addProducer(producer: types.Producer, source: { id: string; kind: SourceKind; label: string; ownerId: string | null }): SourceInfo {
     this.#assertOpen();
     let entry = this.#sources.get(source.id);
     if (!entry) {

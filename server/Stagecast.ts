@@ -1,14 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MediaNode } from '../media/MediaNode';
+import type { HealthSample } from '../media/health/types';
 import type { MediaOptions } from '../media/types';
 import { WorkerPool } from '../media/WorkerPool';
 import { SignalingServer } from '../signaling/SignalingServer';
 import { Admission } from './Admission';
 import { createTokenSigner } from './auth/tokens';
+import { Cluster } from './cluster/Cluster';
+import type { NodeInfo, NodeLoad } from './cluster/NodeRegistry';
 import { type Config, describeConfig, jwtSecretOf } from './config';
 import { Conference } from './conference/Conference';
 import { seedDemoIfEmpty } from './conference/demoSeed';
+import { AppError } from './errors';
 import type { ProgramMedia } from './conference/ProgramService';
 import { ApiRegistry } from './http/api';
 import { answerClientErrors, createHttpApp } from './http/app';
@@ -17,7 +21,8 @@ import { metricsRoutes } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { registerAgendaRoutes } from './http/routes/agenda';
 import { registerLiveRoutes } from './http/routes/live';
-import { type MediaRoutesPort, registerMediaRoutes } from './http/routes/media';
+import { type MediaRoutesPort, type Placement, type PlacementPort, registerMediaRoutes, type StageMediaView } from './http/routes/media';
+import { registerNodeRoutes } from './http/routes/nodes';
 import { registerOpsRoutes } from './http/routes/ops';
 import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
@@ -43,18 +48,49 @@ function mediaOptions(config: Config): MediaOptions {
   };
 }
 
-/** The conference domain reaches the SFU only through these narrow ports. */
-function mediaPorts(media: MediaNode): { program: ProgramMedia; routes: MediaRoutesPort } {
-  return {
-    program: {
-      sourceIds: (stageKey) => media.existingStage(stageKey)?.sources.map((s) => s.id) ?? [],
-      setProgram: async (stageKey, sourceId) => (await media.stage(stageKey)).setProgram(sourceId),
-    },
-    routes: {
-      openIngest: async (stageKey, options) => (await media.stage(stageKey)).openIngest(options),
-      describe: (stageKey) => media.existingStage(stageKey)?.describe(),
-    },
+/**
+ * The conference domain reaches the SFU only through these narrow ports. In a cluster they go through
+ * the stage's origin node wherever the request arrived; on a single node, straight to the local SFU.
+ */
+function mediaPorts(media: MediaNode, cluster: Cluster | null): { program: ProgramMedia; routes: MediaRoutesPort } {
+  const localIngestTarget = async (stageKey: string, sourceId: string): Promise<unknown> => {
+    const target = media.existingStage(stageKey)?.ingestTarget(sourceId);
+    if (!target) throw new AppError('not_found', `feed ${sourceId} of stage ${stageKey} is not open`);
+    return target;
   };
+  const describe = (stageKey: string): StageMediaView | undefined => {
+    const view = media.existingStage(stageKey)?.describe();
+    return view && cluster ? { ...view, cluster: cluster.describeStage(stageKey) } : view;
+  };
+  if (!cluster) {
+    return {
+      program: {
+        sourceIds: async (stageKey) => media.existingStage(stageKey)?.sources.map((s) => s.id) ?? [],
+        setProgram: async (stageKey, sourceId) => (await media.stage(stageKey)).setProgram(sourceId),
+      },
+      routes: { openIngest: async (stageKey, options) => (await media.stage(stageKey)).openIngest(options), ingestTarget: localIngestTarget, describe },
+    };
+  }
+  return {
+    program: { sourceIds: (stageKey) => cluster.stages.sourceIds(stageKey), setProgram: (stageKey, sourceId) => cluster.stages.setProgram(stageKey, sourceId) },
+    routes: { openIngest: (stageKey, options) => cluster.openIngest(stageKey, options), ingestTarget: (stageKey, sourceId) => cluster.ingestTarget(stageKey, sourceId), describe },
+  };
+}
+
+function placementPort(cluster: Cluster): PlacementPort {
+  const placed = (node: NodeInfo | null): Placement | null =>
+    node && {
+      nodeId: node.id,
+      nodeUrl: node.url,
+      fallbackUrls: cluster.nodes().filter((other) => other.id !== node.id && !other.draining).map((other) => other.url),
+    };
+  return { viewer: () => placed(cluster.placeViewer()), publisher: async (stageKey) => placed(await cluster.placePublisher(stageKey)) };
+}
+
+/** The address browsers use for this node: PUBLIC_URL, else its announced IP and HTTP port. */
+function publicUrlOf(config: Config, announcedIp: string, port: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  return `http://${announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp}:${port}`;
 }
 
 /**
@@ -74,6 +110,11 @@ export class Stagecast {
     readonly httpServer: http.Server,
     readonly signaling: SignalingServer,
     readonly admission: Admission,
+    /** Every REST route of the node (tests walk it). */
+    readonly api: ApiRegistry,
+    /** Present with STORE=redis: this node is one of a cluster sharing that Redis. */
+    readonly cluster: Cluster | null,
+    readonly url: string,
     private readonly logger: Logger,
   ) {}
 
@@ -85,6 +126,7 @@ export class Stagecast {
     const store = createStore(config);
     let workers: WorkerPool | undefined;
     let ops: NodeOps | undefined;
+    let cluster: Cluster | null = null;
     try {
       await store.ping();
       if (config.seedDemo && (await seedDemoIfEmpty(store))) logger.info('seeded the demo event (id "demo")');
@@ -97,7 +139,28 @@ export class Stagecast {
       });
       const pool = workers;
       const media = new MediaNode(pool, mediaOptions(config), rootLogger);
-      const ports = mediaPorts(media);
+      const admission = new Admission();
+      // Filled in below, once the parts it reads exist and the HTTP server listens.
+      let url = '';
+      let load = (): Omit<NodeLoad, 'origins'> => ({ viewers: 0, sockets: 0, workerCpuPercent: 0, freeConsumers: 0 });
+      if (config.store === 'redis') {
+        cluster = await Cluster.create(
+          {
+            nodeId: config.nodeId,
+            redisUrl: config.redisUrl,
+            commandTimeoutMs: config.redisCommandTimeoutMs,
+            heartbeatMs: config.clusterHeartbeatMs,
+            nodeTtlMs: config.clusterNodeTtlMs,
+            requestTimeoutMs: config.clusterRequestTimeoutMs,
+            prefix: 'stagecast:',
+          },
+          media,
+          { url: () => url, announcedIp: media.options.announcedIp, draining: () => admission.draining, load: () => load() },
+          rootLogger,
+        );
+      }
+      const joined = cluster;
+      const ports = mediaPorts(media, joined);
       const conference = new Conference(store, ports.program, {
         questionsPerMinute: config.questionRateLimitPerMinute,
         votesPerMinute: config.voteRateLimitPerMinute,
@@ -114,12 +177,25 @@ export class Stagecast {
       const nodeOps = await NodeOps.create({ config, media, pool, conference, store, logger: rootLogger, connectedSockets: () => connectedSockets() });
       ops = nodeOps;
 
-      const admission = new Admission();
       const api = new ApiRegistry({ signer, events: conference.events });
       registerAgendaRoutes(api, conference);
       registerLiveRoutes(api, conference);
-      registerMediaRoutes(api, { conference, signer, media: ports.routes, joinsPerMinute: config.joinRateLimitPerMinute, admission });
+      registerMediaRoutes(api, {
+        conference,
+        signer,
+        media: ports.routes,
+        joinsPerMinute: config.joinRateLimitPerMinute,
+        admission,
+        ...(joined ? { placement: placementPort(joined) } : {}),
+      });
       registerOpsRoutes(api, { conference, health: nodeOps.health, alerts: nodeOps.alerts, store });
+      // A single node lists itself, as a cluster's registry would.
+      const selfInfo = (): NodeInfo => {
+        const now = new Date().toISOString();
+        return { id: config.nodeId, url, announcedIp: media.options.announcedIp, startedAt: now, heartbeatAt: now, draining: admission.draining, load: { ...load(), origins: media.stages.size } };
+      };
+      registerNodeRoutes(api, () => (joined ? joined.nodes() : [selfInfo()]));
+      const peerOrigins = (): string[] => (joined ? joined.knownUrls().filter((nodeUrl) => nodeUrl !== url) : []);
       let openApi: object | undefined;
       api.add({
         method: 'get', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'The OpenAPI 3 document of this API', tag: 'meta', access: 'anyone',
@@ -131,21 +207,30 @@ export class Stagecast {
         bodyLimit: config.httpBodyLimit,
         readiness: () => readiness(store, pool, admission),
         routers: [metricsRoutes(nodeOps.metrics, config.metricsToken), api.router(), uiRoutes()],
+        peerOrigins,
       });
       const httpServer = http.createServer(app);
       answerClientErrors(httpServer);
       const signaling = new SignalingServer(
         httpServer,
-        { signer, media, conference, ops: { health: nodeOps.health, alerts: nodeOps.alerts }, admission, logger: rootLogger },
+        { signer, media, conference, ops: { health: nodeOps.health, alerts: nodeOps.alerts }, admission, logger: rootLogger, ...(joined ? { publishing: joined } : {}) },
         {
           reconnectGraceMs: config.reconnectGraceMs,
           maxPayloadBytes: config.socketMaxPayloadBytes,
           allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
           refusalLimit: config.socketRefusalLimit,
           refusalWindowMs: config.socketRefusalWindowMs,
+          peerOrigins,
+          ...(joined ? { adapter: joined.socketAdapter() } : {}),
         },
       );
       connectedSockets = () => signaling.connectedSockets;
+      load = () => ({
+        viewers: signaling.sessions.size,
+        sockets: signaling.connectedSockets,
+        workerCpuPercent: meanWorkerCpu(nodeOps.health.latest()),
+        freeConsumers: Math.max(0, pool.workers.length * config.maxConsumersPerRouter - media.consumerCount),
+      });
       // A hand lowered or revoked takes the right to speak with it: close what that participant publishes.
       conference.bus.on('handchanged', (hand) => {
         if (hand.status !== 'lowered') return;
@@ -156,12 +241,15 @@ export class Stagecast {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
       });
-      const node = new Stagecast(config, store, pool, media, conference, nodeOps, httpServer, signaling, admission, logger);
+      url = publicUrlOf(config, media.options.announcedIp, (httpServer.address() as AddressInfo).port);
+      await joined?.join();
+      const node = new Stagecast(config, store, pool, media, conference, nodeOps, httpServer, signaling, admission, api, joined, url, logger);
       nodeOps.start();
-      logger.info({ port: node.port, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
+      logger.info({ port: node.port, url, node: config.nodeId, workers: pool.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
       return node;
     } catch (error) {
       ops?.close();
+      await cluster?.close();
       await workers?.close();
       await store.close();
       throw error;
@@ -186,8 +274,8 @@ export class Stagecast {
       this.admission.drain();
       const waitMs = Math.max(0, graceMs - DRAIN_CLOSE_BUDGET_MS);
       this.logger.info({ graceMs, connections: this.signaling.connectedSockets }, 'drain()');
-      // A single node has no other node to send viewers to: they come back to this address once restarted.
-      this.signaling.announceDrain({ reconnectInMs: graceMs, alternateUrl: null }, RECONNECT_SPREAD_MS);
+      // Viewers move to another node of the cluster; a single node has none: they come back here once restarted.
+      this.signaling.announceDrain({ reconnectInMs: graceMs, alternateUrl: this.cluster?.alternate()?.url ?? null }, RECONNECT_SPREAD_MS);
       const deadline = Date.now() + waitMs;
       while (this.signaling.connectedSockets > 0 && Date.now() < deadline && !this.closed) {
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -213,10 +301,16 @@ export class Stagecast {
     const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();
     await signalingClosed;
+    await this.cluster?.close();
     this.media.close();
     await this.workers.close();
     await this.store.close();
   }
+}
+
+function meanWorkerCpu(sample: HealthSample | undefined): number {
+  const cpus = (sample?.workers ?? []).map((worker) => worker.cpuPercent ?? 0);
+  return cpus.length === 0 ? 0 : Math.round(cpus.reduce((sum, cpu) => sum + cpu, 0) / cpus.length);
 }
 
 async function readiness(store: Store, workers: WorkerPool, admission: Admission): Promise<ReadinessReport> {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
 
@@ -17,6 +18,11 @@ export class Config {
   @IsString() @MinLength(1) sqlitePath = './data/stagecast.db';
   @IsString() @Matches(/^rediss?:\/\/\S+$/) redisUrl = 'redis://127.0.0.1:6379';
   @IsInt() @Min(100) @Max(60000) redisCommandTimeoutMs = 2000;
+  @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) nodeId = `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+$/) publicUrl?: string;
+  @IsInt() @Min(200) @Max(60_000) clusterHeartbeatMs = 2000;
+  @IsInt() @Min(1000) @Max(120_000) clusterNodeTtlMs = 6000;
+  @IsInt() @Min(100) @Max(60_000) clusterRequestTimeoutMs = 3000;
   @IsInt() @Min(1) @Max(64) mediasoupNumWorkers = os.availableParallelism();
   @IsIn(['debug', 'warn', 'error', 'none']) mediasoupLogLevel = 'warn' as 'debug' | 'warn' | 'error' | 'none';
   @IsInt() @Min(1024) @Max(65535) rtcMinPort = 40000;
@@ -77,6 +83,11 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   sqlitePath: { env: 'SQLITE_PATH', kind: 'string', allowed: 'a file path', doc: 'SQLite database file (WAL mode)' },
   redisUrl: { env: 'REDIS_URL', kind: 'string', allowed: 'a redis:// or rediss:// URL', doc: 'Redis server when STORE=redis', secret: true },
   redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a Redis command slower than this, or waiting this long for a connection, fails as unavailable' },
+  nodeId: { env: 'NODE_ID', kind: 'string', allowed: 'letters, digits, _ . - (1–64)', doc: 'this node\'s name in the cluster; default <hostname>-<pid>-<4 random hex>' },
+  publicUrl: { env: 'PUBLIC_URL', kind: 'string', allowed: 'an http(s) origin such as https://node1.example.org', doc: 'where browsers reach this node (join answers name it); default http://<ANNOUNCED_IP>:<PORT>' },
+  clusterHeartbeatMs: { env: 'CLUSTER_HEARTBEAT_MS', kind: 'int', allowed: 'an integer 200–60000', doc: 'with STORE=redis: how often a node renews its registry record' },
+  clusterNodeTtlMs: { env: 'CLUSTER_NODE_TTL_MS', kind: 'int', allowed: 'an integer 1000–120000, above CLUSTER_HEARTBEAT_MS', doc: 'a node not heard of for this long is dropped (its stages\' origins can be taken over)' },
+  clusterRequestTimeoutMs: { env: 'CLUSTER_REQUEST_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a request to another node (open a pipe, an ingest) fails as unavailable after this long' },
   mediasoupNumWorkers: { env: 'MEDIASOUP_NUM_WORKERS', kind: 'int', allowed: 'an integer 1–64', doc: 'mediasoup workers; default one per core' },
   mediasoupLogLevel: { env: 'MEDIASOUP_LOG_LEVEL', kind: 'string', allowed: 'debug | warn | error | none', doc: 'mediasoup worker log level' },
   rtcMinPort: { env: 'RTC_MIN_PORT', kind: 'int', allowed: 'an integer 1024–65535, below RTC_MAX_PORT', doc: 'first UDP/TCP port for media' },
@@ -149,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.rtcMaxPort - config.rtcMinPort + 1 < config.mediasoupNumWorkers * 2) {
     refuse(SETTINGS.rtcMaxPort, env.RTC_MAX_PORT ?? String(config.rtcMaxPort));
   }
+  if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs) refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
   return config;
 }

@@ -50,3 +50,7 @@ export function isAppError(value: unknown): value is AppError {
 export function toErrorBody(error: unknown): ErrorBody {
   return isAppError(error) ? error.toBody() : { code: 'internal', message: 'internal error' };
 }
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
 import type { Admission } from '../server/Admission';
@@ -25,6 +25,10 @@ export interface SignalingOptions {
   maxPayloadBytes: number;
   /** Origins allowed to connect from a browser; empty = same origin only. */
   allowedOrigins: string[];
+  /** The other nodes of a cluster: their pages may connect here too (the join answer sends viewers across). */
+  peerOrigins?: () => string[];
+  /** Carries room broadcasts to the other nodes' sockets (the Redis adapter); absent on a single node. */
+  adapter?: ServerOptions['adapter'];
   /** A connection refused more than this many times within `refusalWindowMs` is closed. */
   refusalLimit: number;
   refusalWindowMs: number;
@@ -66,7 +70,16 @@ export class SignalingServer {
 
   constructor(
     httpServer: http.Server,
-    private readonly deps: { signer: TokenSigner; media: MediaNode; conference: Conference; ops: OpsFeed; admission: Admission; logger: Logger },
+    private readonly deps: {
+      signer: TokenSigner;
+      media: MediaNode;
+      conference: Conference;
+      ops: OpsFeed;
+      admission: Admission;
+      logger: Logger;
+      /** In a cluster: publishing happens on a stage's origin node only. */
+      publishing?: { assertMayPublishHere(stageKey: string): Promise<void> };
+    },
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
@@ -74,8 +87,9 @@ export class SignalingServer {
       maxHttpBufferSize: options.maxPayloadBytes,
       serveClient: false,
       cors: options.allowedOrigins.length > 0 ? { origin: options.allowedOrigins } : undefined,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
       allowRequest: (req, callback) => {
-        const allowed = originAllowed(req, options.allowedOrigins);
+        const allowed = originAllowed(req, [...options.allowedOrigins, ...(options.peerOrigins?.() ?? [])]);
         if (!allowed) this.#logger.debug({ origin: req.headers.origin }, 'connection refused: origin not allowed');
         callback(allowed ? null : 'origin not allowed', allowed);
       },
@@ -133,11 +147,14 @@ export class SignalingServer {
     (socket as unknown as { on(name: string, fn: (...args: unknown[]) => void): void }).on(event, listener);
   }
 
-  /** Makes a stage's source changes reach every socket in its room (once per stage instance). */
+  /**
+   * Makes a stage's source changes reach the sockets in its room on this node (once per stage
+   * instance). Local only: in a cluster every node announces the sources of its own copy of the stage.
+   */
   forwardStageEvents(stage: StageMedia): void {
     if (this.#forwardedStages.has(stage)) return;
     this.#forwardedStages.add(stage);
-    const room = this.io.to(stageRoom(stage.key));
+    const room = this.io.local.to(stageRoom(stage.key));
     stage.on('sourceupdated', (source) => room.emit('sourceUpdated', source));
     stage.on('sourceclosed', (sourceId) => room.emit('sourceClosed', { sourceId }));
   }
@@ -152,6 +169,10 @@ export class SignalingServer {
 
   get admission(): Admission {
     return this.deps.admission;
+  }
+
+  async assertMayPublishHere(stageKey: string): Promise<void> {
+    await this.deps.publishing?.assertMayPublishHere(stageKey);
   }
 
   /**

@@ -20,10 +20,11 @@ import type { HandlerContext, SignalingServer, StageSocket } from './SignalingSe
 /** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
 async function assertMayPublish(signaling: SignalingServer, context: HandlerContext): Promise<void> {
   const { principal } = context;
-  if (can(principal.role, 'stage.publish')) return;
-  const { stageId } = sessionOf(context);
-  if (await signaling.conference.hands.mayPublish(principal.id, principal.eventId, stageId)) return;
-  assertCan(principal, 'stage.publish');
+  const { stageId, media } = sessionOf(context);
+  if (!can(principal.role, 'stage.publish') && !(await signaling.conference.hands.mayPublish(principal.id, principal.eventId, stageId))) {
+    assertCan(principal, 'stage.publish');
+  }
+  await signaling.assertMayPublishHere(media.stage.key);
 }
 
 function sessionOf({ socket }: HandlerContext): PeerSession {

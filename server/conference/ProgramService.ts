@@ -7,8 +7,8 @@ import { KeyedLock } from './KeyedLock';
 
 /** The narrow view of the SFU the programme needs; the composition root wires it to media/. */
 export interface ProgramMedia {
-  /** Ids of the sources live on the stage now. */
-  sourceIds(stageKey: string): string[];
+  /** Ids of the sources live on the stage now (on whichever node they live). */
+  sourceIds(stageKey: string): Promise<string[]>;
   /** Puts the source on air for every viewer of the stage (null: no program, viewers get everything). */
   setProgram(stageKey: string, sourceId: string | null): Promise<void>;
 }
@@ -71,8 +71,9 @@ export class ProgramService {
     const stageKey = stageKeyOf(eventId, stageId);
     return this.#lock.run(stageKey, async () => {
       const stage = await this.agenda.getStage(eventId, stageId);
-      if (sourceId !== null && !this.media.sourceIds(stageKey).includes(sourceId)) {
-        throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources: this.media.sourceIds(stageKey) } });
+      if (sourceId !== null) {
+        const liveSources = await this.media.sourceIds(stageKey);
+        if (!liveSources.includes(sourceId)) throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources } });
       }
       if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
       const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };

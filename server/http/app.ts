@@ -14,6 +14,8 @@ export interface HttpAppOptions {
   readiness: ReadinessProbe;
   /** Feature routers (API resources, UI pages), mounted in order before the 404 handler. */
   routers: Router[];
+  /** Other nodes' origins, which pages served here may open their signaling connection to. */
+  peerOrigins?: () => string[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -21,7 +23,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  const peers = options.peerOrigins ?? (() => []);
+  // A page may open its WebSocket to another node: Chromium does not let an http: source cover ws:.
+  const peerSources = (): string => peers().flatMap((origin) => [origin, origin.replace(/^http/, 'ws')]).join(' ') || "'self'";
+  app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", peerSources] } } }));
+  app.use('/api', allowPeerPages(peers));
   app.use(express.json({ limit: options.bodyLimit, verify: refuseInvalidUtf8 }));
   app.use(healthRoutes(options.readiness));
   for (const router of options.routers) app.use(router);
@@ -29,6 +35,30 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/**
+ * Pages served by another node of the cluster call this node's API (placement, join) when theirs is
+ * gone. Requests carry their token in a header, never a cookie, so answering them exposes nothing.
+ */
+function allowPeerPages(peers: () => string[]): express.RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || !peers().includes(origin)) {
+      next();
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.vary('Origin');
+    if (req.method !== 'OPTIONS') {
+      next();
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+    res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  };
 }
 
 /** A JSON body must be UTF-8: invalid bytes are refused, not turned into U+FFFD and stored. */

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { HealthSampler } from '../../media/health/HealthSampler';
 import type { MediaNode } from '../../media/MediaNode';
 import type { WorkerPool } from '../../media/WorkerPool';
@@ -55,7 +53,7 @@ export class NodeOps {
 
   static async create({ config, media, pool, conference, store, logger, connectedSockets }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
-    const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+    const nodeId = config.nodeId;
     const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, connectedSockets }, logger);
     const liveStages = new LiveStages(conference.bus, logger.child({ module: 'LiveStages' }));
     await liveStages.load(store);

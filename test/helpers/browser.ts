@@ -100,3 +100,11 @@ export async function dropSignaling(page: Page): Promise<void> {
     handle.socket.io.engine.close();
   });
 }
+
+/** Where a watch page is connected and what it plays. */
+export async function watchPlacement(page: Page): Promise<{ nodeUrl: string; programSourceId: string | null; state: string } | null> {
+  return page.evaluate(() => {
+    const handle = (globalThis as unknown as { stagecast?: { nodeUrl: string; programSourceId: string | null; state: string } }).stagecast;
+    return handle ? { nodeUrl: handle.nodeUrl, programSourceId: handle.programSourceId, state: handle.state } : null;
+  });
+}

@@ -1,5 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinResult, ResumeResult } from '../../../signaling/contract';
+import type { JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
+import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import { connectSignaling, request, RequestError, type RequestEvent, type RequestPayload, type RequestResult, type StageSocket } from './signaling';
 
@@ -21,6 +22,13 @@ export interface SessionHooks {
 /** Errors that retrying cannot fix. */
 const FATAL_CODES: ReadonlySet<string> = new Set(['unauthorized', 'forbidden', 'not_found', 'bad_request']);
 const RETRY_DELAY_MS = 2_000;
+/** A connection that has not come back within this long is moved to the node placement names. */
+const MOVE_AFTER_MS = 3_000;
+/** Viewers told to move (the node drains) go within this long, spread so they do not arrive at once. */
+const DRAIN_MOVE_SPREAD_MS = 2_000;
+
+type ServerEvent = keyof ServerToClientEvents;
+type UntypedSocket = { on(event: string, listener: (...args: never[]) => void): void };
 
 function errorCodeOf(error: unknown): string | undefined {
   if (error instanceof RequestError) return error.code;
@@ -46,28 +54,54 @@ export function isFatal(error: unknown): boolean {
  * a rejoin that replaces the transports under it.
  */
 export class StageSession {
-  readonly socket: StageSocket;
+  #socket: StageSocket;
+  #url: string;
+  /** Listeners of server events, set again on the new connection when the session moves to another node. */
+  readonly #listeners: [ServerEvent, (...args: never[]) => void][] = [];
+  readonly #moveListeners: ((socket: StageSocket) => void)[] = [];
+  #moveTimer: number | null = null;
+  readonly #placement: Placement | null;
   #peerId: string | null = null;
   #device: types.Device | null = null;
   #transports: types.Transport[] = [];
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
+  /**
+   * `url`: the node to connect to (the page's own address on a single node). With `placement`, a
+   * connection that stays down, or a node that drains, moves the session to the node placement names.
+   */
   constructor(
     readonly route: StageRoute,
-    token: string,
+    private readonly token: string,
     private readonly hooks: SessionHooks,
+    options: { url?: string; placement?: Placement } = {},
   ) {
-    this.socket = connectSignaling(window.location.origin, token);
-    // 'connect' fires on the first connection and after every automatic reconnection.
-    this.socket.on('connect', () => void this.run(() => this.#establish()));
-    this.socket.on('disconnect', (reason) => {
-      if (!this.#closed) hooks.disconnected(reason);
-    });
-    this.socket.on('connect_error', (error) => {
-      // socket.io-client retries network errors by itself; a handshake the server refused it does not.
-      if (!this.socket.active) this.#fail(error);
-    });
+    this.#url = options.url ?? window.location.origin;
+    this.#placement = options.placement ?? null;
+    this.#socket = this.#connect(this.#url);
+  }
+
+  /** The signaling connection now; a new one after the session moved to another node. */
+  get socket(): StageSocket {
+    return this.#socket;
+  }
+
+  /** The node this session is connected to (or reconnecting to). */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Listens to a server event on this connection and on every later one. */
+  on<E extends ServerEvent>(event: E, listener: ServerToClientEvents[E]): void {
+    const untyped = listener as unknown as (...args: never[]) => void;
+    this.#listeners.push([event, untyped]);
+    (this.#socket as unknown as UntypedSocket).on(event, untyped);
+  }
+
+  /** Called with the new connection whenever the session moves to another node. */
+  onMoved(listener: (socket: StageSocket) => void): void {
+    this.#moveListeners.push(listener);
   }
 
   /** The server's id of this session; it changes only when the session had to be joined anew. */
@@ -80,7 +114,7 @@ export class StageSession {
   }
 
   request<E extends RequestEvent>(event: E, payload: RequestPayload<E>): Promise<RequestResult<E>> {
-    return request(this.socket, event, payload);
+    return request(this.#socket, event, payload);
   }
 
   /** Queues media work behind everything queued before it. A failing task is logged and does not stop the queue. */
@@ -124,10 +158,66 @@ export class StageSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#clearMoveTimer();
     // Fire and forget: the page is going away and cannot wait for the answer.
-    if (this.socket.connected) this.socket.emit('leave', {}, () => undefined);
+    if (this.#socket.connected) this.#socket.emit('leave', {}, () => undefined);
     this.#closeTransports();
-    this.socket.disconnect();
+    this.#socket.disconnect();
+  }
+
+  #connect(url: string): StageSocket {
+    const socket = connectSignaling(url, this.token);
+    // 'connect' fires on the first connection and after every automatic reconnection.
+    socket.on('connect', () => {
+      this.#clearMoveTimer();
+      void this.run(() => this.#establish());
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.#closed) return;
+      this.hooks.disconnected(reason);
+      this.#armMoveTimer();
+    });
+    socket.on('connect_error', (error) => {
+      // socket.io-client retries network errors by itself; a handshake the server refused it does not.
+      if (!socket.active) this.#fail(error);
+      else this.#armMoveTimer();
+    });
+    socket.on('draining', ({ alternateUrl }) => {
+      if (!alternateUrl || !this.#placement) return;
+      window.setTimeout(() => this.#moveTo(alternateUrl), Math.random() * DRAIN_MOVE_SPREAD_MS);
+    });
+    for (const [event, listener] of this.#listeners) (socket as unknown as UntypedSocket).on(event, listener);
+    return socket;
+  }
+
+  /** While the connection is down, asks placement every few seconds where to go, and goes there. */
+  #armMoveTimer(): void {
+    if (!this.#placement || this.#moveTimer !== null || this.#closed) return;
+    this.#moveTimer = window.setTimeout(() => {
+      this.#moveTimer = null;
+      if (this.#socket.connected || this.#closed || !this.#placement) return;
+      void this.#placement.next().then((url) => {
+        if (this.#socket.connected || this.#closed) return;
+        if (url !== this.#url) this.#moveTo(url);
+        else this.#armMoveTimer();
+      });
+    }, MOVE_AFTER_MS);
+  }
+
+  #clearMoveTimer(): void {
+    if (this.#moveTimer !== null) window.clearTimeout(this.#moveTimer);
+    this.#moveTimer = null;
+  }
+
+  /** Reconnects to another node: the new connection joins afresh there (the old node's session is not ours any more). */
+  #moveTo(url: string): void {
+    if (this.#closed || url === this.#url) return;
+    const old = this.#socket;
+    old.removeAllListeners();
+    old.disconnect();
+    this.#url = url;
+    this.#socket = this.#connect(url);
+    for (const listener of this.#moveListeners) listener(this.#socket);
   }
 
   async #establish(): Promise<void> {
@@ -137,13 +227,15 @@ export class StageSession {
     } catch (error) {
       if (isFatal(error)) {
         this.#fail(error instanceof Error ? error : new Error(String(error)));
-      } else if (this.socket.connected) {
+      } else if (this.#socket.connected) {
         // Transient (timeout, unavailable, internal): go round again as after a dropped connection.
         console.warn('stagecast: could not set up the session; retrying', error);
-        this.socket.disconnect();
+        const socket = this.#socket;
+        socket.disconnect();
         window.setTimeout(() => {
-          if (!this.#closed) this.socket.connect();
+          if (!this.#closed && socket === this.#socket) socket.connect();
         }, RETRY_DELAY_MS);
+        this.#armMoveTimer();
       }
       // Disconnected meanwhile: the automatic reconnection brings us back here.
     }
@@ -179,7 +271,7 @@ export class StageSession {
   }
 
   async #restartIce(transport: types.Transport): Promise<void> {
-    if (transport.closed || !this.socket.connected) return;
+    if (transport.closed || !this.#socket.connected) return;
     const { iceParameters } = await this.request('restartIce', { transportId: transport.id });
     await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
   }
@@ -192,8 +284,9 @@ export class StageSession {
   #fail(error: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#clearMoveTimer();
     this.#closeTransports();
-    this.socket.disconnect();
+    this.#socket.disconnect();
     this.hooks.failed(error);
   }
 }

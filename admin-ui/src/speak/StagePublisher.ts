@@ -2,6 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { JoinResult, ResumeResult } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import { RequestError } from '../lib/signaling';
+import type { Placement } from '../lib/placement';
 import { StageSession } from '../lib/StageSession';
 
 export type SpeakState = 'starting' | 'connecting' | 'on-air' | 'reconnecting' | 'failed';
@@ -48,6 +49,7 @@ export class StagePublisher {
     token: string,
     camera: MediaStream,
     private readonly view: SpeakView,
+    connection: { url?: string; placement?: Placement } = {},
   ) {
     // Video first: viewers then learn of the source with its picture, not as sound alone for a moment.
     const tracks = [...camera.getVideoTracks(), ...camera.getAudioTracks()];
@@ -57,8 +59,8 @@ export class StagePublisher {
       resumed: (result) => this.#resumed(result),
       disconnected: () => this.#setState('reconnecting'),
       failed: (error) => this.#setState('failed', error),
-    });
-    this.session.socket.on('producerClosed', ({ producerId }) => {
+    }, connection);
+    this.session.on('producerClosed', ({ producerId }) => {
       // The server took it off the stage (right revoked, stage closed): do not publish it again.
       void this.session.run(async () => {
         const closed = this.#publications.filter((p) => p.producer?.id === producerId);

@@ -3,6 +3,7 @@ import type { StageSocket } from '../lib/signaling';
 import { element } from '../lib/dom';
 import { failureCode, failureText, isTokenRefused } from '../lib/failureText';
 import { stageRouteOf } from '../lib/route';
+import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken } from '../lib/token';
 import { StagePublisher, type SpeakState } from './StagePublisher';
 
@@ -100,16 +101,24 @@ async function start(): Promise<void> {
     showState('failed', error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  const publisher = new StagePublisher(route, token, camera, {
-    state: (state, error) => {
-      if (error && isTokenRefused(error)) forgetToken(route.eventId);
-      showState(state, error);
+  // In a cluster, speakers connect to the node their stage's sources live on (its origin).
+  const placement = new Placement(route, token);
+  const publisher = new StagePublisher(
+    route,
+    token,
+    camera,
+    {
+      state: (state, error) => {
+        if (error && isTokenRefused(error)) forgetToken(route.eventId);
+        showState(state, error);
+      },
+      sharing: (active) => {
+        sharing = active;
+        updateShareButton();
+      },
     },
-    sharing: (active) => {
-      sharing = active;
-      updateShareButton();
-    },
-  });
+    { url: await placement.next(), placement },
+  );
   wireScreenShare(publisher);
   window.addEventListener('pagehide', () => {
     publisher.session.close();
@@ -117,7 +126,9 @@ async function start(): Promise<void> {
   });
 
   const handle: SpeakDebugHandle = {
-    socket: publisher.session.socket,
+    get socket() {
+      return publisher.session.socket;
+    },
     get state() {
       return publisher.state;
     },

@@ -30,7 +30,7 @@ export class HandPublisher {
       this.#producers = [];
       if (this.#wanted) await this.#publish();
     });
-    viewer.session.socket.on('producerClosed', ({ producerId }) => {
+    viewer.session.on('producerClosed', ({ producerId }) => {
       // The server took it off (hand lowered, right revoked): do not publish again on our own.
       if (!this.#producers.some((p) => p.id === producerId)) return;
       void this.stop();

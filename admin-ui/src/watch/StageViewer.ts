@@ -2,6 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { ConsumerOptions, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import { RequestError } from '../lib/signaling';
+import type { Placement } from '../lib/placement';
 import { StageSession } from '../lib/StageSession';
 import { chooseProgram } from './programChoice';
 
@@ -65,6 +66,7 @@ export class StageViewer {
     private readonly route: StageRoute,
     token: string,
     private readonly view: WatchView,
+    connection: { url?: string; placement?: Placement } = {},
   ) {
     this.session = new StageSession(route, token, {
       joined: (join, device) => this.#joined(join, device),
@@ -75,28 +77,28 @@ export class StageViewer {
         this.#show(null);
         this.#setState('failed', error);
       },
-    });
-    const { socket } = this.session;
-    socket.on('sourceUpdated', (source) => {
+    }, connection);
+    const { session } = this;
+    session.on('sourceUpdated', (source) => {
       void this.session.run(async () => {
         this.#sources.set(source.id, source);
         await this.#reconcile();
       });
     });
-    socket.on('sourceClosed', ({ sourceId }) => {
+    session.on('sourceClosed', ({ sourceId }) => {
       void this.session.run(async () => {
         this.#sources.delete(sourceId);
         await this.#reconcile();
       });
     });
-    socket.on('programChanged', (change) => {
+    session.on('programChanged', (change) => {
       void this.session.run(async () => {
         if (change.eventId !== this.route.eventId || change.stageId !== this.route.stageId) return;
         this.#hostProgram = change;
         await this.#reconcile();
       });
     });
-    socket.on('consumerClosed', ({ consumerId }) => {
+    session.on('consumerClosed', ({ consumerId }) => {
       // Not a reconcile: the producer is most likely gone, and the source event saying so follows.
       void this.session.run(async () => {
         this.#dropConsumers((held) => held.consumer.id === consumerId);

@@ -6,6 +6,7 @@ import type { StageSocket } from '../lib/signaling';
 import { element } from '../lib/dom';
 import { failureText, isTokenRefused } from '../lib/failureText';
 import { stageRouteOf } from '../lib/route';
+import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
@@ -15,6 +16,8 @@ import { StageViewer, type WatchState } from './StageViewer';
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface WatchDebugHandle {
   readonly socket: StageSocket;
+  /** The node the page's signaling connection goes to. */
+  readonly nodeUrl: string;
   readonly state: WatchState;
   readonly peerId: string | null;
   /** The source this page plays now (null when nothing plays). */
@@ -94,16 +97,23 @@ async function start(): Promise<void> {
     showState('failed', error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  const viewer = new StageViewer(route, token, {
-    state: (state, error) => {
-      if (error && isTokenRefused(error)) forgetToken(route.eventId);
-      showState(state, error);
+  // In a cluster the page may be told to use another node; it moves again should that one go away.
+  const placement = new Placement(route, token);
+  const viewer = new StageViewer(
+    route,
+    token,
+    {
+      state: (state, error) => {
+        if (error && isTokenRefused(error)) forgetToken(route.eventId);
+        showState(state, error);
+      },
+      program: (source, tracks, lowerThird, ownCameraOnAir) => {
+        showProgram(source, tracks, lowerThird, ownCameraOnAir);
+        showScreenMessage(viewer.state);
+      },
     },
-    program: (source, tracks, lowerThird, ownCameraOnAir) => {
-      showProgram(source, tracks, lowerThird, ownCameraOnAir);
-      showScreenMessage(viewer.state);
-    },
-  });
+    { url: await placement.next(), placement },
+  );
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
@@ -123,7 +133,12 @@ async function start(): Promise<void> {
   });
 
   const handle: WatchDebugHandle = {
-    socket: viewer.session.socket,
+    get socket() {
+      return viewer.session.socket;
+    },
+    get nodeUrl() {
+      return viewer.session.url;
+    },
     get state() {
       return viewer.state;
     },

@@ -35,6 +35,11 @@ export class IngestDto {
   @Optional() @IsString() @MaxLength(80) label?: string;
 }
 
+/** `?feed=<name>`: a further hall camera; the main feed when absent. */
+export class IngestQuery {
+  @Optional() @Matches(/^[a-z0-9]{1,16}$/) feed?: string;
+}
+
 export class JoinEventDto {
   @Optional() @IsString() @MaxLength(80) @Matches(/\S/, { message: 'name must not be blank' }) name?: string;
 }

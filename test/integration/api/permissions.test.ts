@@ -7,15 +7,10 @@ import { type Action, PERMISSIONS } from '../../../server/auth/permissions';
 import { ROLES, type Role } from '../../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../../server/config';
 import type { QuestionView } from '../../../server/conference/ConferenceBus';
-import { ApiRegistry, type RouteSpec } from '../../../server/http/api';
-import { registerAgendaRoutes } from '../../../server/http/routes/agenda';
-import { registerLiveRoutes } from '../../../server/http/routes/live';
-import { registerMediaRoutes } from '../../../server/http/routes/media';
-import { registerOpsRoutes } from '../../../server/http/routes/ops';
-import type { Stagecast } from '../../../server/Stagecast';
+import type { RouteSpec } from '../../../server/http/api';
 import type { HandRecord, SessionRecord, StageRecord } from '../../../server/store/records';
 import { ApiClient, failed, type Method, notRefused, ok } from '../../helpers/api';
-import { startStagecast, testSigner, tokenFor } from '../../helpers/stagecast';
+import { startStagecast, tokenFor } from '../../helpers/stagecast';
 
 const ROUTES_DIR = path.join(__dirname, '../../../server/http/routes');
 const DEMO_STAGE_NAME = 'Main hall — keynotes';
@@ -32,21 +27,6 @@ function accessValuesInRouteFiles(): Set<string> {
     for (const match of text.matchAll(/\b(?:access|read|write):\s*'([^']+)'/g)) values.add(match[1]!);
   }
   return values;
-}
-
-/** The REST routes of a node, registered the way server/Stagecast.ts registers them, into a registry of our own. */
-function registeredRoutes(node: Stagecast): RouteSpec[] {
-  const api = new ApiRegistry({ signer: testSigner, events: node.conference.events });
-  registerAgendaRoutes(api, node.conference);
-  registerLiveRoutes(api, node.conference);
-  registerMediaRoutes(api, {
-    conference: node.conference,
-    signer: testSigner,
-    media: { openIngest: () => Promise.resolve({}), describe: () => undefined },
-    joinsPerMinute: 1000,
-  });
-  registerOpsRoutes(api, { conference: node.conference, health: node.ops.health, alerts: node.ops.alerts, store: node.store });
-  return api.routes;
 }
 
 /** A request body each body DTO accepts: validation runs before the access check, so a sweep needs valid input. */
@@ -107,7 +87,7 @@ describe('REST access: the permission table, route by route', function () {
   before(async () => {
     stagecast = await startStagecast();
     anonymous = new ApiClient(stagecast.url);
-    routes = registeredRoutes(stagecast.node);
+    routes = stagecast.node.api.routes;
     const admin = as('admin');
 
     // Demo event: a live session with an approved question and a raised hand; the keynote stage's feed open.
@@ -148,6 +128,7 @@ describe('REST access: the permission table, route by route', function () {
     'hand.answer': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/hands/${demo.handId}/answer`, body: { action: 'accept' }, status: 200 },
     'stage.ingest': { method: 'post', path: () => '/api/events/demo/stages/keynote/ingest', body: { videoCodec: 'VP8' }, status: 201 },
     'stage.inspect': { method: 'get', path: () => '/api/events/demo/stages/keynote/media', status: 200 },
+    'stage.watch': { method: 'get', path: () => '/api/events/demo/stages/keynote/placement', status: 200 },
     'health.view': { method: 'get', path: () => '/api/health', status: 200 },
   };
 

@@ -5,12 +5,8 @@ import vm from 'node:vm';
 import { io } from 'socket.io-client';
 import { DEV_JWT_SECRET } from '../../../server/config';
 import { ERROR_CODES, type ErrorCode } from '../../../server/errors';
-import { ApiRegistry, type RouteSpec } from '../../../server/http/api';
+import type { RouteSpec } from '../../../server/http/api';
 import { httpStatusOf } from '../../../server/http/errors';
-import { registerAgendaRoutes } from '../../../server/http/routes/agenda';
-import { registerLiveRoutes } from '../../../server/http/routes/live';
-import { registerMediaRoutes } from '../../../server/http/routes/media';
-import { registerOpsRoutes } from '../../../server/http/routes/ops';
 import type { Stagecast } from '../../../server/Stagecast';
 import type { HandRecord, SessionRecord } from '../../../server/store/records';
 import { validateDto } from '../../../server/validation';
@@ -24,23 +20,12 @@ import { RawHttp, type RawReply } from '../../helpers/fuzz/rawHttp';
 import { type RestCase, restCase } from '../../helpers/fuzz/restCases';
 import { snapshot, type StateSnapshot } from '../../helpers/fuzz/snapshot';
 import { type SocketCase, socketCase } from '../../helpers/fuzz/socketCases';
-import { type ClientSocket, connect, rawRequest, request, startStagecast, testSigner, tokenFor } from '../../helpers/stagecast';
+import { type ClientSocket, connect, rawRequest, request, startStagecast, tokenFor } from '../../helpers/stagecast';
 
 const REST_CASES = 5600;
 const SOCKET_CASES = 4400;
 const HANDSHAKES = 120;
 const CODES: readonly string[] = ERROR_CODES;
-
-/** The REST routes of a node, registered the way server/Stagecast.ts registers them, plus its OpenAPI route. */
-function registeredRoutes(node: Stagecast): RouteSpec[] {
-  const api = new ApiRegistry({ signer: testSigner, events: node.conference.events });
-  registerAgendaRoutes(api, node.conference);
-  registerLiveRoutes(api, node.conference);
-  registerMediaRoutes(api, { conference: node.conference, signer: testSigner, media: { openIngest: () => Promise.resolve({}), describe: () => undefined }, joinsPerMinute: 1000 });
-  registerOpsRoutes(api, { conference: node.conference, health: node.ops.health, alerts: node.ops.alerts, store: node.store });
-  api.add({ method: 'get', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'OpenAPI', tag: 'meta', access: 'anyone', handler: () => Promise.resolve({}) });
-  return api.routes;
-}
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -131,7 +116,7 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     const speaker = ok<{ id: string }>(await admin.post('/api/events/demo/speakers', { name: 'Ada', title: 'Dr', organisation: 'Uni', presence: 'remote' }), 201);
     const achievement = ok<{ id: string }>(await admin.post('/api/events/demo/achievements', { title: 'A result', institution: 'Uni', field: 'physics', summary: '', contact: '', sessionId: null }), 201);
     ids = { sessionId: session.id, questionId: question.id, handId: hand.id, speakerId: speaker.id, achievementId: achievement.id };
-    routes = registeredRoutes(stagecast.node);
+    routes = stagecast.node.api.routes;
   });
 
   after(async () => {

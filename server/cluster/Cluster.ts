@@ -1,0 +1,240 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { IngestOptions, IngestTarget } from '../../media/ingest';
+import type { MediaNode } from '../../media/MediaNode';
+import type { PipedProducerParameters, PipeEndpoint } from '../../media/nodePipes';
+import type { SourceInfo } from '../../media/types';
+import { AppError } from '../errors';
+import { ClusterMessenger } from './ClusterMessenger';
+import { ClusterStages } from './ClusterStages';
+import type { OriginClient } from './EdgeLink';
+import { NodeRegistry, type NodeInfo, type NodeLoad } from './NodeRegistry';
+import { OriginPipes, type EdgePipeView } from './OriginPipes';
+import { parseIngestRequest, parsePipeEndpoint, parseStageRequest } from './payloads';
+import { choosePublisherNode, chooseViewerNode } from './placement';
+import { adapterPublisher, commandClient, subscriberClient, whenReady } from './redisClients';
+import { StageOrigins } from './StageOrigins';
+
+export interface ClusterOptions {
+  nodeId: string;
+  redisUrl: string;
+  commandTimeoutMs: number;
+  heartbeatMs: number;
+  nodeTtlMs: number;
+  requestTimeoutMs: number;
+  /** Key prefix shared with the store, so several deployments can share one Redis. */
+  prefix: string;
+}
+
+/** What this node reports about itself on every heartbeat. */
+export interface NodeSelf {
+  /** Known once the HTTP server listens (its port may be chosen then). */
+  url(): string;
+  announcedIp: string;
+  draining(): boolean;
+  load(): Omit<NodeLoad, 'origins'>;
+}
+
+/** Where a stage's media is, as ops see it from this node. */
+export interface ClusterStageView {
+  nodeId: string;
+  role: 'origin' | 'edge';
+  /** The node this edge pipes from (null on the origin, or while an edge waits for one). */
+  originNodeId: string | null;
+  /** On the origin: the edges it pipes to, and which producers each receives. */
+  edges: EdgePipeView[];
+}
+
+/**
+ * One node's membership of a stagecast cluster over a shared Redis: the node registry, node-to-node
+ * requests, stage origins and the pipes between nodes, the Socket.IO adapter, and placement.
+ */
+export class Cluster {
+  readonly #clients: Redis[];
+  readonly #adapterClients: { pub: Redis; sub: Redis };
+  readonly #logger: Logger;
+  readonly #registry: NodeRegistry;
+  readonly stages: ClusterStages;
+  readonly #pipes: OriginPipes;
+  #droppedBroadcasts = 0;
+  /** Every node address seen since this node started, the departed included (their pages may still move here). */
+  readonly #seenUrls = new Set<string>();
+
+  private constructor(
+    readonly options: ClusterOptions,
+    private readonly media: MediaNode,
+    command: Redis,
+    private readonly messenger: ClusterMessenger,
+    self: NodeSelf,
+    clients: Redis[],
+    adapterClients: { pub: Redis; sub: Redis },
+    logger: Logger,
+  ) {
+    this.#clients = clients;
+    this.#adapterClients = adapterClients;
+    this.#logger = logger.child({ module: 'Cluster', node: options.nodeId });
+    const prefix = `${options.prefix}cluster:`;
+    this.#registry = new NodeRegistry(
+      command,
+      () => ({ id: this.nodeId, url: self.url(), announcedIp: self.announcedIp, draining: self.draining(), load: { ...self.load(), origins: this.stages.originCount } }),
+      { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix },
+      this.#logger,
+    );
+    const origins = new StageOrigins(command, this.#registry, prefix, options.nodeTtlMs);
+    this.stages = new ClusterStages(media, this.#registry, origins, messenger, this.#originClient(), this.#logger);
+    this.#pipes = new OriginPipes(media, (stageKey) => this.stages.isOrigin(stageKey), logger);
+    this.#registry.on('nodedown', (nodeId) => this.#pipes.closeEdge(nodeId));
+    this.#registry.on('nodeup', (node) => this.#seenUrls.add(node.url));
+    this.#registerHandlers();
+  }
+
+  /** Connects to Redis and starts answering other nodes; the node joins the registry with `join()`. */
+  static async create(options: ClusterOptions, media: MediaNode, self: NodeSelf, logger: Logger): Promise<Cluster> {
+    const redisOptions = { url: options.redisUrl, commandTimeoutMs: options.commandTimeoutMs };
+    const command = commandClient(redisOptions, logger, `stagecast-${options.nodeId}`);
+    const sub = subscriberClient(redisOptions, logger, `stagecast-${options.nodeId}-sub`);
+    const adapterPub = commandClient(redisOptions, logger, `stagecast-${options.nodeId}-io-pub`);
+    const adapterSub = subscriberClient(redisOptions, logger, `stagecast-${options.nodeId}-io-sub`);
+    const clients = [command, sub, adapterPub, adapterSub];
+    try {
+      await Promise.all(clients.map((client) => whenReady(client, options.commandTimeoutMs)));
+      const messenger = new ClusterMessenger(options.nodeId, command, sub, `${options.prefix}cluster:`, options.requestTimeoutMs, logger);
+      await messenger.start();
+      return new Cluster(options, media, command, messenger, self, clients, { pub: adapterPub, sub: adapterSub }, logger);
+    } catch (error) {
+      for (const client of clients) client.disconnect();
+      throw error;
+    }
+  }
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  /** Registers this node (first heartbeat done): from now on it takes viewers and serves its stages. */
+  async join(): Promise<void> {
+    await this.#registry.start();
+    this.#logger.info({ nodes: this.#registry.nodes().length }, 'joined the cluster');
+  }
+
+  /** The Socket.IO adapter that carries room broadcasts to the sockets of every node. */
+  socketAdapter(): ReturnType<typeof createAdapter> {
+    const pub = adapterPublisher(this.#adapterClients.pub, (error) => {
+      this.#droppedBroadcasts += 1;
+      this.#logger.warn({ err: error, dropped: this.#droppedBroadcasts }, 'a broadcast to other nodes was lost (Redis unavailable)');
+    });
+    return createAdapter(pub, this.#adapterClients.sub, { key: `${this.options.prefix}socket.io` });
+  }
+
+  /** Addresses of every node this one has seen, itself included. */
+  knownUrls(): string[] {
+    return [...this.#seenUrls];
+  }
+
+  nodes(): NodeInfo[] {
+    return this.#registry.nodes();
+  }
+
+  /** The node a new viewer should use: the least loaded with room. */
+  placeViewer(): NodeInfo | null {
+    return chooseViewerNode(this.nodes());
+  }
+
+  /** The node a speaker of the stage should use: its origin, or the least loaded node when it has none. */
+  async placePublisher(stageKey: string): Promise<NodeInfo | null> {
+    return choosePublisherNode(this.nodes(), await this.#originOf(stageKey));
+  }
+
+  /** Another node viewers of this one can move to (a drain), or null when there is none. */
+  alternate(): NodeInfo | null {
+    return chooseViewerNode(this.nodes().filter((node) => node.id !== this.nodeId));
+  }
+
+  /** Publishing happens on a stage's origin: the first publisher's node becomes it. */
+  async assertMayPublishHere(stageKey: string): Promise<void> {
+    const origin = await this.stages.claim(stageKey);
+    if (origin === this.nodeId) return;
+    const url = this.#registry.get(origin)?.url;
+    throw new AppError('conflict', `stage ${stageKey} is published from another node${url ? ` (${url})` : ''}: connect there to speak`, { details: { nodeUrl: url ?? null } });
+  }
+
+  /** Opens an on-site feed on the stage's origin (this node if it has none), wherever the request arrived. */
+  async openIngest(stageKey: string, options: IngestOptions): Promise<IngestTarget & { originNodeId: string }> {
+    const origin = await this.stages.claim(stageKey);
+    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.open', { stageKey, options })) as IngestTarget & { originNodeId: string };
+    const target = await (await this.media.stage(stageKey)).openIngest(options);
+    return { ...target, originNodeId: this.nodeId };
+  }
+
+  /** Where an open on-site feed expects its RTP now; not_found when it is not open (anymore). */
+  async ingestTarget(stageKey: string, sourceId: string): Promise<IngestTarget & { originNodeId: string }> {
+    const origin = await this.#originOf(stageKey);
+    if (!origin) throw new AppError('not_found', `stage ${stageKey} has no origin node: open the feed again`);
+    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.get', { stageKey, sourceId })) as IngestTarget & { originNodeId: string };
+    const target = this.media.existingStage(stageKey)?.ingestTarget(sourceId);
+    if (!target) throw new AppError('not_found', `feed ${sourceId} of stage ${stageKey} is not open`);
+    return { ...target, originNodeId: this.nodeId };
+  }
+
+  describeStage(stageKey: string): ClusterStageView {
+    const origin = this.stages.isOrigin(stageKey);
+    return { nodeId: this.nodeId, role: origin ? 'origin' : 'edge', originNodeId: origin ? null : this.stages.linkOf(stageKey), edges: this.#pipes.describe(stageKey) };
+  }
+
+  get droppedBroadcasts(): number {
+    return this.#droppedBroadcasts;
+  }
+
+  /** Leaves the registry at once (not by expiry), then closes the connections. */
+  async close(): Promise<void> {
+    this.stages.close();
+    await this.#registry.close();
+    this.messenger.close();
+    await Promise.all(this.#clients.map((client) => client.quit().catch(() => client.disconnect())));
+  }
+
+  async #originOf(stageKey: string): Promise<string | null> {
+    if (this.stages.isOrigin(stageKey)) return this.nodeId;
+    return this.stages.originOf(stageKey).catch(() => null);
+  }
+
+  #originClient(): OriginClient {
+    return {
+      openPipe: async (originNodeId, stageKey, edge) =>
+        (await this.messenger.request(originNodeId, 'pipe.open', { stageKey, endpoint: edge })) as { endpoint: PipeEndpoint; sources: SourceInfo[] },
+      send: async (originNodeId, stageKey, producerId) => (await this.messenger.request(originNodeId, 'pipe.send', { stageKey, producerId })) as PipedProducerParameters,
+      closePipe: async (originNodeId, stageKey) => {
+        await this.messenger.request(originNodeId, 'pipe.close', { stageKey });
+      },
+    };
+  }
+
+  /** What other nodes may ask of this one. Payloads come from our own nodes, and are still checked. */
+  #registerHandlers(): void {
+    this.messenger.onRequest('pipe.open', async (payload, from) => {
+      const { stageKey } = parseStageRequest(payload);
+      const endpoint = parsePipeEndpoint((payload as { endpoint?: unknown }).endpoint);
+      return this.#pipes.open(stageKey, from, endpoint);
+    });
+    this.messenger.onRequest('pipe.send', async (payload, from) => {
+      const { stageKey, producerId } = parseStageRequest(payload);
+      if (!producerId) throw new AppError('bad_request', 'pipe.send needs a producerId');
+      return this.#pipes.send(stageKey, from, producerId);
+    });
+    this.messenger.onRequest('pipe.close', async (payload, from) => {
+      this.#pipes.close(parseStageRequest(payload).stageKey, from);
+      return {};
+    });
+    this.messenger.onRequest('ingest.open', async (payload) => {
+      const { stageKey, options } = parseIngestRequest(payload);
+      if (!this.stages.isOrigin(stageKey)) throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}; retry`);
+      return this.openIngest(stageKey, options);
+    });
+    this.messenger.onRequest('ingest.get', async (payload) => {
+      const { stageKey, sourceId } = parseStageRequest(payload);
+      if (!this.stages.isOrigin(stageKey)) throw new AppError('not_found', `node ${this.nodeId} is not the origin of stage ${stageKey}`);
+      return this.ingestTarget(stageKey, sourceId ?? 'onsite');
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import { connectNodePipe, openNodePipe, receiveFromPipe, type PipedProducerParameters, type PipeEndpoint } from '../../media/nodePipes';
+import type { StageMedia } from '../../media/StageMedia';
+import type { SourceInfo } from '../../media/types';
+
+/** The cluster requests an edge makes of the origin of its stage. */
+export interface OriginClient {
+  openPipe(originNodeId: string, stageKey: string, edge: PipeEndpoint): Promise<{ endpoint: PipeEndpoint; sources: SourceInfo[] }>;
+  send(originNodeId: string, stageKey: string, producerId: string): Promise<PipedProducerParameters>;
+  closePipe(originNodeId: string, stageKey: string): Promise<void>;
+}
+
+/**
+ * An edge node's link to the origin of one stage: one PipeTransport between the two nodes and, in it,
+ * one piped producer per source producer, added to the local stage under the origin's ids and source
+ * names. Viewers on this node consume them as if the sources were local. Closing the link closes the
+ * piped producers, so their sources leave the local stage.
+ */
+export class EdgeLink {
+  #transport: types.PipeTransport | null = null;
+  /** Origin producer id → its piped producer here. */
+  readonly #producers = new Map<string, types.Producer>();
+  #syncing: Promise<void> = Promise.resolve();
+  #closed = false;
+  readonly #logger: Logger;
+
+  constructor(
+    readonly stage: StageMedia,
+    readonly originNodeId: string,
+    private readonly origin: OriginClient,
+    logger: Logger,
+  ) {
+    this.#logger = logger.child({ module: 'EdgeLink', stage: stage.key, origin: originNodeId });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Opens the pipe and brings every current source over. */
+  async open(): Promise<void> {
+    const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, { role: 'origin-pipe', origin: this.originNodeId });
+    this.#transport = transport;
+    if (this.#closed) {
+      transport.close();
+      return;
+    }
+    const { endpoint, sources } = await this.origin.openPipe(this.originNodeId, this.stage.key, local);
+    await connectNodePipe(transport, endpoint);
+    this.#logger.info({ port: local.port, remotePort: endpoint.port }, 'link opened');
+    await this.sync(sources);
+  }
+
+  /** Makes the local stage's piped sources match the origin's (one sync at a time, in order). */
+  sync(sources: SourceInfo[]): Promise<void> {
+    const next = this.#syncing.then(() => this.#sync(sources));
+    this.#syncing = next.catch((error: unknown) => this.#logger.warn({ err: error }, 'sync failed'));
+    return next;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Closing the transport closes the piped producers, and with them their sources on the stage.
+    this.#transport?.close();
+    this.origin.closePipe(this.originNodeId, this.stage.key).catch(() => undefined);
+    this.#logger.info('link closed');
+  }
+
+  async #sync(sources: SourceInfo[]): Promise<void> {
+    const transport = this.#transport;
+    if (this.#closed || !transport || transport.closed) return;
+    const wanted = new Map<string, SourceInfo>();
+    for (const source of sources) for (const { producerId } of source.producers) wanted.set(producerId, source);
+    for (const [producerId, producer] of this.#producers) {
+      if (!wanted.has(producerId)) producer.close();
+    }
+    for (const [producerId, source] of wanted) {
+      if (this.#producers.has(producerId)) continue;
+      const parameters = await this.origin.send(this.originNodeId, this.stage.key, producerId);
+      if (this.#closed || transport.closed) return;
+      const producer = await receiveFromPipe(transport, parameters);
+      this.#producers.set(producerId, producer);
+      producer.observer.once('close', () => {
+        if (this.#producers.get(producerId) === producer) this.#producers.delete(producerId);
+      });
+      this.stage.addProducer(producer, { id: source.id, kind: source.kind, label: source.label, ownerId: source.ownerId });
+    }
+  }
+}

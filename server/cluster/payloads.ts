@@ -1,0 +1,49 @@
+import type { IngestOptions } from '../../media/ingest';
+import type { PipeEndpoint } from '../../media/nodePipes';
+import { AppError } from '../errors';
+
+// Requests between nodes come from our own nodes through Redis; they are still checked before use,
+// because nothing read from the network goes to mediasoup unchecked.
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AppError('bad_request', `${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, what: string, pattern = /^[\w.:/-]{1,200}$/): string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw new AppError('bad_request', `${what} is missing or malformed`);
+  return value;
+}
+
+export function parseStageRequest(payload: unknown): { stageKey: string; producerId?: string; sourceId?: string } {
+  const body = record(payload, 'the request');
+  return {
+    stageKey: text(body.stageKey, 'stageKey'),
+    ...(body.producerId === undefined ? {} : { producerId: text(body.producerId, 'producerId') }),
+    ...(body.sourceId === undefined ? {} : { sourceId: text(body.sourceId, 'sourceId') }),
+  };
+}
+
+export function parsePipeEndpoint(value: unknown): PipeEndpoint {
+  const body = record(value, 'endpoint');
+  const port = body.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('bad_request', 'endpoint.port is malformed');
+  const srtp = record(body.srtpParameters, 'endpoint.srtpParameters');
+  const cryptoSuite = text(srtp.cryptoSuite, 'cryptoSuite', /^(AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32)$/) as PipeEndpoint['srtpParameters']['cryptoSuite'];
+  return { ip: text(body.ip, 'endpoint.ip'), port, srtpParameters: { cryptoSuite, keyBase64: text(srtp.keyBase64, 'keyBase64', /^[A-Za-z0-9+/=]{16,128}$/) } };
+}
+
+export function parseIngestRequest(payload: unknown): { stageKey: string; options: IngestOptions } {
+  const { stageKey } = parseStageRequest(payload);
+  const options = record(record(payload, 'the request').options, 'options');
+  const videoCodec = options.videoCodec;
+  if (videoCodec !== 'VP8' && videoCodec !== 'H264') throw new AppError('bad_request', 'options.videoCodec must be VP8 or H264');
+  return {
+    stageKey,
+    options: {
+      videoCodec,
+      ...(options.sourceId === undefined ? {} : { sourceId: text(options.sourceId, 'options.sourceId') }),
+      ...(options.label === undefined ? {} : { label: text(options.label, 'options.label', /^[^\u0000-\u001f]{1,200}$/) }),
+    },
+  };
+}
