@@ -58,16 +58,24 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
  */
 export async function startServer(env: NodeJS.ProcessEnv = {}, dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'))): Promise<ServerProcess> {
   const server = spawnServer(env, await freePort(), dataDir);
+  await waitUntilReady(server);
+  return server;
+}
+
+/**
+ * Waits until a spawned server's `/readyz` is 200. If it exits first or is not ready in time, it is
+ * stopped and the error carries its output.
+ */
+export async function waitUntilReady(server: ServerProcess, timeoutMs = 20_000): Promise<void> {
   try {
     const state = await waitFor(async () => {
-      if (server.child.exitCode !== null) return 'exited';
+      if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
       const res = await fetch(`${server.url}/readyz`);
       return res.status === 200 ? 'ready' : undefined;
-    }, 20_000, 'server /readyz');
+    }, timeoutMs, 'server /readyz');
     if (state === 'exited') throw new Error('server exited before it was ready');
   } catch (error) {
     await server.stop();
     throw new Error(`${String(error)}\n--- server output ---\n${server.output()}`);
   }
-  return server;
 }
