@@ -137,8 +137,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       throw new MediaError('not_found', 'peer closed');
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
-    this.#transports.set(transport.id, { kind: 'webrtc', transport, direction, connected: false });
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    this.#keep({ kind: 'webrtc', transport, direction, connected: false });
     this.#logger.debug({ direction, transport: transport.id }, 'createTransport()');
     return {
       id: transport.id,
@@ -165,8 +164,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       appData: { peer: this.id, direction: 'recv' },
     });
     await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
-    this.#transports.set(transport.id, { kind: 'plain', transport, direction: 'recv', connected: true });
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    this.#keep({ kind: 'plain', transport, direction: 'recv', connected: true });
     return transport.id;
   }
 
@@ -216,7 +214,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => {
-      if (this.#producers.delete(producer.id)) this.emit('producerclosed', { producerId: producer.id });
+      // Only a producer taken off while its transport lives is news for the client (do not publish it
+      // again); one that went with its transport (peer closed, worker died) is published again on rejoin.
+      if (this.#producers.delete(producer.id) && !transport.closed) this.emit('producerclosed', { producerId: producer.id });
     });
     this.#logger.info({ producer: producer.id, kind: request.kind, source: sourceId }, 'produce()');
     return producer.id;
@@ -307,6 +307,20 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     for (const { transport } of [...this.#transports.values()]) transport.close();
     this.#logger.debug('close()');
     this.emit('@close');
+  }
+
+  /**
+   * A transport whose router closes under it (its worker died) leaves this peer with nothing to send
+   * or receive on: the peer closes, and its owner tells the client to join again.
+   */
+  #keep(entry: TransportEntry): void {
+    const { transport } = entry;
+    this.#transports.set(transport.id, entry);
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    transport.on('routerclose', () => {
+      this.#logger.warn({ transport: transport.id }, 'router closed under a transport; closing the peer');
+      this.close();
+    });
   }
 
   async #receiveRouter(): Promise<ReceiveRouter> {

@@ -5,7 +5,7 @@
 //
 // Without --token (and outside production) it mints a host token from the configured secret.
 // It keeps pushing until stopped. ffmpeg never notices that nobody listens any more (RTP is UDP), so
-// the script asks the API every second where the feed is expected; when the answer changes (the
+// the script asks the API twice a second where the feed is expected; when the answer changes (the
 // stage's origin node died and another took over, or a worker was replaced) or the feed is gone, it
 // opens the feed again and re-targets. With several --server addresses (nodes of a cluster) it asks
 // the next one when one does not answer.
@@ -16,7 +16,7 @@ import { jwtSecretOf, loadConfig } from '../server/config';
 import { type IngestTargetDto, spawnFfmpegIngest } from './ffmpegIngest';
 
 const RETRY_MS = 1000;
-const POLL_MS = 1000;
+const POLL_MS = 500;
 const REQUEST_TIMEOUT_MS = 3000;
 
 function usage(message: string): never {
@@ -130,9 +130,12 @@ async function main(): Promise<void> {
       encoder.stderr?.pipe(process.stderr);
       const exited = new Promise<string>((resolve) => encoder.once('exit', (code) => resolve(`ffmpeg exited (${code})`)));
       const reason = await Promise.race([exited, watchTarget(api, target, () => stopping || encoder.exitCode !== null)]);
+      const ffmpegFailed = encoder.exitCode !== null;
       encoder.kill('SIGTERM');
       ffmpeg = null;
       if (!stopping) process.stderr.write(`ingest: ${reason}; re-targeting\n`);
+      // The API named a change: open the feed again at once (the hall is on air). A failing ffmpeg waits.
+      if (!ffmpegFailed) continue;
     } catch (error) {
       process.stderr.write(`ingest: ${error instanceof Error ? error.message : String(error)}; retrying\n`);
     }

@@ -53,7 +53,14 @@ export class PeerSessions {
     media.on('consumerclosed', (event) => session.socket?.emit('consumerClosed', event));
     media.on('consumerlayerschange', (event) => session.socket?.emit('consumerLayersChanged', event));
     media.on('producerclosed', (event) => session.socket?.emit('producerClosed', event));
-    media.once('@close', () => this.close(session));
+    // Media closed by the SFU itself (its stage closed, its worker died), not through this class: the
+    // client is told to join again, which builds its media afresh on what is alive.
+    media.once('@close', () => {
+      if (this.#sessions.get(session.peerId) !== session) return;
+      this.logger.warn({ peer: session.peerId, stage: session.stageKey }, 'media lost; asking the client to join again');
+      session.socket?.emit('mediaLost', { stageId: session.stageId });
+      this.close(session);
+    });
     this.attach(session, socket);
     return session;
   }

@@ -241,6 +241,11 @@ export interface ServerToClientEvents {
   uplinkWarning: (warning: UplinkWarning) => void;
   /** To every connection of a node that is shutting down (SIGTERM). */
   draining: (notice: DrainNotice) => void;
+  /**
+   * The session's media is gone (a mediasoup worker died, its stage was rebuilt): the server has
+   * closed the session; join again on the same connection to get media on what is alive.
+   */
+  mediaLost: (notice: { stageId: string }) => void;
 }
 
 export const REQUEST_EVENTS = [

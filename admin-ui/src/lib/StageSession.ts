@@ -182,6 +182,11 @@ export class StageSession {
       if (!socket.active) this.#fail(error);
       else this.#armMoveTimer();
     });
+    // The server lost this session's media (a worker died): build it again on a fresh join.
+    socket.on('mediaLost', () => {
+      this.#peerId = null;
+      void this.run(() => this.#establish());
+    });
     socket.on('draining', ({ alternateUrl }) => {
       if (!alternateUrl || !this.#placement) return;
       window.setTimeout(() => this.#moveTo(alternateUrl), Math.random() * DRAIN_MOVE_SPREAD_MS);
