@@ -77,8 +77,8 @@ export class SignalingServer {
       ops: OpsFeed;
       admission: Admission;
       logger: Logger;
-      /** In a cluster: publishing happens on a stage's origin node only. */
-      publishing?: { assertMayPublishHere(stageKey: string): Promise<void> };
+      /** In a cluster: a stage without an origin gets this node as origin before anyone publishes here. */
+      publishing?: { preparePublish(stageKey: string): Promise<void> };
     },
     readonly options: SignalingOptions,
   ) {
@@ -171,8 +171,8 @@ export class SignalingServer {
     return this.deps.admission;
   }
 
-  async assertMayPublishHere(stageKey: string): Promise<void> {
-    await this.deps.publishing?.assertMayPublishHere(stageKey);
+  async preparePublish(stageKey: string): Promise<void> {
+    await this.deps.publishing?.preparePublish(stageKey);
   }
 
   /**

@@ -24,7 +24,7 @@ async function assertMayPublish(signaling: SignalingServer, context: HandlerCont
   if (!can(principal.role, 'stage.publish') && !(await signaling.conference.hands.mayPublish(principal.id, principal.eventId, stageId))) {
     assertCan(principal, 'stage.publish');
   }
-  await signaling.assertMayPublishHere(media.stage.key);
+  await signaling.preparePublish(media.stage.key);
 }
 
 function sessionOf({ socket }: HandlerContext): PeerSession {

@@ -11,7 +11,7 @@ import { ClusterStages } from './ClusterStages';
 import type { OriginClient } from './EdgeLink';
 import { NodeRegistry, type NodeInfo, type NodeLoad } from './NodeRegistry';
 import { OriginPipes, type EdgePipeView } from './OriginPipes';
-import { parseIngestRequest, parsePipeEndpoint, parseStageRequest } from './payloads';
+import { parseIngestRequest, parsePipeEndpoint, parseSources, parseStageRequest } from './payloads';
 import { choosePublisherNode, chooseViewerNode } from './placement';
 import { adapterPublisher, commandClient, subscriberClient, whenReady } from './redisClients';
 import { StageOrigins } from './StageOrigins';
@@ -83,7 +83,7 @@ export class Cluster {
     );
     const origins = new StageOrigins(command, this.#registry, prefix, options.nodeTtlMs);
     this.stages = new ClusterStages(media, this.#registry, origins, messenger, this.#originClient(), this.#logger);
-    this.#pipes = new OriginPipes(media, (stageKey) => this.stages.isOrigin(stageKey), logger);
+    this.#pipes = new OriginPipes(media, logger);
     this.#registry.on('nodedown', (nodeId) => this.#pipes.closeEdge(nodeId));
     this.#registry.on('nodeup', (node) => this.#seenUrls.add(node.url));
     this.#registerHandlers();
@@ -151,12 +151,12 @@ export class Cluster {
     return chooseViewerNode(this.nodes().filter((node) => node.id !== this.nodeId));
   }
 
-  /** Publishing happens on a stage's origin: the first publisher's node becomes it. */
-  async assertMayPublishHere(stageKey: string): Promise<void> {
-    const origin = await this.stages.claim(stageKey);
-    if (origin === this.nodeId) return;
-    const url = this.#registry.get(origin)?.url;
-    throw new AppError('conflict', `stage ${stageKey} is published from another node${url ? ` (${url})` : ''}: connect there to speak`, { details: { nodeUrl: url ?? null } });
+  /**
+   * Before a participant publishes here: a stage without a live origin gets this node as its origin;
+   * on an edge, what is published here is piped to the origin (see ClusterStages).
+   */
+  async preparePublish(stageKey: string): Promise<void> {
+    await this.stages.claim(stageKey);
   }
 
   /** Opens an on-site feed on the stage's origin (this node if it has none), wherever the request arrived. */
@@ -207,6 +207,9 @@ export class Cluster {
       closePipe: async (originNodeId, stageKey) => {
         await this.messenger.request(originNodeId, 'pipe.close', { stageKey });
       },
+      publish: async (originNodeId, stageKey, sources) => {
+        await this.messenger.request(originNodeId, 'publish.sync', { stageKey, sources });
+      },
     };
   }
 
@@ -224,6 +227,11 @@ export class Cluster {
     });
     this.messenger.onRequest('pipe.close', async (payload, from) => {
       this.#pipes.close(parseStageRequest(payload).stageKey, from);
+      return {};
+    });
+    this.messenger.onRequest('publish.sync', async (payload, from) => {
+      const { stageKey } = parseStageRequest(payload);
+      await this.stages.pullPublished(stageKey, from, parseSources((payload as { sources?: unknown }).sources));
       return {};
     });
     this.messenger.onRequest('ingest.open', async (payload) => {

@@ -6,6 +6,7 @@ import type { ClusterMessenger } from './ClusterMessenger';
 import { EdgeLink, type OriginClient } from './EdgeLink';
 import type { NodeRegistry } from './NodeRegistry';
 import type { StageOrigins } from './StageOrigins';
+import { AppError } from '../errors';
 
 /** What nodes tell each other about one stage, on its channel. */
 type StageMessage =
@@ -32,6 +33,8 @@ interface EdgeStage {
   openedAt: number;
   link: EdgeLink | null;
   linking: Promise<void> | null;
+  /** What participants publish on this edge, as last told to the origin (JSON), to tell only changes. */
+  publishedSent: string;
 }
 
 /**
@@ -44,6 +47,8 @@ export class ClusterStages {
   /** Stages this node is the origin of (claimed in Redis), open or about to open. */
   readonly #origins = new Set<string>();
   readonly #edges = new Map<string, EdgeStage>();
+  /** On an origin: links that pull what participants publish on an edge, by `stageKey|edgeNodeId`. */
+  readonly #published = new Map<string, EdgeLink>();
   readonly #unsubscribe = new Map<string, () => void>();
   readonly #logger: Logger;
 
@@ -57,7 +62,7 @@ export class ClusterStages {
   ) {
     this.#logger = logger.child({ module: 'ClusterStages' });
     media.onStageOpening((stage) => this.#prepare(stage));
-    registry.on('nodedown', (nodeId) => this.#originLost(nodeId));
+    registry.on('nodedown', (nodeId) => this.#nodeLost(nodeId));
     registry.on('tick', () => void this.#tick());
   }
 
@@ -114,7 +119,35 @@ export class ClusterStages {
     return this.#edges.get(stageKey)?.link?.originNodeId ?? null;
   }
 
+  /**
+   * On the origin: brings here what participants publish on an edge (an attendee whose hand was
+   * accepted while watching there), so it reaches every node like the origin's own sources.
+   */
+  async pullPublished(stageKey: string, edgeNodeId: string, sources: SourceInfo[]): Promise<void> {
+    const stage = this.media.existingStage(stageKey);
+    if (!stage || !this.#origins.has(stageKey)) throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}`);
+    const key = `${stageKey}|${edgeNodeId}`;
+    let link = this.#published.get(key);
+    if (sources.length === 0) {
+      link?.close();
+      this.#published.delete(key);
+      return;
+    }
+    if (!link || link.closed) {
+      link = new EdgeLink(stage, edgeNodeId, this.originClient, this.#logger);
+      this.#published.set(key, link);
+      const opened = link;
+      stage.once('@close', () => opened.close());
+      // The edge's whole copy of the stage is offered; the link skips what the origin already has.
+      await link.open(sources);
+      return;
+    }
+    await link.sync(sources);
+  }
+
   close(): void {
+    for (const link of this.#published.values()) link.close();
+    this.#published.clear();
     for (const edge of this.#edges.values()) edge.link?.close();
     this.#edges.clear();
     for (const unsubscribe of this.#unsubscribe.values()) unsubscribe();
@@ -127,6 +160,7 @@ export class ClusterStages {
     this.#unsubscribe.set(key, this.messenger.subscribe(stageChannel(key), (message) => this.#onMessage(key, message)));
     const announce = (): void => {
       if (this.#origins.has(key)) void this.#announceSources(stage);
+      else void this.#sendPublished(key);
     };
     stage.on('sourceupdated', announce);
     stage.on('sourceclosed', announce);
@@ -135,7 +169,7 @@ export class ClusterStages {
     });
     stage.once('@close', () => this.#closed(stage));
     if (this.#origins.has(key)) return;
-    this.#edges.set(key, { stage, openedAt: Date.now(), link: null, linking: null });
+    this.#edges.set(key, { stage, openedAt: Date.now(), link: null, linking: null, publishedSent: '[]' });
     await this.#link(key);
   }
 
@@ -190,6 +224,27 @@ export class ClusterStages {
       this.#logger.warn({ err: error, stage: key, origin }, 'link to the origin failed; retrying on the next heartbeat');
       link.close();
       if (edge.link === link) edge.link = null;
+      return;
+    }
+    // A new origin knows nothing yet of what is published here.
+    edge.publishedSent = '[]';
+    await this.#sendPublished(key);
+  }
+
+  /** Tells the origin what participants publish on this edge, when that changed. */
+  async #sendPublished(key: string): Promise<void> {
+    const edge = this.#edges.get(key);
+    const link = edge?.link;
+    if (!edge || !link || link.closed) return;
+    const published = edge.stage.sources.filter((source) => source.producers.some((p) => !link.mirrors(p.producerId)));
+    const json = JSON.stringify(published);
+    if (json === edge.publishedSent) return;
+    edge.publishedSent = json;
+    try {
+      await this.originClient.publish(link.originNodeId, key, published);
+    } catch (error) {
+      edge.publishedSent = '';
+      this.#logger.warn({ err: error, stage: key }, 'the origin did not take what is published here; retrying on the next heartbeat');
     }
   }
 
@@ -209,12 +264,20 @@ export class ClusterStages {
     }
   }
 
-  /** The origin of some edge stages died: their piped sources stop; they re-link once another origin appears. */
-  #originLost(nodeId: string): void {
+  /**
+   * A node died. Edge stages it originated lose their piped sources and re-link once another origin
+   * appears; what participants published on it leaves the stages this node originates.
+   */
+  #nodeLost(nodeId: string): void {
     for (const edge of this.#edges.values()) {
       if (edge.link?.originNodeId !== nodeId) continue;
       edge.link.close();
       edge.link = null;
+    }
+    for (const [key, link] of this.#published) {
+      if (link.originNodeId !== nodeId) continue;
+      link.close();
+      this.#published.delete(key);
     }
   }
 
@@ -231,6 +294,7 @@ export class ClusterStages {
     for (const [key, edge] of this.#edges) {
       if (edge.stage.peerCount === 0 && Date.now() - edge.openedAt > IDLE_EDGE_MS) this.media.closeStage(key);
       else if (!edge.link || edge.link.closed || !this.registry.isAlive(edge.link.originNodeId)) void this.#link(key);
+      else void this.#sendPublished(key);
     }
   }
 }

@@ -9,13 +9,17 @@ export interface OriginClient {
   openPipe(originNodeId: string, stageKey: string, edge: PipeEndpoint): Promise<{ endpoint: PipeEndpoint; sources: SourceInfo[] }>;
   send(originNodeId: string, stageKey: string, producerId: string): Promise<PipedProducerParameters>;
   closePipe(originNodeId: string, stageKey: string): Promise<void>;
+  /** Edge → origin: these are the sources participants publish on the edge now (empty: none). */
+  publish(originNodeId: string, stageKey: string, sources: SourceInfo[]): Promise<void>;
 }
 
 /**
- * An edge node's link to the origin of one stage: one PipeTransport between the two nodes and, in it,
- * one piped producer per source producer, added to the local stage under the origin's ids and source
- * names. Viewers on this node consume them as if the sources were local. Closing the link closes the
- * piped producers, so their sources leave the local stage.
+ * A link that brings another node's sources of one stage into this node's copy of it: one PipeTransport
+ * between the two nodes and, in it, one piped producer per source producer, added to the local stage
+ * under the remote ids and source names. An edge links to its origin this way (viewers here consume
+ * the piped sources as if they were local), and an origin links back to an edge for what participants
+ * publish there (an accepted raised hand). Producers the local stage already has by another way are not
+ * piped again. Closing the link closes the piped producers, so their sources leave the local stage.
  */
 export class EdgeLink {
   #transport: types.PipeTransport | null = null;
@@ -27,6 +31,7 @@ export class EdgeLink {
 
   constructor(
     readonly stage: StageMedia,
+    /** The node whose sources this link brings here. */
     readonly originNodeId: string,
     private readonly origin: OriginClient,
     logger: Logger,
@@ -38,8 +43,13 @@ export class EdgeLink {
     return this.#closed;
   }
 
-  /** Opens the pipe and brings every current source over. */
-  async open(): Promise<void> {
+  /** Whether this link brought the producer here (rather than a participant publishing on this node). */
+  mirrors(producerId: string): boolean {
+    return this.#producers.has(producerId);
+  }
+
+  /** Opens the pipe and brings the remote node's sources over (only `only` of them when given). */
+  async open(only?: SourceInfo[]): Promise<void> {
     const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, { role: 'origin-pipe', origin: this.originNodeId });
     this.#transport = transport;
     if (this.#closed) {
@@ -49,7 +59,7 @@ export class EdgeLink {
     const { endpoint, sources } = await this.origin.openPipe(this.originNodeId, this.stage.key, local);
     await connectNodePipe(transport, endpoint);
     this.#logger.info({ port: local.port, remotePort: endpoint.port }, 'link opened');
-    await this.sync(sources);
+    await this.sync(only ?? sources);
   }
 
   /** Makes the local stage's piped sources match the origin's (one sync at a time, in order). */
@@ -72,7 +82,13 @@ export class EdgeLink {
     const transport = this.#transport;
     if (this.#closed || !transport || transport.closed) return;
     const wanted = new Map<string, SourceInfo>();
-    for (const source of sources) for (const { producerId } of source.producers) wanted.set(producerId, source);
+    for (const source of sources) {
+      for (const { producerId } of source.producers) {
+        // Already here by another way (published on this node, or piped from elsewhere): never loop it back.
+        if (this.stage.hasProducer(producerId) && !this.#producers.has(producerId)) continue;
+        wanted.set(producerId, source);
+      }
+    }
     for (const [producerId, producer] of this.#producers) {
       if (!wanted.has(producerId)) producer.close();
     }

@@ -20,9 +20,10 @@ export interface EdgePipeView {
 }
 
 /**
- * The origin's side of the pipes to edge nodes: one PipeTransport per (stage, edge) and, in it, one
- * consumer per source producer the edge asked for. The edge opens and closes them through cluster
- * requests; a dead edge's pipes are closed when the registry drops it.
+ * The sending side of the pipes to other nodes: one PipeTransport per (stage, node) and, in it, one
+ * consumer per source producer that node asked for. An origin serves its edges this way, and an edge
+ * serves its origin what participants publish on it. The receiving node opens and closes them through
+ * cluster requests; a dead node's pipes are closed when the registry drops it.
  */
 export class OriginPipes {
   readonly #pipes = new Map<string, EdgePipe>();
@@ -30,7 +31,6 @@ export class OriginPipes {
 
   constructor(
     private readonly media: MediaNode,
-    private readonly isOrigin: (stageKey: string) => boolean,
     logger: Logger,
   ) {
     this.#logger = logger.child({ module: 'OriginPipes' });
@@ -39,7 +39,7 @@ export class OriginPipes {
   /** Opens (or re-opens) the pipe of a stage towards an edge, connected to the edge's end. */
   async open(stageKey: string, edgeNodeId: string, edge: PipeEndpoint): Promise<{ endpoint: PipeEndpoint; sources: SourceInfo[] }> {
     const stage = this.media.existingStage(stageKey);
-    if (!stage || !this.isOrigin(stageKey)) throw new AppError('conflict', `this node is not the origin of stage ${stageKey}`);
+    if (!stage) throw new AppError('not_found', `stage ${stageKey} is not open on this node`);
     this.close(stageKey, edgeNodeId);
     const { transport, local } = await openNodePipe(stage.origin, stage.options, { role: 'edge-pipe', edge: edgeNodeId });
     try {

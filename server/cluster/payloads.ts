@@ -1,5 +1,6 @@
 import type { IngestOptions } from '../../media/ingest';
 import type { PipeEndpoint } from '../../media/nodePipes';
+import type { SourceInfo } from '../../media/types';
 import { AppError } from '../errors';
 
 // Requests between nodes come from our own nodes through Redis; they are still checked before use,
@@ -46,4 +47,27 @@ export function parseIngestRequest(payload: unknown): { stageKey: string; option
       ...(options.label === undefined ? {} : { label: text(options.label, 'options.label', /^[^\u0000-\u001f]{1,200}$/) }),
     },
   };
+}
+
+/** The sources a node publishes for a stage: only what piping them needs is kept. */
+export function parseSources(value: unknown): SourceInfo[] {
+  if (!Array.isArray(value) || value.length > 64) throw new AppError('bad_request', 'sources must be an array of at most 64');
+  return value.map((item, index) => {
+    const source = record(item, `sources[${index}]`);
+    const kind = source.kind;
+    if (kind !== 'onsite' && kind !== 'camera' && kind !== 'screen') throw new AppError('bad_request', `sources[${index}].kind is malformed`);
+    const producers = source.producers;
+    if (!Array.isArray(producers) || producers.length > 8) throw new AppError('bad_request', `sources[${index}].producers is malformed`);
+    return {
+      id: text(source.id, 'source id'),
+      kind,
+      label: typeof source.label === 'string' ? source.label.slice(0, 200) : '',
+      ownerId: source.ownerId === null ? null : text(source.ownerId, 'ownerId'),
+      producers: producers.map((producer: unknown) => {
+        const p = record(producer, 'producer');
+        if (p.kind !== 'audio' && p.kind !== 'video') throw new AppError('bad_request', 'producer kind is malformed');
+        return { producerId: text(p.producerId, 'producerId'), kind: p.kind };
+      }),
+    };
+  });
 }

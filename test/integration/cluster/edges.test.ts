@@ -7,16 +7,18 @@ import type { QuestionView } from '../../../server/conference/ConferenceBus';
 import { collectPageLog, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, watchPlacement } from '../../helpers/browser';
 import { call, nodeIds, ok, stageMedia, startClusterNode, stopNodes } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/net';
+import { publishCamera } from '../../helpers/publisher';
 import { RedisServer } from '../../helpers/redis';
 import { connect, request, tokenFor, type ClientSocket } from '../../helpers/stagecast';
 
 const STAGE = '/api/events/demo/stages/keynote';
 
-describe('a cluster of two nodes sharing one Redis', function () {
+describe('a cluster of nodes sharing one Redis', function () {
   this.timeout(120_000);
   let redis: RedisServer | undefined;
   let a: ServerProcess | undefined;
   let b: ServerProcess | undefined;
+  let c: ServerProcess | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const encoders: ChildProcess[] = [];
@@ -45,7 +47,7 @@ describe('a cluster of two nodes sharing one Redis', function () {
     for (const encoder of encoders) encoder.kill('SIGKILL');
     await context?.close();
     await browser?.close();
-    await stopNodes([a, b]);
+    await stopNodes([a, b, c]);
     await redis?.stop();
   });
 
@@ -89,6 +91,31 @@ describe('a cluster of two nodes sharing one Redis', function () {
     await request(viewer, 'leave', {});
     await waitFor(async () => ((await stageMedia(a))?.cluster.edges.length === 0 ? true : undefined), 10_000, 'the pipe to B closed');
     assert.equal(await stageMedia(b), null, 'B closed its copy of the stage');
+  });
+
+  it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it can go on air, and leaves with it', async () => {
+    const { a, b } = nodes();
+    const session = await ok<{ id: string }>(call(a, 'POST', '/api/events/demo/sessions', 'host', {
+      stageId: 'keynote', title: 'Open floor', kind: 'panel', speakerIds: [],
+      plannedStart: '2030-01-01T09:00:00Z', plannedEnd: '2030-01-01T10:00:00Z',
+    }));
+    await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/start`, 'host'));
+    const attendee = await connect(b.url, tokenFor('attendee', 'demo', 'Hand on B'));
+    sockets.push(attendee);
+    const hand = await request(attendee, 'raiseHand', { sessionId: session.id });
+    await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/hands/${hand.id}/answer`, 'moderator', { action: 'accept' }));
+
+    const published = await publishCamera(attendee);
+    const sourceId = `camera:${hand.participantId}`;
+    const onOrigin = await waitFor(async () => (await stageMedia(a))?.sources.find((s) => s.id === sourceId && s.producers.length === 2), 10_000, 'the hand pulled to the origin');
+    assert.deepEqual(onOrigin.producers.map((p) => p.producerId).sort(), [published.audioId, published.videoId].sort(), 'the origin holds it under the same producer ids');
+    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId }));
+
+    published.transport.close();
+    await request(attendee, 'leave', {});
+    await waitFor(async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true), 10_000, 'the hand left the origin with the attendee');
+    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite' }));
+    await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/end`, 'host'));
   });
 
   it('plays the stage in Chromium on node B, follows a program switch made on node A, and carries Q&A both ways', async () => {
@@ -140,5 +167,27 @@ describe('a cluster of two nodes sharing one Redis', function () {
     const recoveredMs = Date.now() - killedAt;
     await waitFor(async () => ((await nodeIds(a)).join() === 'node-a' ? true : undefined), 10_000, 'B dropped from the registry');
     console.log(`      node B killed → page playing on node A again after ${recoveredMs} ms; registry without B after ${Date.now() - killedAt} ms`);
+  });
+
+  it('SIGTERM on a node tells its viewers to move to another node, and the page goes there', async () => {
+    const { a } = nodes();
+    assert.ok(redis);
+    c = await startClusterNode(redis, 'node-c', 4);
+    const nodeC = c;
+    await waitFor(async () => ((await nodeIds(a)).includes('node-c') ? true : undefined), 10_000, 'node C registered');
+    const page = context?.pages()[0] as Page;
+    const notice = new Promise<{ alternateUrl: string | null }>((resolve) => {
+      const viewer = connect(a.url, tokenFor('attendee', 'demo', 'Drained viewer'));
+      void viewer.then((socket) => {
+        sockets.push(socket);
+        socket.on('draining', resolve);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    a.child.kill('SIGTERM');
+    assert.equal((await notice).alternateUrl, nodeC.url, 'the drain names node C');
+    await waitFor(async () => ((await watchPlacement(page))?.nodeUrl === nodeC.url ? true : undefined), 10_000, 'the page moved to node C');
+    const exit = await a.exited;
+    assert.equal(exit.code, 0, 'node A drained and exited cleanly');
   });
 });
