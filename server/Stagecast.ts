@@ -190,10 +190,10 @@ export class Stagecast {
       });
       registerOpsRoutes(api, { conference, health: nodeOps.health, alerts: nodeOps.alerts, store });
       // A single node lists itself, as a cluster's registry would.
-      const selfInfo = (): NodeInfo => {
-        const now = new Date().toISOString();
-        return { id: config.nodeId, url, announcedIp: media.options.announcedIp, startedAt: now, heartbeatAt: now, draining: admission.draining, load: { ...load(), origins: media.stages.size } };
-      };
+      const startedAt = new Date().toISOString();
+      const selfInfo = (): NodeInfo => ({
+        id: config.nodeId, url, announcedIp: media.options.announcedIp, startedAt, heartbeatAt: new Date().toISOString(), draining: admission.draining, load: { ...load(), origins: media.stages.size },
+      });
       registerNodeRoutes(api, () => (joined ? joined.nodes() : [selfInfo()]));
       const peerOrigins = (): string[] => (joined ? joined.knownUrls().filter((nodeUrl) => nodeUrl !== url) : []);
       let openApi: object | undefined;
