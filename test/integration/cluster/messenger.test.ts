@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { ClusterMessenger } from '../../../server/cluster/ClusterMessenger';
+import { commandClient, subscriberClient, whenReady } from '../../../server/cluster/redisClients';
+import { AppError } from '../../../server/errors';
+import { RedisServer } from '../../helpers/redis';
+
+const logger = pino({ level: 'silent' });
+
+describe('requests between nodes over Redis', function () {
+  this.timeout(20_000);
+  let redis: RedisServer;
+  const clients: Redis[] = [];
+
+  async function messenger(nodeId: string, timeoutMs = 1000): Promise<ClusterMessenger> {
+    const options = { url: redis.url, commandTimeoutMs: 1000 };
+    const pub = commandClient(options, logger, nodeId);
+    const sub = subscriberClient(options, logger, `${nodeId}-sub`);
+    clients.push(pub, sub);
+    await Promise.all([whenReady(pub, 5000), whenReady(sub, 5000)]);
+    const m = new ClusterMessenger(nodeId, pub, sub, 'test:', timeoutMs, logger);
+    await m.start();
+    return m;
+  }
+
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+
+  after(async () => {
+    for (const client of clients) client.disconnect();
+    await redis.stop();
+  });
+
+  it('answers a request with what the other node returned, and tells it who asked', async () => {
+    const a = await messenger('a');
+    const b = await messenger('b');
+    b.onRequest('echo', async (payload, from) => ({ payload, from }));
+    assert.deepEqual(await a.request('b', 'echo', { n: 1 }), { payload: { n: 1 }, from: 'a' });
+  });
+
+  it("keeps the error code the other node answered with, and hides an unexpected error's message", async () => {
+    const a = await messenger('a2');
+    const b = await messenger('b2');
+    b.onRequest('refuse', async () => {
+      throw new AppError('conflict', 'not the origin');
+    });
+    b.onRequest('crash', async () => {
+      throw new Error('secret detail');
+    });
+    await assert.rejects(a.request('b2', 'refuse', {}), (error: AppError) => error.code === 'conflict' && error.message === 'not the origin');
+    await assert.rejects(a.request('b2', 'crash', {}), (error: AppError) => error.code === 'internal' && !error.message.includes('secret'));
+    await assert.rejects(a.request('b2', 'nothing-here', {}), (error: AppError) => error.code === 'not_found');
+  });
+
+  it('fails at once as unavailable for a node nobody listens as, and after the timeout for one that does not answer', async () => {
+    const a = await messenger('a3', 300);
+    await assert.rejects(a.request('ghost', 'echo', {}), (error: AppError) => error.code === 'unavailable' && /not reachable/.test(error.message));
+    const slow = await messenger('slow');
+    slow.onRequest('hang', () => new Promise(() => undefined));
+    await assert.rejects(a.request('slow', 'hang', {}), (error: AppError) => error.code === 'unavailable' && /did not answer hang within 300 ms/.test(error.message));
+  });
+});
