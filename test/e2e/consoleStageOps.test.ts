@@ -159,6 +159,9 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
     assert.ok(redMs <= 5000, `red after ${redMs} ms`);
     assert.match((await card.locator('.level-badge').textContent()) ?? '', /Source down/);
     await ops.locator('#active-alerts .alert[data-rule="source_down"]').waitFor({ timeout: 5000 });
+    // The node serving the stage is listed with its load: a single node lists itself, origin of the stage.
+    await ops.locator('#node-list .node', { hasText: 'origin of 1' }).waitFor({ timeout: 5000 });
+    assert.equal(await ops.locator('#node-list .node').count(), 1);
     await h.screenshot(ops, 'console-ops.png');
     console.log(`      stage red ${redMs} ms after the hall feed stopped`);
   });

@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { useNow } from '../../live/hooks';
 import { useConsole } from '../context';
 import { AlertList } from './AlertList';
+import { NodeList } from './NodeList';
 import { bitrateChart, lossChart, scoreChart, stageStatus, viewersChart, workerCpuChart } from './healthSeries';
 import { StageHealthCards } from './StageHealthCards';
 import { TimeChart } from './TimeChart';
@@ -60,7 +61,10 @@ export function OpsView() {
           <TimeChart title="Worker CPU" unit=" %" data={charts.cpu} now={now} minMax={20} />
           <TimeChart title="Viewers per stage" unit="" data={charts.viewers} now={now} minMax={5} />
         </div>
-        <AlertList open={feed.open} recent={feed.recent} stages={stages} />
+        <div class="ops-side">
+          <AlertList open={feed.open} recent={feed.recent} stages={stages} />
+          <NodeList />
+        </div>
       </div>
     </section>
   );
