@@ -174,7 +174,13 @@ export class Stagecast {
       const signer = createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
       // Health sampling, alerts and metrics; signaling, created below, tells it its connection count.
       let connectedSockets = (): number => 0;
-      const nodeOps = await NodeOps.create({ config, media, pool, conference, store, logger: rootLogger, connectedSockets: () => connectedSockets() });
+      // Server-side listeners of the conference hear every node's events; clients hear them through the adapter.
+      const everywhere = joined ? joined.relayConference(conference.bus) : conference.bus;
+      const nodeOps = await NodeOps.create({
+        config, media, pool, conference, store, logger: rootLogger, connectedSockets: () => connectedSockets(),
+        clusterEvents: everywhere,
+        ...(joined ? { watchedElsewhere: (stageKey: string) => joined.describeStage(stageKey).edges.length > 0 } : {}),
+      });
       ops = nodeOps;
 
       const api = new ApiRegistry({ signer, events: conference.events });
@@ -231,8 +237,9 @@ export class Stagecast {
         workerCpuPercent: meanWorkerCpu(nodeOps.health.latest()),
         freeConsumers: Math.max(0, pool.workers.length * config.maxConsumersPerRouter - media.consumerCount),
       });
-      // A hand lowered or revoked takes the right to speak with it: close what that participant publishes.
-      conference.bus.on('handchanged', (hand) => {
+      // A hand lowered or revoked takes the right to speak with it: close what that participant publishes,
+      // whichever node the moderator acted through.
+      everywhere.on('handchanged', (hand) => {
         if (hand.status !== 'lowered') return;
         for (const session of signaling.sessions.ofParticipant(hand.participantId)) session.media.closeAllProducers();
       });

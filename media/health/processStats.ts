@@ -61,8 +61,10 @@ export class ProcessCpu {
 }
 
 /** Event-loop delay of this process, summarised and reset at each read. */
+const LOOP_LAG_RESOLUTION_MS = 20;
+
 export class LoopLag {
-  readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_LAG_RESOLUTION_MS });
 
   constructor() {
     this.#histogram.enable();
@@ -70,8 +72,9 @@ export class LoopLag {
 
   read(): { mean: number; p99: number; max: number } {
     const h = this.#histogram;
-    // Nanoseconds; an empty histogram reports NaN mean.
-    const ms = (ns: number): number => (Number.isFinite(ns) ? round(ns / 1e6, 2) : 0);
+    // Nanoseconds; an empty histogram reports NaN mean. Each recorded value is the time between two
+    // ticks of the sampling timer, so the timer's own interval is taken off: an idle loop reads ~0.
+    const ms = (ns: number): number => (Number.isFinite(ns) ? round(Math.max(0, ns / 1e6 - LOOP_LAG_RESOLUTION_MS), 2) : 0);
     const summary = { mean: ms(h.mean), p99: ms(h.percentile(99)), max: ms(h.max) };
     h.reset();
     return summary;

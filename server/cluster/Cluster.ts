@@ -5,6 +5,7 @@ import type { IngestOptions, IngestTarget } from '../../media/ingest';
 import type { MediaNode } from '../../media/MediaNode';
 import type { PipedProducerParameters, PipeEndpoint } from '../../media/nodePipes';
 import type { SourceInfo } from '../../media/types';
+import { ConferenceBus, type ConferenceEvents } from '../conference/ConferenceBus';
 import { AppError } from '../errors';
 import { ClusterMessenger } from './ClusterMessenger';
 import { ClusterStages } from './ClusterStages';
@@ -15,6 +16,12 @@ import { parseIngestRequest, parsePipeEndpoint, parseSources, parseStageRequest 
 import { choosePublisherNode, chooseViewerNode } from './placement';
 import { adapterPublisher, commandClient, subscriberClient, whenReady } from './redisClients';
 import { StageOrigins } from './StageOrigins';
+
+/** The conference events other nodes' server-side listeners need (live sessions, lowered hands). */
+const RELAYED_EVENTS = ['sessionchanged', 'handchanged'] as const satisfies readonly (keyof ConferenceEvents)[];
+const CONFERENCE_CHANNEL = 'conference';
+/** The typed emit cannot take an event name generic over the relayed ones; payloads come from our own nodes. */
+type RelayBus = { emit(event: string, payload: unknown): boolean };
 
 export interface ClusterOptions {
   nodeId: string;
@@ -118,6 +125,28 @@ export class Cluster {
     this.#logger.info({ nodes: this.#registry.nodes().length }, 'joined the cluster');
   }
 
+  /**
+   * Conference events of every node, for listeners on the server that must hear of them wherever
+   * they happened (a hand lowered through another node's API, a session started there). Room
+   * broadcasts to clients do not need this: the Socket.IO adapter already carries them.
+   */
+  relayConference(local: ConferenceBus): ConferenceBus {
+    const everywhere = new ConferenceBus();
+    for (const event of RELAYED_EVENTS) {
+      local.on(event, (payload: ConferenceEvents[typeof event][0]) => {
+        (everywhere as RelayBus).emit(event, payload);
+        void this.messenger.publish(CONFERENCE_CHANNEL, { nodeId: this.nodeId, event, payload });
+      });
+    }
+    this.messenger.subscribe(CONFERENCE_CHANNEL, (message) => {
+      if (typeof message !== 'object' || message === null || !('nodeId' in message) || message.nodeId === this.nodeId) return;
+      if (!('event' in message) || !('payload' in message) || typeof message.payload !== 'object' || message.payload === null) return;
+      const event = RELAYED_EVENTS.find((name) => name === message.event);
+      if (event) (everywhere as RelayBus).emit(event, message.payload);
+    });
+    return everywhere;
+  }
+
   /** The Socket.IO adapter that carries room broadcasts to the sockets of every node. */
   socketAdapter(): ReturnType<typeof createAdapter> {
     const pub = adapterPublisher(this.#adapterClients.pub, (error) => {
@@ -186,9 +215,9 @@ export class Cluster {
     return this.#droppedBroadcasts;
   }
 
-  /** Leaves the registry at once (not by expiry), then closes the connections. */
+  /** Releases its stages, leaves the registry at once (not by expiry), then closes the connections. */
   async close(): Promise<void> {
-    this.stages.close();
+    await this.stages.close();
     await this.#registry.close();
     this.messenger.close();
     await Promise.all(this.#clients.map((client) => client.quit().catch(() => client.disconnect())));

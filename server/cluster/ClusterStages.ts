@@ -145,11 +145,21 @@ export class ClusterStages {
     await link.sync(sources);
   }
 
-  close(): void {
+  /**
+   * Leaves the cluster's stages: pulled and piped sources are closed, and the origin claims this node
+   * holds are released and announced, so edges stop waiting for it at once instead of at expiry.
+   */
+  async close(): Promise<void> {
     for (const link of this.#published.values()) link.close();
     this.#published.clear();
     for (const edge of this.#edges.values()) edge.link?.close();
     this.#edges.clear();
+    const released = [...this.#origins];
+    this.#origins.clear();
+    for (const key of released) {
+      await this.origins.release(key).catch(() => undefined);
+      await this.messenger.publish(stageChannel(key), { type: 'origin', nodeId: null } satisfies StageMessage);
+    }
     for (const unsubscribe of this.#unsubscribe.values()) unsubscribe();
     this.#unsubscribe.clear();
   }

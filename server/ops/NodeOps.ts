@@ -3,6 +3,7 @@ import type { MediaNode } from '../../media/MediaNode';
 import type { WorkerPool } from '../../media/WorkerPool';
 import type { Config } from '../config';
 import type { Conference } from '../conference/Conference';
+import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { AlertEngine } from './AlertEngine';
@@ -33,6 +34,10 @@ export interface NodeOpsDeps {
   logger: Logger;
   /** Signaling connections; signaling starts after ops, so it is asked late. */
   connectedSockets: () => number;
+  /** Conference events of every node of a cluster (sessions started through another node); this node's alone otherwise. */
+  clusterEvents?: ConferenceBus;
+  /** The stage's audience watches on other nodes (an origin feeding edges): no viewer here is no incident. */
+  watchedElsewhere?: (stageKey: string) => boolean;
 }
 
 /**
@@ -51,13 +56,13 @@ export class NodeOps {
     private readonly liveStages: LiveStages,
   ) {}
 
-  static async create({ config, media, pool, conference, store, logger, connectedSockets }: NodeOpsDeps): Promise<NodeOps> {
+  static async create({ config, media, pool, conference, store, logger, connectedSockets, clusterEvents, watchedElsewhere }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
     const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, connectedSockets }, logger);
-    const liveStages = new LiveStages(conference.bus, logger.child({ module: 'LiveStages' }));
+    const liveStages = new LiveStages(clusterEvents ?? conference.bus, logger.child({ module: 'LiveStages' }));
     await liveStages.load(store);
-    const alerts = new AlertEngine({ store, thresholds: alertThresholds(config), isLive: (stageKey) => liveStages.isLive(stageKey), nodeId, logger });
+    const alerts = new AlertEngine({ store, thresholds: alertThresholds(config), isLive: (stageKey) => liveStages.isLive(stageKey) && !watchedElsewhere?.(stageKey), nodeId, logger });
     alerts.attach(health, pool);
     const metrics = new OpsMetrics(conference.bus);
     health.on('sample', (sample) => metrics.observeSample(sample));

@@ -93,7 +93,7 @@ describe('a cluster of nodes sharing one Redis', function () {
     assert.equal(await stageMedia(b), null, 'B closed its copy of the stage');
   });
 
-  it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it can go on air, and leaves with it', async () => {
+  it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it can go on air, and a lowering made through A takes it off', async () => {
     const { a, b } = nodes();
     const session = await ok<{ id: string }>(call(a, 'POST', '/api/events/demo/sessions', 'host', {
       stageId: 'keynote', title: 'Open floor', kind: 'panel', speakerIds: [],
@@ -111,9 +111,10 @@ describe('a cluster of nodes sharing one Redis', function () {
     assert.deepEqual(onOrigin.producers.map((p) => p.producerId).sort(), [published.audioId, published.videoId].sort(), 'the origin holds it under the same producer ids');
     await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId }));
 
-    published.transport.close();
+    // Lowered through A's API: node B, where the attendee publishes, hears of it and closes the camera.
+    await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/hands/${hand.id}/answer`, 'moderator', { action: 'lower' }));
+    await waitFor(async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true), 10_000, 'the lowered hand left the origin');
     await request(attendee, 'leave', {});
-    await waitFor(async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true), 10_000, 'the hand left the origin with the attendee');
     await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite' }));
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/end`, 'host'));
   });
