@@ -57,6 +57,11 @@ export class EdgeLink {
       return;
     }
     const { endpoint, sources } = await this.origin.openPipe(this.originNodeId, this.stage.key, local);
+    if (this.#closed) {
+      // Closed while the other node was opening its end: the close it was sent may have come first.
+      this.origin.closePipe(this.originNodeId, this.stage.key).catch(() => undefined);
+      return;
+    }
     await connectNodePipe(transport, endpoint);
     this.#logger.info({ port: local.port, remotePort: endpoint.port }, 'link opened');
     await this.sync(only ?? sources);
@@ -92,10 +97,12 @@ export class EdgeLink {
     for (const [producerId, producer] of this.#producers) {
       if (!wanted.has(producerId)) producer.close();
     }
-    for (const [producerId, source] of wanted) {
-      if (this.#producers.has(producerId)) continue;
-      const parameters = await this.origin.send(this.originNodeId, this.stage.key, producerId);
+    const missing = [...wanted].filter(([producerId]) => !this.#producers.has(producerId));
+    // The other node starts sending them all at once (one round trip through Redis, not one per producer).
+    const sent = await Promise.all(missing.map(async ([producerId, source]) => ({ source, parameters: await this.origin.send(this.originNodeId, this.stage.key, producerId) })));
+    for (const { source, parameters } of sent) {
       if (this.#closed || transport.closed) return;
+      const { producerId } = parameters;
       const producer = await receiveFromPipe(transport, parameters);
       this.#producers.set(producerId, producer);
       producer.observer.once('close', () => {
