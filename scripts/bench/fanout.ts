@@ -6,12 +6,9 @@
 // viewers per core at this stream's packet rate (workers only, and the whole node with Node's CPU).
 // Past what two workers can forward (about 500 viewers of this stream here) mediasoup's channel
 // requests time out while viewers are set up, and the run stops there.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -20,8 +17,10 @@ import { openIngest } from '../../media/ingest';
 import { DEFAULT_MEDIA_OPTIONS } from '../../media/types';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { startStagecast, tokenFor } from '../lib/inProcess';
+import { cpuSeconds } from '../lib/proc';
+import { BENCH_DIR, CLIP_720P, encodedClip, srtpKey } from './benchMedia';
+import { UdpSink } from './udpSink';
 
-const BENCH_DIR = path.join(os.tmpdir(), 'stagecast-bench');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function log(message: string): void {
@@ -30,18 +29,7 @@ function log(message: string): void {
 
 /** The 720p clip, encoded once and kept: the measured window only copies it. */
 function clip(): string {
-  const file = path.join(BENCH_DIR, 'clip-720p-vp8-opus.webm');
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(BENCH_DIR, { recursive: true });
-  log('encoding the 720p clip once (about a minute)');
-  execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', '20', '-c:v', 'libvpx', '-b:v', '1500k', '-deadline', 'realtime', '-cpu-used', '8', '-g', '60', '-pix_fmt', 'yuv420p',
-    '-c:a', 'libopus', '-b:a', '64k', `${file}.tmp.webm`,
-  ]);
-  fs.renameSync(`${file}.tmp.webm`, file);
-  return file;
+  return encodedClip(CLIP_720P, log);
 }
 
 function kernelSendCost(): { cpuUsPerSend: number } {
@@ -49,47 +37,6 @@ function kernelSendCost(): { cpuUsPerSend: number } {
   execFileSync('gcc', ['-O2', '-o', binary, path.join(__dirname, 'udpSendCost.c')]);
   const result = spawnSync(binary, ['300000', '1200'], { encoding: 'utf8' });
   return JSON.parse(result.stdout) as { cpuUsPerSend: number };
-}
-
-/** CPU seconds a process has used so far, from /proc (Linux). */
-function processCpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-class Sink {
-  private constructor(private readonly child: ChildProcess, private readonly lines: AsyncIterator<string>, readonly port: number) {}
-
-  static async open(): Promise<Sink> {
-    const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const port = Number((await lines.next()).value);
-    return new Sink(child, lines, port);
-  }
-
-  #asked = 0;
-
-  async count(): Promise<number> {
-    const id = String(++this.#asked);
-    this.child.stdin!.write(`${id}\n`);
-    for (;;) {
-      const [answerId, packets] = String((await this.lines.next()).value).split(' ');
-      if (answerId === id) return Number(packets);
-    }
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  close(): void {
-    this.child.kill('SIGKILL');
-  }
-}
-
-function srtpKey(): types.SrtpParameters {
-  return { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') };
 }
 
 /** Packets the source producers received so far; every consumer forwards each of them once. */
@@ -115,18 +62,18 @@ interface Window {
  * source's packets times the viewers: a handful of requests, so both ends of the window line up) and
  * packets the sink received.
  */
-async function measure(workers: types.Worker[], producers: types.Producer[], viewers: number, generator: ChildProcess, sink: Sink, seconds: number): Promise<Window> {
+async function measure(workers: types.Worker[], producers: types.Producer[], viewers: number, generator: ChildProcess, sink: UdpSink, seconds: number): Promise<Window> {
   const workerCpu = async (): Promise<number> => (await Promise.all(workers.map((w) => w.getResourceUsage()))).reduce((s, u) => s + (u.ru_utime + u.ru_stime) / 1000, 0);
   const snapshot = async () => Promise.all([workerCpu(), sourcePackets(producers), sink.count()]);
   const n0 = process.cpuUsage();
-  const g0 = processCpuSeconds(generator.pid!);
+  const g0 = cpuSeconds(generator.pid!) ?? 0;
   const t0 = Date.now();
   const [w0, p0, r0] = await snapshot();
   await sleep(seconds * 1000);
   const [w1, p1, r1] = await snapshot();
   const t1 = Date.now();
   const n1 = process.cpuUsage(n0);
-  return { workerCpuS: w1 - w0, nodeCpuS: (n1.user + n1.system) / 1e6, generatorCpuS: processCpuSeconds(generator.pid!) - g0, forwarded: (p1 - p0) * viewers, received: r1 - r0, seconds: (t1 - t0) / 1000 };
+  return { workerCpuS: w1 - w0, nodeCpuS: (n1.user + n1.system) / 1e6, generatorCpuS: (cpuSeconds(generator.pid!) ?? g0) - g0, forwarded: (p1 - p0) * viewers, received: r1 - r0, seconds: (t1 - t0) / 1000 };
 }
 
 function pushClip(target: IngestTargetDto): ChildProcess {
@@ -134,7 +81,7 @@ function pushClip(target: IngestTargetDto): ChildProcess {
 }
 
 /** stagecast: a real node (REST ingest, health sampling on, viewers on distribution routers fed by pipes). */
-async function stagecastWindow(viewers: number, sink: Sink, seconds: number): Promise<Window> {
+async function stagecastWindow(viewers: number, sink: UdpSink, seconds: number): Promise<Window> {
   const node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '1000' });
   try {
     const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` }, body: '{}' });
@@ -158,7 +105,7 @@ async function stagecastWindow(viewers: number, sink: Sink, seconds: number): Pr
 }
 
 /** The bare engine: one worker, one router, the same ingest and the same SRTP consumers, nothing else. */
-async function bareWindow(viewers: number, sink: Sink, seconds: number): Promise<Window> {
+async function bareWindow(viewers: number, sink: UdpSink, seconds: number): Promise<Window> {
   const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 46000, rtcMaxPort: 49999 });
   try {
     const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
@@ -190,7 +137,7 @@ export async function run(args: string[]): Promise<unknown> {
   clip();
   const kernel = kernelSendCost();
   log(`kernel: ${kernel.cpuUsPerSend.toFixed(2)} µs of CPU per 1200-byte UDP send on loopback`);
-  const sink = await Sink.open();
+  const sink = await UdpSink.open();
   const results: object[] = [];
   try {
     for (const viewers of sweep) {

@@ -6,14 +6,14 @@
 // the round trip of a bare worker request next to it (a sample's wall time is mostly waiting for the
 // workers' answers, so it follows their load), the worker requests one sample makes, the rate of
 // consumer score push events (the event-driven part of the cost), and this process's CPU at rest.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { startStagecast, tokenFor } from '../lib/inProcess';
 import { waitFor } from '../lib/wait';
 import { summarize, type Summary } from './stats';
+import { UdpSink } from './udpSink';
 
 const STAGE_KEY = 'demo/keynote';
 
@@ -22,16 +22,6 @@ function log(message: string): void {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A UDP drain in another process, so its packet handling is not counted as this process's CPU. */
-async function openDrain(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', () => reject(new Error('the UDP drain exited')));
-  });
-  return { port, child };
-}
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -57,7 +47,7 @@ export async function run(args: string[]): Promise<unknown> {
   const samplesPerLevel = Number(values.samples);
   // The sampler's own timer stays out of the way (first tick after a minute); we call sampleNow().
   const node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '60000' });
-  const drain = await openDrain();
+  const drain = await UdpSink.open();
   let encoder: ChildProcess | undefined;
   try {
     const host = { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` };
@@ -130,7 +120,7 @@ export async function run(args: string[]): Promise<unknown> {
     };
   } finally {
     encoder?.kill('SIGKILL');
-    drain.child.kill('SIGKILL');
+    drain.close();
     await node.stop();
   }
 }

@@ -8,6 +8,9 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   switch: () => import('./switch'),
   qa: () => import('./qa'),
   health: () => import('./health'),
+  memory: () => import('./memory'),
+  soak: () => import('./soak'),
+  cluster: () => import('./cluster'),
 };
 
 async function main(): Promise<void> {

@@ -3,14 +3,13 @@
 // Chromium pages navigation → first decoded frame; plus routers opened and consumers per router.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { types as clientTypes } from 'mediasoup-client';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
 import type { StageMediaView } from '../../server/http/routes/media';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { launchChromium } from '../lib/browser';
 import { startServer } from '../lib/serverProcess';
-import { type ClientSocket, connect, fakeDevice, request } from '../lib/signalingClient';
+import { Viewer } from '../lib/viewer';
 import { waitFor } from '../lib/wait';
 import { summarize } from './stats';
 
@@ -21,25 +20,13 @@ function log(message: string): void {
 }
 
 /** One viewer's whole join: connect, join, load the device, open the recv transport, consume, resume. */
-async function joinOnce(url: string, token: string): Promise<{ ms: number; socket: ClientSocket }> {
+async function joinOnce(url: string, token: string): Promise<{ ms: number; viewer: Viewer }> {
   const started = performance.now();
-  const socket = await connect(url, token);
-  const joined = await request(socket, 'join', { stageId: STAGE.stageId });
-  const device = await fakeDevice(joined.routerRtpCapabilities);
-  const options = await request(socket, 'createTransport', { direction: 'recv' });
-  const transport = device.createRecvTransport(options as clientTypes.TransportOptions);
-  transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    request(socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
-  });
-  const producers = joined.sources.flatMap((s) => s.producers);
-  await Promise.all(
-    producers.map(async ({ producerId }) => {
-      const consumer = await request(socket, 'consume', { producerId, rtpCapabilities: device.rtpCapabilities });
-      await transport.consume({ ...consumer, rtpParameters: consumer.rtpParameters as clientTypes.RtpParameters });
-      await request(socket, 'resumeConsumer', { consumerId: consumer.id });
-    }),
-  );
-  return { ms: performance.now() - started, socket };
+  const viewer = await Viewer.connect(url, token);
+  await viewer.join(STAGE.stageId);
+  await viewer.openRecvTransport();
+  await viewer.consumeAll();
+  return { ms: performance.now() - started, viewer };
 }
 
 async function firstFrameInBrowsers(url: string, pages: number): Promise<number[]> {
@@ -87,7 +74,7 @@ export async function run(args: string[]): Promise<unknown> {
   });
   const signer = createTokenSigner(DEV_JWT_SECRET, 3600);
   const host = signer.sign({ role: 'host', eventId: STAGE.eventId, name: 'bench' });
-  const sockets: ClientSocket[] = [];
+  const joined: Viewer[] = [];
   let ffmpeg: ReturnType<typeof spawnFfmpegIngest> | undefined;
   try {
     const mediaUrl = `${server.url}/api/events/${STAGE.eventId}/stages/${STAGE.stageId}`;
@@ -102,7 +89,7 @@ export async function run(args: string[]): Promise<unknown> {
     const outcomes = await Promise.allSettled(tokens.map((token) => joinOnce(server.url, token)));
     const wallMs = performance.now() - started;
     const latencies = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.ms] : []));
-    for (const o of outcomes) if (o.status === 'fulfilled') sockets.push(o.value.socket);
+    for (const o of outcomes) if (o.status === 'fulfilled') joined.push(o.value.viewer);
     const failures = outcomes.filter((o) => o.status === 'rejected').length;
     const view = await describe();
 
@@ -119,7 +106,7 @@ export async function run(args: string[]): Promise<unknown> {
       maxConsumersPerRouter: Number(values['max-per-router']),
     };
   } finally {
-    for (const socket of sockets) socket.disconnect();
+    for (const viewer of joined) viewer.close();
     ffmpeg?.kill('SIGKILL');
     await server.stop();
   }
