@@ -68,6 +68,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   #pendingProducers = 0;
   #pendingConsumers = 0;
   #closed = false;
+  #receiving = false;
 
   /**
    * @param followsProgram viewers receive only the source on air (on a distribution router); hosts
@@ -89,6 +90,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Whether what this peer consumes can reach it: its receive transport is connected (ICE and DTLS, or plain RTP). */
+  get receiving(): boolean {
+    return this.#receiving;
   }
 
   get consumerCount(): number {
@@ -137,6 +143,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       throw new MediaError('not_found', 'peer closed');
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
+    else {
+      const follow = (): void => this.#setReceiving(['connected', 'completed'].includes(transport.iceState) && transport.dtlsState === 'connected');
+      transport.on('icestatechange', follow);
+      transport.on('dtlsstatechange', follow);
+    }
     this.#keep({ kind: 'webrtc', transport, direction, connected: false });
     this.#logger.debug({ direction, transport: transport.id }, 'createTransport()');
     return {
@@ -165,6 +176,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     });
     await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
     this.#keep({ kind: 'plain', transport, direction: 'recv', connected: true });
+    this.#setReceiving(true);
     return transport.id;
   }
 
@@ -307,6 +319,12 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     for (const { transport } of [...this.#transports.values()]) transport.close();
     this.#logger.debug('close()');
     this.emit('@close');
+  }
+
+  #setReceiving(receiving: boolean): void {
+    if (receiving === this.#receiving || this.#closed) return;
+    this.#receiving = receiving;
+    this.stage.peerReceiving(this);
   }
 
   /**

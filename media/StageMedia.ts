@@ -41,6 +41,8 @@ export interface StageMediaEvents {
   peerremoved: [MediaPeer];
   /** A peer opened a consumer; observers follow consumers without a listener per peer. */
   consumeropened: [{ peer: MediaPeer; consumer: types.Consumer }];
+  /** A peer's receive transport connected or failed (`peer.receiving`): its consumers reach it, or not. */
+  peerreceiving: [MediaPeer];
   /** The source on air changed (setProgram with another value than the current one). */
   programchanged: [string | null];
   '@close': [];
@@ -176,6 +178,11 @@ export class StageMedia extends EventEmitter<StageMediaEvents> {
   /** Called by a peer for each consumer it opens, so observers need no listener per peer. */
   consumerOpened(peer: MediaPeer, consumer: types.Consumer): void {
     this.emit('consumeropened', { peer, consumer });
+  }
+
+  /** Called by a peer when its receive path goes up or down. */
+  peerReceiving(peer: MediaPeer): void {
+    this.emit('peerreceiving', peer);
   }
 
   get peerCount(): number {

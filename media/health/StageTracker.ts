@@ -17,9 +17,20 @@ export interface ObservedConsumer {
   };
 }
 
+/** Whether a consumer's packets can reach their viewer: its peer's receive transport is connected. */
+export interface MediaPath {
+  readonly receiving: boolean;
+}
+
+/** For consumers whose path is not tracked (tests' fakes): always up. */
+const ALWAYS_UP: MediaPath = { receiving: true };
+
 interface FollowedConsumer {
   producerId: string;
   viewer: boolean;
+  paused: boolean;
+  path: MediaPath;
+  /** Forwarding to a viewer whose transport is up: not paused, and its path receiving. */
   active: boolean;
   score: number;
 }
@@ -56,6 +67,8 @@ function bucketOf(score: number): number {
 export class StageTracker {
   readonly #scores: number[] = new Array<number>(MAX_SCORE + 1).fill(0);
   readonly #activeByProducer = new Map<string, ActiveCount>();
+  /** The followed consumers of each peer, to update when its transport connects or fails. */
+  readonly #byPath = new Map<MediaPath, Set<FollowedConsumer>>();
   #viewers = 0;
   #previews = 0;
   #consumers = 0;
@@ -75,15 +88,20 @@ export class StageTracker {
       if (peer.followsProgram) this.#viewers -= 1;
       else this.#previews -= 1;
     };
-    const onConsumer = ({ peer, consumer }: { peer: MediaPeer; consumer: types.Consumer }): void => this.follow(consumer, peer.followsProgram);
+    const onConsumer = ({ peer, consumer }: { peer: MediaPeer; consumer: types.Consumer }): void => this.follow(consumer, peer.followsProgram, peer);
+    const onReceiving = (peer: MediaPeer): void => {
+      for (const entry of this.#byPath.get(peer) ?? []) this.#update(entry);
+    };
     const onProgram = (): void => {
       this.#programSwitches += 1;
     };
     stage.on('peeradded', onPeerAdded);
     stage.on('peerremoved', onPeerRemoved);
     stage.on('consumeropened', onConsumer);
+    stage.on('peerreceiving', onReceiving);
     stage.on('programchanged', onProgram);
     this.#detach = () => {
+      stage.off('peerreceiving', onReceiving);
       stage.off('peeradded', onPeerAdded);
       stage.off('peerremoved', onPeerRemoved);
       stage.off('consumeropened', onConsumer);
@@ -91,18 +109,29 @@ export class StageTracker {
     };
   }
 
-  /** Starts counting a consumer; public so tests can drive the tracker with fake consumers. */
-  follow(consumer: ObservedConsumer, viewer: boolean): void {
+  /**
+   * Starts counting a consumer; public so tests can drive the tracker with fake consumers. `path`
+   * (its peer) says whether packets can reach the viewer; the stage's `peerreceiving` event updates it.
+   */
+  follow(consumer: ObservedConsumer, viewer: boolean, path: MediaPath = ALWAYS_UP): void {
     if (consumer.closed) return;
     const entry: FollowedConsumer = {
       producerId: consumer.producerId,
       viewer,
-      active: !(consumer.paused || consumer.producerPaused),
+      paused: consumer.paused || consumer.producerPaused,
+      path,
+      active: false,
       score: bucketOf(consumer.score.score),
     };
     this.#consumers += 1;
     this.#scores[entry.score]! += 1;
-    if (entry.active) this.#changeActive(entry, 1);
+    let siblings = this.#byPath.get(path);
+    if (!siblings) {
+      siblings = new Set();
+      this.#byPath.set(path, siblings);
+    }
+    siblings.add(entry);
+    this.#update(entry);
     const { observer } = consumer;
     observer.on('score', (score) => {
       this.#scoreEvents += 1;
@@ -115,18 +144,21 @@ export class StageTracker {
     // The observer's pause/resume fire on changes of the effective state: the consumer's own pause
     // or its producer's (a program switch pauses the pipe feeding a distribution router).
     observer.on('pause', () => {
-      if (entry.active) this.#changeActive(entry, -1);
-      entry.active = false;
+      entry.paused = true;
+      this.#update(entry);
     });
     observer.on('resume', () => {
-      if (!entry.active) this.#changeActive(entry, 1);
-      entry.active = true;
+      entry.paused = false;
+      this.#update(entry);
     });
     observer.once('close', () => {
       this.#consumers -= 1;
       this.#scores[entry.score]! -= 1;
-      if (entry.active) this.#changeActive(entry, -1);
-      entry.active = false;
+      entry.paused = true;
+      this.#update(entry);
+      const group = this.#byPath.get(path);
+      group?.delete(entry);
+      if (group?.size === 0) this.#byPath.delete(path);
     });
   }
 
@@ -150,6 +182,13 @@ export class StageTracker {
 
   detach(): void {
     this.#detach();
+  }
+
+  #update(entry: FollowedConsumer): void {
+    const active = !entry.paused && entry.path.receiving;
+    if (active === entry.active) return;
+    entry.active = active;
+    this.#changeActive(entry, active ? 1 : -1);
   }
 
   #changeActive(entry: FollowedConsumer, delta: 1 | -1): void {

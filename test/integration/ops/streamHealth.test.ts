@@ -5,7 +5,7 @@ import { type IngestTargetDto, spawnFfmpegIngest } from '../../../scripts/ffmpeg
 import type { AlertRecord, HealthSampleView, HealthSubscription } from '../../../signaling/contract';
 import { ApiClient, failed, ok } from '../../helpers/api';
 import { waitFor } from '../../helpers/net';
-import { type ClientSocket, connect, request, startStagecast, tokenFor } from '../../helpers/stagecast';
+import { type ClientSocket, connect, fakeDevice, request, startStagecast, tokenFor } from '../../helpers/stagecast';
 
 const METRICS_TOKEN = 'metrics-scrape-token-for-tests';
 const STAGE_KEY = 'demo/keynote';
@@ -87,6 +87,25 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     failed(await api.as(tokenFor('ops')).get('/api/health/history?stage=Not_A_Slug'), 400, 'bad_request');
   });
 
+  it('does not count a viewer whose WebRTC transport never connected as receiving', async () => {
+    const socket = await connect(node.url, tokenFor('attendee', 'demo', 'Never connects'));
+    sockets.push(socket);
+    const joined = await request(socket, 'join', { stageId: 'keynote' });
+    const device = await fakeDevice(joined.routerRtpCapabilities);
+    await request(socket, 'createTransport', { direction: 'recv' });
+    for (const source of joined.sources) {
+      for (const { producerId } of source.producers) {
+        const consumer = await request(socket, 'consume', { producerId, rtpCapabilities: device.rtpCapabilities });
+        await request(socket, 'resumeConsumer', { consumerId: consumer.id });
+      }
+    }
+    // FakeHandler never runs ICE or DTLS: its consumers exist, resumed, but nothing can reach it.
+    const stage = await stageWhere((s) => s.viewers === 2 && s.consumers === 4, 'the second viewer and its consumers counted');
+    assert.equal(stage.receivingViewers, 1, 'only the plain-RTP viewer receives');
+    await request(socket, 'leave', {});
+    await stageWhere((s) => s.viewers === 1 && s.consumers === 2, 'the second viewer gone');
+  });
+
   it('serves /metrics in the Prometheus text format with the live stage’s viewers and bitrate, behind its token', async () => {
     await stageWhere((s) => s.sources[0]?.receiving === true && s.bitrateOutBps > 0, 'a sample with media flowing');
     assert.equal((await fetch(`${node.url}/metrics`)).status, 401);
@@ -107,7 +126,8 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     assert.equal(value(families, 'stagecast_source_score', { stage: STAGE_KEY, kind: 'onsite' }), 10);
     assert.equal(value(families, 'stagecast_stage_consumers_by_score', { stage: STAGE_KEY, score: '10' }), 2);
     assert.ok(value(families, 'stagecast_forwarded_bytes_total', { stage: STAGE_KEY, direction: 'in' })! > 0);
-    assert.equal(value(families, 'stagecast_joins_total', { stage: STAGE_KEY }), 1);
+    // The plain-RTP viewer and the one that never connected (the test before).
+    assert.equal(value(families, 'stagecast_joins_total', { stage: STAGE_KEY }), 2);
     assert.equal(value(families, 'stagecast_worker_alive', { worker: '1' }), 1);
     assert.ok(value(families, 'stagecast_worker_cpu_percent', { worker: '0' })! >= 0);
 
