@@ -99,9 +99,9 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
     return this.#stages.get(key);
   }
 
-  async createPeer(stageKey: string, peer: { id: string; ownerId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer> {
+  async createPeer(stageKey: string, peer: { participantId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer> {
     const stage = await this.stage(stageKey);
-    return new MediaPeer(peer.id, peer.ownerId, peer.displayName, stage, peer.followsProgram, this.rootLogger);
+    return new MediaPeer(peer.participantId, peer.displayName, stage, peer.followsProgram, this.rootLogger);
   }
 
   closeStage(key: string): void {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import type { ReceiveRouter, StageMedia } from './StageMedia';
+import type { PeerStage, ReceiveRouter } from './peerStage';
 import { MediaError, type MediaKind, type SourceKind } from './types';
 
 export type TransportDirection = 'send' | 'recv';
@@ -75,15 +75,15 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    *   and ops receive every source for their previews (on the origin).
    */
   constructor(
-    readonly id: string,
-    readonly ownerId: string,
+    /** Whose media this is: the participant publishing or watching (sources are named after them). */
+    readonly participantId: string,
     readonly displayName: string,
-    readonly stage: StageMedia,
+    readonly stage: PeerStage<MediaPeer>,
     readonly followsProgram: boolean,
     logger: Logger,
   ) {
     super();
-    this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, peer: id });
+    this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, participant: participantId });
     // The stage closes its peers itself (one listener per peer on the stage would not scale).
     stage.registerPeer(this);
   }
@@ -136,7 +136,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
-      appData: { peer: this.id, direction },
+      appData: { participant: this.participantId, direction },
     });
     if (this.#closed) {
       transport.close();
@@ -172,7 +172,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       comedia: false,
       enableSrtp: remote.srtp !== undefined,
       srtpCryptoSuite: remote.srtp?.cryptoSuite,
-      appData: { peer: this.id, direction: 'recv' },
+      appData: { participant: this.participantId, direction: 'recv' },
     });
     await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
     this.#keep({ kind: 'plain', transport, direction: 'recv', connected: true });
@@ -201,14 +201,14 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (direction !== 'send') throw new MediaError('bad_request', 'produce needs a send transport');
     const max = this.stage.options.maxProducersPerPeer;
     if (this.#producers.size + this.#pendingProducers >= max) throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
-    const sourceId = `${request.source}:${this.ownerId}`;
+    const sourceId = `${request.source}:${this.participantId}`;
     this.#pendingProducers += 1;
     let producer: types.Producer;
     try {
       producer = await transport.produce({
         kind: request.kind,
         rtpParameters: request.rtpParameters,
-        appData: { peer: this.id, source: sourceId },
+        appData: { participant: this.participantId, source: sourceId },
       });
     } finally {
       this.#pendingProducers -= 1;
@@ -219,7 +219,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     try {
       const label = request.source === 'screen' ? `${this.displayName} — screen` : this.displayName;
-      this.stage.addProducer(producer, { id: sourceId, kind: request.source, label, ownerId: this.ownerId });
+      this.stage.addProducer(producer, { id: sourceId, kind: request.source, label, ownerId: this.participantId });
     } catch (error) {
       producer.close();
       throw error;
@@ -260,7 +260,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       if (!receiver.router.canConsume({ producerId, rtpCapabilities })) {
         throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
       }
-      consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peer: this.id } });
+      consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { participant: this.participantId } });
     } finally {
       this.#pendingConsumers -= 1;
     }

@@ -4,32 +4,13 @@ import type { Logger } from 'pino';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 import type { MediaPeer } from './MediaPeer';
 import { openIngest, type IngestOptions, type IngestTarget } from './ingest';
+import type { PeerStage, Pipe, ReceiveRouter } from './peerStage';
 import { MediaError, type MediaOptions, type SourceInfo, type SourceKind } from './types';
 
 /** Chooses workers for a stage's routers; the MediaNode knows the load of every worker. */
 export interface WorkerPicker {
   /** The least loaded worker, preferring one that is not `avoid`. */
   pick(avoid?: types.Worker): types.Worker;
-}
-
-interface Pipe {
-  /** On the origin router: sends the source's packets down the pipe. */
-  pipeConsumer: types.Consumer;
-  /** On the distribution router: what its viewers consume (same id as the origin producer). */
-  pipeProducer: types.Producer;
-}
-
-/**
- * A router participants consume from. Viewers use distribution routers fed from the origin with
- * pipeToRouter; hosts' previews, which see every source whatever is on air, consume on the origin.
- */
-export interface ReceiveRouter {
-  readonly kind: 'origin' | 'distribution';
-  readonly router: types.Router;
-  readonly worker: types.Worker;
-  consumers: number;
-  /** Origin producer id → the pipe that brings it here (distribution routers only). */
-  readonly piped: Map<string, Promise<Pipe>>;
 }
 
 export interface StageMediaEvents {
@@ -69,7 +50,7 @@ interface Source {
  * The media of one stage: an origin router holding its sources, and distribution routers on other
  * workers that viewers consume from. Owns its routers; closing it closes everything under it.
  */
-export class StageMedia extends EventEmitter<StageMediaEvents> {
+export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerStage<MediaPeer> {
   readonly #sources = new Map<string, Source>();
   readonly #distribution: ReceiveRouter[] = [];
   readonly #originSlot: ReceiveRouter;

@@ -1,7 +1,10 @@
+import { MediaError } from '../media/types';
+
 /**
- * The one error taxonomy of stagecast. Domain code throws AppError; the edges map it once:
- * HTTP status for REST (server/http/errors.ts), `{ ok: false, error }` for socket acks.
- * Anything that is not an AppError is logged and answered as `internal`.
+ * The one error taxonomy of stagecast. Domain code throws AppError, the media layer MediaError (a
+ * subset of the same codes); `toErrorAnswer` turns anything thrown into the answer every edge sends:
+ * the HTTP status for REST, `{ ok: false, error }` for socket acks and node-to-node replies. Anything
+ * that is not ours is logged by the edge and answered as `internal`, without its message.
  */
 export const ERROR_CODES = [
   'bad_request',
@@ -46,11 +49,46 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** The client-facing body for any thrown value; unknown errors never leak their message. */
-export function toErrorBody(error: unknown): ErrorBody {
-  return isAppError(error) ? error.toBody() : { code: 'internal', message: 'internal error' };
-}
-
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+export interface ErrorAnswer {
+  body: ErrorBody;
+  status: number;
+  /** Not one of ours: the edge logs it (with its stack); the client only learns `internal`. */
+  unexpected: boolean;
+}
+
+/** The answer for anything thrown, wherever it was thrown and whichever edge answers. */
+export function toErrorAnswer(error: unknown): ErrorAnswer {
+  const body = knownErrorBody(error);
+  if (body) return { body, status: httpStatusOf(body.code), unexpected: false };
+  return { body: { code: 'internal', message: 'internal error' }, status: 500, unexpected: true };
+}
+
+function knownErrorBody(error: unknown): ErrorBody | undefined {
+  if (isAppError(error)) return error.toBody();
+  if (error instanceof MediaError) return { code: error.code, message: error.message };
+  // mediasoup checks the RTP, DTLS and ICE parameters a client sends by throwing TypeError: the
+  // client's fault. Our own code validates everything it passes, so a TypeError reaching an edge
+  // from elsewhere is rare; it is still a refusal, never a crash.
+  if (error instanceof TypeError) return { code: 'bad_request', message: error.message.slice(0, 200) };
+  return undefined;
 }

@@ -1,42 +1,58 @@
 /**
- * The Socket.IO contract between stagecast and its clients (the watch and speaker pages, the consoles,
- * tests and benchmarks). Type-only and dependency-free, so the browser bundle imports it as is.
+ * What stagecast and its clients (the watch and speaker pages, the consoles, tests and benchmarks)
+ * exchange: the Socket.IO contract, and the records and views the REST API answers with. The browser
+ * imports its types from here only. Type-only: every import is erased, so the bundle takes none of
+ * the server's code.
  *
  * Every request is an event whose last argument is an ack answering `{ ok: true, data }` or
  * `{ ok: false, error: { code, message } }`. RTP, DTLS and ICE parameters are mediasoup's shapes; they
  * are typed `object` here so that mediasoup-client's types fit, and validated field by field on arrival.
  */
 
-import type { ProgramChange, QuestionView } from '../server/conference/views';
-import type { HealthSampleView, UplinkWarning } from '../server/ops/views';
-import type { AlertRecord, HandRecord, SessionRecord } from '../server/store/records';
+import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
+import type { AgendaItem, NowAndNext } from '../server/conference/agendaTypes';
+import type { LowerThird, ProgramChange, QuestionView } from '../server/conference/views';
+import type { NodeInfo } from '../server/cluster/NodeRegistry';
+import type { ErrorCode } from '../server/errors';
+import type { HealthSampleView, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
+import type {
+  AchievementRecord,
+  AlertRecord,
+  EventRecord,
+  HandRecord,
+  SessionKind,
+  SessionRecord,
+  SpeakerRecord,
+  StageRecord,
+} from '../server/store/records';
 
-export type { AlertRecord, HandRecord, HealthSampleView, ProgramChange, QuestionView, SessionRecord, UplinkWarning };
+export type {
+  AchievementRecord,
+  AgendaItem,
+  AlertRecord,
+  ErrorCode,
+  EventRecord,
+  HandRecord,
+  HealthSampleView,
+  LowerThird,
+  MediaKind,
+  NodeInfo,
+  NowAndNext,
+  ProgramChange,
+  QuestionView,
+  SessionKind,
+  SessionRecord,
+  SourceHealth,
+  SourceInfo,
+  SourceKind,
+  SpeakerRecord,
+  StageHealthView,
+  StageRecord,
+  UplinkWarning,
+};
 
-export type ErrorCodeName =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'unavailable'
-  | 'internal';
-
-export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCodeName; message: string; details?: unknown } };
+export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 export type Ack<T> = (response: AckResponse<T>) => void;
-
-export type SourceKind = 'onsite' | 'camera' | 'screen';
-export type MediaKind = 'audio' | 'video';
-
-export interface SourceInfo {
-  id: string;
-  kind: SourceKind;
-  label: string;
-  ownerId: string | null;
-  producers: { producerId: string; kind: MediaKind }[];
-}
 
 /** The handshake: `io(url, { auth: { token } })`. */
 export interface HandshakeAuth {

@@ -1,14 +1,15 @@
 import type { ConferenceBus } from '../server/conference/ConferenceBus';
 import { isPublicStatus } from '../server/conference/QaService';
 import { eventRoom, moderatorsRoom, participantRoom, publicQaRoom, stageRoom } from './rooms';
-import type { StageServer } from './SignalingServer';
+import type { SignalingIo } from './socketTypes';
+import { stageKey } from '../server/stageKey';
 
 /**
  * Carries what happens in the conference domain to the rooms that should hear it. Room emits go
  * through the Socket.IO adapter, so with the Redis adapter they reach clients on every node.
  */
-export function fanOutConferenceEvents(bus: ConferenceBus, io: StageServer): void {
-  bus.on('programchanged', (change) => io.to(stageRoom(`${change.eventId}/${change.stageId}`)).emit('programChanged', change));
+export function fanOutConferenceEvents(bus: ConferenceBus, io: SignalingIo): void {
+  bus.on('programchanged', (change) => io.to(stageRoom(stageKey(change.eventId, change.stageId))).emit('programChanged', change));
   bus.on('agendachanged', (event) => io.to(eventRoom(event.eventId)).emit('agendaChanged', event));
   bus.on('sessionchanged', (session) => io.to(eventRoom(session.eventId)).emit('sessionUpdated', session));
   bus.on('questionchanged', (question) => {

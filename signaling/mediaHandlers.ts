@@ -1,6 +1,10 @@
 import type { types } from 'mediasoup';
+import type { MediaPeer } from '../media/MediaPeer';
+import type { SourceInfo } from '../media/types';
 import { assertCan, can } from '../server/auth/permissions';
+import type { ProgramChange } from '../server/conference/ConferenceBus';
 import { AppError } from '../server/errors';
+import { stageKey } from '../server/stageKey';
 import {
   ConnectTransportDto,
   ConsumeDto,
@@ -14,47 +18,60 @@ import {
   RestartIceDto,
   ResumeDto,
 } from './dto';
-import type { PeerSession } from './PeerSessions';
-import type { HandlerContext, SignalingServer, StageSocket } from './SignalingServer';
+import type { HandleRequest, HandlerContext, ParticipantSocket, StagePeer } from './socketTypes';
+import type { StagePeers } from './StagePeers';
 
-/** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
-async function assertMayPublish(signaling: SignalingServer, context: HandlerContext): Promise<void> {
-  const { principal } = context;
-  const { stageId, media } = sessionOf(context);
-  if (!can(principal.role, 'stage.publish') && !(await signaling.conference.hands.mayPublish(principal.id, principal.eventId, stageId))) {
-    assertCan(principal, 'stage.publish');
-  }
-  await signaling.preparePublish(media.stage.key);
+/** Exactly what the media requests need of the rest of the node. */
+export interface MediaHandlerPorts {
+  peers: StagePeers;
+  /** Throws `unavailable` while the node drains. */
+  assertAdmitting(): void;
+  currentProgram(eventId: string, stageId: string): Promise<ProgramChange>;
+  /** Whether an attendee's accepted hand lets them publish on the stage. */
+  mayPublish(participantId: string, eventId: string, stageId: string): Promise<boolean>;
+  /** Opens the stage's media on this node (its source changes then reach the stage's room). */
+  openStage(stageKey: string): Promise<{ rtpCapabilities: object; sources: SourceInfo[] }>;
+  createMediaPeer(stageKey: string, peer: { participantId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer>;
+  /** In a cluster: a stage without an origin gets this node as origin before anyone publishes here. */
+  preparePublish(stageKey: string): Promise<void>;
 }
 
-function sessionOf({ socket }: HandlerContext): PeerSession {
-  const session = socket.data.session;
-  if (!session) throw new AppError('conflict', 'join a stage first');
-  return session;
+/** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
+async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContext): Promise<void> {
+  const { principal } = context;
+  const { stageId, media } = joinedPeer(context);
+  if (!can(principal.role, 'stage.publish') && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) {
+    assertCan(principal, 'stage.publish');
+  }
+  await ports.preparePublish(media.stage.key);
+}
+
+function joinedPeer({ socket }: HandlerContext): StagePeer {
+  const peer = socket.data.peer;
+  if (!peer) throw new AppError('conflict', 'join a stage first');
+  return peer;
 }
 
 /** The stage media requests: join and resume, transports, producing, consuming, leaving. */
-export function registerMediaHandlers(signaling: SignalingServer, socket: StageSocket): void {
-  const { sessions } = signaling;
+export function registerMediaHandlers(handle: HandleRequest, socket: ParticipantSocket, ports: MediaHandlerPorts): void {
+  const { peers } = ports;
 
-  signaling.handle(socket, 'join', JoinDto, async ({ stageId }, { principal }) => {
+  handle(socket, 'join', JoinDto, async ({ stageId }, { principal }) => {
     assertCan(principal, 'stage.watch');
-    signaling.admission.assertOpen();
-    const program = await signaling.conference.program.currentProgram(principal.eventId, stageId);
-    const previous = socket.data.session;
-    if (previous) sessions.close(previous);
-    const stageKey = `${principal.eventId}/${stageId}`;
-    const stage = await signaling.media.stage(stageKey);
-    signaling.forwardStageEvents(stage);
-    const media = await signaling.media.createPeer(stageKey, {
-      id: principal.id,
-      ownerId: principal.id,
+    ports.assertAdmitting();
+    const program = await ports.currentProgram(principal.eventId, stageId);
+    const previous = socket.data.peer;
+    if (previous) peers.close(previous);
+    const key = stageKey(principal.eventId, stageId);
+    const stage = await ports.openStage(key);
+    const media = await ports.createMediaPeer(key, {
+      participantId: principal.id,
       displayName: principal.name,
       followsProgram: !can(principal.role, 'stage.preview'),
     });
-    const session = sessions.create(principal, stageId, media, socket);
+    const peer = peers.create(principal, stageId, media, socket);
     return {
-      peerId: session.peerId,
+      peerId: peer.peerId,
       participantId: principal.id,
       role: principal.role,
       routerRtpCapabilities: stage.rtpCapabilities,
@@ -63,40 +80,40 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
     };
   });
 
-  signaling.handle(socket, 'resume', ResumeDto, async ({ peerId }, { principal }) => {
-    const session = sessions.get(peerId);
+  handle(socket, 'resume', ResumeDto, async ({ peerId }, { principal }) => {
+    const peer = peers.get(peerId);
     // Same answer for "unknown" and "not yours": a peer id is not something to probe for.
-    if (!session || session.principal.id !== principal.id || session.principal.eventId !== principal.eventId) {
+    if (!peer || peer.principal.id !== principal.id || peer.principal.eventId !== principal.eventId) {
       throw new AppError('not_found', 'no session to resume; join again');
     }
-    if (socket.data.session && socket.data.session !== session) sessions.close(socket.data.session);
-    sessions.attach(session, socket);
-    const program = await signaling.conference.program.currentProgram(principal.eventId, session.stageId);
-    return { peerId, sources: session.media.stage.sources, program, consumerIds: session.media.consumerIds };
+    if (socket.data.peer && socket.data.peer !== peer) peers.close(socket.data.peer);
+    peers.attach(peer, socket);
+    const program = await ports.currentProgram(principal.eventId, peer.stageId);
+    return { peerId, sources: peer.media.stage.sources, program, consumerIds: peer.media.consumerIds };
   });
 
-  signaling.handle(socket, 'getRouterRtpCapabilities', EmptyDto, async (_dto, context) => {
-    return sessionOf(context).media.stage.rtpCapabilities;
+  handle(socket, 'getRouterRtpCapabilities', EmptyDto, async (_dto, context) => {
+    return joinedPeer(context).media.stage.rtpCapabilities;
   });
 
-  signaling.handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
-    if (direction === 'send') await assertMayPublish(signaling, context);
-    return sessionOf(context).media.createTransport(direction);
+  handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
+    if (direction === 'send') await assertMayPublish(ports, context);
+    return joinedPeer(context).media.createTransport(direction);
   });
 
-  signaling.handle(socket, 'connectTransport', ConnectTransportDto, async ({ transportId, dtlsParameters }, context) => {
-    await sessionOf(context).media.connectTransport(transportId, dtlsParameters as types.DtlsParameters);
+  handle(socket, 'connectTransport', ConnectTransportDto, async ({ transportId, dtlsParameters }, context) => {
+    await joinedPeer(context).media.connectTransport(transportId, dtlsParameters as types.DtlsParameters);
     return {};
   });
 
-  signaling.handle(socket, 'restartIce', RestartIceDto, async ({ transportId }, context) => {
-    return { iceParameters: await sessionOf(context).media.restartIce(transportId) };
+  handle(socket, 'restartIce', RestartIceDto, async ({ transportId }, context) => {
+    return { iceParameters: await joinedPeer(context).media.restartIce(transportId) };
   });
 
-  signaling.handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
-    await assertMayPublish(signaling, context);
+  handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
+    await assertMayPublish(ports, context);
     const { msid, ...known } = rtpParameters;
-    const producerId = await sessionOf(context).media.produce({
+    const producerId = await joinedPeer(context).media.produce({
       transportId,
       kind,
       rtpParameters: known as types.RtpParameters,
@@ -105,32 +122,32 @@ export function registerMediaHandlers(signaling: SignalingServer, socket: StageS
     return { producerId };
   });
 
-  signaling.handle(socket, 'closeProducer', ProducerRefDto, async ({ producerId }, context) => {
-    sessionOf(context).media.closeProducer(producerId);
+  handle(socket, 'closeProducer', ProducerRefDto, async ({ producerId }, context) => {
+    joinedPeer(context).media.closeProducer(producerId);
     return {};
   });
 
-  signaling.handle(socket, 'consume', ConsumeDto, async ({ producerId, rtpCapabilities }, context) => {
-    return sessionOf(context).media.consume(producerId, rtpCapabilities as types.RtpCapabilities);
+  handle(socket, 'consume', ConsumeDto, async ({ producerId, rtpCapabilities }, context) => {
+    return joinedPeer(context).media.consume(producerId, rtpCapabilities as types.RtpCapabilities);
   });
 
-  signaling.handle(socket, 'resumeConsumer', ConsumerRefDto, async ({ consumerId }, context) => {
-    await sessionOf(context).media.resumeConsumer(consumerId);
+  handle(socket, 'resumeConsumer', ConsumerRefDto, async ({ consumerId }, context) => {
+    await joinedPeer(context).media.resumeConsumer(consumerId);
     return {};
   });
 
-  signaling.handle(socket, 'pauseConsumer', ConsumerRefDto, async ({ consumerId }, context) => {
-    await sessionOf(context).media.pauseConsumer(consumerId);
+  handle(socket, 'pauseConsumer', ConsumerRefDto, async ({ consumerId }, context) => {
+    await joinedPeer(context).media.pauseConsumer(consumerId);
     return {};
   });
 
-  signaling.handle(socket, 'setPreferredLayers', PreferredLayersDto, async ({ consumerId, spatialLayer, temporalLayer }, context) => {
-    await sessionOf(context).media.setPreferredLayers(consumerId, spatialLayer, temporalLayer);
+  handle(socket, 'setPreferredLayers', PreferredLayersDto, async ({ consumerId, spatialLayer, temporalLayer }, context) => {
+    await joinedPeer(context).media.setPreferredLayers(consumerId, spatialLayer, temporalLayer);
     return {};
   });
 
-  signaling.handle(socket, 'leave', EmptyDto, async (_dto, context) => {
-    sessions.close(sessionOf(context));
+  handle(socket, 'leave', EmptyDto, async (_dto, context) => {
+    peers.close(joinedPeer(context));
     return {};
   });
 }

@@ -2,12 +2,13 @@ import type { HealthSampler } from '../media/health/HealthSampler';
 import type { HealthSample } from '../media/health/types';
 import { assertCan } from '../server/auth/permissions';
 import type { AlertEngine } from '../server/ops/AlertEngine';
-import { splitStageKey, viewForEvent } from '../server/ops/healthView';
+import { viewForEvent } from '../server/ops/healthView';
+import { splitStageKey } from '../server/stageKey';
 import type { UplinkWarning } from '../server/ops/views';
 import type { AlertRecord } from '../server/store/records';
 import { EmptyDto } from './dto';
 import { healthRoom, opsRoom, participantRoom } from './rooms';
-import type { SignalingServer, StageServer, StageSocket } from './SignalingServer';
+import type { HandleRequest, ParticipantSocket, SignalingIo } from './socketTypes';
 
 /** The node's health sampler and alert engine, as signaling sees them. */
 export interface OpsFeed {
@@ -28,7 +29,7 @@ export class HealthFanout {
   readonly #detach: () => void;
 
   constructor(
-    private readonly io: StageServer,
+    private readonly io: SignalingIo,
     readonly feed: OpsFeed,
   ) {
     const onSample = (sample: HealthSample): void => this.#sample(sample);
@@ -53,14 +54,14 @@ export class HealthFanout {
     };
   }
 
-  async subscribe(socket: StageSocket, eventId: string): Promise<void> {
+  async subscribe(socket: ParticipantSocket, eventId: string): Promise<void> {
     await socket.join([healthRoom(eventId), opsRoom()]);
     let sockets = this.#subscribers.get(eventId);
     if (!sockets) this.#subscribers.set(eventId, (sockets = new Set()));
     sockets.add(socket.id);
   }
 
-  async unsubscribe(socket: StageSocket, eventId: string): Promise<void> {
+  async unsubscribe(socket: ParticipantSocket, eventId: string): Promise<void> {
     await socket.leave(healthRoom(eventId));
     await socket.leave(opsRoom());
     this.forget(socket.id, eventId);
@@ -87,17 +88,17 @@ export class HealthFanout {
     for (const eventId of events) this.io.to(healthRoom(eventId)).emit('healthSample', viewForEvent(sample, eventId));
   }
 
-  #roomsOf(alert: AlertRecord): ReturnType<StageServer['to']> {
+  #roomsOf(alert: AlertRecord): ReturnType<SignalingIo['to']> {
     return this.io.to(alert.eventId === '' ? opsRoom() : healthRoom(alert.eventId));
   }
 }
 
 /** subscribeHealth / unsubscribeHealth: ops, hosts and admins follow their event's stream health live. */
-export function registerOpsHandlers(signaling: SignalingServer, socket: StageSocket, fanout: HealthFanout): void {
+export function registerOpsHandlers(handle: HandleRequest, socket: ParticipantSocket, fanout: HealthFanout): void {
   const { health, alerts } = fanout.feed;
   let subscribed = false;
 
-  signaling.handle(socket, 'subscribeHealth', EmptyDto, async (_dto, { principal }) => {
+  handle(socket, 'subscribeHealth', EmptyDto, async (_dto, { principal }) => {
     assertCan(principal, 'health.view');
     await fanout.subscribe(socket, principal.eventId);
     subscribed = true;
@@ -110,7 +111,7 @@ export function registerOpsHandlers(signaling: SignalingServer, socket: StageSoc
     };
   });
 
-  signaling.handle(socket, 'unsubscribeHealth', EmptyDto, async (_dto, { principal }) => {
+  handle(socket, 'unsubscribeHealth', EmptyDto, async (_dto, { principal }) => {
     await fanout.unsubscribe(socket, principal.eventId);
     subscribed = false;
     return {};

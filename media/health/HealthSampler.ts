@@ -17,8 +17,6 @@ export interface HealthSamplerOptions {
   intervalMs?: number;
   /** How much history is kept in memory for charts. Default 10 minutes. */
   historyMs?: number;
-  /** Signaling connections of this node; the sampler knows nothing of sockets, so the owner tells it. */
-  connectedSockets?: () => number;
 }
 
 export interface HealthSamplerEvents {
@@ -47,7 +45,8 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   readonly #loopLag = new LoopLag();
   /** stage key + source id → when media last reached it (or when it was first seen). */
   readonly #lastMedia = new Map<string, number>();
-  readonly #connectedSockets: () => number;
+  /** Signaling connections of this node; the sampler knows nothing of sockets, so its owner tells it at start. */
+  #connectedSockets: () => number = () => 0;
   readonly #logger: Logger;
   readonly #onStageOpened = (stage: StageMedia): void => this.#track(stage);
   #timer: NodeJS.Timeout | null = null;
@@ -66,7 +65,6 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     this.nodeId = options.nodeId;
     this.intervalMs = options.intervalMs ?? 2000;
     this.historyMs = options.historyMs ?? 600_000;
-    this.#connectedSockets = options.connectedSockets ?? (() => 0);
     this.#history = new SampleHistory(Math.max(1, Math.ceil(this.historyMs / this.intervalMs)));
     this.#logger = logger.child({ module: 'HealthSampler' });
     for (const stage of media.stages.values()) this.#track(stage);
@@ -93,9 +91,10 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   }
 
   /** Starts sampling every `intervalMs`; a slow sample delays the next instead of overlapping it. */
-  start(): void {
+  start(connectedSockets?: () => number): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
+    if (connectedSockets) this.#connectedSockets = connectedSockets;
     this.#schedule(this.intervalMs);
   }
 

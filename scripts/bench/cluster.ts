@@ -30,9 +30,10 @@ import { accountCpu, type CpuReport } from './cpuTime';
 import { measurePipeHop } from './pipeDelay';
 import { feedStage, type StageFeed } from './stageFeed';
 import { summarize, type Summary } from './stats';
+import { stageKey } from '../../server/stageKey';
 
 const STAGE = { eventId: 'demo', stageId: 'keynote' };
-const STAGE_KEY = `${STAGE.eventId}/${STAGE.stageId}`;
+const STAGE_KEY = stageKey(STAGE.eventId, STAGE.stageId);
 
 function log(message: string): void {
   process.stderr.write(`[cluster] ${message}\n`);

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   const handlers: RpcHandlers<ClusterNodeApi> = {
     async egressOpen({ stageKey, id, port }) {
-      const peer = await node.media.createPeer(stageKey, { id, ownerId: id, displayName: `egress ${id}`, followsProgram: true });
+      const peer = await node.media.createPeer(stageKey, { participantId: id, displayName: `egress ${id}`, followsProgram: true });
       egress.set(id, peer);
       const stage = node.media.existingStage(stageKey);
       if (!stage) throw new Error(`stage ${stageKey} did not open`);

@@ -89,7 +89,7 @@ async function stagecastWindow(viewers: number, sink: UdpSink, seconds: number):
     try {
       const stage = node.node.media.existingStage('demo/keynote')!;
       for (let i = 0; i < viewers; i++) {
-        const peer = await node.node.media.createPeer('demo/keynote', { id: `v${i}`, ownerId: `p${i}`, displayName: `v${i}`, followsProgram: true });
+        const peer = await node.node.media.createPeer('demo/keynote', { participantId: `v${i}`, displayName: `v${i}`, followsProgram: true });
         await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port, srtp: srtpKey() });
         for (const { producerId } of stage.sources[0]!.producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
       }

@@ -65,7 +65,7 @@ export async function run(args: string[]): Promise<unknown> {
     for (const level of levels) {
       log(`adding viewers: ${viewers} → ${level}`);
       for (; viewers < level; viewers++) {
-        const peer = await node.node.media.createPeer(STAGE_KEY, { id: `v${viewers}`, ownerId: `p${viewers}`, displayName: `viewer ${viewers}`, followsProgram: true });
+        const peer = await node.node.media.createPeer(STAGE_KEY, { participantId: `v${viewers}`, displayName: `viewer ${viewers}`, followsProgram: true });
         await peer.createEgressTransport({ ip: '127.0.0.1', port: drain.port });
         for (const source of stage.sources) {
           for (const { producerId } of source.producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);

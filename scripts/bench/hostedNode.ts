@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       const stage = node.media.existingStage(stageKey);
       return {
         connectedSockets: node.signaling.connectedSockets,
-        sessions: node.signaling.sessions.size,
+        sessions: node.signaling.peers.size,
         stagePeers: stage?.peerCount ?? 0,
         distributionRouters: stage?.distributionRouters.length ?? 0,
         plainViewers: plain.length,
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < count; i++) {
         const n = ++plainSeq;
         try {
-          const peer = await node.media.createPeer(stageKey, { id: `plain-${n}`, ownerId: `plain-${n}`, displayName: `plain viewer ${n}`, followsProgram: true });
+          const peer = await node.media.createPeer(stageKey, { participantId: `plain-${n}`, displayName: `plain viewer ${n}`, followsProgram: true });
           const entry = { peer, kinds: new Set<MediaKind>() };
           plain.push(entry);
           await peer.createEgressTransport({ ip: '127.0.0.1', port: sinkPort, srtp: srtpKey() });

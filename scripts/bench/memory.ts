@@ -19,9 +19,10 @@ import { CpuMeter, mediasoupWorkerPids } from '../lib/proc';
 import { UdpSink } from './udpSink';
 import { ViewerFleet } from './viewerFleet';
 import type { Outcome } from './viewerClients';
+import { stageKey } from '../../server/stageKey';
 
 const STAGE = { eventId: 'demo', stageId: 'keynote' };
-const STAGE_KEY = `${STAGE.eventId}/${STAGE.stageId}`;
+const STAGE_KEY = stageKey(STAGE.eventId, STAGE.stageId);
 
 function log(message: string): void {
   process.stderr.write(`[memory] ${message}\n`);

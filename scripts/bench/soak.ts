@@ -19,9 +19,10 @@ import { feedStage } from './stageFeed';
 import { UdpSink } from './udpSink';
 import type { Outcome } from './viewerClients';
 import { ViewerFleet } from './viewerFleet';
+import { stageKey } from '../../server/stageKey';
 
 const STAGE = { eventId: 'demo', stageId: 'keynote' };
-const STAGE_KEY = `${STAGE.eventId}/${STAGE.stageId}`;
+const STAGE_KEY = stageKey(STAGE.eventId, STAGE.stageId);
 /** The server's default reconnect grace (RECONNECT_GRACE_MS): dropped sessions are kept this long. */
 const DEFAULT_GRACE_MS = 30_000;
 

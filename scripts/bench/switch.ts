@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<unknown> {
     log(`${viewerCount} viewers, each consuming the audio and video of both feeds`);
     const viewers: ViewerSsrcs[] = [];
     for (let i = 0; i < viewerCount; i++) {
-      const peer = await node.node.media.createPeer('demo/keynote', { id: `v${i}`, ownerId: `p${i}`, displayName: `viewer ${i}`, followsProgram: true });
+      const peer = await node.node.media.createPeer('demo/keynote', { participantId: `v${i}`, displayName: `viewer ${i}`, followsProgram: true });
       await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port });
       const ssrcs: ViewerSsrcs = {};
       for (const source of stage.sources) {

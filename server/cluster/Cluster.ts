@@ -34,10 +34,9 @@ export interface ClusterOptions {
   prefix: string;
 }
 
-/** What this node reports about itself on every heartbeat. */
+/** What this node reports about itself on every heartbeat, once it joins. */
 export interface NodeSelf {
-  /** Known once the HTTP server listens (its port may be chosen then). */
-  url(): string;
+  url: string;
   announcedIp: string;
   draining(): boolean;
   load(): Omit<NodeLoad, 'origins'>;
@@ -73,7 +72,6 @@ export class Cluster {
     private readonly media: MediaNode,
     command: Redis,
     private readonly messenger: ClusterMessenger,
-    self: NodeSelf,
     clients: Redis[],
     adapterClients: { pub: Redis; sub: Redis },
     logger: Logger,
@@ -82,12 +80,7 @@ export class Cluster {
     this.#adapterClients = adapterClients;
     this.#logger = logger.child({ module: 'Cluster', node: options.nodeId });
     const prefix = `${options.prefix}cluster:`;
-    this.#registry = new NodeRegistry(
-      command,
-      () => ({ id: this.nodeId, url: self.url(), announcedIp: self.announcedIp, draining: self.draining(), load: { ...self.load(), origins: this.stages.originCount } }),
-      { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix },
-      this.#logger,
-    );
+    this.#registry = new NodeRegistry(command, options.nodeId, { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix }, this.#logger);
     const origins = new StageOrigins(command, this.#registry, prefix, options.nodeTtlMs);
     this.stages = new ClusterStages(media, this.#registry, origins, messenger, this.#originClient(), this.#logger);
     this.#pipes = new OriginPipes(media, logger);
@@ -97,7 +90,7 @@ export class Cluster {
   }
 
   /** Connects to Redis and starts answering other nodes; the node joins the registry with `join()`. */
-  static async create(options: ClusterOptions, media: MediaNode, self: NodeSelf, logger: Logger): Promise<Cluster> {
+  static async create(options: ClusterOptions, media: MediaNode, logger: Logger): Promise<Cluster> {
     const redisOptions = { url: options.redisUrl, commandTimeoutMs: options.commandTimeoutMs };
     const command = commandClient(redisOptions, logger, `stagecast-${options.nodeId}`);
     const sub = subscriberClient(redisOptions, logger, `stagecast-${options.nodeId}-sub`);
@@ -108,7 +101,7 @@ export class Cluster {
       await Promise.all(clients.map((client) => whenReady(client, options.commandTimeoutMs)));
       const messenger = new ClusterMessenger(options.nodeId, command, sub, `${options.prefix}cluster:`, options.requestTimeoutMs, logger);
       await messenger.start();
-      return new Cluster(options, media, command, messenger, self, clients, { pub: adapterPub, sub: adapterSub }, logger);
+      return new Cluster(options, media, command, messenger, clients, { pub: adapterPub, sub: adapterSub }, logger);
     } catch (error) {
       for (const client of clients) client.disconnect();
       throw error;
@@ -120,8 +113,8 @@ export class Cluster {
   }
 
   /** Registers this node (first heartbeat done): from now on it takes viewers and serves its stages. */
-  async join(): Promise<void> {
-    await this.#registry.start();
+  async join(self: NodeSelf): Promise<void> {
+    await this.#registry.start(() => ({ url: self.url, announcedIp: self.announcedIp, draining: self.draining(), load: { ...self.load(), origins: this.stages.originCount } }));
     this.#logger.info({ nodes: this.#registry.nodes().length }, 'joined the cluster');
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppError, isErrorCode } from '../errors';
+import { AppError, isErrorCode, toErrorAnswer } from '../errors';
 
 /** A request from one node to another; `from` is the asking node. */
 export type RequestHandler = (payload: unknown, from: string) => Promise<unknown>;
@@ -161,10 +161,9 @@ export class ClusterMessenger {
       if (!handler) throw new AppError('not_found', `no cluster method ${request.method}`);
       reply = { kind: 'reply', id: request.id, ok: true, data: (await handler(request.payload, request.from)) ?? null };
     } catch (error) {
-      // AppError and the media layer's MediaError both carry a taxonomy code; anything else is internal.
-      const code = error instanceof Error && 'code' in error && isErrorCode(error.code) ? error.code : null;
-      if (!code) this.#logger.error({ err: error, method: request.method, from: request.from }, 'cluster request failed');
-      reply = { kind: 'reply', id: request.id, ok: false, code: code ?? 'internal', message: code && error instanceof Error ? error.message : 'internal error' };
+      const { body, unexpected } = toErrorAnswer(error);
+      if (unexpected) this.#logger.error({ err: error, method: request.method, from: request.from }, 'cluster request failed');
+      reply = { kind: 'reply', id: request.id, ok: false, code: body.code, message: body.message };
     }
     try {
       await this.pub.publish(`${this.prefix}inbox:${request.from}`, JSON.stringify(reply));

@@ -27,6 +27,9 @@ export interface NodeInfo {
   load: NodeLoad;
 }
 
+/** The fields of its record a node reports; the registry adds its id and times. */
+export type NodeRecordFields = Omit<NodeInfo, 'id' | 'startedAt' | 'heartbeatAt'>;
+
 export interface NodeRegistryEvents {
   nodeup: [NodeInfo];
   /** A node left or stopped heartbeating (its record expired). */
@@ -66,10 +69,12 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   readonly #logger: Logger;
   readonly #startedAt = new Date().toISOString();
   #beating: Promise<void> | null = null;
+  /** What this node reports of itself; null until it registers with `start()` (it only reads until then). */
+  #self: (() => NodeRecordFields) | null = null;
 
   constructor(
     private readonly redis: Redis,
-    private readonly self: () => Omit<NodeInfo, 'startedAt' | 'heartbeatAt'>,
+    readonly nodeId: string,
     private readonly options: NodeRegistryOptions,
     logger: Logger,
   ) {
@@ -77,11 +82,9 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     this.#logger = logger.child({ module: 'NodeRegistry' });
   }
 
-  get nodeId(): string {
-    return this.self().id;
-  }
-
-  async start(): Promise<void> {
+  /** Registers this node: its record, as `self` reports it, is written now and on every heartbeat. */
+  async start(self: () => NodeRecordFields): Promise<void> {
+    this.#self = self;
     await this.heartbeat();
     this.#timer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
     this.#timer.unref();
@@ -100,7 +103,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     return this.#nodes.has(nodeId);
   }
 
-  /** Writes this node's record, then reads everyone's. Concurrent callers share one round. */
+  /** Writes this node's record (once registered), then reads everyone's. Concurrent callers share one round. */
   heartbeat(): Promise<void> {
     this.#beating ??= this.#beat().finally(() => {
       this.#beating = null;
@@ -128,9 +131,9 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
 
   async #beat(): Promise<void> {
     const now = new Date().toISOString();
-    const record: NodeInfo = { ...this.self(), startedAt: this.#startedAt, heartbeatAt: now };
+    const record: NodeInfo | null = this.#self && { ...this.#self(), id: this.nodeId, startedAt: this.#startedAt, heartbeatAt: now };
     try {
-      await this.redis.multi().set(this.#key(record.id), JSON.stringify(record), 'PX', this.options.ttlMs).sadd(this.#setKey, record.id).exec();
+      if (record) await this.redis.multi().set(this.#key(record.id), JSON.stringify(record), 'PX', this.options.ttlMs).sadd(this.#setKey, record.id).exec();
       await this.#refresh();
     } catch (error) {
       this.#logger.warn({ err: error }, 'heartbeat failed; keeping the last known cluster');

@@ -18,6 +18,7 @@ import type {
 } from './agendaTypes';
 import type { ConferenceBus } from './ConferenceBus';
 import { KeyedLock } from './KeyedLock';
+import { stageKey } from '../stageKey';
 
 async function found<T>(lookup: Promise<T | undefined>, what: string): Promise<T> {
   const record = await lookup;
@@ -210,7 +211,7 @@ export class AgendaService {
 
   async createSession(eventId: string, input: NewSession): Promise<SessionRecord> {
     const session: SessionRecord = { ...input, id: randomUUID(), eventId, status: 'scheduled' };
-    return this.#lock.run(`${eventId}/${session.stageId}`, async () => {
+    return this.#lock.run(stageKey(eventId, session.stageId), async () => {
       await this.#assertPlaceable(session);
       await this.#sessions.put(session);
       this.bus.emit('agendachanged', { eventId, stageId: session.stageId });
@@ -222,7 +223,7 @@ export class AgendaService {
     const before = await this.getSession(eventId, sessionId);
     const updated: SessionRecord = { ...before, ...patch };
     // Lock both stages when a session moves, in a fixed order so two moves cannot deadlock.
-    const keys = [...new Set([before.stageId, updated.stageId])].sort().map((s) => `${eventId}/${s}`);
+    const keys = [...new Set([before.stageId, updated.stageId])].sort().map((s) => stageKey(eventId, s));
     const write = async (): Promise<SessionRecord> => {
       await this.#assertPlaceable(updated);
       if (updated.kind !== 'achievement-release') {

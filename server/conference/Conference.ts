@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { AgendaService } from './AgendaService';
 import { ConferenceBus } from './ConferenceBus';
@@ -23,10 +24,10 @@ export class Conference {
   readonly qa: QaService;
   readonly hands: HandsService;
 
-  constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits) {
+  constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits, logger: Logger) {
     this.events = new EventDirectory(store);
     this.agenda = new AgendaService(store, this.bus, { stagesPerEvent: limits.stagesPerEvent });
-    this.program = new ProgramService(store, this.bus, this.agenda, media);
+    this.program = new ProgramService(store, this.bus, this.agenda, media, logger);
     this.qa = new QaService(store, this.bus, this.agenda, { questionsPerMinute: limits.questionsPerMinute, votesPerMinute: limits.votesPerMinute });
     this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
   }

@@ -1,14 +1,30 @@
+import type { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/tokens';
 import { AppError } from '../errors';
 import type { Store } from '../store';
 import type { HandRecord } from '../store/records';
 import type { AgendaService } from './AgendaService';
-import type { ConferenceBus } from './ConferenceBus';
+import type { ConferenceBus, ConferenceEvents } from './ConferenceBus';
 import { KeyedLock } from './KeyedLock';
 import { RateLimiter } from './RateLimiter';
 
 export type HandAnswer = 'accept' | 'lower';
+
+/** Whoever publishes media on this node, by participant. */
+export interface Publishers {
+  closeProducersOf(participantId: string): void;
+}
+
+/**
+ * A hand lowered or revoked takes the right to speak with it: whatever that participant publishes on
+ * this node closes. `events` must carry every node's hand changes (a moderator may act through any node).
+ */
+export function revokeSpeakingWhenHandLowered(events: Pick<EventEmitter<ConferenceEvents>, 'on'>, publishers: Publishers): void {
+  events.on('handchanged', (hand) => {
+    if (hand.status === 'lowered') publishers.closeProducersOf(hand.participantId);
+  });
+}
 
 function isOpen(hand: HandRecord): boolean {
   return hand.status === 'raised' || hand.status === 'accepted';

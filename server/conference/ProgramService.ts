@@ -4,6 +4,8 @@ import type { SessionRecord, StageRecord } from '../store/records';
 import type { AgendaService } from './AgendaService';
 import type { ConferenceBus, LowerThird, ProgramChange } from './ConferenceBus';
 import { KeyedLock } from './KeyedLock';
+import type { Logger } from '../logger';
+import { splitStageKey, stageKey } from '../stageKey';
 
 /** The narrow view of the SFU the programme needs; the composition root wires it to media/. */
 export interface ProgramMedia {
@@ -11,10 +13,8 @@ export interface ProgramMedia {
   sourceIds(stageKey: string): Promise<string[]>;
   /** Puts the source on air for every viewer of the stage (null: no program, viewers get everything). */
   setProgram(stageKey: string, sourceId: string | null): Promise<void>;
-}
-
-export function stageKeyOf(eventId: string, stageId: string): string {
-  return `${eventId}/${stageId}`;
+  /** Calls `listener` whenever a stage's media opens on this node (first viewer or source, or rebuilt after a worker died). */
+  onStageOpened(listener: (stageKey: string) => void): void;
 }
 
 /** On-air control: which session is live on a stage and which source is on air. */
@@ -26,12 +26,21 @@ export class ProgramService {
     private readonly bus: ConferenceBus,
     private readonly agenda: AgendaService,
     private readonly media: ProgramMedia,
-  ) {}
+    logger: Logger,
+  ) {
+    // A stage's media that opens afresh (after a restart, or on a replacement worker) has no program:
+    // the stored one goes back on air, so viewers keep seeing what the host chose.
+    const log = logger.child({ module: 'ProgramService' });
+    media.onStageOpened((key) => {
+      const { eventId, stageId } = splitStageKey(key);
+      this.#restore(eventId, stageId).catch((error: unknown) => log.error({ err: error, stage: key }, 'program restore failed'));
+    });
+  }
 
   /** The session goes live; whatever was live on its stage before ends. */
   async startSession(eventId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.agenda.getSession(eventId, sessionId);
-    return this.#lock.run(stageKeyOf(eventId, session.stageId), async () => {
+    return this.#lock.run(stageKey(eventId, session.stageId), async () => {
       const current = await this.agenda.getSession(eventId, sessionId);
       if (current.status === 'live') return current;
       if (current.status === 'done') throw new AppError('conflict', 'the session is over; schedule a new one');
@@ -55,7 +64,7 @@ export class ProgramService {
 
   async endSession(eventId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.agenda.getSession(eventId, sessionId);
-    return this.#lock.run(stageKeyOf(eventId, session.stageId), async () => {
+    return this.#lock.run(stageKey(eventId, session.stageId), async () => {
       const current = await this.agenda.getSession(eventId, sessionId);
       if (current.status !== 'live') throw new AppError('conflict', `the session is ${current.status}, not live`);
       const ended: SessionRecord = { ...current, status: 'done' };
@@ -68,17 +77,17 @@ export class ProgramService {
 
   /** Puts a live source of the stage on air, with a lower-third for every viewer. */
   async setProgram(eventId: string, stageId: string, sourceId: string | null, speakerId?: string): Promise<ProgramChange> {
-    const stageKey = stageKeyOf(eventId, stageId);
-    return this.#lock.run(stageKey, async () => {
+    const key = stageKey(eventId, stageId);
+    return this.#lock.run(key, async () => {
       const stage = await this.agenda.getStage(eventId, stageId);
       if (sourceId !== null) {
-        const liveSources = await this.media.sourceIds(stageKey);
+        const liveSources = await this.media.sourceIds(key);
         if (!liveSources.includes(sourceId)) throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources } });
       }
       if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
       const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };
       await this.store.collection('stages').put(updated);
-      await this.media.setProgram(stageKey, sourceId);
+      await this.media.setProgram(key, sourceId);
       const change = await this.#change(updated);
       this.bus.emit('programchanged', change);
       return change;
@@ -89,10 +98,10 @@ export class ProgramService {
     return this.#change(await this.agenda.getStage(eventId, stageId));
   }
 
-  /** Re-applies the stored program to a stage whose media just opened (after a restart, say). */
-  async restore(eventId: string, stageId: string): Promise<void> {
+  /** Re-applies the stored program to a stage whose media just opened. */
+  async #restore(eventId: string, stageId: string): Promise<void> {
     const stage = await this.store.collection('stages').get(eventId, stageId);
-    if (stage?.programSourceId) await this.media.setProgram(stageKeyOf(eventId, stageId), stage.programSourceId);
+    if (stage?.programSourceId) await this.media.setProgram(stageKey(eventId, stageId), stage.programSourceId);
   }
 
   async #change(stage: StageRecord): Promise<ProgramChange> {

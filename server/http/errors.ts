@@ -1,22 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, type ErrorCode, isAppError } from '../errors';
+import { AppError, isAppError, toErrorAnswer } from '../errors';
 import type { Logger } from '../logger';
-
-const STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
-export function httpStatusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
 
 /** body-parser reports its failures as errors carrying a `type`; they are the client's fault. */
 function fromBodyParser(error: object): AppError | undefined {
@@ -58,14 +42,11 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new AppError('not_found', `no route ${req.method} ${req.baseUrl}${req.path}`));
 };
 
-/** The single place REST errors become responses: `{ error: { code, message } }`. */
+/** REST's edge: every error becomes `{ error: { code, message } }` with the taxonomy's status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const appError = isAppError(error) ? error : fromClientError(error);
-    if (!appError) {
-      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
-    }
-    const body = appError ? appError.toBody() : { code: 'internal' as const, message: 'internal error' };
-    res.status(httpStatusOf(body.code)).json({ error: body });
+    const { body, status, unexpected } = toErrorAnswer(isAppError(error) ? error : (fromClientError(error) ?? error));
+    if (unexpected) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    res.status(status).json({ error: body });
   };
 }

@@ -2,6 +2,7 @@ import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { SessionRecord } from '../store/records';
+import { stageKey } from '../stageKey';
 
 /**
  * Which stages have a live session right now, for the "no viewers receiving while live" rule: read
@@ -44,7 +45,7 @@ export class LiveStages {
   }
 
   #apply(session: SessionRecord): void {
-    if (session.status === 'live') this.#live.set(session.id, `${session.eventId}/${session.stageId}`);
+    if (session.status === 'live') this.#live.set(session.id, stageKey(session.eventId, session.stageId));
     else this.#live.delete(session.id);
   }
 }

@@ -32,8 +32,6 @@ export interface NodeOpsDeps {
   conference: Conference;
   store: Store;
   logger: Logger;
-  /** Signaling connections; signaling starts after ops, so it is asked late. */
-  connectedSockets: () => number;
   /** Conference events of every node of a cluster (sessions started through another node); this node's alone otherwise. */
   clusterEvents?: ConferenceBus;
   /** The stage's audience watches on other nodes (an origin feeding edges): no viewer here is no incident. */
@@ -56,10 +54,10 @@ export class NodeOps {
     private readonly liveStages: LiveStages,
   ) {}
 
-  static async create({ config, media, pool, conference, store, logger, connectedSockets, clusterEvents, watchedElsewhere }: NodeOpsDeps): Promise<NodeOps> {
+  static async create({ config, media, pool, conference, store, logger, clusterEvents, watchedElsewhere }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
-    const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, connectedSockets }, logger);
+    const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs }, logger);
     const liveStages = new LiveStages(clusterEvents ?? conference.bus, logger.child({ module: 'LiveStages' }));
     await liveStages.load(store);
     const alerts = new AlertEngine({ store, thresholds: alertThresholds(config), isLive: (stageKey) => liveStages.isLive(stageKey) && !watchedElsewhere?.(stageKey), nodeId, logger });
@@ -71,8 +69,9 @@ export class NodeOps {
     return new NodeOps(health, alerts, metrics, liveStages);
   }
 
-  start(): void {
-    this.health.start();
+  /** Begins sampling; `connectedSockets` reads the signaling connections, which start after ops. */
+  start(connectedSockets: () => number): void {
+    this.health.start(connectedSockets);
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import type { HealthSample, SourceHealth, StageHealth } from '../../media/health/types';
 import type { AlertRecord, AlertRule } from '../store/records';
-import { splitStageKey } from './healthView';
+import { splitStageKey } from '../stageKey';
 
 /** Rule thresholds, from config (ALERT_* settings). */
 export interface AlertThresholds {

@@ -1,11 +1,6 @@
 import type { HealthSample } from '../../media/health/types';
+import { splitStageKey } from '../stageKey';
 import type { HealthSampleView, StageHealthView } from './views';
-
-/** The media layer names a stage `eventId/stageId`; ops views and alerts spell the two out. */
-export function splitStageKey(stageKey: string): { eventId: string; stageId: string } {
-  const slash = stageKey.indexOf('/');
-  return slash < 0 ? { eventId: '', stageId: stageKey } : { eventId: stageKey.slice(0, slash), stageId: stageKey.slice(slash + 1) };
-}
 
 /**
  * A sample as one event's ops, hosts and admins may see it: node and workers (shared infrastructure),

@@ -1,9 +1,9 @@
-import type { ClientToServerEvents, ErrorCodeName, ProgramChange, QuestionView } from '../../signaling/contract';
+import type { ClientToServerEvents, ErrorCode, ProgramChange, QuestionView } from '../../signaling/contract';
 import { type AckDataOf, type ClientSocket, connect, rawRequest } from '../../scripts/lib/signalingClient';
 import { Prng } from './fuzz/prng';
 
 /** What became of one request: acknowledged, refused, or lost with the connection (no ack ever came). */
-export type Outcome<T> = { kind: 'ok'; data: T; at: number } | { kind: 'refused'; code: ErrorCodeName } | { kind: 'lost' };
+export type Outcome<T> = { kind: 'ok'; data: T; at: number } | { kind: 'refused'; code: ErrorCode } | { kind: 'lost' };
 
 /**
  * One signaling connection whose requests resolve as an `Outcome`: a request still unanswered when the

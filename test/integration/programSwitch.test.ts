@@ -58,7 +58,7 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
 
     // A media viewer with a plain RTP egress, so packets can be counted: one consumer per producer.
     const stage = node.node.media.existingStage('demo/keynote')!;
-    const viewer = await node.node.media.createPeer('demo/keynote', { id: 'v1', ownerId: 'p1', displayName: 'viewer', followsProgram: true });
+    const viewer = await node.node.media.createPeer('demo/keynote', { participantId: 'v1', displayName: 'viewer', followsProgram: true });
     await viewer.createEgressTransport({ ip: '127.0.0.1', port: sink.port });
     const ssrcsOf: Record<string, number[]> = {};
     for (const source of stage.sources) {

@@ -69,7 +69,7 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     await request(viewer, 'resumeConsumer', { consumerId: consumer.id });
     await request(viewer, 'setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0, temporalLayer: 0 });
 
-    const sessions = node.node.signaling.sessions;
+    const sessions = node.node.signaling.peers;
     const before = sessions.size;
     await request(viewer, 'leave', {});
     assert.equal(sessions.size, before - 1);
@@ -127,7 +127,7 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     const token = tokenFor('attendee');
     const first = await open(token);
     const { joined } = await watch(first);
-    const session = node.node.signaling.sessions.get(joined.peerId);
+    const session = node.node.signaling.peers.get(joined.peerId);
     assert.ok(session);
     first.disconnect();
 
@@ -142,7 +142,7 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
 
     second.disconnect();
     await waitFor(async () => (session.media.closed ? true : undefined), 5000, 'grace expiry');
-    assert.equal(node.node.signaling.sessions.get(joined.peerId), undefined);
+    assert.equal(node.node.signaling.peers.get(joined.peerId), undefined);
     assert.equal(session.media.transportCount, 0);
   });
 });

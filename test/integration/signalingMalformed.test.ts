@@ -46,7 +46,7 @@ describe('Signaling refuses malformed payloads on every event', function () {
     it(`answers each with an error code and changes nothing (${joined ? 'joined' : 'not joined'})`, async () => {
       socket = await connect(node.url, tokenFor('speaker'));
       if (joined) await request(socket, 'join', { stageId: 'keynote' });
-      const sessionsBefore = node.node.signaling.sessions.size;
+      const sessionsBefore = node.node.signaling.peers.size;
       let answered = 0;
       for (const event of REQUEST_EVENTS) {
         for (const [name, payload] of MALFORMED) {
@@ -62,7 +62,7 @@ describe('Signaling refuses malformed payloads on every event', function () {
       }
       assert.equal(answered, REQUEST_EVENTS.length * MALFORMED.length);
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was polluted');
-      assert.equal(node.node.signaling.sessions.size, sessionsBefore, 'no session was created or closed');
+      assert.equal(node.node.signaling.peers.size, sessionsBefore, 'no session was created or closed');
       assert.equal((await fetch(`${node.url}/healthz`)).status, 200, 'the server is still up');
       const again = await request(socket, 'join', { stageId: 'release' });
       assert.ok(again.peerId, 'a valid request still works afterwards');

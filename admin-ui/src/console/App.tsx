@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { EventRecord, StageRecord } from '../../../server/store/records';
+import type { EventRecord, StageRecord } from '../../../signaling/contract';
 import { ApiClient, ApiError, eventPath } from '../lib/api';
 import { failureCode } from '../lib/failureText';
 import { connectSignaling } from '../lib/signaling';

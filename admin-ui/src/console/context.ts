@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { EventRecord, StageRecord } from '../../../server/store/records';
+import type { EventRecord, StageRecord } from '../../../signaling/contract';
 import type { ApiClient } from '../lib/api';
 import type { StageSocket } from '../lib/signaling';
 import type { Identity } from './identity';

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../server/conference/agendaTypes';
-import type { AchievementRecord, SpeakerRecord } from '../../../server/store/records';
+import type { AchievementRecord, AgendaItem, SpeakerRecord } from '../../../signaling/contract';
 import { ApiError, eventPath } from '../lib/api';
 import { useConsole } from './context';
 import { useSocketEvent } from '../live/hooks';

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../../../server/store/records';
+import type { SessionRecord } from '../../../signaling/contract';
 
 /** One field the server refused, as a 400 answer's `details` lists them. */
 export interface FieldProblem {

@@ -1,4 +1,4 @@
-import type { AgendaItem } from '../../../server/conference/agendaTypes';
+import type { AgendaItem } from '../../../signaling/contract';
 
 /**
  * The session a stage's Q&A is about: the live one, else the next one still to come, else the last

@@ -1,4 +1,4 @@
-import { isFatal } from './StageSession';
+import { isFatal } from './StageConnection';
 import { RequestError } from './signaling';
 import { TokenError } from './token';
 

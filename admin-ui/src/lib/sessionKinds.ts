@@ -1,4 +1,4 @@
-import type { SessionKind } from '../../../server/store/records';
+import type { SessionKind } from '../../../signaling/contract';
 
 /** Every session kind with the words people read; a Record, so a new kind on the server fails the type check here. */
 export const SESSION_KIND_LABEL: Record<SessionKind, string> = {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ErrorCodeName, ServerToClientEvents } from '../../../signaling/contract';
+import type { Ack, ClientToServerEvents, ErrorCode, ServerToClientEvents } from '../../../signaling/contract';
 
 export type StageSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type RequestEvent = keyof ClientToServerEvents;
@@ -7,7 +7,7 @@ export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEv
 export type RequestResult<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[1] extends Ack<infer T> ? T : never;
 
 /** The server's error codes, plus the two failures that happen on this side of the wire. */
-export type RequestErrorCode = ErrorCodeName | 'timeout' | 'disconnected';
+export type RequestErrorCode = ErrorCode | 'timeout' | 'disconnected';
 
 export class RequestError extends Error {
   override readonly name = 'RequestError';
@@ -32,7 +32,7 @@ interface AckEmitter {
   timeout(ms: number): { emit(event: string, payload: unknown, ack: (error: Error | null, response: unknown) => void): void };
 }
 
-function isAckResponse(value: unknown): value is { ok: true; data: unknown } | { ok: false; error: { code: ErrorCodeName; message: string } } {
+function isAckResponse(value: unknown): value is { ok: true; data: unknown } | { ok: false; error: { code: ErrorCode; message: string } } {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
   if (value.ok === true) return 'data' in value;
   return 'error' in value && typeof value.error === 'object' && value.error !== null && 'code' in value.error;

@@ -3,7 +3,7 @@ import type { JoinResult, ResumeResult } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
-import { StageSession } from '../lib/StageSession';
+import { StageConnection } from '../lib/StageConnection';
 
 export type SpeakState = 'starting' | 'connecting' | 'on-air' | 'reconnecting' | 'failed';
 export type PublishedSource = 'camera' | 'screen';
@@ -39,7 +39,7 @@ function isPublishedSource(value: unknown): value is PublishedSource {
  * the server lost across reconnections and rejoins.
  */
 export class StagePublisher {
-  readonly session: StageSession;
+  readonly connection: StageConnection;
   #state: SpeakState = 'connecting';
   #publications: Publication[];
   #send: types.Transport | null = null;
@@ -49,20 +49,20 @@ export class StagePublisher {
     token: string,
     camera: MediaStream,
     private readonly view: SpeakView,
-    connection: { url?: string; placement?: Placement } = {},
+    where: { url?: string; placement?: Placement } = {},
   ) {
     // Video first: viewers then learn of the source with its picture, not as sound alone for a moment.
     const tracks = [...camera.getVideoTracks(), ...camera.getAudioTracks()];
     this.#publications = tracks.map((track) => ({ track, source: 'camera', producer: null }));
-    this.session = new StageSession(route, token, {
+    this.connection = new StageConnection(route, token, {
       joined: (join, device) => this.#joined(join, device),
       resumed: (result) => this.#resumed(result),
       disconnected: () => this.#setState('reconnecting'),
       failed: (error) => this.#setState('failed', error),
-    }, connection);
-    this.session.on('producerClosed', ({ producerId }) => {
+    }, where);
+    this.connection.on('producerClosed', ({ producerId }) => {
       // The server took it off the stage (right revoked, stage closed): do not publish it again.
-      void this.session.run(async () => {
+      void this.connection.run(async () => {
         const closed = this.#publications.filter((p) => p.producer?.id === producerId);
         for (const publication of closed) this.#unpublish(publication);
       });
@@ -80,7 +80,7 @@ export class StagePublisher {
 
   /** Adds a screen share (from getDisplayMedia); it ends when the browser's own "stop sharing" is used. */
   shareScreen(stream: MediaStream): Promise<void> {
-    return this.session.run(async () => {
+    return this.connection.run(async () => {
       for (const track of stream.getTracks()) {
         this.#publications.push({ track, source: 'screen', producer: null });
         track.addEventListener('ended', () => void this.stopScreen());
@@ -91,12 +91,12 @@ export class StagePublisher {
   }
 
   stopScreen(): Promise<void> {
-    return this.session.run(async () => {
+    return this.connection.run(async () => {
       for (const publication of this.#publications.filter((p) => p.source === 'screen')) {
         const producerId = publication.producer?.id;
         this.#unpublish(publication);
-        if (producerId && this.session.socket.connected) {
-          await this.session.request('closeProducer', { producerId }).catch((error: unknown) => {
+        if (producerId && this.connection.socket.connected) {
+          await this.connection.request('closeProducer', { producerId }).catch((error: unknown) => {
             // Already gone on the server: nothing left to close.
             if (!(error instanceof RequestError && error.code === 'not_found')) throw error;
           });
@@ -109,10 +109,10 @@ export class StagePublisher {
     // The previous session's transport is closed, and its producers with it.
     for (const publication of this.#publications) publication.producer = null;
     if (!device.canProduce('video') && !device.canProduce('audio')) throw new Error('this browser cannot send media to the stage');
-    const send = await this.session.createTransport('send');
+    const send = await this.connection.createTransport('send');
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       const source = isPublishedSource(appData.source) ? appData.source : 'camera';
-      this.session
+      this.connection
         .request('produce', { transportId: send.id, kind, rtpParameters, source })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });

@@ -121,13 +121,13 @@ async function start(): Promise<void> {
   );
   wireScreenShare(publisher);
   window.addEventListener('pagehide', () => {
-    publisher.session.close();
+    publisher.connection.close();
     for (const track of camera.getTracks()) track.stop();
   });
 
   const handle: SpeakDebugHandle = {
     get socket() {
-      return publisher.session.socket;
+      return publisher.connection.socket;
     },
     get state() {
       return publisher.state;

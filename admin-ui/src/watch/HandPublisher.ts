@@ -30,7 +30,7 @@ export class HandPublisher {
       this.#producers = [];
       if (this.#wanted) await this.#publish();
     });
-    viewer.session.on('producerClosed', ({ producerId }) => {
+    viewer.connection.on('producerClosed', ({ producerId }) => {
       // The server took it off (hand lowered, right revoked): do not publish again on our own.
       if (!this.#producers.some((p) => p.id === producerId)) return;
       void this.stop();
@@ -55,18 +55,18 @@ export class HandPublisher {
     if (this.#wanted) return Promise.resolve();
     this.#wanted = true;
     this.#set('starting');
-    return this.viewer.session.run(() => this.#publish());
+    return this.viewer.connection.run(() => this.#publish());
   }
 
   stop(): Promise<void> {
     this.#wanted = false;
-    return this.viewer.session.run(async () => {
+    return this.viewer.connection.run(async () => {
       const producers = this.#producers;
       this.#producers = [];
       for (const producer of producers) {
         producer.close();
-        if (!this.viewer.session.socket.connected) continue;
-        await this.viewer.session.request('closeProducer', { producerId: producer.id }).catch((error: unknown) => {
+        if (!this.viewer.connection.socket.connected) continue;
+        await this.viewer.connection.request('closeProducer', { producerId: producer.id }).catch((error: unknown) => {
           // Already closed on the server (a moderator lowered the hand): nothing left to do.
           if (!(error instanceof RequestError && error.code === 'not_found')) throw error;
         });
@@ -110,9 +110,9 @@ export class HandPublisher {
   }
 
   async #openSendTransport(): Promise<types.Transport> {
-    const send = await this.viewer.session.createTransport('send');
+    const send = await this.viewer.connection.createTransport('send');
     send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-      this.viewer.session
+      this.viewer.connection
         .request('produce', { transportId: send.id, kind, rtpParameters, source: 'camera' })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });

@@ -3,7 +3,7 @@ import type { ConsumerOptions, JoinResult, ProgramChange, ResumeResult, SourceIn
 import type { StageRoute } from '../lib/route';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
-import { StageSession } from '../lib/StageSession';
+import { StageConnection } from '../lib/StageConnection';
 import { chooseProgram } from './programChoice';
 
 export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 'failed';
@@ -49,7 +49,7 @@ function isConsumerLocal(error: unknown): boolean {
  * host's choice the page picks (programChoice.ts) and asks only for the source it plays.
  */
 export class StageViewer {
-  readonly session: StageSession;
+  readonly connection: StageConnection;
   #state: WatchState = 'connecting';
   #sources = new Map<string, SourceInfo>();
   /** By producer id. */
@@ -66,9 +66,9 @@ export class StageViewer {
     private readonly route: StageRoute,
     token: string,
     private readonly view: WatchView,
-    connection: { url?: string; placement?: Placement } = {},
+    where: { url?: string; placement?: Placement } = {},
   ) {
-    this.session = new StageSession(route, token, {
+    this.connection = new StageConnection(route, token, {
       joined: (join, device) => this.#joined(join, device),
       resumed: (result) => this.#resumed(result),
       disconnected: () => this.#setState('reconnecting'),
@@ -77,30 +77,30 @@ export class StageViewer {
         this.#show(null);
         this.#setState('failed', error);
       },
-    }, connection);
-    const { session } = this;
-    session.on('sourceUpdated', (source) => {
-      void this.session.run(async () => {
+    }, where);
+    const { connection } = this;
+    connection.on('sourceUpdated', (source) => {
+      void this.connection.run(async () => {
         this.#sources.set(source.id, source);
         await this.#reconcile();
       });
     });
-    session.on('sourceClosed', ({ sourceId }) => {
-      void this.session.run(async () => {
+    connection.on('sourceClosed', ({ sourceId }) => {
+      void this.connection.run(async () => {
         this.#sources.delete(sourceId);
         await this.#reconcile();
       });
     });
-    session.on('programChanged', (change) => {
-      void this.session.run(async () => {
+    connection.on('programChanged', (change) => {
+      void this.connection.run(async () => {
         if (change.eventId !== this.route.eventId || change.stageId !== this.route.stageId) return;
         this.#hostProgram = change;
         await this.#reconcile();
       });
     });
-    session.on('consumerClosed', ({ consumerId }) => {
+    connection.on('consumerClosed', ({ consumerId }) => {
       // Not a reconcile: the producer is most likely gone, and the source event saying so follows.
-      void this.session.run(async () => {
+      void this.connection.run(async () => {
         this.#dropConsumers((held) => held.consumer.id === consumerId);
         this.#show(this.#program());
       });
@@ -145,7 +145,7 @@ export class StageViewer {
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#hostProgram = join.program ?? null;
     this.#participantId = join.participantId;
-    this.#recv = await this.session.createTransport('recv');
+    this.#recv = await this.connection.createTransport('recv');
     await this.#reconcile();
     for (const listener of this.#joinListeners) await listener();
   }
@@ -189,7 +189,7 @@ export class StageViewer {
     if (!recv || !device) return;
     let options: ConsumerOptions;
     try {
-      options = await this.session.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
+      options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
     } catch (error) {
       // Closed meanwhile, or in a codec this browser cannot decode: the other sources still play.
       if (isConsumerLocal(error)) {
@@ -223,7 +223,7 @@ export class StageViewer {
 
   async #setConsumerFlowing(entry: HeldConsumer, flowing: boolean): Promise<void> {
     try {
-      await this.session.request(flowing ? 'resumeConsumer' : 'pauseConsumer', { consumerId: entry.consumer.id });
+      await this.connection.request(flowing ? 'resumeConsumer' : 'pauseConsumer', { consumerId: entry.consumer.id });
       entry.flowing = flowing;
     } catch (error) {
       if (!(error instanceof RequestError && error.code === 'not_found')) throw error;
@@ -241,7 +241,7 @@ export class StageViewer {
     const onAir = this.#hostProgram?.sourceId ? this.#sources.get(this.#hostProgram.sourceId) : undefined;
     const selfOnAir = onAir !== undefined && this.#isOwn(onAir);
     this.view.program(this.#programId ? program : null, tracks, this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null, selfOnAir);
-    if (this.#state !== 'failed' && this.session.socket.connected) this.#setState(this.#programId ? 'live' : 'no-source');
+    if (this.#state !== 'failed' && this.connection.socket.connected) this.#setState(this.#programId ? 'live' : 'no-source');
   }
 
   #dropConsumers(matches: (held: HeldConsumer) => boolean): void {

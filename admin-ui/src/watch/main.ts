@@ -117,7 +117,7 @@ async function start(): Promise<void> {
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
-    viewer.session.close();
+    viewer.connection.close();
   });
   mountWatchApp(element('watch-app', HTMLElement), {
     route,
@@ -134,16 +134,16 @@ async function start(): Promise<void> {
 
   const handle: WatchDebugHandle = {
     get socket() {
-      return viewer.session.socket;
+      return viewer.connection.socket;
     },
     get nodeUrl() {
-      return viewer.session.url;
+      return viewer.connection.url;
     },
     get state() {
       return viewer.state;
     },
     get peerId() {
-      return viewer.session.peerId;
+      return viewer.connection.peerId;
     },
     get programSourceId() {
       return viewer.programSourceId;

@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import type { ApiRegistry } from '../api';
 import { IngestDto, IngestQuery, JoinEventDto } from '../dto/live';
 import { EventParams, StageParams } from '../params';
+import { stageKey } from '../../stageKey';
 
 export interface StageMediaView {
   sources: unknown[];
@@ -89,7 +90,7 @@ export function registerMediaRoutes(
       await agenda.getStage(params.eventId, params.stageId);
       if (!deps.placement) return { nodeUrl: null, fallbackUrls: [] };
       const publishes = principal !== null && can(principal.role, 'stage.publish');
-      const placement = publishes ? await deps.placement.publisher(`${params.eventId}/${params.stageId}`) : deps.placement.viewer();
+      const placement = publishes ? await deps.placement.publisher(stageKey(params.eventId, params.stageId)) : deps.placement.viewer();
       if (!placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');
       return { nodeUrl: placement.nodeUrl, fallbackUrls: placement.fallbackUrls };
     },
@@ -100,7 +101,7 @@ export function registerMediaRoutes(
     access: 'stage.ingest', params: StageParams, body: IngestDto, status: 201,
     handler: async ({ params, body }) => {
       await agenda.getStage(params.eventId, params.stageId);
-      return deps.media.openIngest(`${params.eventId}/${params.stageId}`, { videoCodec: body.videoCodec ?? 'VP8', sourceId: sourceIdOf(body.feed), label: body.label });
+      return deps.media.openIngest(stageKey(params.eventId, params.stageId), { videoCodec: body.videoCodec ?? 'VP8', sourceId: sourceIdOf(body.feed), label: body.label });
     },
   });
 
@@ -109,7 +110,7 @@ export function registerMediaRoutes(
     access: 'stage.ingest', params: StageParams, query: IngestQuery,
     handler: async ({ params, query }) => {
       await agenda.getStage(params.eventId, params.stageId);
-      return deps.media.ingestTarget(`${params.eventId}/${params.stageId}`, sourceIdOf(query.feed));
+      return deps.media.ingestTarget(stageKey(params.eventId, params.stageId), sourceIdOf(query.feed));
     },
   });
 
@@ -117,7 +118,7 @@ export function registerMediaRoutes(
     method: 'get', path: '/api/events/:eventId/stages/:stageId/media', operationId: 'describeStageMedia', summary: "Where a stage's media runs: sources, routers, consumers per router", tag: 'media',
     access: 'stage.inspect', params: StageParams,
     handler: async ({ params }) => {
-      const view = deps.media.describe(`${params.eventId}/${params.stageId}`);
+      const view = deps.media.describe(stageKey(params.eventId, params.stageId));
       if (!view) throw new AppError('not_found', `stage ${params.eventId}/${params.stageId} has no media open on this node`);
       return view;
     },

@@ -32,11 +32,11 @@ export function snapshot(node: Stagecast): StateSnapshot {
       hash.update(`${row.collection}\u0000${row.scope}\u0000${row.id}\u0000${row.data}\u0000`);
     }
     for (const vote of votes) hash.update(`${vote.question_id}\u0000${vote.voter_id}\u0000`);
-    const peers = node.signaling.sessions.all().map((s) => `${s.peerId}:${s.media.transportCount}/${s.media.producerCount}/${s.media.consumerCount}`).sort();
+    const peers = node.signaling.peers.all().map((s) => `${s.peerId}:${s.media.transportCount}/${s.media.producerCount}/${s.media.consumerCount}`).sort();
     return {
       counts,
       digest: hash.digest('hex'),
-      sessions: node.signaling.sessions.size,
+      sessions: node.signaling.peers.size,
       stages: node.media.stages.size,
       sockets: node.signaling.connectedSockets,
       media: peers.join(','),

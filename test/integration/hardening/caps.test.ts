@@ -28,7 +28,7 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     return socket;
   };
   const open = (role: Parameters<typeof tokenFor>[0], name?: string): Promise<ClientSocket> => openWith(tokenFor(role, 'demo', name));
-  const peer = (peerId: string) => stagecast.node.signaling.sessions.get(peerId)?.media;
+  const peer = (peerId: string) => stagecast.node.signaling.peers.get(peerId)?.media;
 
   before(async () => {
     stagecast = await startStagecast({
@@ -68,7 +68,7 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     assert.deepEqual(burst, { ok: CAPS.producers, refused: Array(5 - CAPS.producers).fill('conflict') });
     assert.equal(peer(peerId)?.producerCount, CAPS.producers);
     // Closing one frees a slot.
-    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.ownerId)!.producers[0]!.producerId;
+    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.participantId)!.producers[0]!.producerId;
     await request(speaker, 'closeProducer', { producerId });
     assert.equal((await produce(5)).ok, true);
   });
@@ -108,7 +108,7 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     const { peerId, routerRtpCapabilities } = await request(looper, 'join', { stageId: 'keynote' });
     await request(looper, 'createTransport', { direction: 'recv' });
     const media = peer(peerId)!;
-    const sessionsBefore = stagecast.node.signaling.sessions.size;
+    const sessionsBefore = stagecast.node.signaling.peers.size;
     const dropped = new Promise<string>((resolve) => looper.once('disconnect', (reason) => resolve(reason)));
     // A few refusals are normal and cost nothing.
     for (let i = 0; i < 5; i++) assert.equal((await rawRequest(looper, 'createTransport', { direction: 'recv' })).ok, false);
@@ -117,8 +117,8 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     for (let i = 0; i < CAPS.refusals; i++) void rawRequest(looper, 'consume', { producerId: '00000000-0000-4000-8000-000000000000', rtpCapabilities });
     assert.equal(await dropped, 'io server disconnect');
     await waitFor(async () => (media.closed ? true : undefined), 2000, 'the peer closes');
-    assert.equal(stagecast.node.signaling.sessions.get(peerId), undefined, 'the session is closed, not kept for a resume');
-    assert.equal(stagecast.node.signaling.sessions.size, sessionsBefore - 1);
+    assert.equal(stagecast.node.signaling.peers.get(peerId), undefined, 'the session is closed, not kept for a resume');
+    assert.equal(stagecast.node.signaling.peers.size, sessionsBefore - 1);
     assert.equal(media.transportCount, 0);
     // It is not banned: a fresh connection of the same participant works.
     const back = await openWith(bearer);

@@ -71,10 +71,10 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     await stage.openIngest({ videoCodec: 'VP8' });
     const producers = stage.sources[0]!.producers.map((p) => p.producerId);
     const caps = stage.rtpCapabilities;
-    const first = await node.createPeer('demo/release', { id: 'v1', ownerId: 'p1', displayName: 'one', followsProgram: true });
+    const first = await node.createPeer('demo/release', { participantId: 'v1', displayName: 'one', followsProgram: true });
     await first.createTransport('recv');
     for (const id of producers) await first.consume(id, caps);
-    const second = await node.createPeer('demo/release', { id: 'v2', ownerId: 'p2', displayName: 'two', followsProgram: true });
+    const second = await node.createPeer('demo/release', { participantId: 'v2', displayName: 'two', followsProgram: true });
     await second.createTransport('recv');
     await second.consume(producers[0]!, caps);
 
@@ -89,10 +89,10 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
   it('closing a stage closes its routers, transports, consumers and peers on every worker', async () => {
     const stage = await node.stage('demo/keynote');
     await stage.openIngest({ videoCodec: 'H264' });
-    const peer = await node.createPeer('demo/keynote', { id: 'v1', ownerId: 'p1', displayName: 'one', followsProgram: true });
+    const peer = await node.createPeer('demo/keynote', { participantId: 'v1', displayName: 'one', followsProgram: true });
     await peer.createTransport('recv');
     for (const p of stage.sources[0]!.producers) await peer.consume(p.producerId, stage.rtpCapabilities);
-    const sender = await node.createPeer('demo/keynote', { id: 's1', ownerId: 'p9', displayName: 'speaker', followsProgram: false });
+    const sender = await node.createPeer('demo/keynote', { participantId: 's1', displayName: 'speaker', followsProgram: false });
     await sender.createTransport('send');
     const before = (await Promise.all(pool.workers.map(liveObjects))).reduce((a, b) => a + b, 0);
     assert.ok(before >= 2, 'origin and distribution routers exist');

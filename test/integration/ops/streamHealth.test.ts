@@ -50,7 +50,7 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     await openFeed();
     // One viewer on a distribution router, consuming the feed over plain RTP.
     const stage = node.node.media.existingStage(STAGE_KEY)!;
-    const viewer = await node.node.media.createPeer(STAGE_KEY, { id: 'viewer-1', ownerId: 'participant-1', displayName: 'viewer', followsProgram: true });
+    const viewer = await node.node.media.createPeer(STAGE_KEY, { participantId: 'viewer-1', displayName: 'viewer', followsProgram: true });
     await viewer.createEgressTransport({ ip: '127.0.0.1', port: 9 });
     for (const source of stage.sources) {
       for (const { producerId } of source.producers) await viewer.resumeConsumer((await viewer.consume(producerId, stage.rtpCapabilities)).id);

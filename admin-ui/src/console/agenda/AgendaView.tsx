@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { SessionRecord } from '../../../../server/store/records';
+import type { AgendaItem, SessionRecord } from '../../../../signaling/contract';
 import { ApiError, eventPath } from '../../lib/api';
 import { useConsole } from '../context';
 import { useNow } from '../../live/hooks';

@@ -1,5 +1,4 @@
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { StageRecord } from '../../../../server/store/records';
+import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
 import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 

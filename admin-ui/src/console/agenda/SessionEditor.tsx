@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AchievementRecord, SessionRecord, SpeakerRecord, StageRecord } from '../../../../server/store/records';
+import type { AchievementRecord, SessionRecord, SpeakerRecord, StageRecord } from '../../../../signaling/contract';
 import { ApiError, eventPath } from '../../lib/api';
 import { SESSION_KIND_LABEL, SESSION_KINDS, isSessionKind } from '../../lib/sessionKinds';
 import { useConsole } from '../context';

@@ -1,6 +1,6 @@
 import { ChipList } from './ChipList';
 import { useState } from 'preact/hooks';
-import type { SpeakerRecord } from '../../../../server/store/records';
+import type { SpeakerRecord } from '../../../../signaling/contract';
 import { ApiError, eventPath } from '../../lib/api';
 import { useConsole } from '../context';
 

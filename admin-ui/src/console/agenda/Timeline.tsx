@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { StageRecord } from '../../../../server/store/records';
+import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
 import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
 import { formatRange, timeOfMinutes, wallClock } from '../../lib/zonedTime';
 

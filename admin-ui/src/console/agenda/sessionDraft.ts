@@ -1,5 +1,4 @@
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { AchievementRecord, SessionKind, SessionRecord } from '../../../../server/store/records';
+import type { AchievementRecord, AgendaItem, SessionKind, SessionRecord } from '../../../../signaling/contract';
 import { type ApiClient, eventPath } from '../../lib/api';
 import { isoAt, wallClock, zonedToMs } from '../../lib/zonedTime';
 

@@ -1,5 +1,4 @@
-import type { AlertRecord } from '../../../../signaling/contract';
-import type { StageRecord } from '../../../../server/store/records';
+import type { AlertRecord, StageRecord } from '../../../../signaling/contract';
 
 const clock = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { NodeInfo } from '../../../../server/cluster/NodeRegistry';
+import type { NodeInfo } from '../../../../signaling/contract';
 import { useConsole } from '../context';
 
 const REFRESH_MS = 2000;

@@ -1,4 +1,4 @@
-import type { StageRecord } from '../../../../server/store/records';
+import type { StageRecord } from '../../../../signaling/contract';
 import type { StageLevel, StageStatus } from './healthSeries';
 
 const LEVEL_TEXT: Record<StageLevel, string> = { down: 'Source down', critical: 'Critical', degraded: 'Degraded', ok: 'Healthy', idle: 'No media' };

@@ -1,5 +1,4 @@
-import type { AlertRecord, HealthSampleView } from '../../../../signaling/contract';
-import type { SourceHealth, StageHealthView } from '../../../../server/ops/views';
+import type { AlertRecord, HealthSampleView, SourceHealth, StageHealthView } from '../../../../signaling/contract';
 
 /** One line of a chart: a stable key (so colours stay put), a label, and one value per x (null: no data then). */
 export interface Series {

@@ -1,5 +1,4 @@
-import type { ProgramChange, SourceInfo } from '../../../../signaling/contract';
-import type { SpeakerRecord } from '../../../../server/store/records';
+import type { ProgramChange, SourceInfo, SpeakerRecord } from '../../../../signaling/contract';
 import { sourceName } from './sourceLabels';
 
 interface OnAirPanelProps {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
+import type { AgendaItem } from '../../../../signaling/contract';
 import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { ProgramChange } from '../../../../signaling/contract';
+import type { AgendaItem, ProgramChange } from '../../../../signaling/contract';
 import { ApiError, eventPath } from '../../lib/api';
 import { usableZone } from '../../lib/zonedTime';
 import { useConsole } from '../context';

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../../signaling/contract';
 import type { StageRoute } from '../../lib/route';
 import { RequestError } from '../../lib/signaling';
-import { StageSession } from '../../lib/StageSession';
+import { StageConnection } from '../../lib/StageConnection';
 
 export type MonitorState = 'connecting' | 'live' | 'reconnecting' | 'failed';
 
@@ -30,7 +30,7 @@ const PREVIEW_SPATIAL_LAYER = 0;
  * is not consumed: previews are muted, and the program's sound is the hall's business.
  */
 export class StageMonitor {
-  readonly session: StageSession;
+  readonly connection: StageConnection;
   #state: MonitorState = 'connecting';
   #error: Error | null = null;
   #sources = new Map<string, SourceInfo>();
@@ -45,7 +45,7 @@ export class StageMonitor {
     token: string,
     private readonly onChange: (snapshot: MonitorSnapshot) => void,
   ) {
-    this.session = new StageSession(route, token, {
+    this.connection = new StageConnection(route, token, {
       joined: (join, device) => this.#joined(join, device),
       resumed: (result) => this.#resumed(result),
       disconnected: () => this.#setState('reconnecting'),
@@ -55,15 +55,15 @@ export class StageMonitor {
         this.#setState('failed');
       },
     });
-    const { socket } = this.session;
+    const { socket } = this.connection;
     socket.on('sourceUpdated', (source) => {
-      void this.session.run(async () => {
+      void this.connection.run(async () => {
         this.#sources.set(source.id, source);
         await this.#reconcile();
       });
     });
     socket.on('sourceClosed', ({ sourceId }) => {
-      void this.session.run(async () => {
+      void this.connection.run(async () => {
         this.#sources.delete(sourceId);
         await this.#reconcile();
       });
@@ -74,7 +74,7 @@ export class StageMonitor {
       this.#emit();
     });
     socket.on('consumerClosed', ({ consumerId }) => {
-      void this.session.run(async () => {
+      void this.connection.run(async () => {
         this.#dropPreviews((p) => p.consumer.id === consumerId);
         this.#emit();
       });
@@ -89,7 +89,7 @@ export class StageMonitor {
 
   close(): void {
     this.#dropPreviews(() => true);
-    this.session.close();
+    this.connection.close();
   }
 
   async #joined(join: JoinResult, device: types.Device): Promise<void> {
@@ -97,7 +97,7 @@ export class StageMonitor {
     this.#device = device;
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#program = join.program;
-    this.#recv = await this.session.createTransport('recv');
+    this.#recv = await this.connection.createTransport('recv');
     await this.#reconcile();
     this.#setState('live');
   }
@@ -128,7 +128,7 @@ export class StageMonitor {
     const device = this.#device;
     if (!recv || !device) return;
     try {
-      const options = await this.session.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
+      const options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
       const consumer = await recv.consume({
         id: options.id,
         producerId: options.producerId,
@@ -136,8 +136,8 @@ export class StageMonitor {
         rtpParameters: options.rtpParameters as types.RtpParameters,
       });
       this.#previews.set(producerId, { consumer, sourceId });
-      if (options.type === 'simulcast') await this.session.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: PREVIEW_SPATIAL_LAYER });
-      await this.session.request('resumeConsumer', { consumerId: consumer.id });
+      if (options.type === 'simulcast') await this.connection.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: PREVIEW_SPATIAL_LAYER });
+      await this.connection.request('resumeConsumer', { consumerId: consumer.id });
     } catch (error) {
       // The producer closed meanwhile, or this browser cannot decode it: the other previews still play.
       if (error instanceof RequestError && (error.code === 'not_found' || error.code === 'bad_request')) {

@@ -1,4 +1,4 @@
-import type { StageRecord } from '../../../../server/store/records';
+import type { StageRecord } from '../../../../signaling/contract';
 
 /** One tab per stage of the event; views about a single stage put this at their top. */
 export function StageTabs({ stages, current, onSelect }: { stages: StageRecord[]; current: string | null; onSelect(id: string): void }) {

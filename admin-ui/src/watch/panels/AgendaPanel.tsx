@@ -1,4 +1,4 @@
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
+import type { AgendaItem } from '../../../../signaling/contract';
 import { formatRange } from '../../lib/zonedTime';
 import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
 

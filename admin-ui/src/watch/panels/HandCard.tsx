@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { HandRecord } from '../../../../signaling/contract';
+import type { AgendaItem, HandRecord } from '../../../../signaling/contract';
 import { failureCode } from '../../lib/failureText';
 import { request, type StageSocket } from '../../lib/signaling';
 import { useConnected, useSocketEvent } from '../../live/hooks';

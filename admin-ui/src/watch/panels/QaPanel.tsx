@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { QuestionView } from '../../../../signaling/contract';
+import type { AgendaItem, QuestionView } from '../../../../signaling/contract';
 import { request, type StageSocket } from '../../lib/signaling';
 import { useConnected, useSocketEvent } from '../../live/hooks';
 import { byPriority, useSessionQa } from '../../live/useSessionQa';

@@ -29,8 +29,8 @@ type Tab = 'qa' | 'agenda';
 /** Everything beside the picture: raise a hand, the Q&A and the stage's agenda, in two tabs. */
 function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchAppProps) {
   // The session may move to another node of a cluster: its panels follow the new connection.
-  const [socket, setSocket] = useState(viewer.session.socket);
-  useEffect(() => viewer.session.onMoved(setSocket), [viewer]);
+  const [socket, setSocket] = useState(viewer.connection.socket);
+  useEffect(() => viewer.connection.onMoved(setSocket), [viewer]);
   const agenda = useStageAgenda(api, socket, route.eventId, route.stageId);
   const now = useNow(30_000);
   const [tab, setTab] = useState<Tab>('qa');

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { AgendaItem } from '../../../../server/conference/agendaTypes';
-import type { EventRecord, StageRecord } from '../../../../server/store/records';
+import type { AgendaItem, EventRecord, StageRecord } from '../../../../signaling/contract';
 import { type ApiClient, eventPath } from '../../lib/api';
 import type { StageSocket } from '../../lib/signaling';
 import { useSocketEvent } from '../../live/hooks';

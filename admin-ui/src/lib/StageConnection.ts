@@ -4,14 +4,14 @@ import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import { connectSignaling, request, RequestError, type RequestEvent, type RequestPayload, type RequestResult, type StageSocket } from './signaling';
 
-/** What a page does at each turn of the session's life. */
+/** What a page does at each turn of the connection's life. */
 export interface SessionHooks {
   /**
-   * The server holds a new session for this page (first join, or a rejoin after the server forgot the
-   * old one): build the media from scratch. Transports of an earlier session are already closed.
+   * The server holds a new peer for this page (first join, or a rejoin after the server forgot the
+   * old one): build the media from scratch. Transports of an earlier peer are already closed.
    */
   joined(join: JoinResult, device: types.Device): Promise<void>;
-  /** The same session is back on a new connection; `result` says what survived while away. */
+  /** The same peer is back on a new connection; `result` says what survived while away. */
   resumed(result: ResumeResult): Promise<void>;
   /** The connection dropped; socket.io-client is reconnecting by itself. */
   disconnected(reason: string): void;
@@ -46,17 +46,17 @@ export function isFatal(error: unknown): boolean {
 }
 
 /**
- * One participant's presence on one stage: the signaling connection, the server session (join, and
+ * One participant's presence on one stage: the signaling connection, the server's peer (join, and
  * `resume` after every reconnect, or a fresh join when the server has forgotten us), the mediasoup
  * Device and the transports. Pages add what they consume or produce through the hooks.
  *
  * All media work runs through `run()`, one task at a time, so a source event never interleaves with
  * a rejoin that replaces the transports under it.
  */
-export class StageSession {
+export class StageConnection {
   #socket: StageSocket;
   #url: string;
-  /** Listeners of server events, set again on the new connection when the session moves to another node. */
+  /** Listeners of server events, set again on the new connection when the connection moves to another node. */
   readonly #listeners: [ServerEvent, (...args: never[]) => void][] = [];
   readonly #moveListeners: ((socket: StageSocket) => void)[] = [];
   #moveTimer: number | null = null;
@@ -69,7 +69,7 @@ export class StageSession {
 
   /**
    * `url`: the node to connect to (the page's own address on a single node). With `placement`, a
-   * connection that stays down, or a node that drains, moves the session to the node placement names.
+   * connection that stays down, or a node that drains, moves the connection to the node placement names.
    */
   constructor(
     readonly route: StageRoute,
@@ -82,12 +82,12 @@ export class StageSession {
     this.#socket = this.#connect(this.#url);
   }
 
-  /** The signaling connection now; a new one after the session moved to another node. */
+  /** The signaling connection now; a new one after the connection moved to another node. */
   get socket(): StageSocket {
     return this.#socket;
   }
 
-  /** The node this session is connected to (or reconnecting to). */
+  /** The node this connection is connected to (or reconnecting to). */
   get url(): string {
     return this.#url;
   }
@@ -99,12 +99,12 @@ export class StageSession {
     (this.#socket as unknown as UntypedSocket).on(event, untyped);
   }
 
-  /** Called with the new connection whenever the session moves to another node. */
+  /** Called with the new connection whenever the connection moves to another node. */
   onMoved(listener: (socket: StageSocket) => void): void {
     this.#moveListeners.push(listener);
   }
 
-  /** The server's id of this session; it changes only when the session had to be joined anew. */
+  /** The server's id of this connection; it changes only when the peer had to be joined anew. */
   get peerId(): string | null {
     return this.#peerId;
   }
@@ -131,7 +131,7 @@ export class StageSession {
     return next;
   }
 
-  /** A transport of the current session; the session closes it when it rejoins or closes. */
+  /** A transport of the current peer; the connection closes it when it rejoins or closes. */
   async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const device = this.#device;
     if (!device) throw new Error('createTransport() before join');
@@ -182,7 +182,7 @@ export class StageSession {
       if (!socket.active) this.#fail(error);
       else this.#armMoveTimer();
     });
-    // The server lost this session's media (a worker died): build it again on a fresh join.
+    // The server lost this connection's media (a worker died): build it again on a fresh join.
     socket.on('mediaLost', () => {
       this.#peerId = null;
       void this.run(() => this.#establish());
@@ -214,7 +214,7 @@ export class StageSession {
     this.#moveTimer = null;
   }
 
-  /** Reconnects to another node: the new connection joins afresh there (the old node's session is not ours any more). */
+  /** Reconnects to another node: the new connection joins afresh there (the old node's peer is not ours any more). */
   #moveTo(url: string): void {
     if (this.#closed || url === this.#url) return;
     const old = this.#socket;
@@ -234,7 +234,7 @@ export class StageSession {
         this.#fail(error instanceof Error ? error : new Error(String(error)));
       } else if (this.#socket.connected) {
         // Transient (timeout, unavailable, internal): go round again as after a dropped connection.
-        console.warn('stagecast: could not set up the session; retrying', error);
+        console.warn('stagecast: could not set up the stage; retrying', error);
         const socket = this.#socket;
         socket.disconnect();
         window.setTimeout(() => {
@@ -246,7 +246,7 @@ export class StageSession {
     }
   }
 
-  /** True when the server still had the session; false when it has forgotten it (join again). */
+  /** True when the server still had the peer; false when it has forgotten it (join again). */
   async #resume(peerId: string): Promise<boolean> {
     let result: ResumeResult;
     try {
@@ -271,7 +271,7 @@ export class StageSession {
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
     this.#device = device;
     await this.hooks.joined(joined, device);
-    // Only a session whose media got built is worth resuming; a half-built one is joined anew.
+    // Only a peer whose media got built is worth resuming; a half-built one is joined anew.
     this.#peerId = joined.peerId;
   }
 

@@ -1,0 +1,237 @@
+/**
+ * The steps of the composition root, in the order a node starts: each takes what the earlier ones
+ * built and returns what it builds. `Stagecast.start` runs them; on failure it closes what was opened.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MediaNode } from '../../media/MediaNode';
+import type { MediaOptions } from '../../media/types';
+import { WorkerPool } from '../../media/WorkerPool';
+import { SignalingServer } from '../../signaling/SignalingServer';
+import type { Admission } from '../Admission';
+import { createTokenSigner, type TokenSigner } from '../auth/tokens';
+import { Cluster } from '../cluster/Cluster';
+import type { NodeInfo } from '../cluster/NodeRegistry';
+import { type Config, jwtSecretOf } from '../config';
+import { Conference } from '../conference/Conference';
+import type { ConferenceBus } from '../conference/ConferenceBus';
+import { seedDemoIfEmpty } from '../conference/demoSeed';
+import { revokeSpeakingWhenHandLowered } from '../conference/HandsService';
+import { ApiRegistry } from '../http/api';
+import { answerClientErrors, createHttpApp } from '../http/app';
+import type { ReadinessProbe } from '../http/health';
+import { metricsRoutes } from '../http/metrics';
+import { buildOpenApi } from '../http/openapi';
+import { registerAgendaRoutes } from '../http/routes/agenda';
+import { registerLiveRoutes } from '../http/routes/live';
+import { registerMediaRoutes } from '../http/routes/media';
+import { registerNodeRoutes } from '../http/routes/nodes';
+import { registerOpsRoutes } from '../http/routes/ops';
+import { uiRoutes } from '../http/ui';
+import type { Logger } from '../logger';
+import { resolveAnnouncedIp } from '../network';
+import { NodeOps } from '../ops/NodeOps';
+import { createStore, type Store } from '../store';
+import { mediaPorts, placementPort } from './mediaPorts';
+
+/** The store, reachable, with the demo event seeded when it is empty and the config asks for it. */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  const store = createStore(config);
+  try {
+    await store.ping();
+    if (config.seedDemo && (await seedDemoIfEmpty(store))) logger.info('seeded the demo event (id "demo")');
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function mediaOptions(config: Config): MediaOptions {
+  return {
+    listenIp: config.rtcListenIp,
+    announcedIp: resolveAnnouncedIp(config.rtcListenIp, config.announcedIp),
+    maxConsumersPerRouter: config.maxConsumersPerRouter,
+    initialAvailableOutgoingBitrate: 1_500_000,
+    maxIncomingBitrate: 4_000_000,
+    maxProducersPerPeer: config.maxProducersPerPeer,
+    maxConsumersPerPeer: config.maxConsumersPerPeer,
+  };
+}
+
+/** The mediasoup workers and the SFU over them. */
+export async function openMedia(config: Config, logger: Logger): Promise<{ workers: WorkerPool; media: MediaNode }> {
+  const workers = await WorkerPool.create({
+    numWorkers: config.mediasoupNumWorkers,
+    rtcMinPort: config.rtcMinPort,
+    rtcMaxPort: config.rtcMaxPort,
+    logLevel: config.mediasoupLogLevel,
+    logger,
+  });
+  return { workers, media: new MediaNode(workers, mediaOptions(config), logger) };
+}
+
+/** With STORE=redis: this node's membership of the cluster sharing that Redis (not registered yet). */
+export async function openCluster(config: Config, media: MediaNode, logger: Logger): Promise<Cluster | null> {
+  if (config.store !== 'redis') return null;
+  return Cluster.create(
+    {
+      nodeId: config.nodeId,
+      redisUrl: config.redisUrl,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      heartbeatMs: config.clusterHeartbeatMs,
+      nodeTtlMs: config.clusterNodeTtlMs,
+      requestTimeoutMs: config.clusterRequestTimeoutMs,
+      prefix: 'stagecast:',
+    },
+    media,
+    logger,
+  );
+}
+
+export interface ConferenceParts {
+  conference: Conference;
+  /** Conference events of every node (this node's alone when it is not in a cluster): for server-side listeners. */
+  everywhere: ConferenceBus;
+  ports: ReturnType<typeof mediaPorts>;
+}
+
+/** The conference domain over the store, reaching the SFU through its narrow ports. */
+export function createConference(config: Config, store: Store, media: MediaNode, cluster: Cluster | null, logger: Logger): ConferenceParts {
+  const ports = mediaPorts(media, cluster);
+  const conference = new Conference(
+    store,
+    ports.program,
+    {
+      questionsPerMinute: config.questionRateLimitPerMinute,
+      votesPerMinute: config.voteRateLimitPerMinute,
+      raisesPerMinute: config.handRateLimitPerMinute,
+      stagesPerEvent: config.maxStagesPerEvent,
+    },
+    logger,
+  );
+  return { conference, ports, everywhere: cluster ? cluster.relayConference(conference.bus) : conference.bus };
+}
+
+/** Health sampling, alerts and metrics (sampling begins with `start`). */
+export function createOps(config: Config, parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts }, logger: Logger): Promise<NodeOps> {
+  const { cluster } = parts;
+  return NodeOps.create({
+    config,
+    media: parts.media,
+    pool: parts.workers,
+    conference: parts.conference.conference,
+    store: parts.store,
+    logger,
+    clusterEvents: parts.conference.everywhere,
+    ...(cluster ? { watchedElsewhere: (stageKey: string) => cluster.describeStage(stageKey).edges.length > 0 } : {}),
+  });
+}
+
+export interface ApiParts {
+  config: Config;
+  signer: TokenSigner;
+  conference: ConferenceParts;
+  ops: NodeOps;
+  store: Store;
+  admission: Admission;
+  cluster: Cluster | null;
+  /** The nodes of the deployment (this one alone, or the cluster's registry). */
+  nodes: () => NodeInfo[];
+}
+
+/** Every REST route of the node, declared once (validation, access, OpenAPI). */
+export function createApi({ config, signer, conference: { conference, ports }, ops, store, admission, cluster, nodes }: ApiParts): ApiRegistry {
+  const api = new ApiRegistry({ signer, events: conference.events });
+  registerAgendaRoutes(api, conference);
+  registerLiveRoutes(api, conference);
+  registerMediaRoutes(api, {
+    conference,
+    signer,
+    media: ports.routes,
+    joinsPerMinute: config.joinRateLimitPerMinute,
+    admission,
+    ...(cluster ? { placement: placementPort(cluster) } : {}),
+  });
+  registerOpsRoutes(api, { conference, health: ops.health, alerts: ops.alerts, store });
+  registerNodeRoutes(api, nodes);
+  let openApi: object | undefined;
+  api.add({
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'The OpenAPI 3 document of this API',
+    tag: 'meta',
+    access: 'anyone',
+    handler: async () => (openApi ??= buildOpenApi(api, { title: 'stagecast', version: '0.1.0' })),
+  });
+  return api;
+}
+
+/** The HTTP server: health, metrics, the API and the pages (not listening yet). */
+export function createHttpServer(config: Config, parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] }, logger: Logger): http.Server {
+  const app = createHttpApp({
+    logger,
+    bodyLimit: config.httpBodyLimit,
+    readiness: parts.readiness,
+    routers: [metricsRoutes(parts.ops.metrics, config.metricsToken), parts.api.router(), uiRoutes()],
+    peerOrigins: parts.peerOrigins,
+  });
+  const server = http.createServer(app);
+  answerClientErrors(server);
+  return server;
+}
+
+export interface SignalingParts {
+  httpServer: http.Server;
+  signer: TokenSigner;
+  media: MediaNode;
+  conference: ConferenceParts;
+  ops: NodeOps;
+  admission: Admission;
+  cluster: Cluster | null;
+  peerOrigins: () => string[];
+}
+
+/** Socket.IO on the HTTP server; hands lowered anywhere in the cluster close what their owner publishes here. */
+export function createSignaling(config: Config, parts: SignalingParts, logger: Logger): SignalingServer {
+  const { cluster, conference } = parts;
+  const signaling = new SignalingServer(
+    parts.httpServer,
+    {
+      signer: parts.signer,
+      media: parts.media,
+      conference: conference.conference,
+      ops: { health: parts.ops.health, alerts: parts.ops.alerts },
+      admission: parts.admission,
+      logger,
+      ...(cluster ? { publishing: cluster } : {}),
+    },
+    {
+      reconnectGraceMs: config.reconnectGraceMs,
+      maxPayloadBytes: config.socketMaxPayloadBytes,
+      allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
+      refusalLimit: config.socketRefusalLimit,
+      refusalWindowMs: config.socketRefusalWindowMs,
+      peerOrigins: parts.peerOrigins,
+      ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
+    },
+  );
+  revokeSpeakingWhenHandLowered(conference.everywhere, signaling.peers);
+  return signaling;
+}
+
+/** Listens on HOST:PORT; resolves with the address browsers use for this node. */
+export async function listen(config: Config, server: http.Server, announcedIp: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  if (config.publicUrl) return config.publicUrl;
+  const port = (server.address() as AddressInfo).port;
+  return `http://${announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp}:${port}`;
+}
+
+export function tokenSigner(config: Config): TokenSigner {
+  return createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
+}

@@ -1,0 +1,13 @@
+/**
+ * A stage's key: `eventId/stageId`, the name of a stage wherever one string must name it (the media
+ * layer, cluster channels and claims, health samples, locks). Built and split here only.
+ */
+export function stageKey(eventId: string, stageId: string): string {
+  return `${eventId}/${stageId}`;
+}
+
+/** The ids a stage key is made of (ids are slugs: they never contain `/`). */
+export function splitStageKey(key: string): { eventId: string; stageId: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { eventId: '', stageId: key } : { eventId: key.slice(0, slash), stageId: key.slice(slash + 1) };
+}
