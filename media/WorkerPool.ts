@@ -150,7 +150,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       throw new Error('worker pool closed while starting a worker');
     }
     slot.worker = worker;
-    worker.on('died', (error) => this.#onDied(slot, worker, error));
+    worker.on('died', (error: Error) => this.#onDied(slot, worker, error));
     this.#logger.info({ worker: slot.index, pid: worker.pid, ports: `${slot.rtcMinPort}-${slot.rtcMaxPort}` }, 'worker started');
     return worker;
   }

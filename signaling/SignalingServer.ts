@@ -140,7 +140,8 @@ export class SignalingServer {
     this.#health.close();
     this.peers.closeAll();
     await new Promise<void>((resolve) => {
-      this.io.close(() => resolve());
+      // The callback, not the promise, says when the HTTP server under it has closed.
+      void this.io.close(() => resolve());
     });
   }
 

@@ -10,8 +10,8 @@
  */
 
 import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
-import type { AgendaItem, NowAndNext } from '../server/conference/agendaTypes';
-import type { LowerThird, ProgramChange, QuestionView } from '../server/conference/views';
+import type { AgendaItem } from '../server/conference/agendaTypes';
+import type { ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
 import type { HealthSampleView, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
@@ -34,10 +34,8 @@ export type {
   EventRecord,
   HandRecord,
   HealthSampleView,
-  LowerThird,
   MediaKind,
   NodeInfo,
-  NowAndNext,
   ProgramChange,
   QuestionView,
   SessionKind,

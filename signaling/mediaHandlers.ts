@@ -102,7 +102,7 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   });
 
   handle(socket, 'connectTransport', ConnectTransportDto, async ({ transportId, dtlsParameters }, context) => {
-    await joinedPeer(context).media.connectTransport(transportId, dtlsParameters as types.DtlsParameters);
+    await joinedPeer(context).media.connectTransport(transportId, dtlsParameters);
     return {};
   });
 
@@ -112,11 +112,11 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
 
   handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
     await assertMayPublish(ports, context);
-    const { msid, ...known } = rtpParameters;
+    const { msid: _msid, ...known } = rtpParameters;
     const producerId = await joinedPeer(context).media.produce({
       transportId,
       kind,
-      rtpParameters: known as types.RtpParameters,
+      rtpParameters: known,
       source,
     });
     return { producerId };

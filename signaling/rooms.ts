@@ -34,8 +34,3 @@ export function healthRoom(eventId: string): string {
 export function opsRoom(): string {
   return 'health';
 }
-
-/** The event a health room belongs to, or null for another room. */
-export function eventOfHealthRoom(room: string): string | null {
-  return room.startsWith('health:') ? room.slice('health:'.length) : null;
-}

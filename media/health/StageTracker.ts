@@ -124,7 +124,7 @@ export class StageTracker {
       score: bucketOf(consumer.score.score),
     };
     this.#consumers += 1;
-    this.#scores[entry.score]! += 1;
+    this.#scores[entry.score] += 1;
     let siblings = this.#byPath.get(path);
     if (!siblings) {
       siblings = new Set();
@@ -137,8 +137,8 @@ export class StageTracker {
       this.#scoreEvents += 1;
       const next = bucketOf(score.score);
       if (next === entry.score) return;
-      this.#scores[entry.score]! -= 1;
-      this.#scores[next]! += 1;
+      this.#scores[entry.score] -= 1;
+      this.#scores[next] += 1;
       entry.score = next;
     });
     // The observer's pause/resume fire on changes of the effective state: the consumer's own pause
@@ -153,7 +153,7 @@ export class StageTracker {
     });
     observer.once('close', () => {
       this.#consumers -= 1;
-      this.#scores[entry.score]! -= 1;
+      this.#scores[entry.score] -= 1;
       entry.paused = true;
       this.#update(entry);
       const group = this.#byPath.get(path);

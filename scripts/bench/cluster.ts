@@ -70,7 +70,7 @@ async function wave(node: ClusterNode, count: number, label: string, processes: 
   const outcomes = await Promise.allSettled(tokens.map((token) => joinOnce(node.url, token)));
   const cpuReport = cpu.stop();
   const viewers = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.viewer] : []));
-  const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+  const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
   await Promise.allSettled(viewers.map((v) => v.leave()));
   return {
     node: node.name,

@@ -91,7 +91,7 @@ async function stagecastWindow(viewers: number, sink: UdpSink, seconds: number):
       for (let i = 0; i < viewers; i++) {
         const peer = await node.node.media.createPeer('demo/keynote', { participantId: `v${i}`, displayName: `v${i}`, followsProgram: true });
         await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port, srtp: srtpKey() });
-        for (const { producerId } of stage.sources[0]!.producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
+        for (const { producerId } of stage.sources[0].producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
       }
       await sleep(2000);
       const producers = stage.sourceMedia.flatMap((source) => [...source.producers]);

@@ -12,7 +12,7 @@ export async function readMetrics(url: string): Promise<Record<string, number>> 
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)/.exec(line);
     if (!match) continue;
     const value = Number(match[3]);
-    if (Number.isFinite(value)) sums[match[1]!] = (sums[match[1]!] ?? 0) + value;
+    if (Number.isFinite(value)) sums[match[1]] = (sums[match[1]] ?? 0) + value;
   }
   return sums;
 }

@@ -41,7 +41,7 @@ export class RtpArrivals {
     execFileSync('gcc', ['-O2', '-o', `${binary}.${process.pid}`, path.join(__dirname, 'rtpArrivals.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
     fs.renameSync(`${binary}.${process.pid}`, binary);
     const child = spawn(binary, [String(sockets), String(SKIP_BYTES)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();
     if (first.done || !String(first.value).startsWith('ports ')) throw new Error('rtpArrivals did not tell its ports');
     return new RtpArrivals(child, lines, String(first.value).split(' ').slice(1).map(Number));
@@ -123,7 +123,7 @@ export function matchArrivals(arrivals: readonly Arrival[], first: number, secon
       continue;
     }
     result.matched += 1;
-    result.deltas.push({ us: listB[0]!.atUs - listA[0]!.atUs, atUs: listA[0]!.atUs, ssrc: listA[0]!.ssrc });
+    result.deltas.push({ us: listB[0].atUs - listA[0].atUs, atUs: listA[0].atUs, ssrc: listA[0].ssrc });
   }
   for (const key of b.keys()) if (!a.has(key)) result.onlySecond += 1;
   return result;

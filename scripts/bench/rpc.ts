@@ -70,7 +70,7 @@ export class RpcChild<Api extends RpcApi, Ready> {
     if (this.#exitError) return Promise.reject(this.#exitError);
     const id = ++this.#nextId;
     return new Promise<Api[K]['result']>((resolve, reject) => {
-      this.#pending.set(id, { resolve: (value) => resolve(value as Api[K]['result']), reject });
+      this.#pending.set(id, { resolve: (value) => resolve(value), reject });
       this.child.send({ id, command, args } satisfies RpcRequest);
     });
   }

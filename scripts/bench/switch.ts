@@ -107,7 +107,7 @@ export async function run(args: string[]): Promise<unknown> {
       command.push(performance.timeOrigin + performance.now() - sentAt);
       await sleep(1500);
       const ask = async (kind: 'audio' | 'video'): Promise<number[]> => {
-        const reply = await sink.ask({ type: 'firstAfter', since: sentAt, ssrcs: viewers.map((v) => v[target]![kind]) });
+        const reply = await sink.ask({ type: 'firstAfter', since: sentAt, ssrcs: viewers.map((v) => v[target][kind]) });
         if (reply.type !== 'firstAfter') throw new Error('unexpected sink reply');
         missing += reply.arrivals.filter((t) => t === null).length;
         return reply.arrivals.flatMap((t) => (t === null ? [] : [t - sentAt]));

@@ -11,7 +11,7 @@ export class UdpSink {
 
   static async open(): Promise<UdpSink> {
     const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();
     if (first.done) throw new Error('the UDP sink exited before telling its port');
     return new UdpSink(child, lines, Number(first.value));

@@ -68,7 +68,7 @@ function takeRandom<T>(list: T[], count: number, pick: (item: T) => boolean): T[
   const candidates = list.filter(pick);
   while (taken.length < count && candidates.length > 0) {
     const [item] = candidates.splice(Math.floor(Math.random() * candidates.length), 1);
-    taken.push(item!);
+    taken.push(item);
   }
   return taken;
 }

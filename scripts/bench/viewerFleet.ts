@@ -18,7 +18,7 @@ function apportion(count: number, weights: number[]): number[] {
   const shares = exact.map(Math.floor);
   const byRemainder = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r);
   const missing = count - shares.reduce((s, n) => s + n, 0);
-  for (let k = 0; k < missing; k++) shares[byRemainder[k]!.i]! += 1;
+  for (let k = 0; k < missing; k++) shares[byRemainder[k].i] += 1;
   return shares;
 }
 
@@ -53,7 +53,7 @@ export class ViewerFleet {
 
   async #each(count: number, call: (client: Client, share: number) => Promise<Outcome>): Promise<Outcome> {
     const shares = split(count, this.clients.length);
-    return sumOutcomes(await Promise.all(this.clients.map((client, i) => call(client, shares[i]!))));
+    return sumOutcomes(await Promise.all(this.clients.map((client, i) => call(client, shares[i]))));
   }
 
   connect(count: number): Promise<Outcome> {
@@ -74,14 +74,14 @@ export class ViewerFleet {
 
   async arrive(count: number, withMedia: number): Promise<Outcome> {
     const media = split(withMedia, this.clients.length);
-    return this.#each(count, (c, share) => c.call('arrive', { count: share, withMedia: media[this.clients.indexOf(c)]! }));
+    return this.#each(count, (c, share) => c.call('arrive', { count: share, withMedia: media[this.clients.indexOf(c)] }));
   }
 
   /** Departures are shared in proportion to each process's joined viewers, so no process runs dry. */
   async depart(counts: { leave: number; drop: number; blink: number }, blinkPauseMs: number): Promise<Departure> {
     const joined = (await Promise.all(this.clients.map((c) => c.call('status', {})))).map((s) => s.joined);
     const [leave, drop, blink] = [apportion(counts.leave, joined), apportion(counts.drop, joined), apportion(counts.blink, joined)];
-    const results = await Promise.all(this.clients.map((c, i) => c.call('depart', { leave: leave[i]!, drop: drop[i]!, blink: blink[i]!, blinkPauseMs })));
+    const results = await Promise.all(this.clients.map((c, i) => c.call('depart', { leave: leave[i], drop: drop[i], blink: blink[i], blinkPauseMs })));
     const sum = (key: 'left' | 'dropped' | 'blinked'): number => results.reduce((s, r) => s + r[key], 0);
     return { ...sumOutcomes(results), left: sum('left'), dropped: sum('dropped'), blinked: sum('blinked') };
   }

@@ -76,6 +76,6 @@ export async function waitUntilReady(server: ServerProcess, timeoutMs = 20_000):
     if (state === 'exited') throw new Error('server exited before it was ready');
   } catch (error) {
     await server.stop();
-    throw new Error(`${String(error)}\n--- server output ---\n${server.output()}`);
+    throw new Error(`${String(error)}\n--- server output ---\n${server.output()}`, { cause: error });
   }
 }

@@ -36,6 +36,6 @@ export async function request<E extends keyof ClientToServerEvents>(
 /** A mediasoup-client Device that speaks WebRTC signaling without a browser. */
 export async function fakeDevice(routerRtpCapabilities: object): Promise<Device> {
   const device = new Device({ handlerFactory: FakeHandler.createFactory(testFakeParameters) });
-  await device.load({ routerRtpCapabilities: routerRtpCapabilities as Parameters<Device['load']>[0]['routerRtpCapabilities'] });
+  await device.load({ routerRtpCapabilities: routerRtpCapabilities });
   return device;
 }

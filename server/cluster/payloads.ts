@@ -44,6 +44,8 @@ export function parseIngestRequest(payload: unknown): { stageKey: string; option
     options: {
       videoCodec,
       ...(options.sourceId === undefined ? {} : { sourceId: text(options.sourceId, 'options.sourceId') }),
+      // A label is shown to people: control characters are refused, which is what this pattern is for.
+      // eslint-disable-next-line no-control-regex
       ...(options.label === undefined ? {} : { label: text(options.label, 'options.label', /^[^\u0000-\u001f]{1,200}$/) }),
     },
   };

@@ -240,7 +240,7 @@ export class AgendaService {
       this.bus.emit('sessionchanged', updated);
       return updated;
     };
-    return keys.length === 1 ? this.#lock.run(keys[0]!, write) : this.#lock.run(keys[0]!, () => this.#lock.run(keys[1]!, write));
+    return keys.length === 1 ? this.#lock.run(keys[0], write) : this.#lock.run(keys[0], () => this.#lock.run(keys[1], write));
   }
 
   async deleteSession(eventId: string, sessionId: string): Promise<void> {

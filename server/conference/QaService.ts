@@ -76,7 +76,7 @@ export class QaService {
     const question = await this.#visible(principal, eventId, sessionId, questionId);
     this.#voteLimiter.hit(principal.id);
     if (await this.store.votes.add(questionId, principal.id)) return this.#changed(question);
-    return (await this.#views([question]))[0]!;
+    return (await this.#views([question]))[0];
   }
 
   /** The author takes their question back. */
@@ -135,7 +135,7 @@ export class QaService {
 
   async #changed(question: QuestionRecord): Promise<QuestionView> {
     const [view] = await this.#views([question]);
-    this.bus.emit('questionchanged', view!);
-    return view!;
+    this.bus.emit('questionchanged', view);
+    return view;
   }
 }

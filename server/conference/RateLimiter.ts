@@ -18,7 +18,7 @@ export class RateLimiter {
     const recent = (this.#hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (recent.length >= this.limit) {
       this.#hits.set(key, recent);
-      const retryInS = Math.ceil((this.windowMs - (now - recent[0]!)) / 1000);
+      const retryInS = Math.ceil((this.windowMs - (now - recent[0])) / 1000);
       throw new AppError('rate_limited', `too many ${this.what}; retry in ${retryInS} s`);
     }
     recent.push(now);

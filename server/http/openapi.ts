@@ -75,7 +75,7 @@ function reachableSchemas(registry: ApiRegistry, all: Record<string, Json>): Rec
     const schema = all[name];
     if (!schema || out[name]) continue;
     out[name] = schema;
-    for (const match of JSON.stringify(schema).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) pending.push(match[1]!);
+    for (const match of JSON.stringify(schema).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) pending.push(match[1]);
   }
   return out;
 }

@@ -1,12 +1,11 @@
 /**
- * What ops consoles receive. Types only, with no runtime imports: the Socket.IO contract and the
- * browser app import them as they are.
+ * What ops consoles receive. Types only, with no runtime imports: the contract (signaling/contract.ts)
+ * re-exports them for the browser app.
  */
 import type { HealthSample, StageHealth } from '../../media/health/types';
-import type { AlertRecord, AlertRule } from '../store/records';
+import type { AlertRule } from '../store/records';
 
-export type { FeedTransportHealth, NodeHealth, ProducerHealth, SourceHealth, WorkerHealth } from '../../media/health/types';
-export type { AlertRecord, AlertRule, HealthSample, StageHealth };
+export type { SourceHealth } from '../../media/health/types';
 
 /** A stage's health with its event and stage ids spelled out. */
 export interface StageHealthView extends StageHealth {

@@ -3,7 +3,7 @@ import { RedisStore } from './RedisStore';
 import { SqliteStore } from './SqliteStore';
 import type { Store } from './Store';
 
-export type { Collection, Store, Votes } from './Store';
+export type { Collection, Store } from './Store';
 
 export function createStore(config: Config): Store {
   return config.store === 'redis'

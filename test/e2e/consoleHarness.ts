@@ -138,8 +138,3 @@ export class ConsoleHarness {
 export function todayUtc(offsetDays = 0): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
-
-/** Texts of the elements matching `selector`, in document order. */
-export async function textsOf(page: Page, selector: string): Promise<string[]> {
-  return page.locator(selector).allTextContents();
-}

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../scripts/lib/browser';
+export { launchChromium } from '../../scripts/lib/browser';
 
 /** A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`. */
 export async function newMediaContext(browser: Browser, origin: string): Promise<BrowserContext> {

@@ -175,7 +175,7 @@ export class QaAttendee {
 
   #pickVotable(): string | undefined {
     if (this.#votable.size === 0) return undefined;
-    const pick = [...this.#votable][this.#prng.int(this.#votable.size)]!;
+    const pick = [...this.#votable][this.#prng.int(this.#votable.size)];
     this.#votable.delete(pick);
     return pick;
   }

@@ -8,8 +8,8 @@ export class RtpSink {
 
   private constructor(readonly socket: dgram.Socket) {
     socket.on('message', (message) => {
-      if (message.length < 12 || message[0]! >> 6 !== 2) return;
-      const packetType = message[1]!;
+      if (message.length < 12 || message[0] >> 6 !== 2) return;
+      const packetType = message[1];
       if (packetType >= 192 && packetType <= 223) return; // RTCP (rtcp-mux)
       const payloadType = packetType & 0x7f;
       this.packets += 1;

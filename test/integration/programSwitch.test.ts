@@ -66,7 +66,7 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
       for (const { producerId } of source.producers) {
         const consumer = await viewer.consume(producerId, stage.rtpCapabilities);
         await viewer.resumeConsumer(consumer.id);
-        ssrcsOf[source.id]!.push((consumer.rtpParameters.encodings ?? [])[0]!.ssrc!);
+        ssrcsOf[source.id].push((consumer.rtpParameters.encodings ?? [])[0].ssrc!);
       }
     }
     assert.deepEqual(Object.keys(ssrcsOf).sort(), ['onsite', 'onsite-wide']);
@@ -75,9 +75,9 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
       const change = (await api('PUT', '/api/events/demo/stages/keynote/program', { sourceId: onAir })) as ProgramChange;
       assert.equal(change.sourceId, onAir);
       await settle(300);
-      const before = { on: sink.countOf(ssrcsOf[onAir]!), off: sink.countOf(ssrcsOf[offAir]!) };
-      await waitFor(async () => (sink.countOf(ssrcsOf[onAir]!) > before.on + 30 ? true : undefined), 10_000, `packets of ${onAir}`);
-      assert.equal(sink.countOf(ssrcsOf[offAir]!), before.off, `${offAir} is paused while ${onAir} is on air`);
+      const before = { on: sink.countOf(ssrcsOf[onAir]), off: sink.countOf(ssrcsOf[offAir]) };
+      await waitFor(async () => (sink.countOf(ssrcsOf[onAir]) > before.on + 30 ? true : undefined), 10_000, `packets of ${onAir}`);
+      assert.equal(sink.countOf(ssrcsOf[offAir]), before.off, `${offAir} is paused while ${onAir} is on air`);
     }
 
     await waitFor(async () => (changes.length >= 3 ? true : undefined), 5000, 'programChanged pushes');

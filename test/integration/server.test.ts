@@ -59,7 +59,7 @@ describe('stagecast server process', function () {
 
   it('reports a killed worker on /readyz until the pool has replaced it', async () => {
     const before = workerPids(server.child.pid!);
-    process.kill(before[0]!, 'SIGKILL');
+    process.kill(before[0], 'SIGKILL');
     const notReady = await waitFor(async () => {
       const res = await fetch(`${server.url}/readyz`);
       return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
@@ -68,7 +68,7 @@ describe('stagecast server process', function () {
     await waitFor(async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
     const after = workerPids(server.child.pid!);
     assert.equal(after.length, 2);
-    assert.ok(!after.includes(before[0]!), 'the dead worker was replaced by a new process');
+    assert.ok(!after.includes(before[0]), 'the dead worker was replaced by a new process');
   });
 
   it('on SIGTERM closes everything, leaves no worker behind and exits 0 within 5 s', async () => {

@@ -56,7 +56,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
   const [stages, setStages] = useState<StageRecord[]>([]);
   const route = useRoute();
   const views = viewsFor(identity.role);
-  const view = route.view && views.includes(route.view) ? route.view : views[0]!;
+  const view = route.view && views.includes(route.view) ? route.view : views[0];
 
   useEffect(() => {
     const onRefused = (error: Error): void => {

@@ -14,7 +14,7 @@ export interface ConsoleContext {
   /** The event's stages, by name; refreshed when the agenda changes. */
   stages: StageRecord[];
   /** Shows a short message at the bottom of the screen (errors, undo offers). */
-  notify(notice: NoticeInput): void;
+  notify: (notice: NoticeInput) => void;
 }
 
 export interface NoticeInput {

@@ -268,7 +268,7 @@ export class StageConnection {
     this.#peerId = null;
     const joined = await this.request('join', { stageId: this.route.stageId });
     const device = await Device.factory();
-    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     this.#device = device;
     await this.hooks.joined(joined, device);
     // Only a peer whose media got built is worth resuming; a half-built one is joined anew.

@@ -44,21 +44,6 @@ export function useConnected(socket: StageSocket): boolean {
   return connected;
 }
 
-/** Runs `effect` now (when connected) and after every reconnection: rooms and subscriptions do not survive a dropped connection. */
-export function useOnConnect(socket: StageSocket, effect: () => void, deps: readonly unknown[]): void {
-  const latest = useRef(effect);
-  latest.current = effect;
-  useEffect(() => {
-    const run = (): void => latest.current();
-    socket.on('connect', run);
-    if (socket.connected) run();
-    return () => {
-      socket.off('connect', run);
-    };
-    // The caller names what re-runs it; the effect itself is read through `latest`.
-  }, [socket, ...deps]);
-}
-
 /** A value that changes every `ms` (a clock for "now" lines and relative times). */
 export function useNow(ms: number): number {
   const [now, setNow] = useState(Date.now());

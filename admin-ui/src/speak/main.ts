@@ -58,7 +58,7 @@ async function openCamera(): Promise<MediaStream> {
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`camera or microphone unavailable (${reason}); allow them for this site and reload`);
+    throw new Error(`camera or microphone unavailable (${reason}); allow them for this site and reload`, { cause: error });
   }
 }
 

@@ -16,11 +16,11 @@ export interface CrudSpec<LP extends object, IP extends object, C extends object
   update: DtoClass<U>;
   read: Access;
   write: Action;
-  list(input: RouteInput<LP, object, object>): Promise<unknown>;
-  get(input: RouteInput<IP, object, object>): Promise<unknown>;
-  add(input: RouteInput<LP, object, C>): Promise<unknown>;
-  change(input: RouteInput<IP, object, U>): Promise<unknown>;
-  remove(input: RouteInput<IP, object, object>): Promise<void>;
+  list: (input: RouteInput<LP, object, object>) => Promise<unknown>;
+  get: (input: RouteInput<IP, object, object>) => Promise<unknown>;
+  add: (input: RouteInput<LP, object, C>) => Promise<unknown>;
+  change: (input: RouteInput<IP, object, U>) => Promise<unknown>;
+  remove: (input: RouteInput<IP, object, object>) => Promise<void>;
 }
 
 /** The five routes of a resource the agenda edits: list, read, create, update, delete. */

@@ -155,7 +155,7 @@ export function malform(rng: Prng, baseline: JsonObject, schema: Schema, schemas
   }
   const payload = clone(baseline) as JsonObject;
   const nodes = dtoNodes(payload, schema, schemas);
-  const node = rng.chance(0.5) ? nodes[0]! : rng.pick(nodes);
+  const node = rng.chance(0.5) ? nodes[0] : rng.pick(nodes);
   const setField = (key: string, value: Json): Mutated => {
     setOwn(node.object, key, value);
     return { kind, payload };
@@ -182,10 +182,10 @@ export function malform(rng: Prng, baseline: JsonObject, schema: Schema, schemas
     case 'wrong-type': {
       const key = anyField();
       if (!key) return extra();
-      const property = node.schema.properties![key]!;
+      const property = node.schema.properties![key];
       // An array of DTOs: one element that is no object ([], null, a string…) among valid ones.
       if (property.items?.$ref && Array.isArray(node.object[key]) && rng.chance(0.5)) {
-        const items = node.object[key] as Json[];
+        const items = node.object[key];
         items.splice(rng.int(items.length + 1), 0, rng.pick<Json>([[], [{}], null, 'item', 7, true]));
         return { kind, payload };
       }
@@ -249,7 +249,7 @@ export function toJsonText(payload: Json | undefined): string {
     tokens.push(Number.isNaN(value.value) ? 'NaN' : value.value > 0 ? '1e999' : '-1e999');
     return `@@nonfinite${tokens.length - 1}@@`;
   });
-  return (text ?? '').replace(/"@@nonfinite(\d+)@@"/g, (_all, i: string) => tokens[Number(i)]!);
+  return (text ?? '').replace(/"@@nonfinite(\d+)@@"/g, (_all, i: string) => tokens[Number(i)]);
 }
 
 /** What Socket.IO is given: bytes as Buffers (sent as binary attachments), non-finite numbers as they are. */

@@ -41,7 +41,7 @@ export class Prng {
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('pick from an empty list');
-    return items[this.int(items.length)]!;
+    return items[this.int(items.length)];
   }
 
   /** A v4-shaped UUID from this generator (valid syntax, never an existing record). */

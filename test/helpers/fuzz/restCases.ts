@@ -40,7 +40,7 @@ function fill(route: RouteSpec, values: Record<string, string>, raw: Record<stri
 }
 
 function paramNames(route: RouteSpec): string[] {
-  return [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  return [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
 }
 
 function jsonBody(text: string | Buffer, contentType = 'application/json'): { headers: Record<string, string>; body: Buffer } {

@@ -442,11 +442,11 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.deepEqual(starts, [...starts].sort((x, y) => x - y), 'the whole agenda is in time order');
       const mine = all.filter((s) => [late.id, early.id, middle.id].includes(s.id));
       assert.deepEqual(mine.map((s) => s.title), ['Early', 'Middle', 'Late']);
-      assert.deepEqual(mine[0]!.speakers, [ada]);
-      assert.deepEqual(mine[1]!.achievements, [achievement]);
-      assert.deepEqual(mine[1]!.speakers, []);
-      assert.deepEqual(mine[2]!.speakers, [alan, ada], 'speakers in the order the session lists them');
-      assert.deepEqual(mine[2]!.achievements, []);
+      assert.deepEqual(mine[0].speakers, [ada]);
+      assert.deepEqual(mine[1].achievements, [achievement]);
+      assert.deepEqual(mine[1].speakers, []);
+      assert.deepEqual(mine[2].speakers, [alan, ada], 'speakers in the order the session lists them');
+      assert.deepEqual(mine[2].achievements, []);
 
       const onA = ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageA}`));
       assert.deepEqual(onA.map((s) => s.title), ['Early', 'Late']);

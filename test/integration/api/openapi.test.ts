@@ -105,7 +105,7 @@ describe('REST OpenAPI document', function () {
       readiness: () => Promise.resolve({ ready: true, checks: {} }),
       routers: [stagecast.node.api.router(), uiRoutes()],
     });
-    const served = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack).filter((r) => r.split(' ')[1]!.startsWith('/api/'));
+    const served = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack).filter((r) => r.split(' ')[1].startsWith('/api/'));
     const expected = [...served].sort();
     assert.ok(served.length >= 30, `only ${served.length} /api routes found in the express app`);
     assert.deepEqual(operations(doc).map((o) => o.key).sort(), expected);
@@ -148,27 +148,27 @@ describe('REST OpenAPI document', function () {
     }
     assert.ok(withBody >= 14, `only ${withBody} operations with a body`);
     // And every $ref anywhere in the document resolves.
-    for (const match of JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)) assert.ok(doc.components.schemas[schemaName(match[1]!)], `${match[1]} does not resolve`);
+    for (const match of JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)) assert.ok(doc.components.schemas[schemaName(match[1])], `${match[1]} does not resolve`);
   });
 
   it('each request body schema lists the fields its route accepts, and marks the ones it requires', async () => {
     const values: Record<string, string> = { eventId: 'demo', stageId: 'keynote' };
     const problems: string[] = [];
     for (const route of routes.filter((r) => r.body)) {
-      const schema = doc.components.schemas[route.body!.name]!;
+      const schema = doc.components.schemas[route.body!.name];
       const concrete = route.path.replace(/:([A-Za-z0-9_]+)/g, (_all, name: string) => values[name] ?? randomUUID());
       // Access is checked before the body: call as a role the route admits, so validation is what answers.
-      const caller = route.access in PERMISSIONS ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0]!)) : anonymous;
+      const caller = route.access in PERMISSIONS ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0])) : anonymous;
       // Every documented field, set to a value of no type the schemas allow (an array): none may be refused as unknown.
       const allDocumented = Object.fromEntries(Object.keys(schema.properties ?? {}).map((f) => [f, [[]]]));
-      const full = await caller.call(route.method as Method, concrete, allDocumented);
+      const full = await caller.call(route.method, concrete, allDocumented);
       assert.equal(full.status, 400, `${route.operationId} answered ${full.status} to a body of wrong types`);
       const details = (full.body as { error?: { details?: FieldError[] } }).error?.details ?? [];
       for (const d of details) if (d.problems.some((p) => /should not exist/.test(p))) problems.push(`${route.operationId}: documents ${d.field}, which the route refuses`);
       // An empty body: the route names exactly the fields the schema requires (none required: nothing named).
       const required = new Set(schema.required ?? []);
       if (required.size === 0) continue;
-      const empty = await caller.call(route.method as Method, concrete, {});
+      const empty = await caller.call(route.method, concrete, {});
       assert.equal(empty.status, 400, `${route.operationId} answered ${empty.status} to an empty body`);
       const missing = new Set(empty.status === 400 ? ((empty.body as { error: { details?: FieldError[] } }).error.details ?? []).map((d) => d.field) : []);
       for (const f of missing) if (!required.has(f)) problems.push(`${route.operationId}: requires ${f}, which the schema does not mark required`);

@@ -24,7 +24,7 @@ function accessValuesInRouteFiles(): Set<string> {
   const values = new Set<string>();
   for (const file of fs.readdirSync(ROUTES_DIR).filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(ROUTES_DIR, file), 'utf8');
-    for (const match of text.matchAll(/\b(?:access|read|write):\s*'([^']+)'/g)) values.add(match[1]!);
+    for (const match of text.matchAll(/\b(?:access|read|write):\s*'([^']+)'/g)) values.add(match[1]);
   }
   return values;
 }
@@ -79,7 +79,7 @@ describe('REST access: the permission table, route by route', function () {
   }
 
   function callRoute(client: ApiClient, route: RouteSpec, values: Record<string, string>): ReturnType<ApiClient['call']> {
-    return client.call(route.method as Method, fill(route.path, values), bodyOf(route));
+    return client.call(route.method, fill(route.path, values), bodyOf(route));
   }
 
   const actionRoutes = (): (RouteSpec & { access: Action })[] => routes.filter((r): r is RouteSpec & { access: Action } => isAction(r.access));

@@ -147,7 +147,7 @@ describe('REST Q&A and raised hands', function () {
       for (const voter of voters) {
         for (const q of [twoNewer, twoOlder]) ok(await voter.api.post(`${EVENT}/sessions/${session.id}/questions/${q.id}/upvote`));
       }
-      ok(await voters[0]!.api.post(`${EVENT}/sessions/${session.id}/questions/${one.id}/upvote`));
+      ok(await voters[0].api.post(`${EVENT}/sessions/${session.id}/questions/${one.id}/upvote`));
       await moderate(session, pinned, 'pin');
 
       const listed = await listAs(anonymous, session);

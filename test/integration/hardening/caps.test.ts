@@ -68,7 +68,7 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     assert.deepEqual(burst, { ok: CAPS.producers, refused: Array(5 - CAPS.producers).fill('conflict') });
     assert.equal(peer(peerId)?.producerCount, CAPS.producers);
     // Closing one frees a slot.
-    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.participantId)!.producers[0]!.producerId;
+    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.participantId)!.producers[0].producerId;
     await request(speaker, 'closeProducer', { producerId });
     assert.equal((await produce(5)).ok, true);
   });

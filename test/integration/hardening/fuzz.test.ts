@@ -30,7 +30,7 @@ const CODES: readonly string[] = ERROR_CODES;
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) await work(items[next++]);
   }));
 }
 
@@ -160,13 +160,13 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     const caseSeeds = (n: number): number[] => Array.from({ length: n }, () => rng.int(2 ** 32));
     // REST: every route in turn, one input broken per request.
     const restInput = { params: { eventId: 'demo', stageId: 'keynote', ...ids }, bodies, schemas, authorization: `Bearer ${tokenFor('admin')}`, badAuthorizations };
-    const restCases = caseSeeds(REST_CASES).map((caseSeed, i) => (): RestCase => restCase(new Prng(caseSeed), routes[i % routes.length]!, restInput));
+    const restCases = caseSeeds(REST_CASES).map((caseSeed, i) => (): RestCase => restCase(new Prng(caseSeed), routes[i % routes.length], restInput));
     // Sockets: every request event in turn, on a joined admin and on a host that joined nothing.
     const events = [...dtos.entries()];
     const idempotent = new Set(['unsubscribeSession']);
     const socketCases = caseSeeds(SOCKET_CASES).map((caseSeed, i) => (): [ClientSocket, SocketCase] => {
       const caseRng = new Prng(caseSeed);
-      const [event, dto] = events[i % events.length]!;
+      const [event, dto] = events[i % events.length];
       return [caseRng.chance(0.6) ? joined : idle, socketCase(caseRng, event, dto.name, { baselines, schemas, idempotent })];
     });
 

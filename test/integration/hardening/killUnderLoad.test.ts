@@ -162,7 +162,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
         const seen = new Map(entry.questions.map((q) => [q.id, q]));
         for (const id of approvedBeforeKill) {
           const q = seen.get(id);
-          assert.ok(q, `${attendees[i]!.name} does not see approved question ${id} after the restart`);
+          assert.ok(q, `${attendees[i].name} does not see approved question ${id} after the restart`);
           assert.ok(q.votes >= (votesBeforeKill.get(id) ?? 0), `question ${id}: ${q.votes} votes seen, ${votesBeforeKill.get(id)} acknowledged before the kill`);
         }
       }

@@ -39,8 +39,8 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     const target = await stage.openIngest({ videoCodec: 'VP8' });
     ffmpeg = spawnFfmpegIngest(target, { size: '320x180', videoBitrate: '300k' });
 
-    const [video, audio] = stage.sources[0]!.producers;
-    assert.equal(stage.sources[0]!.kind, 'onsite');
+    const [video, audio] = stage.sources[0].producers;
+    assert.equal(stage.sources[0].kind, 'onsite');
     const distribution = await stage.allocateReceiveRouter(true);
     assert.notEqual(distribution.worker, stage.originWorker, 'distribution router is on another worker');
 
@@ -49,16 +49,16 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
       const transport = await distribution.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
       await transport.connect({ ip: '127.0.0.1', port: sink.port });
       const consumers: types.Consumer[] = [];
-      for (const producer of [video!, audio!]) {
+      for (const producer of [video, audio]) {
         await stage.prepare(distribution, producer.producerId);
         consumers.push(await transport.consume({ producerId: producer.producerId, rtpCapabilities: distribution.router.rtpCapabilities }));
       }
       await waitFor(async () => (sink.packets > 100 ? true : undefined), 15_000, 'RTP at the sink');
       const [videoConsumer, audioConsumer] = consumers;
-      assert.equal(videoConsumer!.rtpParameters.codecs[0]!.mimeType, 'video/VP8');
-      assert.equal(audioConsumer!.rtpParameters.codecs[0]!.mimeType, 'audio/opus');
-      const videoPt = videoConsumer!.rtpParameters.codecs[0]!.payloadType;
-      const audioPt = audioConsumer!.rtpParameters.codecs[0]!.payloadType;
+      assert.equal(videoConsumer.rtpParameters.codecs[0].mimeType, 'video/VP8');
+      assert.equal(audioConsumer.rtpParameters.codecs[0].mimeType, 'audio/opus');
+      const videoPt = videoConsumer.rtpParameters.codecs[0].payloadType;
+      const audioPt = audioConsumer.rtpParameters.codecs[0].payloadType;
       assert.ok((sink.byPayloadType.get(videoPt) ?? 0) > 20, `VP8 packets (pt ${videoPt}) arrived`);
       assert.ok((sink.byPayloadType.get(audioPt) ?? 0) > 20, `Opus packets (pt ${audioPt}) arrived`);
     } finally {
@@ -69,21 +69,21 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
   it('opens the next distribution router once one holds MAX_CONSUMERS_PER_ROUTER consumers', async () => {
     const stage = await node.stage('demo/release');
     await stage.openIngest({ videoCodec: 'VP8' });
-    const producers = stage.sources[0]!.producers.map((p) => p.producerId);
+    const producers = stage.sources[0].producers.map((p) => p.producerId);
     const caps = stage.rtpCapabilities;
     const first = await node.createPeer('demo/release', { participantId: 'v1', displayName: 'one', followsProgram: true });
     await first.createTransport('recv');
     for (const id of producers) await first.consume(id, caps);
     const second = await node.createPeer('demo/release', { participantId: 'v2', displayName: 'two', followsProgram: true });
     await second.createTransport('recv');
-    await second.consume(producers[0]!, caps);
+    await second.consume(producers[0], caps);
 
     const routers = stage.distributionRouters;
     assert.equal(routers.length, 2);
     assert.deepEqual(routers.map((r) => r.consumers), [2, 1]);
 
     second.close();
-    assert.equal(routers[1]!.consumers, 0, 'closing a peer gives its consumers back');
+    assert.equal(routers[1].consumers, 0, 'closing a peer gives its consumers back');
   });
 
   it('closing a stage closes its routers, transports, consumers and peers on every worker', async () => {
@@ -91,7 +91,7 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     await stage.openIngest({ videoCodec: 'H264' });
     const peer = await node.createPeer('demo/keynote', { participantId: 'v1', displayName: 'one', followsProgram: true });
     await peer.createTransport('recv');
-    for (const p of stage.sources[0]!.producers) await peer.consume(p.producerId, stage.rtpCapabilities);
+    for (const p of stage.sources[0].producers) await peer.consume(p.producerId, stage.rtpCapabilities);
     const sender = await node.createPeer('demo/keynote', { participantId: 's1', displayName: 'speaker', followsProgram: false });
     await sender.createTransport('send');
     const before = (await Promise.all(pool.workers.map(liveObjects))).reduce((a, b) => a + b, 0);

@@ -30,13 +30,13 @@ describe('WorkerPool', function () {
     assert.ok(pool.isReady());
     const slices = pool.status().map((s) => [s.rtcMinPort, s.rtcMaxPort]);
     assert.deepEqual(slices, [[41000, 41049], [41050, 41099]]);
-    const transport = await (await pool.workers[1]!.createRouter({ mediaCodecs: [] })).createPlainTransport({ listenIp: '127.0.0.1' });
+    const transport = await (await pool.workers[1].createRouter({ mediaCodecs: [] })).createPlainTransport({ listenIp: '127.0.0.1' });
     assert.ok(transport.tuple.localPort >= 41050 && transport.tuple.localPort <= 41099, 'worker 1 binds in its slice');
   });
 
   it('reports a SIGKILLed worker and replaces it in the same slot', async () => {
     pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 41100, rtcMaxPort: 41199, logLevel: 'warn', logger, respawnDelayMs: 100 });
-    const victim = pool.workers[0]!;
+    const victim = pool.workers[0];
     const died = once(pool, 'workerdied') as Promise<[WorkerDiedEvent]>;
     const replaced = once(pool, 'workerreplaced') as Promise<[WorkerReplacedEvent]>;
     process.kill(victim.pid, 'SIGKILL');

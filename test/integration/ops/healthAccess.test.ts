@@ -66,9 +66,9 @@ describe('Stream health access, event filtering and uplink warnings', function (
 
     node.node.ops.health.emit('sample', healthSample(Date.now(), [stageHealth('demo/keynote'), stageHealth('other-fair/main'), stageHealth('demo/release')]));
     await waitFor(async () => (got.host.length > 0 && got.elsewhere.length > 0 ? true : undefined), 5000, 'samples pushed');
-    assert.deepEqual(got.host[0]!.stages.map((s) => [s.eventId, s.stageId]), [['demo', 'keynote'], ['demo', 'release']]);
-    assert.deepEqual(got.elsewhere[0]!.stages.map((s) => s.key), ['other-fair/main']);
-    assert.equal(got.host[0]!.workers.length, 1, 'node and workers are shown to every event');
+    assert.deepEqual(got.host[0].stages.map((s) => [s.eventId, s.stageId]), [['demo', 'keynote'], ['demo', 'release']]);
+    assert.deepEqual(got.elsewhere[0].stages.map((s) => s.key), ['other-fair/main']);
+    assert.equal(got.host[0].workers.length, 1, 'node and workers are shown to every event');
     assert.equal(got.attendee, 0);
 
     await request(host, 'unsubscribeHealth', {});
@@ -102,7 +102,7 @@ describe('Stream health access, event filtering and uplink warnings', function (
 
     node.node.ops.health.emit('sample', at(3000, 10));
     await waitFor(async () => (warnings.length === 2 ? true : undefined), 5000, 'the all-clear');
-    assert.equal(warnings[1]!.level, 'ok');
+    assert.equal(warnings[1].level, 'ok');
     assert.equal(bystanderWarnings, 0, 'nobody else hears of it');
   });
 });

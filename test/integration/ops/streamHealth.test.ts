@@ -65,7 +65,7 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
 
   it('samples the source, the viewers and the workers, and keeps a history per stage', async () => {
     const stage = await stageWhere((s) => s.sources[0]?.receiving === true && s.receivingViewers === 1, 'a sample with the feed flowing to the viewer');
-    const source = stage.sources[0]!;
+    const source = stage.sources[0];
     assert.deepEqual([source.id, source.kind, source.producers.length, source.feed?.length], ['onsite', 'onsite', 2, 2]);
     assert.ok(source.bitrateBps > 0 && source.score === 10 && source.lossPercent === 0, JSON.stringify(source));
     assert.ok(source.feed!.every((f) => f.packetsArriving), 'packets arrive at both RTP ports');
@@ -82,7 +82,7 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     }, 5000, 'three samples of history');
     assert.equal(history.intervalMs, 500);
     assert.ok(history.samples.every((s) => s.stages.every((st) => st.stageId === 'keynote')));
-    assert.ok(history.samples.every((s, i) => i === 0 || s.seq > history.samples[i - 1]!.seq), 'oldest first');
+    assert.ok(history.samples.every((s, i) => i === 0 || s.seq > history.samples[i - 1].seq), 'oldest first');
     failed(await api.as(tokenFor('ops')).get('/api/health/history?stage=nowhere'), 404, 'not_found');
     failed(await api.as(tokenFor('ops')).get('/api/health/history?stage=Not_A_Slug'), 400, 'bad_request');
   });

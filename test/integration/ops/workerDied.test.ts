@@ -26,7 +26,7 @@ describe('A worker killed with SIGKILL raises worker_died until the pool replace
     ops.on('alertCleared', (alert) => cleared.push(alert));
     await request(ops, 'subscribeHealth', {});
 
-    const victim = node.node.workers.status()[1]!;
+    const victim = node.node.workers.status()[1];
     assert.ok(victim.pid);
     const readiness: { status: number; workers: string }[] = [];
     const probe = async (): Promise<void> => {
@@ -51,11 +51,11 @@ describe('A worker killed with SIGKILL raises worker_died until the pool replace
     await probe();
     assert.ok(readiness.some((r) => r.status === 503 && r.workers === '1/2 mediasoup workers alive'), `readiness seen: ${JSON.stringify(readiness)}`);
     assert.deepEqual(readiness.at(-1), { status: 200, workers: 'ok' }, 'ready again once replaced');
-    assert.notEqual(node.node.workers.status()[1]!.pid, victim.pid);
+    assert.notEqual(node.node.workers.status()[1].pid, victim.pid);
     assert.equal(raised.filter((a) => a.rule === 'worker_died').length, 1);
 
     // The next sample sees the new worker alive.
-    await waitFor(async () => (node.node.ops.health.latest()?.workers[1]?.pid === node.node.workers.status()[1]!.pid ? true : undefined), 5000, 'a sample of the new worker');
+    await waitFor(async () => (node.node.ops.health.latest()?.workers[1]?.pid === node.node.workers.status()[1].pid ? true : undefined), 5000, 'a sample of the new worker');
     assert.equal((await node.node.store.collection('alerts').get('', died.id))?.clearReason, 'recovered');
   });
 });

@@ -56,14 +56,14 @@ describe('AlertEngine', () => {
     assert.equal(raised.length, 0, 'nine seconds of loss is not yet ten');
     feed(10, 30, () => [{ id: 'onsite', lossPercent: 12 }]);
     assert.equal(raised.length, 1, 'one alert for the whole lasting condition');
-    assert.deepEqual([raised[0]!.rule, raised[0]!.subject, raised[0]!.eventId, raised[0]!.stageId, raised[0]!.sourceId], ['high_loss', 'demo/keynote#onsite', 'demo', 'keynote', 'onsite']);
-    assert.equal(raised[0]!.raisedAt, new Date(T0 + 10_000).toISOString());
+    assert.deepEqual([raised[0].rule, raised[0].subject, raised[0].eventId, raised[0].stageId, raised[0].sourceId], ['high_loss', 'demo/keynote#onsite', 'demo', 'keynote', 'onsite']);
+    assert.equal(raised[0].raisedAt, new Date(T0 + 10_000).toISOString());
     feed(31, 33, () => [{ id: 'onsite', lossPercent: 0 }]);
     assert.equal(cleared.length, 0, 'two seconds fine is not yet three');
     feed(34, 34, () => [{ id: 'onsite', lossPercent: 0 }]);
     assert.equal(cleared.length, 1);
-    assert.equal(cleared[0]!.id, raised[0]!.id);
-    assert.equal(cleared[0]!.clearReason, 'recovered');
+    assert.equal(cleared[0].id, raised[0].id);
+    assert.equal(cleared[0].clearReason, 'recovered');
   });
 
   it('does not raise when the bad run is interrupted by a fine or an unmeasurable sample', () => {
@@ -78,7 +78,7 @@ describe('AlertEngine', () => {
     feed(0, 2, () => [{ id: 'onsite' }]);
     feed(3, 5, (s) => [{ id: 'onsite', receiving: false, silentForMs: (s - 2) * 1000, score: null }]);
     assert.deepEqual(raised.map((a) => [a.rule, a.value]), [['source_down', 3000]]);
-    assert.equal(raised[0]!.severity, 'critical');
+    assert.equal(raised[0].severity, 'critical');
     // Re-opened: silent but too recent to be down, and not receiving either: the alert stays open.
     feed(6, 6, () => [{ id: 'onsite', receiving: false, silentForMs: 0, score: null }]);
     assert.equal(cleared.length, 0);
@@ -118,7 +118,7 @@ describe('AlertEngine', () => {
     live.add(STAGE);
     for (let s = 11; s <= 16; s++) sample(s, 0);
     assert.deepEqual(raised.map((a) => a.rule), ['no_viewers_receiving']);
-    assert.match(raised[0]!.message, /3 viewers connected, none receives media/);
+    assert.match(raised[0].message, /3 viewers connected, none receives media/);
     sample(17, 2);
     assert.deepEqual(cleared.map((a) => a.rule), ['no_viewers_receiving']);
   });
@@ -129,7 +129,7 @@ describe('AlertEngine', () => {
     feed(0, 5, () => [{ id: camera, lossPercent: 15, score: 3 }]);
     assert.deepEqual(raised.map((a) => a.rule).sort(), ['high_loss', 'low_score']);
     assert.equal(uplink.length, 1);
-    assert.deepEqual({ ...uplink[0]!, message: '', at: '' }, { participantId: 'participant-7', eventId: 'demo', stageId: 'keynote', sourceId: camera, level: 'poor', reasons: ['high_loss'], message: '', at: '' });
+    assert.deepEqual({ ...uplink[0], message: '', at: '' }, { participantId: 'participant-7', eventId: 'demo', stageId: 'keynote', sourceId: camera, level: 'poor', reasons: ['high_loss'], message: '', at: '' });
     feed(6, 8, () => [{ id: camera, lossPercent: 0, score: 3 }]);
     assert.equal(uplink.length, 1, 'still poor while the score is low');
     feed(9, 20, () => [{ id: camera, lossPercent: 0, score: 10 }]);
@@ -143,7 +143,7 @@ describe('AlertEngine', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const stored = await store.collection('alerts').list('demo');
     assert.equal(stored.length, 1);
-    assert.equal(stored[0]!.id, raised[0]!.id);
-    assert.equal(stored[0]!.clearedAt, new Date(T0 + 2000).toISOString());
+    assert.equal(stored[0].id, raised[0].id);
+    assert.equal(stored[0].clearedAt, new Date(T0 + 2000).toISOString());
   });
 });

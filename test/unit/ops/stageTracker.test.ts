@@ -46,13 +46,13 @@ describe('StageTracker (viewer counts and consumer scores from push events)', ()
     assert.deepEqual(tracker.activeConsumersOf('video-1'), { all: 5, viewers: 5 });
     assert.deepEqual(tracker.activeConsumersOf('audio-1'), { all: 0, viewers: 0 });
 
-    consumers[0]!.observer.emit('score', { score: 3, producerScore: 10, producerScores: [] });
-    consumers[1]!.observer.emit('score', { score: 3, producerScore: 10, producerScores: [] });
-    consumers[1]!.observer.emit('score', { score: 7, producerScore: 10, producerScores: [] });
-    consumers[2]!.observer.emit('pause');
-    consumers[2]!.observer.emit('pause');
+    consumers[0].observer.emit('score', { score: 3, producerScore: 10, producerScores: [] });
+    consumers[1].observer.emit('score', { score: 3, producerScore: 10, producerScores: [] });
+    consumers[1].observer.emit('score', { score: 7, producerScore: 10, producerScores: [] });
+    consumers[2].observer.emit('pause');
+    consumers[2].observer.emit('pause');
     paused.observer.emit('resume');
-    consumers[3]!.observer.emit('close');
+    consumers[3].observer.emit('close');
 
     const counts = tracker.counts();
     assert.deepEqual(counts.consumerScores, [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 3]);

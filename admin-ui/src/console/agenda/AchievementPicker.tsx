@@ -9,8 +9,8 @@ interface AchievementPickerProps {
   /** The session being edited (null while it is being created). */
   sessionId: string | null;
   selected: string[];
-  onChange(ids: string[]): void;
-  onCreated(achievement: AchievementRecord): void;
+  onChange: (ids: string[]) => void;
+  onCreated: (achievement: AchievementRecord) => void;
 }
 
 /**
@@ -70,7 +70,7 @@ export function AchievementPicker({ achievements, sessionId, selected, onChange,
   );
 }
 
-function NewAchievementForm({ onCancel, onCreated }: { onCancel(): void; onCreated(achievement: AchievementRecord): void }) {
+function NewAchievementForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: (achievement: AchievementRecord) => void }) {
   const { api, identity } = useConsole();
   const [fields, setFields] = useState({ title: '', institution: '', field: '', summary: '', contact: '' });
   const [error, setError] = useState<string | null>(null);

@@ -16,13 +16,13 @@ interface SessionEditorProps {
   speakers: SpeakerRecord[];
   achievements: AchievementRecord[];
   zone: string;
-  onClose(): void;
+  onClose: () => void;
   onSaved(session: SessionRecord): void;
   onDeleted(): void;
   /** The last save overlapped this session (null clears the mark). */
   onConflict(session: SessionRecord | null): void;
   /** Something was created here (speaker, achievement): reload the lists. */
-  onListsChanged(): void;
+  onListsChanged: () => void;
 }
 
 type Problems = Partial<Record<DraftField, string>>;

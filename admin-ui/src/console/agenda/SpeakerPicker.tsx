@@ -7,9 +7,9 @@ import { useConsole } from '../context';
 interface SpeakerPickerProps {
   speakers: SpeakerRecord[];
   selected: string[];
-  onChange(ids: string[]): void;
+  onChange: (ids: string[]) => void;
   /** A speaker was created here; the agenda reloads its list. */
-  onCreated(speaker: SpeakerRecord): void;
+  onCreated: (speaker: SpeakerRecord) => void;
 }
 
 /** The session's speakers in order (the first one is the lower-third's default), plus "add" and "new speaker". */
@@ -67,7 +67,7 @@ export function SpeakerPicker({ speakers, selected, onChange, onCreated }: Speak
   );
 }
 
-function NewSpeakerForm({ onCancel, onCreated }: { onCancel(): void; onCreated(speaker: SpeakerRecord): void }) {
+function NewSpeakerForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: (speaker: SpeakerRecord) => void }) {
   const { api, identity } = useConsole();
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');

@@ -20,7 +20,7 @@ export interface TimelineProps {
   selectedId: string | null;
   /** A session the last change would have overlapped: outlined until the next change. */
   conflictId: string | null;
-  onOpen(item: AgendaItem): void;
+  onOpen: (item: AgendaItem) => void;
   onCreateAt(stageId: string, minutes: number): void;
   onMove(item: AgendaItem, stageId: string, startMinutes: number): void;
 }

@@ -5,7 +5,7 @@ interface HandsQueueProps {
   hands: ReadonlyMap<string, HandRecord> | null;
   busy: boolean;
   now: number;
-  onAnswer(hand: HandRecord, action: 'accept' | 'lower'): void;
+  onAnswer: (hand: HandRecord, action: 'accept' | 'lower') => void;
 }
 
 /** Raised hands, oldest first; an accepted hand may publish camera and microphone until it is lowered. */

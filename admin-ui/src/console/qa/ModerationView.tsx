@@ -21,7 +21,7 @@ const COLUMN_HINT: Record<QuestionColumn, string> = {
 };
 
 /** Moderators keep one session's Q&A clean: four live lists, one-click and keyboard moderation, the hands queue. */
-export function ModerationView({ stageId, onStage }: { stageId: string | null; onStage(id: string): void }) {
+export function ModerationView({ stageId, onStage }: { stageId: string | null; onStage: (id: string) => void }) {
   const { socket, event, stages, notify } = useConsole();
   const agenda = useAgenda();
   const now = useNow(15_000);
@@ -90,14 +90,14 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
       if (command.kind === 'act') {
         if (current && !working) void perform(current, command.action);
       } else if (command.kind === 'move') {
-        const list = lists[COLUMNS[columnIndex]!];
+        const list = lists[COLUMNS[columnIndex]];
         const at = current ? list.findIndex((q) => q.id === current.id) : -1;
         const next = list[Math.max(0, Math.min(list.length - 1, at + command.rows))];
         if (next) setSelectedId(next.id);
       } else {
         // The nearest column in that direction that has a question; empty ones are skipped.
         for (let index = columnIndex + command.columns; index >= 0 && index < COLUMNS.length; index += command.columns) {
-          const first = lists[COLUMNS[index]!][0];
+          const first = lists[COLUMNS[index]][0];
           if (first) {
             setSelectedId(first.id);
             break;

@@ -6,8 +6,8 @@ interface QuestionCardProps {
   selected: boolean;
   busy: boolean;
   now: number;
-  onSelect(): void;
-  onAct(action: ModerationAction): void;
+  onSelect: () => void;
+  onAct: (action: ModerationAction) => void;
 }
 
 export function timeAgo(iso: string, now: number): string {

@@ -10,8 +10,8 @@ interface OnAirPanelProps {
   speakers: SpeakerRecord[];
   chosenSpeakerId: string | null;
   busy: boolean;
-  onTake(sourceId: string | null): void;
-  onSpeaker(speakerId: string | null): void;
+  onTake: (sourceId: string | null) => void;
+  onSpeaker: (speakerId: string | null) => void;
 }
 
 /** What viewers see now: the source on air, the lower-third over it, and the way back. */

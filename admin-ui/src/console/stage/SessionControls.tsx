@@ -8,8 +8,8 @@ interface SessionControlsProps {
   items: AgendaItem[];
   zone: string;
   busy: boolean;
-  onStart(item: AgendaItem): void;
-  onEnd(item: AgendaItem): void;
+  onStart: (item: AgendaItem) => void;
+  onEnd: (item: AgendaItem) => void;
 }
 
 const ARMED_MS = 4_000;

@@ -9,7 +9,7 @@ interface SourceGridProps {
   /** The source being switched to, while the server has not confirmed it. */
   pendingId: string | null;
   disabled: boolean;
-  onTake(sourceId: string): void;
+  onTake: (sourceId: string) => void;
 }
 
 // The hall feed first, then cameras, then screens; by label within a kind, so tiles do not jump around.

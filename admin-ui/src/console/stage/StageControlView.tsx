@@ -14,7 +14,7 @@ import { useStageMonitor } from './useStageMonitor';
 const MONITOR_STATE_TEXT = { connecting: 'Connecting to the stage…', live: 'Previews live', reconnecting: 'Reconnecting…', failed: 'Not connected' } as const;
 
 /** The host runs one stage: previews of every source, one click to put one on air, the sessions in order. */
-export function StageControlView({ stageId, onStage }: { stageId: string | null; onStage(id: string): void }) {
+export function StageControlView({ stageId, onStage }: { stageId: string | null; onStage: (id: string) => void }) {
   const { api, identity, event, stages, notify } = useConsole();
   const monitor = useStageMonitor(stageId);
   const agenda = useAgenda();

@@ -19,7 +19,7 @@ export interface WatchAppProps {
   viewer: StageViewer;
   publisher: HandPublisher;
   /** The event and stage names, once known (the page's header shows them). */
-  onNames(eventName: string, stageName: string): void;
+  onNames: (eventName: string, stageName: string) => void;
   /** Where the session on stage is described, under the picture. */
   nowOnStage: HTMLElement;
 }

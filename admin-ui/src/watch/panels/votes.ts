@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 
 /** The questions this participant upvoted (kept for the tab: the server counts one vote per participant anyway). */
-export function useVotedQuestions(eventId: string): { has(id: string): boolean; add(id: string): void; remove(id: string): void } {
+export function useVotedQuestions(eventId: string): { has(id: string): boolean; add: (id: string) => void; remove(id: string): void } {
   const key = `stagecast.votes.${eventId}`;
   const [ids, setIds] = useState<ReadonlySet<string>>(() => {
     try {
