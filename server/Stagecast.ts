@@ -18,7 +18,7 @@ import type { NodeOps } from './ops/NodeOps';
 import type { Store } from './store';
 
 const STORE_PING_TIMEOUT_MS = 1000;
-/** What a drain keeps of its grace period for close() itself (sessions, workers, store). */
+/** What a drain keeps of its grace period for close() itself (peers, workers, store). */
 const DRAIN_CLOSE_BUDGET_MS = 2000;
 /** Reconnects after a drain notice are spread over this long, so the audience does not return at once. */
 const RECONNECT_SPREAD_MS = 2000;
@@ -160,7 +160,7 @@ export class Stagecast implements NodeParts {
   }
 
   /**
-   * Stops accepting work, drops connections and sessions, then closes the SFU, workers and store.
+   * Stops accepting work, drops connections and peers, then closes the SFU, workers and store.
    * Every caller gets the same promise: it resolves once everything is closed.
    */
   close(): Promise<void> {
@@ -172,7 +172,7 @@ export class Stagecast implements NodeParts {
     this.#logger.info('close()');
     // Sampling stops first: nothing polls workers that are about to close.
     this.ops.close();
-    // Closing the signaling closes its sessions, its sockets and the HTTP server under it.
+    // Closing the signaling closes its peers, its sockets and the HTTP server under it.
     const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();
     await signalingClosed;

@@ -62,7 +62,7 @@ export interface JoinRequest {
 }
 
 export interface JoinResult {
-  /** Keep it: after a dropped connection, `resume` with it restores the session within the grace period. */
+  /** Keep it: after a dropped connection, `resume` with it restores this peer (its transports and consumers) within the grace period. */
   peerId: string;
   participantId: string;
   role: string;
@@ -256,8 +256,8 @@ export interface ServerToClientEvents {
   /** To every connection of a node that is shutting down (SIGTERM). */
   draining: (notice: DrainNotice) => void;
   /**
-   * The session's media is gone (a mediasoup worker died, its stage was rebuilt): the server has
-   * closed the session; join again on the same connection to get media on what is alive.
+   * The peer's media is gone (a mediasoup worker died, its stage was rebuilt): the server has
+   * closed the peer; join again on the same connection to get media on what is alive.
    */
   mediaLost: (notice: { stageId: string }) => void;
 }

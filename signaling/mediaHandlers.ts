@@ -84,7 +84,7 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     const peer = peers.get(peerId);
     // Same answer for "unknown" and "not yours": a peer id is not something to probe for.
     if (!peer || peer.principal.id !== principal.id || peer.principal.eventId !== principal.eventId) {
-      throw new AppError('not_found', 'no session to resume; join again');
+      throw new AppError('not_found', 'nothing to resume under this peer id; join again');
     }
     if (socket.data.peer && socket.data.peer !== peer) peers.close(socket.data.peer);
     peers.attach(peer, socket);
