@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { ClusterMessenger } from '../../../server/cluster/ClusterMessenger';
-import { commandClient, subscriberClient, whenReady } from '../../../server/cluster/redisClients';
+import { closeConnection, commandClient, type RedisConnection, subscriberClient, whenReady } from '../../../server/cluster/redisClients';
 import { AppError } from '../../../server/errors';
 import { RedisServer } from '../../helpers/redis';
 
@@ -11,7 +10,7 @@ const logger = pino({ level: 'silent' });
 describe('requests between nodes over Redis', function () {
   this.timeout(20_000);
   let redis: RedisServer;
-  const clients: Redis[] = [];
+  const clients: RedisConnection[] = [];
 
   async function messenger(nodeId: string, timeoutMs = 1000): Promise<ClusterMessenger> {
     const options = { url: redis.url, commandTimeoutMs: 1000 };
@@ -29,7 +28,7 @@ describe('requests between nodes over Redis', function () {
   });
 
   after(async () => {
-    for (const client of clients) client.disconnect();
+    for (const client of clients) closeConnection(client);
     await redis.stop();
   });
 
