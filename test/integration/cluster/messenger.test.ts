@@ -4,6 +4,7 @@ import { ClusterMessenger } from '../../../server/cluster/ClusterMessenger';
 import { closeConnection, commandClient, type RedisConnection, subscriberClient, whenReady } from '../../../server/cluster/redisClients';
 import { AppError } from '../../../server/errors';
 import { RedisServer } from '../../helpers/redis';
+import { waitFor } from '../../../scripts/lib/wait';
 
 const logger = pino({ level: 'silent' });
 
@@ -59,5 +60,15 @@ describe('requests between nodes over Redis', function () {
     const slow = await messenger('slow');
     slow.onRequest('hang', () => new Promise(() => undefined));
     await assert.rejects(a.request('slow', 'hang', {}), (error: AppError) => error.code === 'unavailable' && /did not answer hang within 300 ms/.test(error.message));
+  });
+
+  // Restarts the shared redis-server: keep it last.
+  it('answers again once Redis has restarted: every connection came back and renewed its subscriptions', async () => {
+    const a = await messenger('a4');
+    const b = await messenger('b4');
+    b.onRequest('echo', async (payload) => payload);
+    await redis.restart();
+    const answer = await waitFor(() => a.request('b4', 'echo', { n: 2 }), 10_000, 'an answer after the restart');
+    assert.deepEqual(answer, { n: 2 });
   });
 });
