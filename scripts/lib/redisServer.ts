@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { freePort, waitFor } from './wait';
 
 /**
@@ -37,15 +37,18 @@ export class RedisServer {
       { stdio: 'ignore' },
     );
     this.#process = child;
-    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await waitFor(() => this.#ping(), 10_000, `redis-server on port ${this.port}`);
+  }
+
+  /** One connection attempt (no retry, no queue) and a PING. */
+  async #ping(): Promise<true | undefined> {
+    const client = createClient({ url: this.url, disableOfflineQueue: true, socket: { reconnectStrategy: false } });
     client.on('error', () => undefined);
     try {
-      await waitFor(async () => {
-        if (client.status !== 'ready') await client.connect().catch(() => undefined);
-        return (await client.ping()) === 'PONG' ? true : undefined;
-      }, 10_000, `redis-server on port ${this.port}`);
+      await client.connect();
+      return (await client.ping()) === 'PONG' ? true : undefined;
     } finally {
-      client.disconnect();
+      if (client.isOpen) client.destroy();
     }
   }
 

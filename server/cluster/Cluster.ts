@@ -1,5 +1,4 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { IngestOptions, IngestTarget } from '../../media/ingest';
 import type { MediaNode } from '../../media/MediaNode';
@@ -14,7 +13,7 @@ import { NodeRegistry, type NodeInfo, type NodeLoad } from './NodeRegistry';
 import { OriginPipes, type EdgePipeView } from './OriginPipes';
 import { parseIngestRequest, parsePipeEndpoint, parseSources, parseStageRequest } from './payloads';
 import { choosePublisherNode, chooseViewerNode } from './placement';
-import { adapterPublisher, commandClient, subscriberClient, whenReady } from './redisClients';
+import { adapterPublisher, adapterSubscriber, closeConnection, commandClient, type RedisConnection, subscriberClient, whenReady } from './redisClients';
 import { StageOrigins } from './StageOrigins';
 
 /** The conference events other nodes' server-side listeners need (live sessions, lowered hands). */
@@ -57,8 +56,8 @@ export interface ClusterStageView {
  * requests, stage origins and the pipes between nodes, the Socket.IO adapter, and placement.
  */
 export class Cluster {
-  readonly #clients: Redis[];
-  readonly #adapterClients: { pub: Redis; sub: Redis };
+  readonly #clients: RedisConnection[];
+  readonly #adapterClients: { pub: RedisConnection; sub: RedisConnection };
   readonly #logger: Logger;
   readonly #registry: NodeRegistry;
   readonly stages: ClusterStages;
@@ -70,10 +69,10 @@ export class Cluster {
   private constructor(
     readonly options: ClusterOptions,
     private readonly media: MediaNode,
-    command: Redis,
+    command: RedisConnection,
     private readonly messenger: ClusterMessenger,
-    clients: Redis[],
-    adapterClients: { pub: Redis; sub: Redis },
+    clients: RedisConnection[],
+    adapterClients: { pub: RedisConnection; sub: RedisConnection },
     logger: Logger,
   ) {
     this.#clients = clients;
@@ -103,7 +102,7 @@ export class Cluster {
       await messenger.start();
       return new Cluster(options, media, command, messenger, clients, { pub: adapterPub, sub: adapterSub }, logger);
     } catch (error) {
-      for (const client of clients) client.disconnect();
+      for (const client of clients) closeConnection(client);
       throw error;
     }
   }
@@ -140,13 +139,20 @@ export class Cluster {
     return everywhere;
   }
 
-  /** The Socket.IO adapter that carries room broadcasts to the sockets of every node. */
+  /**
+   * The Socket.IO adapter that carries room broadcasts to the sockets of every node.
+   * The classic adapter, not `createShardedAdapter`: sharded pub/sub (SPUBLISH, Redis 7) spreads channels
+   * over the shards of a Redis Cluster, and stagecast runs one Redis instance, where it delivers the same
+   * way; its default dynamic mode would also SSUBSCRIBE and SUNSUBSCRIBE a channel per room as rooms come
+   * and go (a room per participant here), turning viewer churn into subscription traffic.
+   */
   socketAdapter(): ReturnType<typeof createAdapter> {
     const pub = adapterPublisher(this.#adapterClients.pub, (error) => {
       this.#droppedBroadcasts += 1;
       this.#logger.warn({ err: error, dropped: this.#droppedBroadcasts }, 'a broadcast to other nodes was lost (Redis unavailable)');
     });
-    return createAdapter(pub, this.#adapterClients.sub, { key: `${this.options.prefix}socket.io` });
+    const sub = adapterSubscriber(this.#adapterClients.sub, (error, method) => this.#logger.warn({ err: error, method }, 'a Socket.IO adapter subscription failed'));
+    return createAdapter(pub, sub, { key: `${this.options.prefix}socket.io` });
   }
 
   /** Addresses of every node this one has seen, itself included. */
@@ -213,7 +219,8 @@ export class Cluster {
     await this.stages.close();
     await this.#registry.close();
     this.messenger.close();
-    await Promise.all(this.#clients.map((client) => client.quit().catch(() => client.disconnect())));
+    // Its own commands are done by now; what else is in flight (a broadcast) fails rather than waiting on Redis.
+    for (const client of this.#clients) closeConnection(client);
   }
 
   async #originOf(stageKey: string): Promise<string | null> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, isErrorCode, toErrorAnswer } from '../errors';
+import type { RedisConnection } from './redisClients';
 
 /** A request from one node to another; `from` is the asking node. */
 export type RequestHandler = (payload: unknown, from: string) => Promise<unknown>;
@@ -44,22 +44,23 @@ export class ClusterMessenger {
   readonly #inbox: string;
   readonly #logger: Logger;
   #closed = false;
+  /** One listener for every channel this node subscribes to. */
+  readonly #received = (raw: string, channel: string): void => this.#onMessage(channel, raw);
 
   constructor(
     readonly nodeId: string,
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    private readonly pub: RedisConnection,
+    private readonly sub: RedisConnection,
     private readonly prefix: string,
     private readonly timeoutMs: number,
     logger: Logger,
   ) {
     this.#inbox = `${prefix}inbox:${nodeId}`;
     this.#logger = logger.child({ module: 'ClusterMessenger' });
-    sub.on('message', (channel: string, raw: string) => this.#onMessage(channel, raw));
   }
 
   async start(): Promise<void> {
-    await this.sub.subscribe(this.#inbox);
+    await this.sub.subscribe(this.#inbox, this.#received);
   }
 
   onRequest(method: string, handler: RequestHandler): void {
@@ -105,14 +106,14 @@ export class ClusterMessenger {
     if (!listeners) {
       listeners = new Set();
       this.#listeners.set(name, listeners);
-      this.sub.subscribe(name).catch((error: unknown) => this.#logger.warn({ err: error, channel }, 'subscribe() failed'));
+      this.sub.subscribe(name, this.#received).catch((error: unknown) => this.#logger.warn({ err: error, channel }, 'subscribe() failed'));
     }
     listeners.add(listener);
     return () => {
       const current = this.#listeners.get(name);
       if (!current?.delete(listener) || current.size > 0) return;
       this.#listeners.delete(name);
-      this.sub.unsubscribe(name).catch(() => undefined);
+      this.sub.unsubscribe(name, this.#received).catch(() => undefined);
     };
   }
 

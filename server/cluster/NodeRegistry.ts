@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisConnection } from './redisClients';
 
 /** What a node says about itself on every heartbeat. */
 export interface NodeLoad {
@@ -73,7 +73,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   #self: (() => NodeRecordFields) | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     readonly nodeId: string,
     private readonly options: NodeRegistryOptions,
     logger: Logger,
@@ -118,7 +118,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     this.#timer = null;
     await this.#beating;
     const id = this.nodeId;
-    await Promise.all([this.redis.del(this.#key(id)), this.redis.srem(this.#setKey, id)]).catch(() => undefined);
+    await Promise.all([this.redis.del(this.#key(id)), this.redis.sRem(this.#setKey, id)]).catch(() => undefined);
   }
 
   get #setKey(): string {
@@ -133,7 +133,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     const now = new Date().toISOString();
     const record: NodeInfo | null = this.#self && { ...this.#self(), id: this.nodeId, startedAt: this.#startedAt, heartbeatAt: now };
     try {
-      if (record) await this.redis.multi().set(this.#key(record.id), JSON.stringify(record), 'PX', this.options.ttlMs).sadd(this.#setKey, record.id).exec();
+      if (record) await this.redis.multi().set(this.#key(record.id), JSON.stringify(record), { expiration: { type: 'PX', value: this.options.ttlMs } }).sAdd(this.#setKey, record.id).exec();
       await this.#refresh();
     } catch (error) {
       this.#logger.warn({ err: error }, 'heartbeat failed; keeping the last known cluster');
@@ -141,8 +141,8 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   }
 
   async #refresh(): Promise<void> {
-    const ids = await this.redis.smembers(this.#setKey);
-    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.#key(id))) : [];
+    const ids = await this.redis.sMembers(this.#setKey);
+    const raws = ids.length > 0 ? await this.redis.mGet(ids.map((id) => this.#key(id))) : [];
     const next = new Map<string, NodeInfo>();
     const expired: string[] = [];
     ids.forEach((id, index) => {
@@ -150,7 +150,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
       if (node && node.id === id) next.set(id, node);
       else expired.push(id);
     });
-    if (expired.length > 0) await this.redis.srem(this.#setKey, ...expired);
+    if (expired.length > 0) await this.redis.sRem(this.#setKey, expired);
     const previous = this.#nodes;
     this.#nodes = next;
     for (const [id, node] of next) {

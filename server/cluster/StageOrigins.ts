@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { SourceInfo } from '../../media/types';
 import type { NodeRegistry } from './NodeRegistry';
+import type { RedisConnection } from './redisClients';
 
 // Sets the key to ARGV[1] (with a TTL of ARGV[2] ms) when it is free, already ours, or held by a node
 // that is not alive (ARGV[3..]): the live nodes). Returns the holder after the call.
@@ -39,7 +39,7 @@ return 0`;
  */
 export class StageOrigins {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly registry: NodeRegistry,
     private readonly prefix: string,
     private readonly ttlMs: number,
@@ -54,7 +54,7 @@ export class StageOrigins {
   /** Makes this node the origin unless a live node already is; returns the origin after the call. */
   async claim(stageKey: string): Promise<string> {
     const alive = this.registry.nodes().map((node) => node.id);
-    const holder = await this.redis.eval(CLAIM, 1, this.#originKey(stageKey), this.registry.nodeId, String(this.ttlMs), ...alive);
+    const holder = await this.redis.eval(CLAIM, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId, String(this.ttlMs), ...alive] });
     return String(holder);
   }
 
@@ -62,7 +62,7 @@ export class StageOrigins {
   async refresh(stageKeys: readonly string[], sources: (stageKey: string) => SourceInfo[]): Promise<string[]> {
     const lost: string[] = [];
     for (const stageKey of stageKeys) {
-      const kept = await this.redis.eval(REFRESH, 1, this.#originKey(stageKey), this.registry.nodeId, String(this.ttlMs));
+      const kept = await this.redis.eval(REFRESH, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId, String(this.ttlMs)] });
       if (kept === 1) await this.saveSources(stageKey, sources(stageKey));
       else lost.push(stageKey);
     }
@@ -70,11 +70,11 @@ export class StageOrigins {
   }
 
   async release(stageKey: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.#originKey(stageKey), this.registry.nodeId);
+    await this.redis.eval(RELEASE, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId] });
   }
 
   async saveSources(stageKey: string, sources: SourceInfo[]): Promise<void> {
-    await this.redis.set(this.#sourcesKey(stageKey), JSON.stringify(sources), 'PX', this.ttlMs);
+    await this.redis.set(this.#sourcesKey(stageKey), JSON.stringify(sources), { expiration: { type: 'PX', value: this.ttlMs } });
   }
 
   /** The origin's sources as it last saved them; empty without a live origin. */

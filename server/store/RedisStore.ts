@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
+import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
 import type { Collection, Store, Votes } from './Store';
 
 export interface RedisStoreOptions {
@@ -26,21 +26,10 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.keyPrefix ?? 'stagecast:';
-    const redis = new Redis(options.url, {
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: options.commandTimeoutMs,
-      // ioredis would queue a command while Redis is away and send it once back, and re-send one that
-      // was in flight when the connection dropped: either runs a write after its caller was told it
-      // failed. RedisLink waits for the connection itself, within the timeout, and never sends late.
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-      lazyConnect: false,
-      // Keep retrying the connection in the background: the node recovers without a restart.
-      retryStrategy: (attempt) => Math.min(attempt * 100, 500),
-    });
+    // A command connection (see redisConnection.ts): nothing is queued while Redis is away and nothing in
+    // flight when the connection drops is sent again, so a write reported as failed never happens later.
     // Connection errors surface on each command as `unavailable`; the event must still be consumed.
-    redis.on('error', () => undefined);
+    const redis = commandConnection({ url: options.url, timeoutMs: options.commandTimeoutMs, onError: () => undefined });
     this.#link = new RedisLink(redis, options.commandTimeoutMs);
     this.votes = new RedisVotes(this.#link, this.#prefix);
   }
@@ -74,33 +63,41 @@ export class RedisStore implements Store {
 class RedisLink {
   #ready: Promise<void> | null = null;
   #closed = false;
+  readonly #commands: RedisConnection;
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.#commands = withCommandTimeout(redis, timeoutMs);
+  }
 
-  async run<R>(command: (redis: Redis) => Promise<R>): Promise<R> {
+  async run<R>(command: (redis: RedisConnection) => Promise<R>): Promise<R> {
     try {
       await this.#connected();
-      return await command(this.redis);
+      const sent = command(this.#commands);
+      this.#inFlight.add(sent);
+      try {
+        return await sent;
+      } finally {
+        this.#inFlight.delete(sent);
+      }
     } catch (error) {
       throw new AppError('unavailable', 'store unavailable', { cause: error });
     }
   }
 
+  /** Lets the commands already sent have their answer (each within the timeout), then drops the connection. */
   async close(): Promise<void> {
     this.#closed = true;
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
+    await Promise.allSettled(this.#inFlight);
+    closeConnection(this.redis);
   }
 
   async #connected(): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    if (this.#closed || this.redis.status === 'end') throw new Error('store closed');
+    if (this.#closed || !this.redis.isOpen) throw new Error('store closed');
+    if (this.redis.isReady) return;
     // One listener for every waiting command, however many.
     this.#ready ??= new Promise<void>((resolve) => {
       this.redis.once('ready', () => {
@@ -108,15 +105,7 @@ class RedisLink {
         resolve();
       });
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`not connected to Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      await Promise.race([this.#ready, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await within(this.#ready, this.timeoutMs, `not connected to Redis within ${this.timeoutMs} ms`);
   }
 }
 
@@ -132,26 +121,26 @@ class RedisCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async get(scope: string, id: string): Promise<T | undefined> {
-    const data = await this.link.run((redis) => redis.hget(this.#key(scope), id));
+    const data = await this.link.run((redis) => redis.hGet(this.#key(scope), id));
     return data === null ? undefined : (JSON.parse(data) as T);
   }
 
   async list(scope: string): Promise<T[]> {
-    const values = await this.link.run((redis) => redis.hvals(this.#key(scope)));
+    const values = await this.link.run((redis) => redis.hVals(this.#key(scope)));
     return values.map((data) => JSON.parse(data) as T);
   }
 
   async put(record: T): Promise<void> {
-    await this.link.run((redis) => redis.hset(this.#key(this.scopeOf(record)), record.id, JSON.stringify(record)));
+    await this.link.run((redis) => redis.hSet(this.#key(this.scopeOf(record)), record.id, JSON.stringify(record)));
   }
 
   async insert(record: T): Promise<boolean> {
-    const added = await this.link.run((redis) => redis.hsetnx(this.#key(this.scopeOf(record)), record.id, JSON.stringify(record)));
+    const added = await this.link.run((redis) => redis.hSetNX(this.#key(this.scopeOf(record)), record.id, JSON.stringify(record)));
     return added === 1;
   }
 
   async delete(scope: string, id: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.hdel(this.#key(scope), id))) === 1;
+    return (await this.link.run((redis) => redis.hDel(this.#key(scope), id))) === 1;
   }
 }
 
@@ -166,30 +155,21 @@ class RedisVotes implements Votes {
   }
 
   async add(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.sadd(this.#key(questionId), voterId))) === 1;
+    return (await this.link.run((redis) => redis.sAdd(this.#key(questionId), voterId))) === 1;
   }
 
   async remove(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.srem(this.#key(questionId), voterId))) === 1;
+    return (await this.link.run((redis) => redis.sRem(this.#key(questionId), voterId))) === 1;
   }
 
   async hasVoted(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.sismember(this.#key(questionId), voterId))) === 1;
+    return (await this.link.run((redis) => redis.sIsMember(this.#key(questionId), voterId))) === 1;
   }
 
   async counts(questionIds: readonly string[]): Promise<Map<string, number>> {
     if (questionIds.length === 0) return new Map();
-    const results = await this.link.run(async (redis) => {
-      const pipeline = redis.pipeline();
-      for (const id of questionIds) pipeline.scard(this.#key(id));
-      return (await pipeline.exec()) ?? [];
-    });
-    return new Map(
-      questionIds.map((id, i) => {
-        const [error, value] = results[i] ?? [null, 0];
-        if (error) throw new AppError('unavailable', 'store unavailable', { cause: error });
-        return [id, Number(value)];
-      }),
-    );
+    // Sent together in one write (node-redis pipelines the commands of one tick).
+    const counts = await this.link.run((redis) => Promise.all(questionIds.map((id) => redis.sCard(this.#key(id)))));
+    return new Map(questionIds.map((id, i) => [id, counts[i] ?? 0]));
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { RedisStore } from '../../../server/store/RedisStore';
 import { SqliteStore } from '../../../server/store/SqliteStore';
 import { RedisServer } from '../../helpers/redis';
@@ -27,9 +27,9 @@ describe('Store contract: Redis', () => {
   after(async () => redis.stop());
 
   storeContract(async () => {
-    const admin = new Redis(redis.url);
-    await admin.flushall();
-    admin.disconnect();
+    const admin = await createClient({ url: redis.url }).connect();
+    await admin.flushAll();
+    admin.destroy();
     return new RedisStore({ url: redis.url, commandTimeoutMs: 1000 });
   });
 });
