@@ -1,4 +1,5 @@
 import type { SourceInfo } from '../../media/types';
+import { AppError } from '../errors';
 import type { NodeRegistry } from './NodeRegistry';
 import type { RedisConnection } from './redisClients';
 
@@ -55,7 +56,9 @@ export class StageOrigins {
   async claim(stageKey: string): Promise<string> {
     const alive = this.registry.nodes().map((node) => node.id);
     const holder = await this.redis.eval(CLAIM, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId, String(this.ttlMs), ...alive] });
-    return String(holder);
+    // The script answers the holder's node id (a bulk string).
+    if (typeof holder !== 'string') throw new AppError('internal', 'the origin claim answered no node id');
+    return holder;
   }
 
   /** Keeps this node's claims alive; returns the stages whose claim another node holds now. */

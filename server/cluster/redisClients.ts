@@ -34,7 +34,7 @@ function catching(redis: RedisConnection, methods: ReadonlySet<PropertyKey>, onR
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      if (!methods.has(property)) return value.bind(target);
+      if (!methods.has(property)) return (value as (...args: unknown[]) => unknown).bind(target);
       return (...args: unknown[]): Promise<unknown> =>
         Promise.resolve(Reflect.apply(value, target, args) as unknown).catch((error: unknown) => {
           onRejected(error, String(property));

@@ -77,7 +77,7 @@ export function subscriberConnection(options: RedisConnectionOptions): RedisConn
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      if (!SUBSCRIBING.has(property)) return value.bind(target);
+      if (!SUBSCRIBING.has(property)) return (value as (...args: unknown[]) => unknown).bind(target);
       const subscribe = (...args: unknown[]): Promise<unknown> =>
         Promise.resolve(Reflect.apply(value, target, args) as unknown).catch((error: unknown) => {
           // A refusal by Redis (ErrorReply) would be refused again; a closed connection subscribes no more.

@@ -6,8 +6,8 @@ import type { QuestionRecord } from '../../../server/store/records';
 import { AppError } from '../../../server/errors';
 import { waitFor } from '../../../scripts/lib/wait';
 
-/** What the fake Redis does with one command of one connection (numbered from 1). */
-type Answer = (command: string[], connection: number) => string | 'drop' | 'silence';
+/** What the fake Redis does with one command of one connection (numbered from 1): a RESP reply, or 'drop' (close the connection) or 'silence' (never answer). */
+type Answer = (command: string[], connection: number) => string;
 
 /**
  * A Redis stand-in on loopback that records every command each connection sends (names upper-cased)
@@ -33,7 +33,7 @@ class FakeRedis {
         buffered = Buffer.concat([buffered, chunk]);
         for (let parsed = parseCommand(buffered); parsed; parsed = parseCommand(buffered)) {
           buffered = buffered.subarray(parsed.length);
-          parsed.command[0] = parsed.command[0]!.toUpperCase();
+          parsed.command[0] = parsed.command[0].toUpperCase();
           commands.push(parsed.command);
           const reply = answer(parsed.command, connection);
           if (reply === 'drop') {
@@ -68,7 +68,7 @@ class FakeRedis {
 
   /** Every command name each connection sent, in order. */
   names(connection: number): string[] {
-    return (this.connections[connection - 1] ?? []).map((command) => command[0]!);
+    return (this.connections[connection - 1] ?? []).map((command) => command[0]);
   }
 
   async stop(): Promise<void> {
@@ -194,7 +194,7 @@ describe('Redis connection guarantees (node-redis, against a scripted stand-in)'
   it('a subscription in flight when the connection drops is made again on the next connection', async () => {
     fake = await FakeRedis.start((command, connection) => {
       if (command[0] !== 'SUBSCRIBE') return OK;
-      return connection === 1 ? 'drop' : `*3\r\n$9\r\nsubscribe\r\n$${command[1]!.length}\r\n${command[1]}\r\n:1\r\n`;
+      return connection === 1 ? 'drop' : `*3\r\n$9\r\nsubscribe\r\n$${command[1].length}\r\n${command[1]}\r\n:1\r\n`;
     });
     const sub = subscriberConnection({ url: fake.url, timeoutMs: 1000, onError: () => undefined });
     try {
