@@ -24,6 +24,7 @@ import { registerLiveRoutes } from './http/routes/live';
 import { type MediaRoutesPort, type Placement, type PlacementPort, registerMediaRoutes, type StageMediaView } from './http/routes/media';
 import { registerNodeRoutes } from './http/routes/nodes';
 import { registerOpsRoutes } from './http/routes/ops';
+import { registerPublicEventRoutes } from './http/routes/publicEvents';
 import { uiRoutes } from './http/ui';
 import type { Logger } from './logger';
 import { resolveAnnouncedIp } from './network';
@@ -195,6 +196,8 @@ export class Stagecast {
         ...(joined ? { placement: placementPort(joined) } : {}),
       });
       registerOpsRoutes(api, { conference, health: nodeOps.health, alerts: nodeOps.alerts, store });
+      // The front page's viewer counts: viewers joined to each stage on this node.
+      registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
       // A single node lists itself, as a cluster's registry would.
       const startedAt = new Date().toISOString();
       const selfInfo = (): NodeInfo => ({
