@@ -217,6 +217,8 @@ export class Stagecast {
         readiness: () => readiness(store, pool, admission),
         routers: [metricsRoutes(nodeOps.metrics, config.metricsToken), api.router(), uiRoutes()],
         peerOrigins,
+        // HSTS and upgrade-insecure-requests only where browsers reach the node over https (see publicUrlOf).
+        https: config.publicUrl?.startsWith('https://') ?? false,
       });
       const httpServer = http.createServer(app);
       answerClientErrors(httpServer);
