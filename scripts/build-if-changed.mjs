@@ -6,7 +6,9 @@
 // - Server: `tsc -b` keeps a record of its last build (dist/tsconfig.build.tsbuildinfo) and skips when
 //   no source of ours is newer. It does not look at dependencies, whose types can change what it emits
 //   (decorator metadata, const enums), so a different package-lock.json than at the last build
-//   forgets that record and compiles everything.
+//   forgets that record and compiles everything. Loading the compiler alone takes a second or more on
+//   a busy machine, so when no file or folder under tsconfig.build.json's include, and neither
+//   tsconfig, changed since the last build started, tsc is not even started.
 // - Browser app: its inputs are every file under admin-ui/, every file outside it that those import
 //   by relative path (the server's view types, the Socket.IO contract…), followed transitively, and
 //   package-lock.json. Their hash is written next to the output after a build succeeds; the same hash
@@ -71,15 +73,55 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** tsconfig's JSON with comments: the comments dropped (strings kept as they are). */
+function parseJsonc(text) {
+  return JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_all, string) => string ?? ''));
+}
+
+const NOT_SOURCES = new Set(['node_modules', 'dist', '.git']);
+
+/** An include pattern's folder part (`scripts/**\/*.ts` → scripts): everything under it counts, which may over-approximate. */
+function folderOf(pattern) {
+  const parts = [];
+  for (const part of pattern.split('/')) {
+    if (/[*?]/.test(part)) break;
+    parts.push(part);
+  }
+  return parts.join('/') || '.';
+}
+
+/** The newest modification time (ms) of the server's sources: every file and folder tsc may read, and its configs. */
+function newestServerInput() {
+  const config = parseJsonc(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8'));
+  const roots = config.include.map(folderOf);
+  let newest = Math.max(...['tsconfig.json', 'tsconfig.build.json'].map((name) => fs.statSync(path.join(ROOT, name)).mtimeMs));
+  const visit = (entry) => {
+    const stat = fs.statSync(entry);
+    // A folder's time changes when an entry is added, removed or renamed in it.
+    newest = Math.max(newest, stat.mtimeMs);
+    if (stat.isDirectory()) for (const name of fs.readdirSync(entry)) if (!NOT_SOURCES.has(name)) visit(path.join(entry, name));
+  };
+  for (const root of roots) if (fs.existsSync(path.join(ROOT, root))) visit(path.join(ROOT, root));
+  return newest;
+}
+
 function buildServer() {
   const lockHash = hashOf([LOCKFILE]);
-  if (readStamp(SERVER_STAMP) !== lockHash && fs.existsSync(TS_BUILD_INFO)) {
+  const recorded = readStamp(SERVER_STAMP) === lockHash && fs.existsSync(TS_BUILD_INFO) && fs.existsSync(path.join(DIST, 'server'));
+  if (recorded && newestServerInput() < fs.statSync(SERVER_STAMP).mtimeMs) {
+    log('server up to date (no source changed since the last build)');
+    return;
+  }
+  if (!recorded && fs.existsSync(TS_BUILD_INFO)) {
     log('dependencies changed since the last server build; compiling everything');
     fs.rmSync(TS_BUILD_INFO);
   }
   fs.rmSync(SERVER_STAMP, { force: true });
+  // The stamp carries the time the build started: a file saved while tsc runs is newer, and builds next time.
+  const started = new Date();
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
   writeStamp(SERVER_STAMP, lockHash);
+  fs.utimesSync(SERVER_STAMP, started, started);
 }
 
 function filesUnder(dir) {

@@ -14,7 +14,7 @@ const COPIED = ['admin-ui', 'server', 'signaling', 'scripts/build-if-changed.mjs
 const SMALL_BUILD_CONFIG = {
   extends: './tsconfig.json',
   compilerOptions: { types: ['node'], incremental: true, tsBuildInfoFile: 'dist/tsconfig.build.tsbuildinfo' },
-  include: ['server/errors.ts', 'server/conference/publicEventTypes.ts'],
+  include: ['server/errors.ts', 'server/conference/publicEventTypes.ts', 'server/probe'],
 };
 
 describe('npm run build compiles and bundles only what changed', function () {
@@ -25,7 +25,9 @@ describe('npm run build compiles and bundles only what changed', function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-build-'));
     for (const entry of COPIED) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'tsconfig.build.json'), JSON.stringify(SMALL_BUILD_CONFIG));
+    fs.writeFileSync(path.join(dir, 'tsconfig.build.json'), `// Comments, as tsconfig files have them.\n${JSON.stringify(SMALL_BUILD_CONFIG, null, 2)}\n`);
+    fs.mkdirSync(path.join(dir, 'server/probe'));
+    fs.writeFileSync(path.join(dir, 'server/probe/first.ts'), 'export const FIRST = 1;\n');
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   });
 
@@ -50,6 +52,7 @@ describe('npm run build compiles and bundles only what changed', function () {
   const file = (relative: string): string => path.join(dir, relative);
   const append = (relative: string, text: string): void => fs.appendFileSync(file(relative), text);
   const uiSkipped = (output: string): boolean => /browser app up to date/.test(output);
+  const serverSkipped = (output: string): boolean => /server up to date/.test(output);
   const emitted = (relative: string): string => fs.readFileSync(file(path.join('dist', relative)), 'utf8');
 
   it('a first build produces the server and every page', async () => {
@@ -62,15 +65,24 @@ describe('npm run build compiles and bundles only what changed', function () {
   it('an unchanged tree builds nothing', async () => {
     const before = fs.statSync(file('dist/server/errors.js')).mtimeMs;
     const page = fs.statSync(file('dist/admin-ui/watch.html')).mtimeMs;
-    assert.ok(uiSkipped(await build()));
+    const output = await build();
+    assert.ok(serverSkipped(output) && uiSkipped(output), output);
     assert.equal(fs.statSync(file('dist/server/errors.js')).mtimeMs, before);
     assert.equal(fs.statSync(file('dist/admin-ui/watch.html')).mtimeMs, page);
   });
 
   it('a changed server file is compiled again; the browser app, which does not import it, is left alone', async () => {
     append('server/errors.ts', '\nexport const BUILD_PROBE_SERVER = 1;\n');
-    assert.ok(uiSkipped(await build()));
+    const output = await build();
+    assert.ok(!serverSkipped(output) && uiSkipped(output), output);
     assert.match(emitted('server/errors.js'), /BUILD_PROBE_SERVER/);
+  });
+
+  it('a new file in a source folder is compiled, though no other file changed', async () => {
+    fs.writeFileSync(file('server/probe/second.ts'), 'export const SECOND = 2;\n');
+    assert.ok(!serverSkipped(await build()));
+    assert.match(emitted('server/probe/second.js'), /SECOND/);
+    assert.ok(serverSkipped(await build()), 'and the next build skips it again');
   });
 
   it('a stylesheet the pages reach only through a CSS @import rebuilds the browser app', async () => {
@@ -98,6 +110,7 @@ describe('npm run build compiles and bundles only what changed', function () {
     const output = await build();
     assert.match(output, /dependencies changed since the last server build/);
     assert.ok(!uiSkipped(output));
-    assert.ok(uiSkipped(await build()));
+    const next = await build();
+    assert.ok(serverSkipped(next) && uiSkipped(next), next);
   });
 });
