@@ -6,13 +6,15 @@ import type { Principal } from '../../server/auth/tokens';
 import { AgendaService } from '../../server/conference/AgendaService';
 import { ConferenceBus } from '../../server/conference/ConferenceBus';
 import { DEMO_EVENT_ID, seedDemoIfEmpty } from '../../server/conference/demoSeed';
-import { QaService } from '../../server/conference/QaService';
+import { QUESTION_MAX_LENGTH, QaService } from '../../server/conference/QaService';
 import { serverTimeZone, zonedDate } from '../../server/conference/zonedClock';
 import { CreateAchievementDto, CreateEventDto, CreateSessionDto, CreateSpeakerDto, CreateStageDto } from '../../server/http/dto/agenda';
+import { SubmitQuestionDto } from '../../server/http/dto/live';
 import type { Collection, Store } from '../../server/store';
 import { COLLECTION_NAMES, type CollectionName, type Collections, type SessionKind } from '../../server/store/records';
 import { SqliteStore } from '../../server/store/SqliteStore';
 import { validateDto } from '../../server/validation';
+import { startStagecast } from '../helpers/stagecast';
 
 /** The wall clock of `iso` in `timeZone`: `YYYY-MM-DD HH:MM`. */
 function wallClock(iso: string, timeZone: string): string {
@@ -164,6 +166,12 @@ describe('demo seed: a plausible programme for today', () => {
     for (const { title, institution, field, summary, contact, sessionId } of achievements) {
       await validateDto(CreateAchievementDto, { title, institution, field, summary, contact, sessionId });
     }
+    for (const session of sessions) {
+      for (const { text } of await store.collection('questions').list(session.id)) {
+        await validateDto(SubmitQuestionDto, { text });
+        assert.ok(text.trim().length >= 1 && text.trim().length <= QUESTION_MAX_LENGTH, text);
+      }
+    }
     // The domain rules: stage exists, speakers exist, end after start, no overlap on a stage, achievements on releases.
     const agenda = new AgendaService(store, new ConferenceBus());
     for (const session of sessions) assert.deepEqual(await agenda.updateSession(DEMO_EVENT_ID, session.id, {}), session);
@@ -171,19 +179,21 @@ describe('demo seed: a plausible programme for today', () => {
     assert.equal((await agenda.agenda(DEMO_EVENT_ID)).length, sessions.length);
   });
 
-  it('gives the Q&A something to show: approved questions with votes for attendees, one pending for moderators', async () => {
+  it('gives every session’s Q&A something to show, whatever the hour: approved questions with votes for attendees, pending ones for moderators', async () => {
     const store = newStore();
     await seedDemoIfEmpty(store);
     const bus = new ConferenceBus();
     const agenda = new AgendaService(store, bus);
     const qa = new QaService(store, bus, agenda, { questionsPerMinute: 5, votesPerMinute: 60 });
-    const keynote = (await agenda.listSessions(DEMO_EVENT_ID)).find((s) => s.kind === 'keynote');
-    assert.ok(keynote);
-    const attendee = await qa.list(null, DEMO_EVENT_ID, keynote.id);
-    assert.ok(attendee.length >= 2 && attendee.every((q) => q.status === 'approved'));
-    assert.ok(attendee[0]!.votes > 0);
     const moderator: Principal = { id: 'moderator', role: 'moderator', eventId: DEMO_EVENT_ID, name: 'Moderator' };
-    assert.ok((await qa.list(moderator, DEMO_EVENT_ID, keynote.id)).some((q) => q.status === 'pending'));
+    let pending = 0;
+    for (const session of await agenda.listSessions(DEMO_EVENT_ID)) {
+      const attendee = await qa.list(null, DEMO_EVENT_ID, session.id);
+      assert.ok(attendee.length >= 1 && attendee.every((q) => q.status === 'approved'), session.title);
+      assert.ok(attendee[0]!.votes > 0, `${session.title}: the top question has votes`);
+      pending += (await qa.list(moderator, DEMO_EVENT_ID, session.id)).filter((q) => q.status === 'pending').length;
+    }
+    assert.ok(pending > 0, 'moderators have questions waiting');
   });
 
   it('leaves a store that already has an event alone: a second call writes nothing', async () => {
@@ -192,6 +202,15 @@ describe('demo seed: a plausible programme for today', () => {
     const before = await snapshot(store);
     assert.equal(await seedDemoIfEmpty(store, new Date('2026-12-05T08:00:00Z')), false);
     assert.equal(await snapshot(store), before);
+  });
+
+  it('a node started with SEED_DEMO=false seeds nothing', async () => {
+    const stagecast = await startStagecast({ SEED_DEMO: 'false', MEDIASOUP_NUM_WORKERS: '1' });
+    try {
+      assert.deepEqual(await stagecast.node.store.collection('events').list(''), []);
+    } finally {
+      await stagecast.stop();
+    }
   });
 
   it('a crash before the event is written leaves no demo event, and the next boot completes it without a second copy', async () => {
