@@ -4,9 +4,9 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-// Three pages: the attendee watch page, the speaker page and the console (Preact). The server serves
-// dist/admin-ui under /ui and answers /watch/:eventId/:stageId, /speak/:eventId/:stageId and /admin
-// with the HTML, so every asset URL must be absolute under /ui/ (the page's own path says nothing
+// Four pages: the attendee watch page, the speaker page, the console (Preact) and the front page. The
+// server serves dist/admin-ui under /ui and answers /watch/:eventId/:stageId, /speak/:eventId/:stageId,
+// /admin and / with the HTML, so every asset URL must be absolute under /ui/ (the page's own path says nothing
 // about where its assets are).
 export default defineConfig({
   root,
@@ -24,6 +24,7 @@ export default defineConfig({
         watch: page('watch.html'),
         speak: page('speak.html'),
         admin: page('admin.html'),
+        home: page('home.html'),
       },
     },
   },

@@ -170,6 +170,13 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     return this.#peers.size;
   }
 
+  /** Peers that follow the program (viewers), not the hosts' previews of every source. */
+  get viewerCount(): number {
+    let viewers = 0;
+    for (const peer of this.#peers) if (peer.followsProgram) viewers += 1;
+    return viewers;
+  }
+
   hasProducer(producerId: string): boolean {
     return [...this.#sources.values()].some((s) => s.producers.has(producerId));
   }

@@ -101,7 +101,7 @@ export class Stagecast implements NodeParts {
       const admission = new Admission();
       const signer = tokenSigner(config);
       const directory = cluster ?? new SingleNode(config.nodeId, () => media.stages.size);
-      const api = createApi({ config, signer, conference, ops, store, admission, cluster, nodes: () => directory.nodes() });
+      const api = createApi({ config, signer, conference, media, ops, store, admission, cluster, nodes: () => directory.nodes() });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);

@@ -11,6 +11,7 @@
 
 import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
 import type { AgendaItem } from '../server/conference/agendaTypes';
+import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageView } from '../server/conference/publicEventTypes';
 import type { ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
@@ -37,6 +38,10 @@ export type {
   MediaKind,
   NodeInfo,
   ProgramChange,
+  PublicEventsView,
+  PublicEventView,
+  PublicSessionView,
+  PublicStageView,
   QuestionView,
   SessionKind,
   SessionRecord,

@@ -27,6 +27,7 @@ import { registerLiveRoutes } from '../http/routes/live';
 import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
+import { registerPublicEventRoutes } from '../http/routes/publicEvents';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
 import { resolveAnnouncedIp } from '../network';
@@ -132,6 +133,7 @@ export interface ApiParts {
   config: Config;
   signer: TokenSigner;
   conference: ConferenceParts;
+  media: MediaNode;
   ops: NodeOps;
   store: Store;
   admission: Admission;
@@ -141,7 +143,7 @@ export interface ApiParts {
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
-export function createApi({ config, signer, conference: { conference, ports }, ops, store, admission, cluster, nodes }: ApiParts): ApiRegistry {
+export function createApi({ config, signer, conference: { conference, ports }, media, ops, store, admission, cluster, nodes }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events });
   registerAgendaRoutes(api, conference);
   registerLiveRoutes(api, conference);
@@ -154,6 +156,8 @@ export function createApi({ config, signer, conference: { conference, ports }, o
     ...(cluster ? { placement: placementPort(cluster) } : {}),
   });
   registerOpsRoutes(api, { conference, health: ops.health, alerts: ops.alerts, store });
+  // The front page's viewer counts: viewers joined to each stage on this node.
+  registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
   let openApi: object | undefined;
   api.add({
@@ -176,6 +180,8 @@ export function createHttpServer(config: Config, parts: { api: ApiRegistry; ops:
     readiness: parts.readiness,
     routers: [metricsRoutes(parts.ops.metrics, config.metricsToken), parts.api.router(), uiRoutes()],
     peerOrigins: parts.peerOrigins,
+    // HSTS and upgrade-insecure-requests only where browsers reach the node over https.
+    https: config.publicUrl?.startsWith('https://') ?? false,
   });
   const server = http.createServer(app);
   answerClientErrors(server);

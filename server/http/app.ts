@@ -16,6 +16,12 @@ export interface HttpAppOptions {
   routers: Router[];
   /** Other nodes' origins, which pages served here may open their signaling connection to. */
   peerOrigins?: () => string[];
+  /**
+   * Browsers reach this node over https (its public URL): pages are then told to keep to https
+   * (Strict-Transport-Security, CSP upgrade-insecure-requests). Default false: over plain HTTP, on a
+   * hall's LAN say, those two would send every asset and socket of a page to an https that is not there.
+   */
+  https?: boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -26,7 +32,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const peers = options.peerOrigins ?? (() => []);
   // A page may open its WebSocket to another node: Chromium does not let an http: source cover ws:.
   const peerSources = (): string => peers().flatMap((origin) => [origin, origin.replace(/^http/, 'ws')]).join(' ') || "'self'";
-  app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", peerSources] } } }));
+  const https = options.https ?? false;
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { connectSrc: ["'self'", peerSources], ...(https ? {} : { upgradeInsecureRequests: null }) } },
+      strictTransportSecurity: https,
+    }),
+  );
   app.use('/api', allowPeerPages(peers));
   app.use(express.json({ limit: options.bodyLimit, verify: refuseInvalidUtf8 }));
   app.use(healthRoutes(options.readiness));

@@ -66,9 +66,9 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
   return op;
 }
 
-/** The schemas the routes use, and those they reference, by name; not every DTO of the process. */
+/** The schemas the routes use (inputs and documented answers), and those they reference, by name; not every DTO of the process. */
 function reachableSchemas(registry: ApiRegistry, all: Record<string, Json>): Record<string, Json> {
-  const pending = registry.routes.flatMap((r) => [r.params, r.query, r.body].flatMap((dto) => (dto ? [dto.name] : [])));
+  const pending = registry.routes.flatMap((r) => [...[r.params, r.query, r.body].flatMap((dto) => (dto ? [dto.name] : [])), ...(r.response ? [r.response] : [])]);
   const out: Record<string, Json> = {};
   while (pending.length > 0) {
     const name = pending.pop()!;

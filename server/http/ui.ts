@@ -32,5 +32,7 @@ export function uiRoutes(uiDir: string = UI_DIR): Router {
   router.get('/speak/:eventId/:stageId', page('speak.html'));
   // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.
   router.get('/admin', page('admin.html'));
+  // The front page: public events and their stages, links to watch them and to the console.
+  router.get('/', page('home.html'));
   return router;
 }

@@ -141,3 +141,5 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   hands: (r) => r.sessionId,
   alerts: (r) => r.eventId,
 };
+
+export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

@@ -33,6 +33,7 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
   before(async function () {
     this.timeout(30_000);
     await h.start();
+    await h.clearDemoAgenda();
     // A live keynote with a speaker: the Q&A and hands below are about it.
     const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', { name: 'Dr. Chen Jing', title: 'Professor', organisation: 'Nanyang University', presence: 'on-site' });
     const start = new Date(Date.now() - 10 * 60_000).toISOString();

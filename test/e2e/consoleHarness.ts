@@ -32,7 +32,8 @@ export class ConsoleHarness {
 
   async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
     // Started together; each kept as soon as it is up, so stop() cleans up whichever did start.
-    const [started, launched] = await Promise.allSettled([startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', ...env }), launchChromium()]);
+    // TZ=UTC: the demo event takes the server's time zone, and these tests plan its day in UTC.
+    const [started, launched] = await Promise.allSettled([startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', TZ: 'UTC', ...env }), launchChromium()]);
     if (started.status === 'fulfilled') this.server = started.value;
     if (launched.status === 'fulfilled') this.browser = launched.value;
     if (started.status === 'rejected') throw started.reason;
@@ -108,6 +109,16 @@ export class ConsoleHarness {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /**
+   * Deletes every session of the demo event. The demo seed plans today's programme on its stages; a
+   * file that plans its own sessions there (at fixed hours, or around now) starts from an empty day.
+   */
+  async clearDemoAgenda(): Promise<void> {
+    for (const session of await this.api<{ id: string }[]>('admin', 'GET', '/api/events/demo/sessions')) {
+      await this.api('admin', 'DELETE', `/api/events/demo/sessions/${session.id}`);
+    }
+  }
+
   /** Everything worth printing when a test failed: each page's state and log, and the server's output. */
   async diagnostics(): Promise<string> {
     const lines: string[] = [];
@@ -134,7 +145,7 @@ export class ConsoleHarness {
   }
 }
 
-/** Today in UTC as YYYY-MM-DD (the demo event's time zone is UTC). */
+/** Today in UTC as YYYY-MM-DD (the harness runs the server with TZ=UTC: the demo event's time zone is UTC). */
 export function todayUtc(offsetDays = 0): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }

@@ -62,6 +62,7 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
     // A sample a second, and 2 s of silence make a feed down: source_down is raised 2–3 s after the
     // feed stops (with the defaults, a sample every 2 s and 3 s of silence, it takes 4–6 s).
     await h.start({ HEALTH_SAMPLE_INTERVAL_MS: '1000', ALERT_SOURCE_SILENT_MS: '2000' });
+    await h.clearDemoAgenda();
     ingest = startIngest(h.origin, 'demo/keynote');
     const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', { name: 'Maria Rossi', title: 'CTO', organisation: 'Agritech Ltd', presence: 'remote' });
     const session = await h.api<{ id: string }>('host', 'POST', '/api/events/demo/sessions', {

@@ -6,6 +6,7 @@ import { stageRouteOf } from '../lib/route';
 import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken } from '../lib/token';
 import { StagePublisher, type SpeakState } from './StagePublisher';
+import { InsecurePageError, openUserMedia } from '../lib/userMedia';
 
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface SpeakDebugHandle {
@@ -52,11 +53,12 @@ function updateShareButton(): void {
 
 async function openCamera(): Promise<MediaStream> {
   try {
-    return await navigator.mediaDevices.getUserMedia({
+    return await openUserMedia({
       video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
       audio: { echoCancellation: true, noiseSuppression: true },
     });
   } catch (error) {
+    if (error instanceof InsecurePageError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`camera or microphone unavailable (${reason}); allow them for this site and reload`, { cause: error });
   }

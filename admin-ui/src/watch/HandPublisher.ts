@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup-client';
 import { RequestError } from '../lib/signaling';
 import type { StageViewer } from './StageViewer';
+import { openUserMedia } from '../lib/userMedia';
 
 export type HandMediaState = 'off' | 'starting' | 'on-air' | 'failed';
 
@@ -80,7 +81,7 @@ export class HandPublisher {
   async #publish(): Promise<void> {
     try {
       if (!this.#stream) {
-        this.#stream = await navigator.mediaDevices.getUserMedia({
+        this.#stream = await openUserMedia({
           video: { width: { ideal: 960 }, height: { ideal: 540 }, frameRate: { ideal: 24 } },
           audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
         });

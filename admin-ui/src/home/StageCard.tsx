@@ -1,0 +1,63 @@
+import type { PublicSessionView, PublicStageView } from '../../../signaling/contract';
+import { SESSION_KIND_LABEL } from '../lib/sessionKinds';
+import { formatDay, formatRange, wallClock } from '../lib/zonedTime';
+
+function viewersText(viewers: number): string {
+  if (viewers === 0) return 'No one watching yet';
+  return viewers === 1 ? '1 watching' : `${viewers.toLocaleString()} watching`;
+}
+
+/** "14:00", or "Thu 3 Dec 14:00" when the session is on another day than today (on the event's clock). */
+function startText(session: PublicSessionView, timeZone: string, now: number): string {
+  const start = wallClock(session.plannedStart, timeZone);
+  return start.date === wallClock(now, timeZone).date ? start.time : `${formatDay(start.date)} ${start.time}`;
+}
+
+function Speakers({ names }: { names: string[] }) {
+  return names.length === 0 ? null : <p class="stage-card-speakers">{names.join(' · ')}</p>;
+}
+
+/** One stage: what is on it now (or next), how many watch, and the way in. */
+export function StageCard({ eventId, stage, timeZone, now }: { eventId: string; stage: PublicStageView; timeZone: string; now: number }) {
+  const watchHref = `/watch/${encodeURIComponent(eventId)}/${encodeURIComponent(stage.id)}`;
+  const { live, next } = stage;
+  return (
+    <article class="stage-card" data-stage={stage.id} data-state={live ? 'live' : 'off-air'}>
+      <header class="stage-card-head">
+        <h3>{stage.name}</h3>
+        {live ? <span class="pill pill-live">Live</span> : <span class="pill">Off air</span>}
+      </header>
+      {live ? (
+        <div class="stage-card-now">
+          <p class="stage-card-kind" data-kind={live.kind}>
+            {SESSION_KIND_LABEL[live.kind]} · {formatRange(live.plannedStart, live.plannedEnd, timeZone)}
+          </p>
+          <p class="stage-card-title">{live.title}</p>
+          <Speakers names={live.speakers} />
+        </div>
+      ) : (
+        <div class="stage-card-now">
+          <p class="stage-card-kind">Nothing on air right now</p>
+          {!next && <p class="stage-card-title muted">No more sessions scheduled</p>}
+        </div>
+      )}
+      {next && (
+        <div class="stage-card-next">
+          <p class="stage-card-kind" data-kind={next.kind}>
+            {Date.parse(next.plannedStart) <= now ? `Planned for ${startText(next, timeZone, now)}, not started yet` : `Next · ${startText(next, timeZone, now)}`} · {SESSION_KIND_LABEL[next.kind]}
+          </p>
+          <p class="stage-card-next-title">{next.title}</p>
+          {!live && <Speakers names={next.speakers} />}
+        </div>
+      )}
+      <footer class="stage-card-foot">
+        <span class="viewers" data-viewers={stage.viewers}>
+          {viewersText(stage.viewers)}
+        </span>
+        <a class="button-link button-primary" href={watchHref}>
+          Watch
+        </a>
+      </footer>
+    </article>
+  );
+}
