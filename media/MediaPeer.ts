@@ -37,10 +37,7 @@ export interface ConsumerLayersEvent {
 }
 
 /** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
-type TransportEntry = (
-  | { kind: 'webrtc'; transport: types.WebRtcTransport }
-  | { kind: 'plain'; transport: types.PlainTransport }
-) & {
+type TransportEntry = ({ kind: 'webrtc'; transport: types.WebRtcTransport } | { kind: 'plain'; transport: types.PlainTransport }) & {
   direction: TransportDirection;
   connected: boolean;
 };
@@ -144,7 +141,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
     else {
-      const follow = (): void => this.#setReceiving(['connected', 'completed'].includes(transport.iceState) && transport.dtlsState === 'connected');
+      const follow = (): void =>
+        this.#setReceiving(['connected', 'completed'].includes(transport.iceState) && transport.dtlsState === 'connected');
       transport.on('icestatechange', follow);
       transport.on('dtlsstatechange', follow);
     }
@@ -164,7 +162,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    */
   async createEgressTransport(remote: { ip: string; port: number; srtp?: types.SrtpParameters }): Promise<string> {
     this.#assertOpen();
-    if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
+    if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv'))
+      throw new MediaError('conflict', 'a recv transport already exists');
     const { router } = await this.#receiveRouter();
     const transport = await router.createPlainTransport({
       listenIp: '127.0.0.1',
@@ -200,7 +199,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const { transport, direction } = this.#transport(request.transportId);
     if (direction !== 'send') throw new MediaError('bad_request', 'produce needs a send transport');
     const max = this.stage.options.maxProducersPerPeer;
-    if (this.#producers.size + this.#pendingProducers >= max) throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
+    if (this.#producers.size + this.#pendingProducers >= max)
+      throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
     const sourceId = `${request.source}:${this.participantId}`;
     this.#pendingProducers += 1;
     let producer: types.Producer;
@@ -250,7 +250,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
     const max = this.stage.options.maxConsumersPerPeer;
-    if (this.#consumers.size + this.#pendingConsumers >= max) throw new MediaError('conflict', `a connection holds at most ${max} consumers`);
+    if (this.#consumers.size + this.#pendingConsumers >= max)
+      throw new MediaError('conflict', `a connection holds at most ${max} consumers`);
     this.#pendingConsumers += 1;
     let consumer: types.Consumer;
     let receiver: ReceiveRouter;

@@ -102,7 +102,11 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   }
 
   /** Where this stage's media runs, for ops and benchmarks. */
-  describe(): { sources: SourceInfo[]; origin: { workerPid: number }; distributionRouters: { routerId: string; workerPid: number; consumers: number }[] } {
+  describe(): {
+    sources: SourceInfo[];
+    origin: { workerPid: number };
+    distributionRouters: { routerId: string; workerPid: number; consumers: number }[];
+  } {
     return {
       sources: this.sources,
       origin: { workerPid: this.originWorker.pid },
@@ -144,7 +148,9 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     const changed = this.#program !== sourceId;
     this.#program = sourceId;
     if (changed) this.emit('programchanged', sourceId);
-    const gates = this.#distribution.flatMap((d) => [...d.piped.entries()].map(async ([producerId, pipe]) => this.#gate(producerId, await pipe)));
+    const gates = this.#distribution.flatMap((d) =>
+      [...d.piped.entries()].map(async ([producerId, pipe]) => this.#gate(producerId, await pipe)),
+    );
     await Promise.all(gates);
   }
 
@@ -261,14 +267,16 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     if (receiver.kind === 'origin') return;
     let piping = receiver.piped.get(producerId);
     if (!piping) {
-      piping = this.origin.pipeToRouter({ producerId, router: receiver.router, listenIp: '127.0.0.1' }).then(async ({ pipeConsumer, pipeProducer }) => {
-        if (!pipeConsumer || !pipeProducer) throw new MediaError('unavailable', 'pipeToRouter gave no pipe');
-        // The pipe closes with the origin producer; forget it so a re-published id re-pipes.
-        pipeProducer.observer.once('close', () => receiver.piped.delete(producerId));
-        const pipe = { pipeConsumer, pipeProducer };
-        await this.#gate(producerId, pipe);
-        return pipe;
-      });
+      piping = this.origin
+        .pipeToRouter({ producerId, router: receiver.router, listenIp: '127.0.0.1' })
+        .then(async ({ pipeConsumer, pipeProducer }) => {
+          if (!pipeConsumer || !pipeProducer) throw new MediaError('unavailable', 'pipeToRouter gave no pipe');
+          // The pipe closes with the origin producer; forget it so a re-published id re-pipes.
+          pipeProducer.observer.once('close', () => receiver.piped.delete(producerId));
+          const pipe = { pipeConsumer, pipeProducer };
+          await this.#gate(producerId, pipe);
+          return pipe;
+        });
       receiver.piped.set(producerId, piping);
       piping.catch(() => receiver.piped.delete(producerId));
     }

@@ -21,7 +21,11 @@ export interface PipedProducerParameters {
  * SRTP-encrypted; RTX stays off (the pipe is one hop on a data-centre network and the viewers'
  * transports do their own retransmission).
  */
-export async function openNodePipe(router: types.Router, options: MediaOptions, appData: Record<string, unknown>): Promise<{ transport: types.PipeTransport; local: PipeEndpoint }> {
+export async function openNodePipe(
+  router: types.Router,
+  options: MediaOptions,
+  appData: Record<string, unknown>,
+): Promise<{ transport: types.PipeTransport; local: PipeEndpoint }> {
   const transport = await router.createPipeTransport({
     listenIp: { ip: options.listenIp, announcedIp: options.announcedIp },
     enableSrtp: true,
@@ -40,9 +44,15 @@ export async function connectNodePipe(transport: types.PipeTransport, remote: Pi
 }
 
 /** Origin side: starts sending one producer down the pipe. */
-export async function sendDownPipe(transport: types.PipeTransport, producerId: string): Promise<{ consumer: types.Consumer; parameters: PipedProducerParameters }> {
+export async function sendDownPipe(
+  transport: types.PipeTransport,
+  producerId: string,
+): Promise<{ consumer: types.Consumer; parameters: PipedProducerParameters }> {
   const consumer = await transport.consume({ producerId });
-  return { consumer, parameters: { producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, paused: consumer.producerPaused } };
+  return {
+    consumer,
+    parameters: { producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, paused: consumer.producerPaused },
+  };
 }
 
 /** Edge side: the producer that brings the origin's packets into this node's router, under the same id. */

@@ -160,7 +160,10 @@ function uiInputFiles() {
 
 /** Every page (admin-ui/*.html) has its built HTML. */
 function pagesBuilt() {
-  return fs.readdirSync(UI_DIR).filter((name) => name.endsWith('.html')).every((page) => fs.existsSync(path.join(UI_OUT_DIR, page)));
+  return fs
+    .readdirSync(UI_DIR)
+    .filter((name) => name.endsWith('.html'))
+    .every((page) => fs.existsSync(path.join(UI_OUT_DIR, page)));
 }
 
 function buildUi() {

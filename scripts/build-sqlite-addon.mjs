@@ -95,7 +95,10 @@ function runNodeGyp(packageDir, logFile) {
   return new Promise((resolve) => {
     const out = fs.openSync(logFile, 'w');
     // Both compile units (SQLite's amalgamation and the binding) at once: about half the time on 2 cores.
-    const child = spawn(process.execPath, [gyp, 'rebuild', '--release', '--jobs=max', ...nodeDirArgs()], { cwd: packageDir, stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, [gyp, 'rebuild', '--release', '--jobs=max', ...nodeDirArgs()], {
+      cwd: packageDir,
+      stdio: ['ignore', out, out],
+    });
     const started = Date.now();
     const ticker = setInterval(() => log(`still compiling (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
     child.on('close', (code) => {
@@ -132,7 +135,9 @@ async function main() {
   const code = await runNodeGyp(packageDir, logFile);
   if (code !== 0 || !usable(packageDir, target)) {
     const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n');
-    fail(`better-sqlite3 build failed (node-gyp exited ${code}). Last lines of ${logFile}:\n${tail}\nPrerequisites: python3, make, g++ (Debian packages of those names).`);
+    fail(
+      `better-sqlite3 build failed (node-gyp exited ${code}). Last lines of ${logFile}:\n${tail}\nPrerequisites: python3, make, g++ (Debian packages of those names).`,
+    );
   }
   copyFile(target, cached);
   log(`built in ${Math.round((Date.now() - started) / 1000)} s; cached at ${cached}`);

@@ -68,9 +68,7 @@ function fail(message) {
 }
 
 function onPath(command) {
-  return (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
 }
 
 function fixesHash() {
@@ -180,4 +178,4 @@ async function main() {
   log(`built in ${Math.round((Date.now() - started) / 1000)} s; cached at ${cached}`);
 }
 
-main().catch((error) => fail(error instanceof Error ? error.stack ?? error.message : String(error)));
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

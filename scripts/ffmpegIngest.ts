@@ -62,7 +62,9 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
   const videoCodec = options.copyCodecs ? ['-c:v', 'copy'] : video;
   args.push('-map', '0:v:0', ...videoCodec, '-ssrc', String(target.video.ssrc), '-payload_type', String(target.video.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.video));
-  const audioCodec = options.copyCodecs ? ['-c:a', 'copy'] : ['-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-frame_duration', String(options.audioFrameMs ?? 20)];
+  const audioCodec = options.copyCodecs
+    ? ['-c:a', 'copy']
+    : ['-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-frame_duration', String(options.audioFrameMs ?? 20)];
   args.push('-map', audioInput, ...audioCodec);
   args.push('-ssrc', String(target.audio.ssrc), '-payload_type', String(target.audio.payloadType));
   args.push('-f', 'rtp', rtpUrl(target.ip, target.audio));

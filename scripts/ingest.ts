@@ -20,7 +20,9 @@ const POLL_MS = 500;
 const REQUEST_TIMEOUT_MS = 3000;
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run ingest -- <eventId>/<stageId> [file] [--server URL[,URL…]] [--token T] [--codec VP8|H264] [--size WxH] [--feed NAME]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run ingest -- <eventId>/<stageId> [file] [--server URL[,URL…]] [--token T] [--codec VP8|H264] [--size WxH] [--feed NAME]\n`,
+  );
   process.exit(2);
 }
 
@@ -59,12 +61,19 @@ async function ask(api: FeedApi, method: 'GET' | 'POST'): Promise<Answer | null>
 async function openFeed(api: FeedApi): Promise<IngestTargetDto> {
   const answer = await ask(api, 'POST');
   if (!answer) throw new Error(`no server answered (${api.servers.join(', ')})`);
-  if (answer.status !== 201) throw new Error(`server refused the ingest (${answer.status} ${answer.body.error?.code}): ${answer.body.error?.message}`);
+  if (answer.status !== 201)
+    throw new Error(`server refused the ingest (${answer.status} ${answer.body.error?.code}): ${answer.body.error?.message}`);
   return answer.body;
 }
 
 function sameTarget(a: IngestTargetDto, b: IngestTargetDto): boolean {
-  return a.ip === b.ip && a.video.port === b.video.port && a.audio.port === b.audio.port && a.video.ssrc === b.video.ssrc && a.audio.ssrc === b.audio.ssrc;
+  return (
+    a.ip === b.ip &&
+    a.video.port === b.video.port &&
+    a.audio.port === b.audio.port &&
+    a.video.ssrc === b.video.ssrc &&
+    a.audio.ssrc === b.audio.ssrc
+  );
 }
 
 /** Resolves with a reason once the feed is no longer expected where ffmpeg sends it. */
@@ -104,7 +113,10 @@ async function main(): Promise<void> {
     token = createTokenSigner(jwtSecretOf(config), 3600 * 24).sign({ role: 'host', eventId, name: 'ingest' });
   }
   const api: FeedApi = {
-    servers: values.server.split(',').map((server) => server.trim().replace(/\/+$/, '')).filter(Boolean),
+    servers: values.server
+      .split(',')
+      .map((server) => server.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
     path: `/api/events/${encodeURIComponent(eventId)}/stages/${encodeURIComponent(stageId)}/ingest`,
     token,
     codec: values.codec,
@@ -124,7 +136,9 @@ async function main(): Promise<void> {
   while (!stopping) {
     try {
       const target = await openFeed(api);
-      process.stdout.write(`ingest: pushing ${file ?? 'test pattern'} to ${target.ip} video:${target.video.port} audio:${target.audio.port}\n`);
+      process.stdout.write(
+        `ingest: pushing ${file ?? 'test pattern'} to ${target.ip} video:${target.video.port} audio:${target.audio.port}\n`,
+      );
       const encoder = spawnFfmpegIngest(target, { file, size: values.size });
       ffmpeg = encoder;
       encoder.stderr?.pipe(process.stderr);

@@ -5,7 +5,18 @@ import type { MediaNode } from '../media/MediaNode';
 import type { WorkerPool } from '../media/WorkerPool';
 import type { SignalingServer } from '../signaling/SignalingServer';
 import { Admission } from './Admission';
-import { createApi, createConference, createHttpServer, createOps, createSignaling, listen, openCluster, openMedia, openStore, tokenSigner } from './boot/steps';
+import {
+  createApi,
+  createConference,
+  createHttpServer,
+  createOps,
+  createSignaling,
+  listen,
+  openCluster,
+  openMedia,
+  openStore,
+  tokenSigner,
+} from './boot/steps';
 import type { Cluster } from './cluster/Cluster';
 import type { NodeLoad } from './cluster/NodeRegistry';
 import { SingleNode } from './cluster/SingleNode';
@@ -106,13 +117,30 @@ export class Stagecast implements NodeParts {
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
       const httpServer = createHttpServer(config, { api, ops, readiness, peerOrigins }, rootLogger);
-      const signaling = createSignaling(config, { httpServer, signer, media, conference, ops, admission, cluster, peerOrigins }, rootLogger);
+      const signaling = createSignaling(
+        config,
+        { httpServer, signer, media, conference, ops, admission, cluster, peerOrigins },
+        rootLogger,
+      );
       opened.push(signaling);
       const url = await listen(config, httpServer, media.options.announcedIp);
-      const node = new Stagecast({ config, store, workers, media, conference: conference.conference, ops, httpServer, signaling, admission, api, cluster, url }, logger);
+      const node = new Stagecast(
+        { config, store, workers, media, conference: conference.conference, ops, httpServer, signaling, admission, api, cluster, url },
+        logger,
+      );
       await directory.join({ url, announcedIp: media.options.announcedIp, draining: () => admission.draining, load: () => node.load() });
       ops.start(() => signaling.connectedSockets);
-      logger.info({ port: node.port, url, node: config.nodeId, workers: workers.workers.length, store: store.kind, announcedIp: media.options.announcedIp }, 'listening');
+      logger.info(
+        {
+          port: node.port,
+          url,
+          node: config.nodeId,
+          workers: workers.workers.length,
+          store: store.kind,
+          announcedIp: media.options.announcedIp,
+        },
+        'listening',
+      );
       return node;
     } catch (error) {
       // In reverse order of opening: signaling (and the HTTP server under it), ops, cluster, workers, store.

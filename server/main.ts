@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals): void => {
     if (draining) {
       logger.warn({ signal }, 'second signal: closing now');
-      node.close().then(() => process.exit(0), () => process.exit(1));
+      node.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
       return;
     }
     draining = true;

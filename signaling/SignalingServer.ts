@@ -132,7 +132,10 @@ export class SignalingServer {
     const sockets = [...this.io.of('/').sockets.values()];
     this.#logger.info({ sockets: sockets.length, ...notice }, 'draining: telling connections to reconnect');
     for (const socket of sockets) {
-      socket.emit('draining', { reconnectInMs: notice.reconnectInMs + Math.floor(Math.random() * spreadMs), alternateUrl: notice.alternateUrl });
+      socket.emit('draining', {
+        reconnectInMs: notice.reconnectInMs + Math.floor(Math.random() * spreadMs),
+        alternateUrl: notice.alternateUrl,
+      });
     }
   }
 
@@ -150,7 +153,8 @@ export class SignalingServer {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
     if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
     const principal = this.deps.signer.verify(auth.token);
-    if (!(await this.deps.conference.events.event(principal.eventId))) throw new AppError('unauthorized', 'the token is for an event that does not exist');
+    if (!(await this.deps.conference.events.event(principal.eventId)))
+      throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;
     socket.data.peer = null;
     socket.data.refusals = [];

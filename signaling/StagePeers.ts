@@ -36,7 +36,15 @@ export class StagePeers {
   }
 
   create(principal: Principal, stageId: string, media: MediaPeer, socket: ParticipantSocket): StagePeer {
-    const peer: StagePeer = { peerId: randomUUID(), principal, stageId, stageKey: stageKey(principal.eventId, stageId), media, socket: null, graceTimer: null };
+    const peer: StagePeer = {
+      peerId: randomUUID(),
+      principal,
+      stageId,
+      stageKey: stageKey(principal.eventId, stageId),
+      media,
+      socket: null,
+      graceTimer: null,
+    };
     this.#peers.set(peer.peerId, peer);
     media.on('consumerclosed', (event) => peer.socket?.emit('consumerClosed', event));
     media.on('consumerlayerschange', (event) => peer.socket?.emit('consumerLayersChanged', event));

@@ -42,7 +42,12 @@ export class DtlsFingerprintDto {
 
 export class DtlsParametersDto {
   @Optional() @IsIn(['auto', 'client', 'server']) role?: 'auto' | 'client' | 'server';
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DtlsFingerprintDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => DtlsFingerprintDto)
   fingerprints!: DtlsFingerprintDto[];
 }
 
@@ -66,7 +71,12 @@ export class RtpCodecParametersDto {
   @IsInt() @Min(1) @Max(1_000_000) clockRate!: number;
   @Optional() @IsInt() @Min(1) @Max(8) channels?: number;
   @Optional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
-  @Optional() @IsArray() @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtcpFeedbackDto)
   rtcpFeedback?: RtcpFeedbackDto[];
 }
 
@@ -107,11 +117,26 @@ export class RtpParametersDto {
   @Optional() @IsString() @MaxLength(32) mid?: string;
   /** Sent by current mediasoup-client releases; the 3.8 server does not use it and it is dropped. */
   @Optional() @IsString() @MaxLength(128) msid?: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpCodecParametersDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtpCodecParametersDto)
   codecs!: RtpCodecParametersDto[];
-  @Optional() @IsArray() @ArrayMaxSize(32) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionParametersDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtpHeaderExtensionParametersDto)
   headerExtensions?: RtpHeaderExtensionParametersDto[];
-  @Optional() @IsArray() @ArrayMaxSize(8) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpEncodingParametersDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtpEncodingParametersDto)
   encodings?: RtpEncodingParametersDto[];
   @Optional() @IsObject() @ValidateNested() @Type(() => RtcpParametersDto) rtcp?: RtcpParametersDto;
 }
@@ -130,7 +155,12 @@ export class RtpCodecCapabilityDto {
   @IsInt() @Min(1) @Max(1_000_000) clockRate!: number;
   @Optional() @IsInt() @Min(1) @Max(8) channels?: number;
   @Optional() @IsFlatRecord() parameters?: Record<string, string | number | boolean>;
-  @Optional() @IsArray() @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtcpFeedbackDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtcpFeedbackDto)
   rtcpFeedback?: RtcpFeedbackDto[];
 }
 
@@ -143,9 +173,19 @@ export class RtpHeaderExtensionDto {
 }
 
 export class RtpCapabilitiesDto {
-  @Optional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpCodecCapabilityDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtpCodecCapabilityDto)
   codecs?: RtpCodecCapabilityDto[];
-  @Optional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RtpHeaderExtensionDto)
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RtpHeaderExtensionDto)
   headerExtensions?: RtpHeaderExtensionDto[];
 }
 

@@ -102,7 +102,10 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   async sampleNow(): Promise<HealthSample> {
     const started = performance.now();
     const nowMs = Date.now();
-    const [workers, stages] = await Promise.all([this.#sampleWorkers(nowMs), Promise.all([...this.media.stages.values()].map((s) => this.#sampleStage(s, nowMs)))]);
+    const [workers, stages] = await Promise.all([
+      this.#sampleWorkers(nowMs),
+      Promise.all([...this.media.stages.values()].map((s) => this.#sampleStage(s, nowMs))),
+    ]);
     this.#streams.endSample();
     const sample: HealthSample = {
       nodeId: this.nodeId,
@@ -166,7 +169,8 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     this.#workerCpu.retain(new Set(slots.flatMap((s) => (s.worker ? [s.worker.pid] : []))));
     return Promise.all(
       slots.map(async ({ index, worker, restarts }): Promise<WorkerHealth> => {
-        if (!worker || worker.closed) return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts };
+        if (!worker || worker.closed)
+          return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts };
         const [usage, rssBytes] = await Promise.all([this.#workerCpu.read(worker, nowMs), residentBytes(worker.pid)]);
         return { index, pid: worker.pid, alive: true, cpuPercent: usage.cpuPercent, rssBytes, maxRssBytes: usage.maxRssBytes, restarts };
       }),

@@ -88,7 +88,8 @@ export class StageTracker {
       if (peer.followsProgram) this.#viewers -= 1;
       else this.#previews -= 1;
     };
-    const onConsumer = ({ peer, consumer }: { peer: MediaPeer; consumer: types.Consumer }): void => this.follow(consumer, peer.followsProgram, peer);
+    const onConsumer = ({ peer, consumer }: { peer: MediaPeer; consumer: types.Consumer }): void =>
+      this.follow(consumer, peer.followsProgram, peer);
     const onReceiving = (peer: MediaPeer): void => {
       for (const entry of this.#byPath.get(peer) ?? []) this.#update(entry);
     };

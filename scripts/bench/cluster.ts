@@ -82,9 +82,14 @@ async function wave(node: ClusterNode, count: number, label: string, processes: 
 }
 
 /** Mean CPU ms per join of the serving node's process and worker over a node's waves. */
-function cpuPerJoin(waves: readonly WaveResult[], node: 'A' | 'B', viewers: number): { nodeProcessMs: number; workerMs: number; benchClientsMs: number } {
+function cpuPerJoin(
+  waves: readonly WaveResult[],
+  node: 'A' | 'B',
+  viewers: number,
+): { nodeProcessMs: number; workerMs: number; benchClientsMs: number } {
   const mine = waves.filter((w) => w.node === node);
-  const mean = (name: string): number => round1(mine.reduce((sum, w) => sum + (w.cpu.processes[name]?.cpuMs ?? 0), 0) / Math.max(1, mine.length * viewers));
+  const mean = (name: string): number =>
+    round1(mine.reduce((sum, w) => sum + (w.cpu.processes[name]?.cpuMs ?? 0), 0) / Math.max(1, mine.length * viewers));
   return { nodeProcessMs: mean(`node${node}`), workerMs: mean(`worker${node}`), benchClientsMs: mean('bench') };
 }
 
@@ -105,7 +110,11 @@ export async function run(args: string[]): Promise<unknown> {
   const rounds = Number(values.rounds);
   const singleJoins = Number(values['single-joins']);
   const pipeSeconds = Number(values['pipe-seconds']);
-  const machine = { cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100) };
+  const machine = {
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
   log(`${machine.cores} × ${machine.cpuModel}, load average ${machine.loadAverageAtStart.join(' ')}`);
 
   // Whatever happens (an error, Ctrl-C), nothing this run started may outlive it.
@@ -143,7 +152,11 @@ export async function run(args: string[]): Promise<unknown> {
     const b = await startClusterNode('B', redis, 47000);
     nodes.push(b);
     cleanup.push(() => b.rpc.child.kill('SIGKILL'));
-    await waitFor(async () => ((await a.rpc.call('nodes', {})).length === 2 && (await b.rpc.call('nodes', {})).length === 2 ? true : undefined), 10_000, 'both nodes registered');
+    await waitFor(
+      async () => ((await a.rpc.call('nodes', {})).length === 2 && (await b.rpc.call('nodes', {})).length === 2 ? true : undefined),
+      10_000,
+      'both nodes registered',
+    );
     log(`nodes up: A ${a.url}, B ${b.url}, redis ${redis.url}`);
 
     feed = await feedStage(a.url, STAGE, CLIP_360P, log);
@@ -167,7 +180,15 @@ export async function run(args: string[]): Promise<unknown> {
     // The first is not counted (a process's first join pays for JIT and lazy loading).
     const cold: number[] = [];
     for (let i = 0; i <= singleJoins; i++) {
-      await waitFor(async () => ((await b.rpc.call('stage', { stageKey: STAGE_KEY })) === null && (await a.rpc.call('stage', { stageKey: STAGE_KEY }))?.edges.length === 0 ? true : undefined), 15_000, 'B without the stage');
+      await waitFor(
+        async () =>
+          (await b.rpc.call('stage', { stageKey: STAGE_KEY })) === null &&
+          (await a.rpc.call('stage', { stageKey: STAGE_KEY }))?.edges.length === 0
+            ? true
+            : undefined,
+        15_000,
+        'B without the stage',
+      );
       const { ms, viewer } = await joinOnce(b.url, tokenFor('attendee', STAGE.eventId, `cold viewer ${i}`));
       if (i > 0) cold.push(ms);
       const onB = await b.rpc.call('stage', { stageKey: STAGE_KEY });
@@ -221,7 +242,12 @@ export async function run(args: string[]): Promise<unknown> {
     const qa = await measureQa(
       a,
       b,
-      { stageId: STAGE.stageId, attendeesPerNode: Number(values.attendees), votes: Number(values.votes), intervalMs: Number(values['vote-interval-ms']) },
+      {
+        stageId: STAGE.stageId,
+        attendeesPerNode: Number(values.attendees),
+        votes: Number(values.votes),
+        intervalMs: Number(values['vote-interval-ms']),
+      },
       processes,
       qaChildren,
       log,
@@ -230,17 +256,23 @@ export async function run(args: string[]): Promise<unknown> {
     result = {
       machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       setup: {
-        nodes: 'two stagecast processes (Stagecast.start, STORE=redis, cluster timings at their defaults), one mediasoup worker each, one redis-server (appendfsync always) on loopback',
+        nodes:
+          'two stagecast processes (Stagecast.start, STORE=redis, cluster timings at their defaults), one mediasoup worker each, one redis-server (appendfsync always) on loopback',
         stream: '360p VP8 ~500 kbps + Opus 64 kbps, ffmpeg copy mode, into node A (the origin)',
         edgeLink: onBAfter ? { role: onBAfter.role, originNodeId: onBAfter.originNodeId, producers: onBAfter.producers } : null,
       },
       join: {
         viewersPerWave: viewers,
         rounds,
-        measured: 'connect → join → device load → recv transport → consume + resume every producer (FakeHandler: no ICE/DTLS); all clients in this process',
+        measured:
+          'connect → join → device load → recv transport → consume + resume every producer (FakeHandler: no ICE/DTLS); all clients in this process',
         originNodeMs: originJoin,
         edgeNodeMs: edgeJoin,
-        edgeMinusOriginMs: { p50: round1(edgeJoin.p50 - originJoin.p50), p95: round1(edgeJoin.p95 - originJoin.p95), p99: round1(edgeJoin.p99 - originJoin.p99) },
+        edgeMinusOriginMs: {
+          p50: round1(edgeJoin.p50 - originJoin.p50),
+          p95: round1(edgeJoin.p95 - originJoin.p95),
+          p99: round1(edgeJoin.p99 - originJoin.p99),
+        },
         cpuMsPerJoin: { originNode: cpuPerJoin(waves, 'A', viewers), edgeNode: cpuPerJoin(waves, 'B', viewers) },
         warmupViewers: warmup,
         waves: waves.map((w) => {
@@ -249,7 +281,8 @@ export async function run(args: string[]): Promise<unknown> {
         }),
         failures: waves.reduce((n, w) => n + w.failures, 0),
         singleJoinMs: { originNode: summarize(warmA), edgeNode: summarize(warmB), edgeNodeCold: summarize(cold) },
-        singleJoin: 'one viewer at a time; edgeNodeCold: B holds no copy of the stage, so the join opens it, asks A for a pipe and then for each producer (Redis pub/sub requests), and the viewer consumes',
+        singleJoin:
+          'one viewer at a time; edgeNodeCold: B holds no copy of the stage, so the join opens it, asks A for a pipe and then for each producer (Redis pub/sub requests), and the viewer consumes',
       },
       pipeHop,
       qa,

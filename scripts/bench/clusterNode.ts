@@ -88,7 +88,10 @@ async function main(): Promise<void> {
       };
     },
     async nodes() {
-      return cluster.nodes().map((n) => n.id).sort();
+      return cluster
+        .nodes()
+        .map((n) => n.id)
+        .sort();
     },
   };
   serveRpc<ClusterNodeApi>(handlers, { url, pid: process.pid, nodeId: cluster.nodeId } satisfies ClusterNodeReady, async () => {

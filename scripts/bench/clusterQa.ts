@@ -49,7 +49,12 @@ export async function measureQa(
     return (await res.json()) as { id: string };
   };
   const session = await call('POST', '/api/events/demo/sessions', 'host', {
-    stageId: options.stageId, title: 'Cluster Q&A', kind: 'panel', speakerIds: [], plannedStart: '2031-01-01T09:00:00Z', plannedEnd: '2031-01-01T10:00:00Z',
+    stageId: options.stageId,
+    title: 'Cluster Q&A',
+    kind: 'panel',
+    speakerIds: [],
+    plannedStart: '2031-01-01T09:00:00Z',
+    plannedEnd: '2031-01-01T10:00:00Z',
   });
   const base = `/api/events/demo/sessions/${session.id}`;
   const question = await call('POST', `${base}/questions`, 'attendee', { text: 'How far does one node go?' });

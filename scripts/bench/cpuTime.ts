@@ -71,7 +71,12 @@ export function accountCpu(processes: Record<string, number | undefined>): { sto
         ours += cpuMs;
         report[name] = { cpuMs: round(cpuMs), runQueueWaitMs: round(last.waitMs - first.waitMs) };
       }
-      return { wallMs: round(wallMs, 0), processes: report, machineBusyCores: round(busyMs / wallMs, 2), thisRunCores: round(ours / wallMs, 2) };
+      return {
+        wallMs: round(wallMs, 0),
+        processes: report,
+        machineBusyCores: round(busyMs / wallMs, 2),
+        thisRunCores: round(ours / wallMs, 2),
+      };
     },
   };
 }

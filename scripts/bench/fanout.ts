@@ -43,7 +43,8 @@ function kernelSendCost(): { cpuUsPerSend: number } {
 async function sourcePackets(producers: types.Producer[]): Promise<number> {
   let total = 0;
   for (const producer of producers) {
-    for (const stat of (await producer.getStats()) as { type: string; packetCount?: number }[]) if (stat.type === 'inbound-rtp') total += stat.packetCount ?? 0;
+    for (const stat of (await producer.getStats()) as { type: string; packetCount?: number }[])
+      if (stat.type === 'inbound-rtp') total += stat.packetCount ?? 0;
   }
   return total;
 }
@@ -62,8 +63,16 @@ interface Window {
  * source's packets times the viewers: a handful of requests, so both ends of the window line up) and
  * packets the sink received.
  */
-async function measure(workers: types.Worker[], producers: types.Producer[], viewers: number, generator: ChildProcess, sink: UdpSink, seconds: number): Promise<Window> {
-  const workerCpu = async (): Promise<number> => (await Promise.all(workers.map((w) => w.getResourceUsage()))).reduce((s, u) => s + (u.ru_utime + u.ru_stime) / 1000, 0);
+async function measure(
+  workers: types.Worker[],
+  producers: types.Producer[],
+  viewers: number,
+  generator: ChildProcess,
+  sink: UdpSink,
+  seconds: number,
+): Promise<Window> {
+  const workerCpu = async (): Promise<number> =>
+    (await Promise.all(workers.map((w) => w.getResourceUsage()))).reduce((s, u) => s + (u.ru_utime + u.ru_stime) / 1000, 0);
   const snapshot = async () => Promise.all([workerCpu(), sourcePackets(producers), sink.count()]);
   const n0 = process.cpuUsage();
   const g0 = cpuSeconds(generator.pid!) ?? 0;
@@ -73,7 +82,14 @@ async function measure(workers: types.Worker[], producers: types.Producer[], vie
   const [w1, p1, r1] = await snapshot();
   const t1 = Date.now();
   const n1 = process.cpuUsage(n0);
-  return { workerCpuS: w1 - w0, nodeCpuS: (n1.user + n1.system) / 1e6, generatorCpuS: (cpuSeconds(generator.pid!) ?? g0) - g0, forwarded: (p1 - p0) * viewers, received: r1 - r0, seconds: (t1 - t0) / 1000 };
+  return {
+    workerCpuS: w1 - w0,
+    nodeCpuS: (n1.user + n1.system) / 1e6,
+    generatorCpuS: (cpuSeconds(generator.pid!) ?? g0) - g0,
+    forwarded: (p1 - p0) * viewers,
+    received: r1 - r0,
+    seconds: (t1 - t0) / 1000,
+  };
 }
 
 function pushClip(target: IngestTargetDto): ChildProcess {
@@ -84,14 +100,23 @@ function pushClip(target: IngestTargetDto): ChildProcess {
 async function stagecastWindow(viewers: number, sink: UdpSink, seconds: number): Promise<Window> {
   const node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '1000' });
   try {
-    const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` }, body: '{}' });
+    const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` },
+      body: '{}',
+    });
     const generator = pushClip((await res.json()) as IngestTargetDto);
     try {
       const stage = node.node.media.existingStage('demo/keynote')!;
       for (let i = 0; i < viewers; i++) {
-        const peer = await node.node.media.createPeer('demo/keynote', { participantId: `v${i}`, displayName: `v${i}`, followsProgram: true });
+        const peer = await node.node.media.createPeer('demo/keynote', {
+          participantId: `v${i}`,
+          displayName: `v${i}`,
+          followsProgram: true,
+        });
         await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port, srtp: srtpKey() });
-        for (const { producerId } of stage.sources[0].producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
+        for (const { producerId } of stage.sources[0].producers)
+          await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
       }
       await sleep(2000);
       const producers = stage.sourceMedia.flatMap((source) => [...source.producers]);
@@ -114,9 +139,16 @@ async function bareWindow(viewers: number, sink: UdpSink, seconds: number): Prom
     try {
       for (let i = 0; i < viewers; i++) {
         const srtp = srtpKey();
-        const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: srtp.cryptoSuite });
+        const transport = await router.createPlainTransport({
+          listenIp: '127.0.0.1',
+          rtcpMux: true,
+          comedia: false,
+          enableSrtp: true,
+          srtpCryptoSuite: srtp.cryptoSuite,
+        });
         await transport.connect({ ip: '127.0.0.1', port: sink.port, srtpParameters: srtp });
-        for (const producer of ingest.producers) await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+        for (const producer of ingest.producers)
+          await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
       }
       await sleep(2000);
       return await measure([worker], ingest.producers, viewers, generator, sink, seconds);
@@ -131,7 +163,10 @@ async function bareWindow(viewers: number, sink: UdpSink, seconds: number): Prom
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { viewers: { type: 'string', default: '100,250,500' }, seconds: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    args,
+    options: { viewers: { type: 'string', default: '100,250,500' }, seconds: { type: 'string', default: '10' } },
+  });
   const sweep = values.viewers.split(',').map(Number);
   const seconds = Number(values.seconds);
   clip();
@@ -175,5 +210,11 @@ export async function run(args: string[]): Promise<unknown> {
   } finally {
     sink.close();
   }
-  return { stream: '720p VP8 ~1.5 Mbps + Opus 64 kbps, ffmpeg copy mode', transport: 'PlainTransport + SRTP (AES_CM_128_HMAC_SHA1_80)', cpuModel: os.cpus()[0]?.model, cores: os.cpus().length, sweep: results };
+  return {
+    stream: '720p VP8 ~1.5 Mbps + Opus 64 kbps, ffmpeg copy mode',
+    transport: 'PlainTransport + SRTP (AES_CM_128_HMAC_SHA1_80)',
+    cpuModel: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    sweep: results,
+  };
 }

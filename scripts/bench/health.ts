@@ -42,8 +42,14 @@ interface LevelResult {
 }
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { viewers: { type: 'string', default: '0,100,500' }, samples: { type: 'string', default: '30' } } });
-  const levels = String(values.viewers).split(',').map(Number).sort((a, b) => a - b);
+  const { values } = parseArgs({
+    args,
+    options: { viewers: { type: 'string', default: '0,100,500' }, samples: { type: 'string', default: '30' } },
+  });
+  const levels = String(values.viewers)
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   const samplesPerLevel = Number(values.samples);
   // The sampler's own timer stays out of the way (first tick after a minute); we call sampleNow().
   const node = await startStagecast({ HEALTH_SAMPLE_INTERVAL_MS: '60000' });
@@ -65,10 +71,15 @@ export async function run(args: string[]): Promise<unknown> {
     for (const level of levels) {
       log(`adding viewers: ${viewers} → ${level}`);
       for (; viewers < level; viewers++) {
-        const peer = await node.node.media.createPeer(STAGE_KEY, { participantId: `v${viewers}`, displayName: `viewer ${viewers}`, followsProgram: true });
+        const peer = await node.node.media.createPeer(STAGE_KEY, {
+          participantId: `v${viewers}`,
+          displayName: `viewer ${viewers}`,
+          followsProgram: true,
+        });
         await peer.createEgressTransport({ ip: '127.0.0.1', port: drain.port });
         for (const source of stage.sources) {
-          for (const { producerId } of source.producers) await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
+          for (const { producerId } of source.producers)
+            await peer.resumeConsumer((await peer.consume(producerId, stage.rtpCapabilities)).id);
         }
       }
       await sleep(2000);
@@ -95,7 +106,9 @@ export async function run(args: string[]): Promise<unknown> {
         const sample = await health.sampleNow();
         wall.push(performance.now() - started);
         cpu.push(cpuMsSince(cpuStart));
-        requests = sample.workers.filter((w) => w.alive).length + sample.stages.reduce((n, s) => n + s.sources.reduce((m, src) => m + src.producers.length + (src.feed?.length ?? 0), 0), 0);
+        requests =
+          sample.workers.filter((w) => w.alive).length +
+          sample.stages.reduce((n, s) => n + s.sources.reduce((m, src) => m + src.producers.length + (src.feed?.length ?? 0), 0), 0);
         await sleep(100);
       }
       const counts = tracker.counts();
@@ -110,12 +123,15 @@ export async function run(args: string[]): Promise<unknown> {
         scoreEventsPerSecond: Math.round(scoreEventsPerSecond * 10) / 10,
         processCpuAtRestPercent: Math.round(processCpuAtRestPercent * 10) / 10,
       };
-      log(`${level} viewers: sample wall p50 ${result.sampleWallMs.p50} ms (p95 ${result.sampleWallMs.p95}), CPU p50 ${result.sampleCpuMs.p50} ms, worker round trip p50 ${result.workerRoundTripMs.p50} ms, ${requests} worker requests, ${result.scoreEventsPerSecond} score events/s`);
+      log(
+        `${level} viewers: sample wall p50 ${result.sampleWallMs.p50} ms (p95 ${result.sampleWallMs.p95}), CPU p50 ${result.sampleCpuMs.p50} ms, worker round trip p50 ${result.workerRoundTripMs.p50} ms, ${requests} worker requests, ${result.scoreEventsPerSecond} score events/s`,
+      );
       results.push(result);
     }
     return {
       samplesPerLevel,
-      growth: 'per sample: one worker request per source producer, per on-site feed transport and per worker, O(1) per stage; nothing per viewer (consumer scores and states arrive as push events into per-stage counters)',
+      growth:
+        'per sample: one worker request per source producer, per on-site feed transport and per worker, O(1) per stage; nothing per viewer (consumer scores and states arrive as push events into per-stage counters)',
       levels: results,
     };
   } finally {

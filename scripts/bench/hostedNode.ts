@@ -57,7 +57,10 @@ export type HostedNodeApi = {
   memory: { args: { gc: boolean }; result: ProcessMemory };
   census: { args: { stageKey: string }; result: Census };
   /** Opens `count` viewers on PlainTransports sending to the sink, consuming the given kinds (resumed). */
-  plainOpen: { args: { stageKey: string; count: number; sinkPort: number; consume: MediaKind[] }; result: { opened: number; failed: number; errors: string[] } };
+  plainOpen: {
+    args: { stageKey: string; count: number; sinkPort: number; consume: MediaKind[] };
+    result: { opened: number; failed: number; errors: string[] };
+  };
   /** Every plain viewer without a consumer of `kind` consumes the stage's producers of that kind. */
   plainConsume: { args: { stageKey: string; kind: MediaKind }; result: { consumers: number; failed: number; errors: string[] } };
   /** Closes the `count` oldest plain viewers. */
@@ -100,7 +103,13 @@ class MediasoupCensus {
   nodeCounts(): MediasoupCounts {
     const transports: Record<string, number> = {};
     for (const transport of this.transports) transports[transport.constructor.name] = (transports[transport.constructor.name] ?? 0) + 1;
-    return { workers: this.workers.size, routers: this.routers.size, transports, producers: this.producers.size, consumers: this.consumers.size };
+    return {
+      workers: this.workers.size,
+      routers: this.routers.size,
+      transports,
+      producers: this.producers.size,
+      consumers: this.consumers.size,
+    };
   }
 
   /** Asks the workers themselves: routers per worker, and transports, producers and consumers per router. */
@@ -111,7 +120,11 @@ class MediasoupCensus {
       counts.routers += dump.routerIds?.length ?? 0;
     }
     for (const router of this.routers) {
-      const dump = (await router.dump()) as { transportIds?: unknown[]; mapProducerIdConsumerIds?: object; mapConsumerIdProducerId?: object };
+      const dump = (await router.dump()) as {
+        transportIds?: unknown[];
+        mapProducerIdConsumerIds?: object;
+        mapConsumerIdProducerId?: object;
+      };
       counts.transports += dump.transportIds?.length ?? 0;
       counts.producers += Object.keys(dump.mapProducerIdConsumerIds ?? {}).length;
       counts.consumers += Object.keys(dump.mapConsumerIdProducerId ?? {}).length;
@@ -158,7 +171,14 @@ async function main(): Promise<void> {
     async memory({ gc }) {
       const gcForced = gc && collectGarbage();
       const m = process.memoryUsage();
-      return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers, gcForced };
+      return {
+        rssBytes: m.rss,
+        heapUsedBytes: m.heapUsed,
+        heapTotalBytes: m.heapTotal,
+        externalBytes: m.external,
+        arrayBuffersBytes: m.arrayBuffers,
+        gcForced,
+      };
     },
     async census({ stageKey }) {
       const stage = node.media.existingStage(stageKey);
@@ -181,7 +201,11 @@ async function main(): Promise<void> {
       for (let i = 0; i < count; i++) {
         const n = ++plainSeq;
         try {
-          const peer = await node.media.createPeer(stageKey, { participantId: `plain-${n}`, displayName: `plain viewer ${n}`, followsProgram: true });
+          const peer = await node.media.createPeer(stageKey, {
+            participantId: `plain-${n}`,
+            displayName: `plain viewer ${n}`,
+            followsProgram: true,
+          });
           const entry = { peer, kinds: new Set<MediaKind>() };
           plain.push(entry);
           await peer.createEgressTransport({ ip: '127.0.0.1', port: sinkPort, srtp: srtpKey() });

@@ -78,13 +78,20 @@ export async function run(args: string[]): Promise<unknown> {
   let ffmpeg: ReturnType<typeof spawnFfmpegIngest> | undefined;
   try {
     const mediaUrl = `${server.url}/api/events/${STAGE.eventId}/stages/${STAGE.stageId}`;
-    const res = await fetch(`${mediaUrl}/ingest`, { method: 'POST', headers: { authorization: `Bearer ${host}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${mediaUrl}/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     ffmpeg = spawnFfmpegIngest((await res.json()) as IngestTargetDto, { size: '640x360', videoBitrate: '800k' });
-    const describe = async (): Promise<StageMediaView> => (await fetch(`${mediaUrl}/media`, { headers: { authorization: `Bearer ${host}` } })).json() as Promise<StageMediaView>;
+    const describe = async (): Promise<StageMediaView> =>
+      (await fetch(`${mediaUrl}/media`, { headers: { authorization: `Bearer ${host}` } })).json() as Promise<StageMediaView>;
     await waitFor(async () => ((await describe()).sources.length > 0 ? true : undefined), 10_000, 'the on-site source');
 
     log(`${viewers} viewers joining at once`);
-    const tokens = Array.from({ length: viewers }, (_, i) => signer.sign({ role: 'attendee', eventId: STAGE.eventId, name: `viewer ${i}` }));
+    const tokens = Array.from({ length: viewers }, (_, i) =>
+      signer.sign({ role: 'attendee', eventId: STAGE.eventId, name: `viewer ${i}` }),
+    );
     const started = performance.now();
     const outcomes = await Promise.allSettled(tokens.map((token) => joinOnce(server.url, token)));
     const wallMs = performance.now() - started;

@@ -65,7 +65,10 @@ function perUnit(before: Step, after: Step): PerUnit {
     step: after.step,
     unit: after.unit,
     added: after.added,
-    serverRssDeltaBytes: before.footprint.serverRssBytes === null || after.footprint.serverRssBytes === null ? null : after.footprint.serverRssBytes - before.footprint.serverRssBytes,
+    serverRssDeltaBytes:
+      before.footprint.serverRssBytes === null || after.footprint.serverRssBytes === null
+        ? null
+        : after.footprint.serverRssBytes - before.footprint.serverRssBytes,
     serverRssBytes: per(before.footprint.serverRssBytes, after.footprint.serverRssBytes),
     heapUsedBytes: Math.round((after.footprint.heapUsedBytes - before.footprint.heapUsedBytes) / n),
     workersRssBytes: Math.round((after.footprint.workersRssBytes - before.footprint.workersRssBytes) / n),
@@ -86,7 +89,10 @@ export async function run(args: string[]): Promise<unknown> {
       'fill-seconds': { type: 'string', default: '15' },
     },
   });
-  const levels = values.sockets.split(',').map(Number).sort((a, b) => a - b);
+  const levels = values.sockets
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   const top = levels.at(-1) ?? 0;
   const webrtc = Math.min(Number(values.webrtc), top);
   const plain = Number(values.plain);
@@ -131,7 +137,12 @@ export async function run(args: string[]): Promise<unknown> {
 
     const baseline = await measure('baseline', 0, 'none');
     const perUnits: PerUnit[] = [];
-    const idleTotals: { sockets: number; serverRssBytesPerViewer: number | null; heapUsedBytesPerViewer: number; workersRssBytesPerViewer: number }[] = [];
+    const idleTotals: {
+      sockets: number;
+      serverRssBytesPerViewer: number | null;
+      heapUsedBytesPerViewer: number;
+      workersRssBytesPerViewer: number;
+    }[] = [];
     let sockets = 0;
     let previousJoined = baseline;
     for (const level of levels) {
@@ -142,9 +153,18 @@ export async function run(args: string[]): Promise<unknown> {
       log(`joining them to ${STAGE_KEY}`);
       const joined = await measure(`joined ${level}`, adding, 'joined viewer (over a connected socket)', await viewers.join(adding));
       perUnits.push(perUnit(connected, joined));
-      perUnits.push({ ...perUnit(previousJoined, joined), step: `idle viewers ${sockets} → ${level}`, unit: 'idle viewer (socket + join)' });
+      perUnits.push({
+        ...perUnit(previousJoined, joined),
+        step: `idle viewers ${sockets} → ${level}`,
+        unit: 'idle viewer (socket + join)',
+      });
       const total = perUnit(baseline, { ...joined, added: level });
-      idleTotals.push({ sockets: level, serverRssBytesPerViewer: total.serverRssBytes, heapUsedBytesPerViewer: total.heapUsedBytes, workersRssBytesPerViewer: total.workersRssBytes });
+      idleTotals.push({
+        sockets: level,
+        serverRssBytesPerViewer: total.serverRssBytes,
+        heapUsedBytesPerViewer: total.heapUsedBytes,
+        workersRssBytesPerViewer: total.workersRssBytes,
+      });
       previousJoined = joined;
       sockets = level;
     }
@@ -159,18 +179,37 @@ export async function run(args: string[]): Promise<unknown> {
 
     log(`${plain} viewers on PlainTransports (SRTP) open`);
     const opened = await hosted.rpc.call('plainOpen', { stageKey: STAGE_KEY, count: plain, sinkPort: sink.port, consume: [] });
-    const plainTransports = await measure('plain transports', plain, 'PlainTransport + media peer', { ok: opened.opened, failed: opened.failed, errors: opened.errors });
+    const plainTransports = await measure('plain transports', plain, 'PlainTransport + media peer', {
+      ok: opened.opened,
+      failed: opened.failed,
+      errors: opened.errors,
+    });
     perUnits.push(perUnit(webrtcConsumers, plainTransports));
     const audio = await hosted.rpc.call('plainConsume', { stageKey: STAGE_KEY, kind: 'audio' });
-    const audioStep = await measure('plain audio consumers', audio.consumers, 'audio consumer (media flowing)', { ok: audio.consumers, failed: audio.failed, errors: audio.errors }, fillMs);
+    const audioStep = await measure(
+      'plain audio consumers',
+      audio.consumers,
+      'audio consumer (media flowing)',
+      { ok: audio.consumers, failed: audio.failed, errors: audio.errors },
+      fillMs,
+    );
     perUnits.push(perUnit(plainTransports, audioStep));
     const packetsBefore = await sink.count();
     const video = await hosted.rpc.call('plainConsume', { stageKey: STAGE_KEY, kind: 'video' });
-    const videoStep = await measure('plain video consumers', video.consumers, 'video consumer (media flowing)', { ok: video.consumers, failed: video.failed, errors: video.errors }, fillMs);
+    const videoStep = await measure(
+      'plain video consumers',
+      video.consumers,
+      'video consumer (media flowing)',
+      { ok: video.consumers, failed: video.failed, errors: video.errors },
+      fillMs,
+    );
     perUnits.push(perUnit(audioStep, videoStep));
     const sinkPackets = (await sink.count()) - packetsBefore;
 
-    for (const p of perUnits) log(`per ${p.unit} (${p.step}, ${p.added}): node RSS ${p.serverRssBytes} B, heap ${p.heapUsedBytes} B, workers RSS ${p.workersRssBytes} B, worker fds ${p.workersFds}`);
+    for (const p of perUnits)
+      log(
+        `per ${p.unit} (${p.step}, ${p.added}): node RSS ${p.serverRssBytes} B, heap ${p.heapUsedBytes} B, workers RSS ${p.workersRssBytes} B, worker fds ${p.workersFds}`,
+      );
     return {
       stage: STAGE_KEY,
       stream: 'VP8 360p ~500 kbps + Opus 64 kbps (ffmpeg copy mode)',
@@ -182,7 +221,16 @@ export async function run(args: string[]): Promise<unknown> {
       plainSinkPacketsDuringVideoStep: sinkPackets,
       failures,
       nodeLogs: hosted.logs,
-      steps: steps.map((s) => ({ step: s.step, added: s.added, unit: s.unit, failures: s.failures, serverCpuPercent: s.serverCpuPercent, workersCpuPercent: s.workersCpuPercent, ...s.footprint, census: s.census })),
+      steps: steps.map((s) => ({
+        step: s.step,
+        added: s.added,
+        unit: s.unit,
+        failures: s.failures,
+        serverCpuPercent: s.serverCpuPercent,
+        workersCpuPercent: s.workersCpuPercent,
+        ...s.footprint,
+        census: s.census,
+      })),
     };
   } finally {
     await fleet?.stop();

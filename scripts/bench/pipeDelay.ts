@@ -38,7 +38,9 @@ export class RtpArrivals {
     const binary = path.join(BENCH_DIR, 'rtpArrivals');
     // Built under a name of its own, then renamed: another run may be executing the previous binary.
     fs.mkdirSync(BENCH_DIR, { recursive: true });
-    execFileSync('gcc', ['-O2', '-o', `${binary}.${process.pid}`, path.join(__dirname, 'rtpArrivals.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('gcc', ['-O2', '-o', `${binary}.${process.pid}`, path.join(__dirname, 'rtpArrivals.c')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     fs.renameSync(`${binary}.${process.pid}`, binary);
     const child = spawn(binary, [String(sockets), String(SKIP_BYTES)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -219,7 +221,9 @@ export async function measurePipeHop(
   sink.close();
   const hop = matchArrivals(arrivals, 0, 2);
   const control = matchArrivals(arrivals, 0, 1);
-  log(`pipe hop: ${hop.matched} packets matched, B − A p50 ${usToMs(summarize(hop.deltas.map((d) => d.us))).p50} ms; control A′ − A p50 ${usToMs(summarize(control.deltas.map((d) => d.us))).p50} ms`);
+  log(
+    `pipe hop: ${hop.matched} packets matched, B − A p50 ${usToMs(summarize(hop.deltas.map((d) => d.us))).p50} ms; control A′ − A p50 ${usToMs(summarize(control.deltas.map((d) => d.us))).p50} ms`,
+  );
   return {
     method:
       "plain RTP (no SRTP) egress consumers on each node's distribution router, sending to UDP sinks on loopback; arrival = the kernel's receive timestamp (SO_TIMESTAMPNS); packets paired by a hash of their payload past its first 6 bytes (consumers rewrite SSRC, sequence number and VP8 picture id)",

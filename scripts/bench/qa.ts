@@ -26,7 +26,11 @@ function nextReport(child: ChildProcess): Promise<QaClientsReport> {
 export async function run(args: string[]): Promise<unknown> {
   const { values } = parseArgs({
     args,
-    options: { attendees: { type: 'string', default: '2000' }, votes: { type: 'string', default: '20' }, processes: { type: 'string', default: '2' } },
+    options: {
+      attendees: { type: 'string', default: '2000' },
+      votes: { type: 'string', default: '20' },
+      processes: { type: 'string', default: '2' },
+    },
   });
   const attendees = Number(values.attendees);
   const votes = Number(values.votes);
@@ -35,12 +39,21 @@ export async function run(args: string[]): Promise<unknown> {
   const children: ChildProcess[] = [];
   try {
     const call = async (method: string, url: string, role: 'host' | 'moderator' | 'attendee', body?: unknown): Promise<{ id: string }> => {
-      const res = await fetch(`${server.url}${url}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${server.url}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { id: string };
     };
     const session = await call('POST', '/api/events/demo/sessions', 'host', {
-      stageId: 'release', title: 'Q&A load', kind: 'panel', speakerIds: [], plannedStart: '2026-12-01T16:00:00+08:00', plannedEnd: '2026-12-01T17:00:00+08:00',
+      stageId: 'release',
+      title: 'Q&A load',
+      kind: 'panel',
+      speakerIds: [],
+      plannedStart: '2026-12-01T16:00:00+08:00',
+      plannedEnd: '2026-12-01T17:00:00+08:00',
     });
     const base = `/api/events/demo/sessions/${session.id}`;
     const question = await call('POST', `${base}/questions`, 'attendee', { text: 'How does it scale?' });
@@ -49,7 +62,12 @@ export async function run(args: string[]): Promise<unknown> {
     log(`${attendees} attendees in ${processes} client processes`);
     for (let i = 0; i < processes; i++) {
       const share = Math.floor(attendees / processes) + (i < attendees % processes ? 1 : 0);
-      children.push(fork(path.join(__dirname, 'qaClients.ts'), [server.url, session.id, String(share)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+      children.push(
+        fork(path.join(__dirname, 'qaClients.ts'), [server.url, session.id, String(share)], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      );
     }
     const ready = await Promise.all(children.map(nextReport));
     log(`connected: ${ready.map((r) => (r.type === 'ready' ? r.sockets : 0)).join(' + ')} sockets`);

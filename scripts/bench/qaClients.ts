@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready', sockets: sockets.length } satisfies QaClientsReport);
   process.on('message', (command: QaClientsCommand) => {
     const key = `${command.questionId}:${command.votes}`;
-    process.send?.({ type: 'arrivals', votes: command.votes, arrivals: heard.map((seen) => seen.get(key) ?? null) } satisfies QaClientsReport);
+    process.send?.({
+      type: 'arrivals',
+      votes: command.votes,
+      arrivals: heard.map((seen) => seen.get(key) ?? null),
+    } satisfies QaClientsReport);
   });
   process.on('disconnect', () => {
     for (const socket of sockets) socket.disconnect();

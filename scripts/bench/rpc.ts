@@ -44,7 +44,11 @@ export class RpcChild<Api extends RpcApi, Ready> {
   }
 
   /** Forks `file` with the TypeScript loader and waits for its ready message. */
-  static async start<Api extends RpcApi, Ready>(file: string, args: string[], options: RpcChildOptions = {}): Promise<RpcChild<Api, Ready>> {
+  static async start<Api extends RpcApi, Ready>(
+    file: string,
+    args: string[],
+    options: RpcChildOptions = {},
+  ): Promise<RpcChild<Api, Ready>> {
     const child = fork(file, args, {
       execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
       env: options.env ?? process.env,

@@ -55,7 +55,11 @@ interface Totals {
   errors: string[];
 }
 
-async function sample(node: HostedNode, fleet: ViewerFleet, cpu: { server: CpuMeter; workers: CpuMeter }): Promise<Record<string, number | null>> {
+async function sample(
+  node: HostedNode,
+  fleet: ViewerFleet,
+  cpu: { server: CpuMeter; workers: CpuMeter },
+): Promise<Record<string, number | null>> {
   const f = await footprint(node, { gc: true });
   const census: Census = await node.rpc.call('census', { stageKey: STAGE_KEY });
   const [metrics, health, clients] = await Promise.all([readMetrics(node.url), readHealth(node.url, STAGE.eventId), fleet.status()]);
@@ -68,7 +72,12 @@ async function sample(node: HostedNode, fleet: ViewerFleet, cpu: { server: CpuMe
     serverFds: f.serverFds,
     workersRssBytes: f.workersRssBytes,
     workersFds: f.workersFds,
-    ...Object.fromEntries(f.workers.flatMap((w, i) => [[`worker${i}RssBytes`, w.rssBytes], [`worker${i}Fds`, w.fds]])),
+    ...Object.fromEntries(
+      f.workers.flatMap((w, i) => [
+        [`worker${i}RssBytes`, w.rssBytes],
+        [`worker${i}Fds`, w.fds],
+      ]),
+    ),
     serverCpuPercent: cpu.server.read([node.pid]),
     workersCpuPercent: cpu.workers.read(mediasoupWorkerPids(node.pid)),
     connectedSockets: census.connectedSockets,
@@ -91,7 +100,8 @@ async function sample(node: HostedNode, fleet: ViewerFleet, cpu: { server: CpuMe
     clientConsumers: clients.consumers,
     metricsOpenFds: metrics.process_open_fds ?? null,
     metricsActiveHandles: metrics.nodejs_active_handles_total ?? null,
-    metricsEventLoopLagP99Ms: metrics.nodejs_eventloop_lag_p99_seconds === undefined ? null : Math.round(metrics.nodejs_eventloop_lag_p99_seconds * 1e5) / 100,
+    metricsEventLoopLagP99Ms:
+      metrics.nodejs_eventloop_lag_p99_seconds === undefined ? null : Math.round(metrics.nodejs_eventloop_lag_p99_seconds * 1e5) / 100,
     metricsConnectedSockets: metrics.stagecast_connected_sockets ?? null,
     healthViewers: stage?.viewers ?? null,
     healthConsumers: stage?.consumers ?? null,
@@ -164,8 +174,15 @@ export async function run(args: string[]): Promise<unknown> {
 
     const totals: Totals = { plainOpened: 0, plainClosed: 0, signalingJoined: 0, left: 0, dropped: 0, blinked: 0, failures: 0, errors: [] };
     const withMedia = Math.round(signalingCount * mediaShare);
-    log(`audience: ${plainCount} plain-RTP viewers with media, ${withMedia} signaling viewers with WebRTC consumers, ${signalingCount - withMedia} idle signaling viewers`);
-    const opened = await hosted.rpc.call('plainOpen', { stageKey: STAGE_KEY, count: plainCount, sinkPort: sink.port, consume: ['audio', 'video'] });
+    log(
+      `audience: ${plainCount} plain-RTP viewers with media, ${withMedia} signaling viewers with WebRTC consumers, ${signalingCount - withMedia} idle signaling viewers`,
+    );
+    const opened = await hosted.rpc.call('plainOpen', {
+      stageKey: STAGE_KEY,
+      count: plainCount,
+      sinkPort: sink.port,
+      consume: ['audio', 'video'],
+    });
     totals.plainOpened += opened.opened;
     count(totals, { ok: opened.opened, failed: opened.failed, errors: opened.errors });
     const arrived = await clients.arrive(signalingCount, withMedia);
@@ -224,7 +241,9 @@ export async function run(args: string[]): Promise<unknown> {
       stopped = true;
       await sampler;
     }
-    log(`churn done: ${ticks} ticks (longest ${maxTickMs} ms), ${totals.signalingJoined + totals.plainOpened} joins, ${totals.failures} failures`);
+    log(
+      `churn done: ${ticks} ticks (longest ${maxTickMs} ms), ${totals.signalingJoined + totals.plainOpened} joins, ${totals.failures} failures`,
+    );
 
     // Everyone goes (half leave, half drop); past the reconnect grace nothing of theirs should remain.
     count(totals, await clients.departAll(0.5));

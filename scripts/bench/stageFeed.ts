@@ -15,7 +15,12 @@ export interface StageFeed {
   stop(): void;
 }
 
-export async function feedStage(url: string, stage: { eventId: string; stageId: string }, clip: ClipSpec, log: (message: string) => void): Promise<StageFeed> {
+export async function feedStage(
+  url: string,
+  stage: { eventId: string; stageId: string },
+  clip: ClipSpec,
+  log: (message: string) => void,
+): Promise<StageFeed> {
   const file = encodedClip(clip, log);
   const headers = { authorization: `Bearer ${tokenFor('host', stage.eventId)}`, 'content-type': 'application/json' };
   const base = `${url}/api/events/${stage.eventId}/stages/${stage.stageId}`;

@@ -21,7 +21,10 @@ function log(message: string): void {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Sink {
-  private constructor(private readonly worker: Worker, readonly port: number) {}
+  private constructor(
+    private readonly worker: Worker,
+    readonly port: number,
+  ) {}
 
   static async open(): Promise<Sink> {
     const worker = new Worker(path.join(__dirname, 'rtpSinkThread.mjs'));
@@ -62,11 +65,23 @@ export async function run(args: string[]): Promise<unknown> {
   const sink = await Sink.open();
   const encoders: ChildProcess[] = [];
   const host = { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` };
-  const put = (path: string, body: unknown): Promise<Response> => fetch(`${node.url}${path}`, { method: 'PUT', headers: host, body: JSON.stringify(body) });
+  const put = (path: string, body: unknown): Promise<Response> =>
+    fetch(`${node.url}${path}`, { method: 'PUT', headers: host, body: JSON.stringify(body) });
   try {
     for (const feed of [undefined, 'wide']) {
-      const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, { method: 'POST', headers: host, body: JSON.stringify(feed ? { feed } : {}) });
-      encoders.push(spawnFfmpegIngest((await res.json()) as IngestTargetDto, { size: '320x180', videoBitrate: '300k', keyframeInterval, audioFrameMs: 60 }));
+      const res = await fetch(`${node.url}/api/events/demo/stages/keynote/ingest`, {
+        method: 'POST',
+        headers: host,
+        body: JSON.stringify(feed ? { feed } : {}),
+      });
+      encoders.push(
+        spawnFfmpegIngest((await res.json()) as IngestTargetDto, {
+          size: '320x180',
+          videoBitrate: '300k',
+          keyframeInterval,
+          audioFrameMs: 60,
+        }),
+      );
     }
     // Only the program flows to viewers: set one before they arrive, or every source would.
     await put('/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });
@@ -75,7 +90,11 @@ export async function run(args: string[]): Promise<unknown> {
     log(`${viewerCount} viewers, each consuming the audio and video of both feeds`);
     const viewers: ViewerSsrcs[] = [];
     for (let i = 0; i < viewerCount; i++) {
-      const peer = await node.node.media.createPeer('demo/keynote', { participantId: `v${i}`, displayName: `viewer ${i}`, followsProgram: true });
+      const peer = await node.node.media.createPeer('demo/keynote', {
+        participantId: `v${i}`,
+        displayName: `viewer ${i}`,
+        followsProgram: true,
+      });
       await peer.createEgressTransport({ ip: '127.0.0.1', port: sink.port });
       const ssrcs: ViewerSsrcs = {};
       for (const source of stage.sources) {
@@ -118,7 +137,9 @@ export async function run(args: string[]): Promise<unknown> {
       video.push(...v);
       lastAudio.push(Math.max(...a));
       lastVideo.push(Math.max(...v));
-      log(`switch ${i + 1}/${switches} → ${target}: command ${command.at(-1)!.toFixed(1)} ms, last viewer audio ${lastAudio.at(-1)!.toFixed(1)} ms, video ${lastVideo.at(-1)!.toFixed(1)} ms`);
+      log(
+        `switch ${i + 1}/${switches} → ${target}: command ${command.at(-1)!.toFixed(1)} ms, last viewer audio ${lastAudio.at(-1)!.toFixed(1)} ms, video ${lastVideo.at(-1)!.toFixed(1)} ms`,
+      );
     }
     return {
       viewers: viewerCount,

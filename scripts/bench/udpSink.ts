@@ -7,7 +7,11 @@ import readline from 'node:readline';
 export class UdpSink {
   #asked = 0;
 
-  private constructor(private readonly child: ChildProcess, private readonly lines: AsyncIterator<string>, readonly port: number) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly lines: AsyncIterator<string>,
+    readonly port: number,
+  ) {}
 
   static async open(): Promise<UdpSink> {
     const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });

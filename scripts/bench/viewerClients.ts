@@ -82,9 +82,12 @@ async function main(): Promise<void> {
 
   const connectNew = async (count: number): Promise<{ outcome: Outcome; fresh: Viewer[] }> => {
     const fresh: Viewer[] = [];
-    const outcome = await inBatches(Array.from({ length: count }, () => ++seq), async (n) => {
-      fresh.push(await Viewer.connect(url, signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${n}` })));
-    });
+    const outcome = await inBatches(
+      Array.from({ length: count }, () => ++seq),
+      async (n) => {
+        fresh.push(await Viewer.connect(url, signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${n}` })));
+      },
+    );
     viewers.push(...fresh);
     return { outcome, fresh };
   };
@@ -104,7 +107,10 @@ async function main(): Promise<void> {
       return inBatches(viewers.filter((v) => v.joined && !v.hasTransport).slice(0, count), (v) => v.openRecvTransport());
     },
     async consume({ count }) {
-      return inBatches(viewers.filter((v) => v.hasTransport && v.consumers === 0).slice(0, count), async (v) => void (await v.consumeAll()));
+      return inBatches(
+        viewers.filter((v) => v.hasTransport && v.consumers === 0).slice(0, count),
+        async (v) => void (await v.consumeAll()),
+      );
     },
     async arrive({ count, withMedia }) {
       const { outcome, fresh } = await connectNew(count);
@@ -117,7 +123,11 @@ async function main(): Promise<void> {
       const useless = fresh.filter((v) => !v.joined);
       for (const v of useless) v.close();
       remove(useless);
-      return { ok: outcome.ok + joining.ok + media.ok, failed: outcome.failed + joining.failed + media.failed, errors: [...outcome.errors, ...joining.errors, ...media.errors].slice(0, 5) };
+      return {
+        ok: outcome.ok + joining.ok + media.ok,
+        failed: outcome.failed + joining.failed + media.failed,
+        errors: [...outcome.errors, ...joining.errors, ...media.errors].slice(0, 5),
+      };
     },
     async depart({ leave, drop, blink, blinkPauseMs }) {
       const joined = (v: Viewer): boolean => v.joined && v.connected;

@@ -37,7 +37,9 @@ export class ViewerFleet {
 
   static async start(url: string, stageId: string, processes: number): Promise<ViewerFleet> {
     const file = path.join(__dirname, 'viewerClients.ts');
-    const started = await Promise.allSettled(Array.from({ length: processes }, () => RpcChild.start<ViewerClientsApi, { pid: number }>(file, [url, stageId])));
+    const started = await Promise.allSettled(
+      Array.from({ length: processes }, () => RpcChild.start<ViewerClientsApi, { pid: number }>(file, [url, stageId])),
+    );
     const clients = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s) => s.status === 'rejected');
     if (failure) {
@@ -81,7 +83,9 @@ export class ViewerFleet {
   async depart(counts: { leave: number; drop: number; blink: number }, blinkPauseMs: number): Promise<Departure> {
     const joined = (await Promise.all(this.clients.map((c) => c.call('status', {})))).map((s) => s.joined);
     const [leave, drop, blink] = [apportion(counts.leave, joined), apportion(counts.drop, joined), apportion(counts.blink, joined)];
-    const results = await Promise.all(this.clients.map((c, i) => c.call('depart', { leave: leave[i], drop: drop[i], blink: blink[i], blinkPauseMs })));
+    const results = await Promise.all(
+      this.clients.map((c, i) => c.call('depart', { leave: leave[i], drop: drop[i], blink: blink[i], blinkPauseMs })),
+    );
     const sum = (key: 'left' | 'dropped' | 'blinked'): number => results.reduce((s, r) => s + r[key], 0);
     return { ...sumOutcomes(results), left: sum('left'), dropped: sum('dropped'), blinked: sum('blinked') };
   }
@@ -93,7 +97,13 @@ export class ViewerFleet {
   async status(): Promise<FleetStatus> {
     const all = await Promise.all(this.clients.map((c) => c.call('status', {})));
     const sum = (key: keyof FleetStatus): number => all.reduce((s, x) => s + x[key], 0);
-    return { viewers: sum('viewers'), connected: sum('connected'), joined: sum('joined'), withTransport: sum('withTransport'), consumers: sum('consumers') };
+    return {
+      viewers: sum('viewers'),
+      connected: sum('connected'),
+      joined: sum('joined'),
+      withTransport: sum('withTransport'),
+      consumers: sum('consumers'),
+    };
   }
 
   async stop(): Promise<void> {

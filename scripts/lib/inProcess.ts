@@ -7,7 +7,9 @@ import { DEV_JWT_SECRET, loadConfig } from '../../server/config';
 import { Stagecast } from '../../server/Stagecast';
 
 /** A real stagecast node in this process, on a free port, with its own SQLite file. */
-export async function startStagecast(env: Record<string, string> = {}): Promise<{ node: Stagecast; url: string; stop: () => Promise<void> }> {
+export async function startStagecast(
+  env: Record<string, string> = {},
+): Promise<{ node: Stagecast; url: string; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-node-'));
   const config = loadConfig({
     NODE_ENV: 'test',

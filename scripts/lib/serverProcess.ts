@@ -56,7 +56,10 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
  * Starts a server on a free port and waits until `/readyz` is 200. A fresh data directory unless one
  * is given (a restart on the same data).
  */
-export async function startServer(env: NodeJS.ProcessEnv = {}, dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'))): Promise<ServerProcess> {
+export async function startServer(
+  env: NodeJS.ProcessEnv = {},
+  dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-')),
+): Promise<ServerProcess> {
   const server = spawnServer(env, await freePort(), dataDir);
   await waitUntilReady(server);
   return server;
@@ -68,11 +71,15 @@ export async function startServer(env: NodeJS.ProcessEnv = {}, dataDir: string =
  */
 export async function waitUntilReady(server: ServerProcess, timeoutMs = 20_000): Promise<void> {
   try {
-    const state = await waitFor(async () => {
-      if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
-      const res = await fetch(`${server.url}/readyz`);
-      return res.status === 200 ? 'ready' : undefined;
-    }, timeoutMs, 'server /readyz');
+    const state = await waitFor(
+      async () => {
+        if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
+        const res = await fetch(`${server.url}/readyz`);
+        return res.status === 200 ? 'ready' : undefined;
+      },
+      timeoutMs,
+      'server /readyz',
+    );
     if (state === 'exited') throw new Error('server exited before it was ready');
   } catch (error) {
     await server.stop();

@@ -5,10 +5,19 @@ import type { AckResponse, ClientToServerEvents, ServerToClientEvents } from '..
 /** Node-side Socket.IO client of the stagecast contract, for tests and benchmarks. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export type AckDataOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (r: AckResponse<infer T>) => void ? T : never;
+export type AckDataOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  r: AckResponse<infer T>,
+) => void
+  ? T
+  : never;
 
 export async function connect(url: string, token: string, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { auth: { token }, transports: ['websocket'], reconnection: options.reconnection ?? false, forceNew: true });
+  const socket: ClientSocket = io(url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    forceNew: true,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));

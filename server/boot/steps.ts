@@ -115,7 +115,11 @@ export function createConference(config: Config, store: Store, media: MediaNode,
 }
 
 /** Health sampling, alerts and metrics (sampling begins with `start`). */
-export function createOps(config: Config, parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts }, logger: Logger): Promise<NodeOps> {
+export function createOps(
+  config: Config,
+  parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts },
+  logger: Logger,
+): Promise<NodeOps> {
   const { cluster } = parts;
   return NodeOps.create({
     config,
@@ -143,7 +147,17 @@ export interface ApiParts {
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
-export function createApi({ config, signer, conference: { conference, ports }, media, ops, store, admission, cluster, nodes }: ApiParts): ApiRegistry {
+export function createApi({
+  config,
+  signer,
+  conference: { conference, ports },
+  media,
+  ops,
+  store,
+  admission,
+  cluster,
+  nodes,
+}: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events });
   registerAgendaRoutes(api, conference);
   registerLiveRoutes(api, conference);
@@ -173,7 +187,11 @@ export function createApi({ config, signer, conference: { conference, ports }, m
 }
 
 /** The HTTP server: health, metrics, the API and the pages (not listening yet). */
-export function createHttpServer(config: Config, parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] }, logger: Logger): http.Server {
+export function createHttpServer(
+  config: Config,
+  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] },
+  logger: Logger,
+): http.Server {
   const app = createHttpApp({
     logger,
     bodyLimit: config.httpBodyLimit,

@@ -13,7 +13,15 @@ import { NodeRegistry, type NodeInfo, type NodeLoad } from './NodeRegistry';
 import { OriginPipes, type EdgePipeView } from './OriginPipes';
 import { parseIngestRequest, parsePipeEndpoint, parseSources, parseStageRequest } from './payloads';
 import { choosePublisherNode, chooseViewerNode } from './placement';
-import { adapterPublisher, adapterSubscriber, closeConnection, commandClient, type RedisConnection, subscriberClient, whenReady } from './redisClients';
+import {
+  adapterPublisher,
+  adapterSubscriber,
+  closeConnection,
+  commandClient,
+  type RedisConnection,
+  subscriberClient,
+  whenReady,
+} from './redisClients';
 import { StageOrigins } from './StageOrigins';
 
 /** The conference events other nodes' server-side listeners need (live sessions, lowered hands). */
@@ -79,7 +87,12 @@ export class Cluster {
     this.#adapterClients = adapterClients;
     this.#logger = logger.child({ module: 'Cluster', node: options.nodeId });
     const prefix = `${options.prefix}cluster:`;
-    this.#registry = new NodeRegistry(command, options.nodeId, { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix }, this.#logger);
+    this.#registry = new NodeRegistry(
+      command,
+      options.nodeId,
+      { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix },
+      this.#logger,
+    );
     const origins = new StageOrigins(command, this.#registry, prefix, options.nodeTtlMs);
     this.stages = new ClusterStages(media, this.#registry, origins, messenger, this.#originClient(), this.#logger);
     this.#pipes = new OriginPipes(media, logger);
@@ -113,7 +126,12 @@ export class Cluster {
 
   /** Registers this node (first heartbeat done): from now on it takes viewers and serves its stages. */
   async join(self: NodeSelf): Promise<void> {
-    await this.#registry.start(() => ({ url: self.url, announcedIp: self.announcedIp, draining: self.draining(), load: { ...self.load(), origins: this.stages.originCount } }));
+    await this.#registry.start(() => ({
+      url: self.url,
+      announcedIp: self.announcedIp,
+      draining: self.draining(),
+      load: { ...self.load(), origins: this.stages.originCount },
+    }));
     this.#logger.info({ nodes: this.#registry.nodes().length }, 'joined the cluster');
   }
 
@@ -151,7 +169,9 @@ export class Cluster {
       this.#droppedBroadcasts += 1;
       this.#logger.warn({ err: error, dropped: this.#droppedBroadcasts }, 'a broadcast to other nodes was lost (Redis unavailable)');
     });
-    const sub = adapterSubscriber(this.#adapterClients.sub, (error, method) => this.#logger.warn({ err: error, method }, 'a Socket.IO adapter subscription failed'));
+    const sub = adapterSubscriber(this.#adapterClients.sub, (error, method) =>
+      this.#logger.warn({ err: error, method }, 'a Socket.IO adapter subscription failed'),
+    );
     return createAdapter(pub, sub, { key: `${this.options.prefix}socket.io` });
   }
 
@@ -190,7 +210,8 @@ export class Cluster {
   /** Opens an on-site feed on the stage's origin (this node if it has none), wherever the request arrived. */
   async openIngest(stageKey: string, options: IngestOptions): Promise<IngestTarget & { originNodeId: string }> {
     const origin = await this.stages.claim(stageKey);
-    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.open', { stageKey, options })) as IngestTarget & { originNodeId: string };
+    if (origin !== this.nodeId)
+      return (await this.messenger.request(origin, 'ingest.open', { stageKey, options })) as IngestTarget & { originNodeId: string };
     const target = await (await this.media.stage(stageKey)).openIngest(options);
     return { ...target, originNodeId: this.nodeId };
   }
@@ -199,7 +220,8 @@ export class Cluster {
   async ingestTarget(stageKey: string, sourceId: string): Promise<IngestTarget & { originNodeId: string }> {
     const origin = await this.#originOf(stageKey);
     if (!origin) throw new AppError('not_found', `stage ${stageKey} has no origin node: open the feed again`);
-    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.get', { stageKey, sourceId })) as IngestTarget & { originNodeId: string };
+    if (origin !== this.nodeId)
+      return (await this.messenger.request(origin, 'ingest.get', { stageKey, sourceId })) as IngestTarget & { originNodeId: string };
     const target = this.media.existingStage(stageKey)?.ingestTarget(sourceId);
     if (!target) throw new AppError('not_found', `feed ${sourceId} of stage ${stageKey} is not open`);
     return { ...target, originNodeId: this.nodeId };
@@ -207,7 +229,12 @@ export class Cluster {
 
   describeStage(stageKey: string): ClusterStageView {
     const origin = this.stages.isOrigin(stageKey);
-    return { nodeId: this.nodeId, role: origin ? 'origin' : 'edge', originNodeId: origin ? null : this.stages.linkOf(stageKey), edges: this.#pipes.describe(stageKey) };
+    return {
+      nodeId: this.nodeId,
+      role: origin ? 'origin' : 'edge',
+      originNodeId: origin ? null : this.stages.linkOf(stageKey),
+      edges: this.#pipes.describe(stageKey),
+    };
   }
 
   get droppedBroadcasts(): number {
@@ -231,8 +258,12 @@ export class Cluster {
   #originClient(): OriginClient {
     return {
       openPipe: async (originNodeId, stageKey, edge) =>
-        (await this.messenger.request(originNodeId, 'pipe.open', { stageKey, endpoint: edge })) as { endpoint: PipeEndpoint; sources: SourceInfo[] },
-      send: async (originNodeId, stageKey, producerId) => (await this.messenger.request(originNodeId, 'pipe.send', { stageKey, producerId })) as PipedProducerParameters,
+        (await this.messenger.request(originNodeId, 'pipe.open', { stageKey, endpoint: edge })) as {
+          endpoint: PipeEndpoint;
+          sources: SourceInfo[];
+        },
+      send: async (originNodeId, stageKey, producerId) =>
+        (await this.messenger.request(originNodeId, 'pipe.send', { stageKey, producerId })) as PipedProducerParameters,
       closePipe: async (originNodeId, stageKey) => {
         await this.messenger.request(originNodeId, 'pipe.close', { stageKey });
       },
@@ -265,7 +296,8 @@ export class Cluster {
     });
     this.messenger.onRequest('ingest.open', async (payload) => {
       const { stageKey, options } = parseIngestRequest(payload);
-      if (!this.stages.isOrigin(stageKey)) throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}; retry`);
+      if (!this.stages.isOrigin(stageKey))
+        throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}; retry`);
       return this.openIngest(stageKey, options);
     });
     this.messenger.onRequest('ingest.get', async (payload) => {

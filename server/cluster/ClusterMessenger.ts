@@ -25,7 +25,13 @@ function parseEnvelope(raw: string): Envelope | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || !('kind' in value) || !('id' in value) || typeof value.id !== 'string') return null;
-  if (value.kind === 'request' && 'from' in value && typeof value.from === 'string' && 'method' in value && typeof value.method === 'string') {
+  if (
+    value.kind === 'request' &&
+    'from' in value &&
+    typeof value.from === 'string' &&
+    'method' in value &&
+    typeof value.method === 'string'
+  ) {
     return value as Envelope;
   }
   if (value.kind === 'reply' && 'ok' in value && typeof value.ok === 'boolean') return value as Envelope;
@@ -83,7 +89,9 @@ export class ClusterMessenger {
     try {
       receivers = await this.pub.publish(`${this.prefix}inbox:${nodeId}`, JSON.stringify(envelope));
     } catch (error) {
-      this.#settle(id, (pending) => pending.reject(new AppError('unavailable', `cannot reach node ${nodeId}: Redis is unavailable`, { cause: error })));
+      this.#settle(id, (pending) =>
+        pending.reject(new AppError('unavailable', `cannot reach node ${nodeId}: Redis is unavailable`, { cause: error })),
+      );
       return answer;
     }
     if (receivers === 0) this.#settle(id, (pending) => pending.reject(new AppError('unavailable', `node ${nodeId} is not reachable`)));
@@ -119,7 +127,8 @@ export class ClusterMessenger {
 
   close(): void {
     this.#closed = true;
-    for (const id of [...this.#pending.keys()]) this.#settle(id, (pending) => pending.reject(new AppError('unavailable', 'cluster messaging closed')));
+    for (const id of [...this.#pending.keys()])
+      this.#settle(id, (pending) => pending.reject(new AppError('unavailable', 'cluster messaging closed')));
   }
 
   #settle(id: string, settle: (pending: Pending) => void): void {
@@ -148,7 +157,9 @@ export class ClusterMessenger {
     }
     if (envelope.kind === 'reply') {
       this.#settle(envelope.id, (pending) =>
-        envelope.ok ? pending.resolve(envelope.data) : pending.reject(new AppError(isErrorCode(envelope.code) ? envelope.code : 'internal', envelope.message)),
+        envelope.ok
+          ? pending.resolve(envelope.data)
+          : pending.reject(new AppError(isErrorCode(envelope.code) ? envelope.code : 'internal', envelope.message)),
       );
       return;
     }

@@ -125,7 +125,8 @@ export class ClusterStages {
    */
   async pullPublished(stageKey: string, edgeNodeId: string, sources: SourceInfo[]): Promise<void> {
     const stage = this.media.existingStage(stageKey);
-    if (!stage || !this.#origins.has(stageKey)) throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}`);
+    if (!stage || !this.#origins.has(stageKey))
+      throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}`);
     const key = `${stageKey}|${edgeNodeId}`;
     let link = this.#published.get(key);
     if (sources.length === 0) {
@@ -167,7 +168,10 @@ export class ClusterStages {
   /** Runs before a newly opened stage is used: an edge brings the origin's sources over first. */
   async #prepare(stage: StageMedia): Promise<void> {
     const key = stage.key;
-    this.#unsubscribe.set(key, this.messenger.subscribe(stageChannel(key), (message) => this.#onMessage(key, message)));
+    this.#unsubscribe.set(
+      key,
+      this.messenger.subscribe(stageChannel(key), (message) => this.#onMessage(key, message)),
+    );
     const announce = (): void => {
       if (this.#origins.has(key)) void this.#announceSources(stage);
       else void this.#sendPublished(key);
@@ -263,7 +267,10 @@ export class ClusterStages {
     const edge = this.#edges.get(key);
     switch (message.type) {
       case 'program':
-        this.media.existingStage(key)?.setProgram(message.sourceId).catch((error: unknown) => this.#logger.warn({ err: error, stage: key }, 'program not applied'));
+        this.media
+          .existingStage(key)
+          ?.setProgram(message.sourceId)
+          .catch((error: unknown) => this.#logger.warn({ err: error, stage: key }, 'program not applied'));
         return;
       case 'origin':
         if (edge && edge.link?.originNodeId !== message.nodeId) void this.#link(key);

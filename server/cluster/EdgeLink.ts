@@ -50,7 +50,10 @@ export class EdgeLink {
 
   /** Opens the pipe and brings the remote node's sources over (only `only` of them when given). */
   async open(only?: SourceInfo[]): Promise<void> {
-    const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, { role: 'origin-pipe', origin: this.originNodeId });
+    const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, {
+      role: 'origin-pipe',
+      origin: this.originNodeId,
+    });
     this.#transport = transport;
     if (this.#closed) {
       transport.close();
@@ -99,7 +102,12 @@ export class EdgeLink {
     }
     const missing = [...wanted].filter(([producerId]) => !this.#producers.has(producerId));
     // The other node starts sending them all at once (one round trip through Redis, not one per producer).
-    const sent = await Promise.all(missing.map(async ([producerId, source]) => ({ source, parameters: await this.origin.send(this.originNodeId, this.stage.key, producerId) })));
+    const sent = await Promise.all(
+      missing.map(async ([producerId, source]) => ({
+        source,
+        parameters: await this.origin.send(this.originNodeId, this.stage.key, producerId),
+      })),
+    );
     for (const { source, parameters } of sent) {
       if (this.#closed || transport.closed) return;
       const { producerId } = parameters;

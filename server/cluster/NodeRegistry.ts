@@ -49,7 +49,14 @@ function parseNode(raw: string | null): NodeInfo | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as unknown;
-    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' && 'url' in value && typeof value.url === 'string') {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      'id' in value &&
+      typeof value.id === 'string' &&
+      'url' in value &&
+      typeof value.url === 'string'
+    ) {
       return value as NodeInfo;
     }
   } catch {
@@ -133,7 +140,12 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     const now = new Date().toISOString();
     const record: NodeInfo | null = this.#self && { ...this.#self(), id: this.nodeId, startedAt: this.#startedAt, heartbeatAt: now };
     try {
-      if (record) await this.redis.multi().set(this.#key(record.id), JSON.stringify(record), { expiration: { type: 'PX', value: this.options.ttlMs } }).sAdd(this.#setKey, record.id).exec();
+      if (record)
+        await this.redis
+          .multi()
+          .set(this.#key(record.id), JSON.stringify(record), { expiration: { type: 'PX', value: this.options.ttlMs } })
+          .sAdd(this.#setKey, record.id)
+          .exec();
       await this.#refresh();
     } catch (error) {
       this.#logger.warn({ err: error }, 'heartbeat failed; keeping the last known cluster');

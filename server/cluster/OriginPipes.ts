@@ -62,7 +62,8 @@ export class OriginPipes {
   async send(stageKey: string, edgeNodeId: string, producerId: string): Promise<PipedProducerParameters> {
     const pipe = this.#pipes.get(this.#key(stageKey, edgeNodeId));
     if (!pipe) throw new AppError('not_found', `no pipe of stage ${stageKey} to node ${edgeNodeId}; open it first`);
-    if (!this.media.existingStage(stageKey)?.hasProducer(producerId)) throw new AppError('not_found', `no source producer ${producerId} on stage ${stageKey}`);
+    if (!this.media.existingStage(stageKey)?.hasProducer(producerId))
+      throw new AppError('not_found', `no source producer ${producerId} on stage ${stageKey}`);
     pipe.consumers.get(producerId)?.close();
     const { consumer, parameters } = await sendDownPipe(pipe.transport, producerId);
     pipe.consumers.set(producerId, consumer);
@@ -87,7 +88,9 @@ export class OriginPipes {
 
   /** The pipes of one stage, for ops. */
   describe(stageKey: string): EdgePipeView[] {
-    return [...this.#pipes.values()].filter((p) => p.stageKey === stageKey).map((p) => ({ edgeNodeId: p.edgeNodeId, producers: [...p.consumers.keys()] }));
+    return [...this.#pipes.values()]
+      .filter((p) => p.stageKey === stageKey)
+      .map((p) => ({ edgeNodeId: p.edgeNodeId, producers: [...p.consumers.keys()] }));
   }
 
   #key(stageKey: string, edgeNodeId: string): string {

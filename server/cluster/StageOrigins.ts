@@ -55,7 +55,10 @@ export class StageOrigins {
   /** Makes this node the origin unless a live node already is; returns the origin after the call. */
   async claim(stageKey: string): Promise<string> {
     const alive = this.registry.nodes().map((node) => node.id);
-    const holder = await this.redis.eval(CLAIM, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId, String(this.ttlMs), ...alive] });
+    const holder = await this.redis.eval(CLAIM, {
+      keys: [this.#originKey(stageKey)],
+      arguments: [this.registry.nodeId, String(this.ttlMs), ...alive],
+    });
     // The script answers the holder's node id (a bulk string).
     if (typeof holder !== 'string') throw new AppError('internal', 'the origin claim answered no node id');
     return holder;
@@ -65,7 +68,10 @@ export class StageOrigins {
   async refresh(stageKeys: readonly string[], sources: (stageKey: string) => SourceInfo[]): Promise<string[]> {
     const lost: string[] = [];
     for (const stageKey of stageKeys) {
-      const kept = await this.redis.eval(REFRESH, { keys: [this.#originKey(stageKey)], arguments: [this.registry.nodeId, String(this.ttlMs)] });
+      const kept = await this.redis.eval(REFRESH, {
+        keys: [this.#originKey(stageKey)],
+        arguments: [this.registry.nodeId, String(this.ttlMs)],
+      });
       if (kept === 1) await this.saveSources(stageKey, sources(stageKey));
       else lost.push(stageKey);
     }

@@ -28,10 +28,19 @@ export function parseStageRequest(payload: unknown): { stageKey: string; produce
 export function parsePipeEndpoint(value: unknown): PipeEndpoint {
   const body = record(value, 'endpoint');
   const port = body.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('bad_request', 'endpoint.port is malformed');
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new AppError('bad_request', 'endpoint.port is malformed');
   const srtp = record(body.srtpParameters, 'endpoint.srtpParameters');
-  const cryptoSuite = text(srtp.cryptoSuite, 'cryptoSuite', /^(AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32)$/) as PipeEndpoint['srtpParameters']['cryptoSuite'];
-  return { ip: text(body.ip, 'endpoint.ip'), port, srtpParameters: { cryptoSuite, keyBase64: text(srtp.keyBase64, 'keyBase64', /^[A-Za-z0-9+/=]{16,128}$/) } };
+  const cryptoSuite = text(
+    srtp.cryptoSuite,
+    'cryptoSuite',
+    /^(AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32)$/,
+  ) as PipeEndpoint['srtpParameters']['cryptoSuite'];
+  return {
+    ip: text(body.ip, 'endpoint.ip'),
+    port,
+    srtpParameters: { cryptoSuite, keyBase64: text(srtp.keyBase64, 'keyBase64', /^[A-Za-z0-9+/=]{16,128}$/) },
+  };
 }
 
 export function parseIngestRequest(payload: unknown): { stageKey: string; options: IngestOptions } {
@@ -57,7 +66,8 @@ export function parseSources(value: unknown): SourceInfo[] {
   return value.map((item, index) => {
     const source = record(item, `sources[${index}]`);
     const kind = source.kind;
-    if (kind !== 'onsite' && kind !== 'camera' && kind !== 'screen') throw new AppError('bad_request', `sources[${index}].kind is malformed`);
+    if (kind !== 'onsite' && kind !== 'camera' && kind !== 'screen')
+      throw new AppError('bad_request', `sources[${index}].kind is malformed`);
     const producers = source.producers;
     if (!Array.isArray(producers) || producers.length > 8) throw new AppError('bad_request', `sources[${index}].producers is malformed`);
     return {

@@ -29,7 +29,11 @@ function logErrors(logger: Logger, name: string): (error: Error) => void {
 }
 
 /** Wraps the methods named so that a rejection is handed to `onRejected` instead of going unhandled. */
-function catching(redis: RedisConnection, methods: ReadonlySet<PropertyKey>, onRejected: (error: unknown, method: string) => void): RedisConnection {
+function catching(
+  redis: RedisConnection,
+  methods: ReadonlySet<PropertyKey>,
+  onRejected: (error: unknown, method: string) => void,
+): RedisConnection {
   return new Proxy(redis, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -60,8 +64,12 @@ export function adapterPublisher(redis: RedisConnection, onDropped: (error: unkn
  * connection gave up on it (closed, or refused by Redis).
  */
 export function adapterSubscriber(redis: RedisConnection, onFailed: (error: unknown, method: string) => void): RedisConnection {
-  return catching(redis, new Set(['subscribe', 'SUBSCRIBE', 'unsubscribe', 'UNSUBSCRIBE', 'pSubscribe', 'PSUBSCRIBE', 'pUnsubscribe', 'PUNSUBSCRIBE']), (error, method) => {
-    // Subscriptions end with their connection: an unsubscription that fails at close changes nothing.
-    if (!/unsubscribe/i.test(method)) onFailed(error, method);
-  });
+  return catching(
+    redis,
+    new Set(['subscribe', 'SUBSCRIBE', 'unsubscribe', 'UNSUBSCRIBE', 'pSubscribe', 'PSUBSCRIBE', 'pUnsubscribe', 'PUNSUBSCRIBE']),
+    (error, method) => {
+      // Subscriptions end with their connection: an unsubscription that fails at close changes nothing.
+      if (!/unsubscribe/i.test(method)) onFailed(error, method);
+    },
+  );
 }

@@ -123,7 +123,9 @@ export class AgendaService {
     await this.getStage(eventId, stageId);
     const sessions = (await this.#sessions.list(eventId)).filter((s) => s.stageId === stageId);
     if (sessions.length > 0) {
-      throw new AppError('conflict', `stage ${stageId} still has ${sessions.length} session(s)`, { details: { sessionIds: sessions.map((s) => s.id) } });
+      throw new AppError('conflict', `stage ${stageId} still has ${sessions.length} session(s)`, {
+        details: { sessionIds: sessions.map((s) => s.id) },
+      });
     }
     await this.#stages.delete(eventId, stageId);
     this.bus.emit('agendachanged', { eventId, stageId });
@@ -158,7 +160,9 @@ export class AgendaService {
     await this.getSpeaker(eventId, speakerId);
     const using = (await this.#sessions.list(eventId)).filter((s) => s.speakerIds.includes(speakerId));
     if (using.length > 0) {
-      throw new AppError('conflict', `speaker is on ${using.length} session(s); remove them there first`, { details: { sessionIds: using.map((s) => s.id) } });
+      throw new AppError('conflict', `speaker is on ${using.length} session(s); remove them there first`, {
+        details: { sessionIds: using.map((s) => s.id) },
+      });
     }
     await this.#speakers.delete(eventId, speakerId);
   }
@@ -229,9 +233,13 @@ export class AgendaService {
       if (updated.kind !== 'achievement-release') {
         const attached = (await this.#achievements.list(eventId)).filter((a) => a.sessionId === sessionId);
         if (attached.length > 0) {
-          throw new AppError('conflict', `${attached.length} achievement(s) are attached to this achievement-release session; detach them before changing its kind`, {
-            details: { achievementIds: attached.map((a) => a.id) },
-          });
+          throw new AppError(
+            'conflict',
+            `${attached.length} achievement(s) are attached to this achievement-release session; detach them before changing its kind`,
+            {
+              details: { achievementIds: attached.map((a) => a.id) },
+            },
+          );
         }
       }
       await this.#sessions.put(updated);
@@ -271,24 +279,31 @@ export class AgendaService {
     const items = await this.agenda(eventId, stageId);
     const current = items.find((s) => s.status === 'live') ?? null;
     const after = current ? Date.parse(current.plannedStart) : now.getTime();
-    const next = items.find((s) => s.status === 'scheduled' && s !== current && Date.parse(s.plannedStart) >= Math.min(after, now.getTime())) ?? null;
+    const next =
+      items.find((s) => s.status === 'scheduled' && s !== current && Date.parse(s.plannedStart) >= Math.min(after, now.getTime())) ?? null;
     return { current, next };
   }
 
   async #assertPlaceable(session: SessionRecord): Promise<void> {
     await this.getStage(session.eventId, session.stageId);
     if (Date.parse(session.plannedEnd) <= Date.parse(session.plannedStart)) {
-      throw new AppError('bad_request', 'plannedEnd must be after plannedStart', { details: [{ field: 'plannedEnd', problems: ['must be after plannedStart'] }] });
+      throw new AppError('bad_request', 'plannedEnd must be after plannedStart', {
+        details: [{ field: 'plannedEnd', problems: ['must be after plannedStart'] }],
+      });
     }
     const speakers = new Set((await this.#speakers.list(session.eventId)).map((s) => s.id));
     const unknown = session.speakerIds.filter((id) => !speakers.has(id));
     if (unknown.length > 0) {
-      throw new AppError('bad_request', `unknown speaker(s): ${unknown.join(', ')}`, { details: [{ field: 'speakerIds', problems: [`unknown: ${unknown.join(', ')}`] }] });
+      throw new AppError('bad_request', `unknown speaker(s): ${unknown.join(', ')}`, {
+        details: [{ field: 'speakerIds', problems: [`unknown: ${unknown.join(', ')}`] }],
+      });
     }
     const sameStage = (await this.#sessions.list(session.eventId)).filter((s) => s.stageId === session.stageId && s.id !== session.id);
     const conflicting = sameStage.find((s) => overlaps(s, session));
     if (conflicting) {
-      throw new AppError('conflict', `overlaps session "${conflicting.title}" on stage ${session.stageId}`, { details: { conflictingSession: conflicting } });
+      throw new AppError('conflict', `overlaps session "${conflicting.title}" on stage ${session.stageId}`, {
+        details: { conflictingSession: conflicting },
+      });
     }
   }
 
@@ -296,7 +311,9 @@ export class AgendaService {
     if (sessionId === null) return;
     const session = await this.getSession(eventId, sessionId);
     if (session.kind !== 'achievement-release') {
-      throw new AppError('bad_request', 'achievements attach to achievement-release sessions only', { details: [{ field: 'sessionId', problems: [`session kind is ${session.kind}`] }] });
+      throw new AppError('bad_request', 'achievements attach to achievement-release sessions only', {
+        details: [{ field: 'sessionId', problems: [`session kind is ${session.kind}`] }],
+      });
     }
   }
 

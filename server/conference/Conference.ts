@@ -28,7 +28,10 @@ export class Conference {
     this.events = new EventDirectory(store);
     this.agenda = new AgendaService(store, this.bus, { stagesPerEvent: limits.stagesPerEvent });
     this.program = new ProgramService(store, this.bus, this.agenda, media, logger);
-    this.qa = new QaService(store, this.bus, this.agenda, { questionsPerMinute: limits.questionsPerMinute, votesPerMinute: limits.votesPerMinute });
+    this.qa = new QaService(store, this.bus, this.agenda, {
+      questionsPerMinute: limits.questionsPerMinute,
+      votesPerMinute: limits.votesPerMinute,
+    });
     this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
   }
 }

@@ -82,7 +82,8 @@ export class ProgramService {
       const stage = await this.agenda.getStage(eventId, stageId);
       if (sourceId !== null) {
         const liveSources = await this.media.sourceIds(key);
-        if (!liveSources.includes(sourceId)) throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources } });
+        if (!liveSources.includes(sourceId))
+          throw new AppError('not_found', `no live source ${sourceId} on stage ${stageId}`, { details: { liveSources } });
       }
       if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
       const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };

@@ -18,7 +18,12 @@ export function isPublicStatus(status: QuestionStatus): boolean {
 
 /** Pinned first, then most votes, then oldest. */
 export function compareQuestions(a: QuestionView, b: QuestionView): number {
-  return Number(b.pinned) - Number(a.pinned) || b.votes - a.votes || Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
+  return (
+    Number(b.pinned) - Number(a.pinned) ||
+    b.votes - a.votes ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 export interface QaLimits {
@@ -51,7 +56,9 @@ export class QaService {
   async submit(principal: Principal, eventId: string, sessionId: string, rawText: string): Promise<QuestionView> {
     const text = rawText.trim();
     if (text.length < 1 || text.length > QUESTION_MAX_LENGTH) {
-      throw new AppError('bad_request', `a question has 1–${QUESTION_MAX_LENGTH} characters`, { details: [{ field: 'text', problems: [`length after trimming is ${text.length}`] }] });
+      throw new AppError('bad_request', `a question has 1–${QUESTION_MAX_LENGTH} characters`, {
+        details: [{ field: 'text', problems: [`length after trimming is ${text.length}`] }],
+      });
     }
     const session = await this.agenda.getSession(eventId, sessionId);
     if (session.status === 'done') throw new AppError('conflict', 'the session is over');

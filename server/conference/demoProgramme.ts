@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { AchievementRecord, EventRecord, QuestionRecord, SessionKind, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
+import type {
+  AchievementRecord,
+  EventRecord,
+  QuestionRecord,
+  SessionKind,
+  SessionRecord,
+  SpeakerRecord,
+  StageRecord,
+} from '../store/records';
 import { zonedIso } from './zonedClock';
 
 /**
@@ -25,14 +33,39 @@ export function demoId(key: string): string {
 
 const SPEAKERS: Record<string, Omit<SpeakerRecord, 'id' | 'eventId'>> = {
   wang: { name: 'Wang Lei', title: 'Director', organisation: 'Regional Science and Technology Bureau', presence: 'on-site' },
-  becker: { name: 'Prof. Anna Becker', title: 'Vice-President for Research', organisation: 'Riverside University of Technology', presence: 'on-site' },
+  becker: {
+    name: 'Prof. Anna Becker',
+    title: 'Vice-President for Research',
+    organisation: 'Riverside University of Technology',
+    presence: 'on-site',
+  },
   okafor: { name: 'Dr. Samuel Okafor', title: 'Chief Technology Officer', organisation: 'Meridian Robotics', presence: 'remote' },
   zhou: { name: 'Zhou Hui', title: 'General Manager', organisation: 'Lakeside Battery Co., Ltd.', presence: 'on-site' },
-  liu: { name: 'Prof. Liu Yang', title: 'Head of the Battery Materials Lab', organisation: 'Riverside University of Technology', presence: 'on-site' },
-  santos: { name: 'Dr. Maria Santos', title: 'Associate Professor of Plant Sciences', organisation: 'Northlake Agricultural University', presence: 'remote' },
-  watanabe: { name: 'Prof. Kenji Watanabe', title: 'Director, Institute of Biomedical Engineering', organisation: 'Eastport Medical University', presence: 'on-site' },
+  liu: {
+    name: 'Prof. Liu Yang',
+    title: 'Head of the Battery Materials Lab',
+    organisation: 'Riverside University of Technology',
+    presence: 'on-site',
+  },
+  santos: {
+    name: 'Dr. Maria Santos',
+    title: 'Associate Professor of Plant Sciences',
+    organisation: 'Northlake Agricultural University',
+    presence: 'remote',
+  },
+  watanabe: {
+    name: 'Prof. Kenji Watanabe',
+    title: 'Director, Institute of Biomedical Engineering',
+    organisation: 'Eastport Medical University',
+    presence: 'on-site',
+  },
   lindqvist: { name: 'Sofia Lindqvist', title: 'Partner', organisation: 'Northbridge Ventures', presence: 'on-site' },
-  karim: { name: 'Ahmed Karim', title: 'Head of Technology Transfer', organisation: 'Riverside University of Technology', presence: 'on-site' },
+  karim: {
+    name: 'Ahmed Karim',
+    title: 'Head of Technology Transfer',
+    organisation: 'Riverside University of Technology',
+    presence: 'on-site',
+  },
 };
 type SpeakerKey = keyof typeof SPEAKERS;
 
@@ -48,43 +81,119 @@ interface PlannedSession {
 }
 
 const SESSIONS: PlannedSession[] = [
-  { key: 'opening', stageId: 'keynote', title: 'Opening speeches', kind: 'speech', speakers: ['wang', 'becker'], start: '09:00', end: '09:40' },
-  { key: 'keynote', stageId: 'keynote', title: 'Keynote: From the lab bench to the production line', kind: 'keynote', speakers: ['okafor'], start: '09:45', end: '10:30' },
-  { key: 'report', stageId: 'keynote', title: 'Industry report: what manufacturers need from university research', kind: 'report', speakers: ['zhou'], start: '10:45', end: '11:30' },
-  { key: 'panel', stageId: 'keynote', title: 'Panel: Financing the first factory — investors, universities and industry', kind: 'panel', speakers: ['lindqvist', 'karim', 'okafor'], start: '14:00', end: '15:15' },
-  { key: 'signing', stageId: 'keynote', title: 'Signing ceremony: cooperation agreements of the fair', kind: 'signing', speakers: ['wang', 'becker', 'zhou'], start: '16:30', end: '17:30' },
-  { key: 'release-riverside', stageId: 'release', title: 'Achievement release: Riverside University of Technology', kind: 'achievement-release', speakers: ['liu'], start: '10:00', end: '11:00' },
-  { key: 'release-northlake', stageId: 'release', title: 'Achievement release: Northlake Agricultural University', kind: 'achievement-release', speakers: ['santos'], start: '11:15', end: '12:15' },
-  { key: 'release-eastport', stageId: 'release', title: 'Achievement release: Eastport Medical University', kind: 'achievement-release', speakers: ['watanabe'], start: '13:30', end: '14:30' },
+  {
+    key: 'opening',
+    stageId: 'keynote',
+    title: 'Opening speeches',
+    kind: 'speech',
+    speakers: ['wang', 'becker'],
+    start: '09:00',
+    end: '09:40',
+  },
+  {
+    key: 'keynote',
+    stageId: 'keynote',
+    title: 'Keynote: From the lab bench to the production line',
+    kind: 'keynote',
+    speakers: ['okafor'],
+    start: '09:45',
+    end: '10:30',
+  },
+  {
+    key: 'report',
+    stageId: 'keynote',
+    title: 'Industry report: what manufacturers need from university research',
+    kind: 'report',
+    speakers: ['zhou'],
+    start: '10:45',
+    end: '11:30',
+  },
+  {
+    key: 'panel',
+    stageId: 'keynote',
+    title: 'Panel: Financing the first factory — investors, universities and industry',
+    kind: 'panel',
+    speakers: ['lindqvist', 'karim', 'okafor'],
+    start: '14:00',
+    end: '15:15',
+  },
+  {
+    key: 'signing',
+    stageId: 'keynote',
+    title: 'Signing ceremony: cooperation agreements of the fair',
+    kind: 'signing',
+    speakers: ['wang', 'becker', 'zhou'],
+    start: '16:30',
+    end: '17:30',
+  },
+  {
+    key: 'release-riverside',
+    stageId: 'release',
+    title: 'Achievement release: Riverside University of Technology',
+    kind: 'achievement-release',
+    speakers: ['liu'],
+    start: '10:00',
+    end: '11:00',
+  },
+  {
+    key: 'release-northlake',
+    stageId: 'release',
+    title: 'Achievement release: Northlake Agricultural University',
+    kind: 'achievement-release',
+    speakers: ['santos'],
+    start: '11:15',
+    end: '12:15',
+  },
+  {
+    key: 'release-eastport',
+    stageId: 'release',
+    title: 'Achievement release: Eastport Medical University',
+    kind: 'achievement-release',
+    speakers: ['watanabe'],
+    start: '13:30',
+    end: '14:30',
+  },
 ];
 
 const ACHIEVEMENTS: (Omit<AchievementRecord, 'id' | 'eventId' | 'sessionId'> & { key: string; session: string })[] = [
   {
-    key: 'sodium-ion', session: 'release-riverside',
+    key: 'sodium-ion',
+    session: 'release-riverside',
     title: 'Sodium-ion cells with a hard-carbon anode made from rice husks',
-    institution: 'Riverside University of Technology', field: 'Energy storage',
-    summary: 'A pilot-line cell reaching 150 Wh/kg and 3,000 cycles at 80 % capacity, with an anode carbonised from agricultural waste. No lithium or cobalt; cost per kWh about 30 % below comparable LFP cells. Seeking a manufacturing partner for a 1 GWh line.',
+    institution: 'Riverside University of Technology',
+    field: 'Energy storage',
+    summary:
+      'A pilot-line cell reaching 150 Wh/kg and 3,000 cycles at 80 % capacity, with an anode carbonised from agricultural waste. No lithium or cobalt; cost per kWh about 30 % below comparable LFP cells. Seeking a manufacturing partner for a 1 GWh line.',
     contact: 'tech-transfer@riverside-tech.example.org',
   },
   {
-    key: 'wheat', session: 'release-northlake',
+    key: 'wheat',
+    session: 'release-northlake',
     title: 'Drought-tolerant winter wheat line NL-17',
-    institution: 'Northlake Agricultural University', field: 'Crop breeding',
-    summary: 'Field trials over three seasons kept 92 % of the yield under a 40 % irrigation cut. Conventionally bred, no genetic modification; seed available for regional certification trials.',
+    institution: 'Northlake Agricultural University',
+    field: 'Crop breeding',
+    summary:
+      'Field trials over three seasons kept 92 % of the yield under a 40 % irrigation cut. Conventionally bred, no genetic modification; seed available for regional certification trials.',
     contact: 'Dr. Maria Santos, seeds@northlake-agri.example.org',
   },
   {
-    key: 'soil-sensors', session: 'release-northlake',
+    key: 'soil-sensors',
+    session: 'release-northlake',
     title: 'Low-cost soil moisture sensor network for smallholder farms',
-    institution: 'Northlake Agricultural University', field: 'Agricultural IoT',
-    summary: 'Solar-powered probes at under 15 € each, linked over LoRa to a phone app that tells farmers when and how much to water. 400 probes in use on 60 farms.',
+    institution: 'Northlake Agricultural University',
+    field: 'Agricultural IoT',
+    summary:
+      'Solar-powered probes at under 15 € each, linked over LoRa to a phone app that tells farmers when and how much to water. 400 probes in use on 60 farms.',
     contact: 'iot-lab@northlake-agri.example.org',
   },
   {
-    key: 'ultrasound', session: 'release-eastport',
+    key: 'ultrasound',
+    session: 'release-eastport',
     title: 'Handheld ultrasound probe with on-device triage for rural clinics',
-    institution: 'Eastport Medical University', field: 'Medical devices',
-    summary: 'A phone-sized probe whose on-device model flags suspected gallstones, kidney stones and fluid in the abdomen within seconds, without a network. Clinical study with 1,200 patients under way; licensing for production and distribution.',
+    institution: 'Eastport Medical University',
+    field: 'Medical devices',
+    summary:
+      'A phone-sized probe whose on-device model flags suspected gallstones, kidney stones and fluid in the abdomen within seconds, without a network. Clinical study with 1,200 patients under way; licensing for production and distribution.',
     contact: 'Office of Technology Licensing, licensing@eastport-med.example.org',
   },
 ];
@@ -94,24 +203,150 @@ const ACHIEVEMENTS: (Omit<AchievementRecord, 'id' | 'eventId' | 'sessionId'> & {
  * demo is opened: approved ones with votes for attendees, a pending one here and there for moderators.
  */
 const QUESTIONS: { key: string; session: string; text: string; authorName: string; status: QuestionRecord['status']; votes: number }[] = [
-  { key: 'q-opening-1', session: 'opening', text: 'Will the recordings of today’s sessions be available afterwards?', authorName: 'Lena W.', status: 'approved', votes: 5 },
-  { key: 'q-keynote-1', session: 'keynote', text: 'Which of today’s results could a small manufacturer license this year, and on what terms?', authorName: 'Elena M.', status: 'approved', votes: 4 },
-  { key: 'q-keynote-2', session: 'keynote', text: 'How long does a typical pilot line take to go from a university lab to the first customer?', authorName: 'Tomás R.', status: 'approved', votes: 2 },
-  { key: 'q-keynote-3', session: 'keynote', text: 'Will the slides be shared after the session?', authorName: 'Guest', status: 'pending', votes: 0 },
-  { key: 'q-report-1', session: 'report', text: 'Which sectors show the widest gap between what universities offer and what factories need?', authorName: 'Hannah K.', status: 'approved', votes: 3 },
-  { key: 'q-report-2', session: 'report', text: 'Who owns the rights when students worked on the project?', authorName: 'Ravi P.', status: 'pending', votes: 0 },
-  { key: 'q-riverside-1', session: 'release-riverside', text: 'What is the cell’s performance at −20 °C?', authorName: 'Priya K.', status: 'approved', votes: 3 },
-  { key: 'q-riverside-2', session: 'release-riverside', text: 'Is the rice-husk supply seasonal, and how is the feedstock stored?', authorName: 'Jonas B.', status: 'pending', votes: 0 },
-  { key: 'q-northlake-1', session: 'release-northlake', text: 'Has NL-17 been tried on saline soils?', authorName: 'Amara O.', status: 'approved', votes: 6 },
-  { key: 'q-northlake-2', session: 'release-northlake', text: 'Does the sensor app work where there is no mobile coverage?', authorName: 'Chen L.', status: 'approved', votes: 2 },
-  { key: 'q-northlake-3', session: 'release-northlake', text: 'What does a farmer pay per season for the LoRa gateway?', authorName: 'Guest', status: 'pending', votes: 0 },
-  { key: 'q-eastport-1', session: 'release-eastport', text: 'How was the triage model checked against radiologists’ readings?', authorName: 'Sara N.', status: 'approved', votes: 4 },
-  { key: 'q-eastport-2', session: 'release-eastport', text: 'Does the probe need a particular phone model?', authorName: 'Guest', status: 'pending', votes: 0 },
-  { key: 'q-panel-1', session: 'panel', text: 'What share of a first factory’s cost do public funds usually cover?', authorName: 'Marco D.', status: 'approved', votes: 5 },
-  { key: 'q-panel-2', session: 'panel', text: 'Do investors prefer a licence or a spin-off company?', authorName: 'Yuki T.', status: 'approved', votes: 2 },
-  { key: 'q-panel-3', session: 'panel', text: 'When should a university take equity rather than royalties?', authorName: 'Guest', status: 'pending', votes: 0 },
-  { key: 'q-signing-1', session: 'signing', text: 'Will the terms of the agreements be published?', authorName: 'Ines F.', status: 'approved', votes: 1 },
-  { key: 'q-signing-2', session: 'signing', text: 'Which of the agreements set up joint laboratories?', authorName: 'Guest', status: 'pending', votes: 0 },
+  {
+    key: 'q-opening-1',
+    session: 'opening',
+    text: 'Will the recordings of today’s sessions be available afterwards?',
+    authorName: 'Lena W.',
+    status: 'approved',
+    votes: 5,
+  },
+  {
+    key: 'q-keynote-1',
+    session: 'keynote',
+    text: 'Which of today’s results could a small manufacturer license this year, and on what terms?',
+    authorName: 'Elena M.',
+    status: 'approved',
+    votes: 4,
+  },
+  {
+    key: 'q-keynote-2',
+    session: 'keynote',
+    text: 'How long does a typical pilot line take to go from a university lab to the first customer?',
+    authorName: 'Tomás R.',
+    status: 'approved',
+    votes: 2,
+  },
+  {
+    key: 'q-keynote-3',
+    session: 'keynote',
+    text: 'Will the slides be shared after the session?',
+    authorName: 'Guest',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-report-1',
+    session: 'report',
+    text: 'Which sectors show the widest gap between what universities offer and what factories need?',
+    authorName: 'Hannah K.',
+    status: 'approved',
+    votes: 3,
+  },
+  {
+    key: 'q-report-2',
+    session: 'report',
+    text: 'Who owns the rights when students worked on the project?',
+    authorName: 'Ravi P.',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-riverside-1',
+    session: 'release-riverside',
+    text: 'What is the cell’s performance at −20 °C?',
+    authorName: 'Priya K.',
+    status: 'approved',
+    votes: 3,
+  },
+  {
+    key: 'q-riverside-2',
+    session: 'release-riverside',
+    text: 'Is the rice-husk supply seasonal, and how is the feedstock stored?',
+    authorName: 'Jonas B.',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-northlake-1',
+    session: 'release-northlake',
+    text: 'Has NL-17 been tried on saline soils?',
+    authorName: 'Amara O.',
+    status: 'approved',
+    votes: 6,
+  },
+  {
+    key: 'q-northlake-2',
+    session: 'release-northlake',
+    text: 'Does the sensor app work where there is no mobile coverage?',
+    authorName: 'Chen L.',
+    status: 'approved',
+    votes: 2,
+  },
+  {
+    key: 'q-northlake-3',
+    session: 'release-northlake',
+    text: 'What does a farmer pay per season for the LoRa gateway?',
+    authorName: 'Guest',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-eastport-1',
+    session: 'release-eastport',
+    text: 'How was the triage model checked against radiologists’ readings?',
+    authorName: 'Sara N.',
+    status: 'approved',
+    votes: 4,
+  },
+  {
+    key: 'q-eastport-2',
+    session: 'release-eastport',
+    text: 'Does the probe need a particular phone model?',
+    authorName: 'Guest',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-panel-1',
+    session: 'panel',
+    text: 'What share of a first factory’s cost do public funds usually cover?',
+    authorName: 'Marco D.',
+    status: 'approved',
+    votes: 5,
+  },
+  {
+    key: 'q-panel-2',
+    session: 'panel',
+    text: 'Do investors prefer a licence or a spin-off company?',
+    authorName: 'Yuki T.',
+    status: 'approved',
+    votes: 2,
+  },
+  {
+    key: 'q-panel-3',
+    session: 'panel',
+    text: 'When should a university take equity rather than royalties?',
+    authorName: 'Guest',
+    status: 'pending',
+    votes: 0,
+  },
+  {
+    key: 'q-signing-1',
+    session: 'signing',
+    text: 'Will the terms of the agreements be published?',
+    authorName: 'Ines F.',
+    status: 'approved',
+    votes: 1,
+  },
+  {
+    key: 'q-signing-2',
+    session: 'signing',
+    text: 'Which of the agreements set up joint laboratories?',
+    authorName: 'Guest',
+    status: 'pending',
+    votes: 0,
+  },
 ];
 
 export interface DemoProgramme {
@@ -133,7 +368,11 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     { id: 'keynote', eventId, name: 'Main hall — keynotes', programSourceId: null },
     { id: 'release', eventId, name: 'Achievement-release stage', programSourceId: null },
   ];
-  const speakers: SpeakerRecord[] = Object.entries(SPEAKERS).map(([key, speaker]) => ({ ...speaker, id: demoId(`speaker:${key}`), eventId }));
+  const speakers: SpeakerRecord[] = Object.entries(SPEAKERS).map(([key, speaker]) => ({
+    ...speaker,
+    id: demoId(`speaker:${key}`),
+    eventId,
+  }));
   const sessions: SessionRecord[] = SESSIONS.map((s) => ({
     id: demoId(`session:${s.key}`),
     eventId,
@@ -146,7 +385,10 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     status: 'scheduled',
   }));
   const achievements: AchievementRecord[] = ACHIEVEMENTS.map(({ key, session, ...achievement }) => ({
-    ...achievement, id: demoId(`achievement:${key}`), eventId, sessionId: demoId(`session:${session}`),
+    ...achievement,
+    id: demoId(`achievement:${key}`),
+    eventId,
+    sessionId: demoId(`session:${session}`),
   }));
   const questions: QuestionRecord[] = QUESTIONS.map((q, i) => ({
     id: demoId(`question:${q.key}`),
@@ -160,6 +402,8 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     // Asked in the order listed, a minute apart, the evening before.
     createdAt: new Date(Date.parse(zonedIso(date, '00:00', timeZone)) - (QUESTIONS.length - i) * 60_000).toISOString(),
   }));
-  const votes = new Map(QUESTIONS.map((q) => [demoId(`question:${q.key}`), Array.from({ length: q.votes }, (_, n) => demoId(`voter:${n}`))]));
+  const votes = new Map(
+    QUESTIONS.map((q) => [demoId(`question:${q.key}`), Array.from({ length: q.votes }, (_, n) => demoId(`voter:${n}`))]),
+  );
   return { event, stages, speakers, sessions, achievements, questions, votes };
 }

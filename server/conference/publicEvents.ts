@@ -7,7 +7,14 @@ import type { PublicEventsView, PublicEventView, PublicSessionView } from './pub
 export type ViewersOf = (stageKey: string) => number;
 
 function sessionView(item: AgendaItem): PublicSessionView {
-  return { id: item.id, title: item.title, kind: item.kind, plannedStart: item.plannedStart, plannedEnd: item.plannedEnd, speakers: item.speakers.map((s) => s.name) };
+  return {
+    id: item.id,
+    title: item.title,
+    kind: item.kind,
+    plannedStart: item.plannedStart,
+    plannedEnd: item.plannedEnd,
+    speakers: item.speakers.map((s) => s.name),
+  };
 }
 
 /**
@@ -33,8 +40,20 @@ async function publicEvent(agenda: AgendaService, viewersOf: ViewersOf, eventId:
         const onStage = items.filter((item) => item.stageId === stage.id);
         const live = onStage.find((item) => item.status === 'live') ?? null;
         // Still to come, or late: a scheduled session whose planned end has not passed.
-        const next = onStage.find((item) => item.status === 'scheduled' && Date.parse(item.plannedEnd) > now.getTime() && (!live || Date.parse(item.plannedStart) >= Date.parse(live.plannedStart))) ?? null;
-        return { id: stage.id, name: stage.name, live: live && sessionView(live), next: next && sessionView(next), viewers: viewersOf(`${event.id}/${stage.id}`) };
+        const next =
+          onStage.find(
+            (item) =>
+              item.status === 'scheduled' &&
+              Date.parse(item.plannedEnd) > now.getTime() &&
+              (!live || Date.parse(item.plannedStart) >= Date.parse(live.plannedStart)),
+          ) ?? null;
+        return {
+          id: stage.id,
+          name: stage.name,
+          live: live && sessionView(live),
+          next: next && sessionView(next),
+          viewers: viewersOf(`${event.id}/${stage.id}`),
+        };
       }),
     };
   } catch (error) {

@@ -94,7 +94,11 @@ export class ApiRegistry {
     const params = spec.params ? await validateDto(spec.params, { ...req.params }) : {};
     const token = bearerToken(req);
     const caller = token ? this.deps.signer.verify(token) : null;
-    const principal = await this.#authorize(spec.access, caller, 'eventId' in params && typeof params.eventId === 'string' ? params.eventId : undefined);
+    const principal = await this.#authorize(
+      spec.access,
+      caller,
+      'eventId' in params && typeof params.eventId === 'string' ? params.eventId : undefined,
+    );
     // A route without a query or body DTO takes none: unknown parameters and fields are refused.
     const query = await validateDto(spec.query ?? EmptyDto, { ...(req.query as object) });
     const body = await validateDto(spec.body ?? EmptyDto, jsonBody(req));

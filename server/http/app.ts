@@ -31,7 +31,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', 'loopback');
   const peers = options.peerOrigins ?? (() => []);
   // A page may open its WebSocket to another node: Chromium does not let an http: source cover ws:.
-  const peerSources = (): string => peers().flatMap((origin) => [origin, origin.replace(/^http/, 'ws')]).join(' ') || "'self'";
+  const peerSources = (): string =>
+    peers()
+      .flatMap((origin) => [origin, origin.replace(/^http/, 'ws')])
+      .join(' ') || "'self'";
   const https = options.https ?? false;
   app.use(
     helmet({
@@ -89,10 +92,14 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const [status, code, message] =
-      error.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'payload_too_large', 'request headers too large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'bad_request', 'request timed out']
-      : ['400 Bad Request', 'bad_request', 'malformed HTTP request'];
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'payload_too_large', 'request headers too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'bad_request', 'request timed out']
+          : ['400 Bad Request', 'bad_request', 'malformed HTTP request'];
     const body = JSON.stringify({ error: { code, message } });
-    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }

@@ -13,7 +13,20 @@ const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'payload_too_large', 'unavailable', 'internal'] },
+        code: {
+          type: 'string',
+          enum: [
+            'bad_request',
+            'unauthorized',
+            'forbidden',
+            'not_found',
+            'conflict',
+            'rate_limited',
+            'payload_too_large',
+            'unavailable',
+            'internal',
+          ],
+        },
         message: { type: 'string' },
         details: {},
       },
@@ -27,7 +40,10 @@ function openApiPath(path: string): string {
 
 function parameters(spec: RouteSpec, schemas: Record<string, Json>): Json[] {
   const out: Json[] = [];
-  for (const [where, dto] of [['path', spec.params], ['query', spec.query]] as const) {
+  for (const [where, dto] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
     if (!dto) continue;
     const schema = schemas[dto.name] as { properties?: Record<string, Json>; required?: string[] } | undefined;
     for (const [name, property] of Object.entries(schema?.properties ?? {})) {
@@ -45,7 +61,9 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
       : {
           description: spec.response ?? 'ok',
           content: {
-            'application/json': { schema: spec.response && schemas[spec.response] ? { $ref: `#/components/schemas/${spec.response}` } : { type: 'object' } },
+            'application/json': {
+              schema: spec.response && schemas[spec.response] ? { $ref: `#/components/schemas/${spec.response}` } : { type: 'object' },
+            },
           },
         };
   const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -61,14 +79,18 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
   }
   if (spec.access !== 'anyone') {
     op.security = spec.access === 'event-read' ? [{}, { bearer: [] }] : [{ bearer: [] }];
-    op.description = spec.access === 'event-read' ? 'Public events: no token needed. Private events: a token of the event.' : `Permission: ${spec.access}`;
+    op.description =
+      spec.access === 'event-read' ? 'Public events: no token needed. Private events: a token of the event.' : `Permission: ${spec.access}`;
   }
   return op;
 }
 
 /** The schemas the routes use (inputs and documented answers), and those they reference, by name; not every DTO of the process. */
 function reachableSchemas(registry: ApiRegistry, all: Record<string, Json>): Record<string, Json> {
-  const pending = registry.routes.flatMap((r) => [...[r.params, r.query, r.body].flatMap((dto) => (dto ? [dto.name] : [])), ...(r.response ? [r.response] : [])]);
+  const pending = registry.routes.flatMap((r) => [
+    ...[r.params, r.query, r.body].flatMap((dto) => (dto ? [dto.name] : [])),
+    ...(r.response ? [r.response] : []),
+  ]);
   const out: Record<string, Json> = {};
   while (pending.length > 0) {
     const name = pending.pop()!;

@@ -20,14 +20,16 @@ export const UI_DIR = path.join(projectRoot(), 'dist', 'admin-ui');
 export function uiRoutes(uiDir: string = UI_DIR): Router {
   const router = Router();
   router.use('/ui', express.static(uiDir, { index: false, fallthrough: true, maxAge: '1h' }));
-  const page = (file: string): express.RequestHandler => (_req, res, next) => {
-    const full = path.join(uiDir, file);
-    if (!fs.existsSync(full)) {
-      next(new AppError('unavailable', 'the browser app is not built: run npm run build'));
-      return;
-    }
-    res.sendFile(full);
-  };
+  const page =
+    (file: string): express.RequestHandler =>
+    (_req, res, next) => {
+      const full = path.join(uiDir, file);
+      if (!fs.existsSync(full)) {
+        next(new AppError('unavailable', 'the browser app is not built: run npm run build'));
+        return;
+      }
+      res.sendFile(full);
+    };
   router.get('/watch/:eventId/:stageId', page('watch.html'));
   router.get('/speak/:eventId/:stageId', page('speak.html'));
   // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.

@@ -75,7 +75,9 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   /** Open alerts, oldest first; with an event id, that event's and the node-wide ones. */
   openAlerts(eventId?: string): AlertRecord[] {
     const open = [...this.#conditions.values()].flatMap((c) => (c.open ? [c.open] : []));
-    return open.filter((a) => eventId === undefined || a.eventId === eventId || a.eventId === '').sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+    return open
+      .filter((a) => eventId === undefined || a.eventId === eventId || a.eventId === '')
+      .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
   }
 
   observeSample(sample: HealthSample): void {
@@ -100,11 +102,24 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     const condition = this.#conditions.get(key) ?? { badSince: null, goodSince: null, open: null, ownerId: null, sampled: false };
     this.#conditions.set(key, condition);
     if (condition.open) return;
-    this.#raise(condition, {
-      rule: 'worker_died', subject: `worker:${index}`, eventId: '', stageId: null, sourceId: null, ownerId: null, state: 'bad',
-      value: pid, threshold: 0, severity: 'critical', forMs: 0,
-      message: `mediasoup worker ${index} (pid ${pid}) died (${error.message}); the pool is replacing it and its stages' media closed`,
-    }, Date.now());
+    this.#raise(
+      condition,
+      {
+        rule: 'worker_died',
+        subject: `worker:${index}`,
+        eventId: '',
+        stageId: null,
+        sourceId: null,
+        ownerId: null,
+        state: 'bad',
+        value: pid,
+        threshold: 0,
+        severity: 'critical',
+        forMs: 0,
+        message: `mediasoup worker ${index} (pid ${pid}) died (${error.message}); the pool is replacing it and its stages' media closed`,
+      },
+      Date.now(),
+    );
   }
 
   workerReplaced({ index }: WorkerReplacedEvent): void {
@@ -147,12 +162,27 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
 
   #raise(condition: Condition, o: Observation, now: number): void {
     const alert: AlertRecord = {
-      id: randomUUID(), eventId: o.eventId, rule: o.rule, subject: o.subject, stageId: o.stageId, sourceId: o.sourceId, severity: o.severity,
-      message: o.message, value: o.value, threshold: o.threshold, nodeId: this.options.nodeId, raisedAt: new Date(now).toISOString(), clearedAt: null, clearReason: null,
+      id: randomUUID(),
+      eventId: o.eventId,
+      rule: o.rule,
+      subject: o.subject,
+      stageId: o.stageId,
+      sourceId: o.sourceId,
+      severity: o.severity,
+      message: o.message,
+      value: o.value,
+      threshold: o.threshold,
+      nodeId: this.options.nodeId,
+      raisedAt: new Date(now).toISOString(),
+      clearedAt: null,
+      clearReason: null,
     };
     condition.open = alert;
     condition.ownerId = o.ownerId;
-    this.#logger.warn({ alert: { id: alert.id, rule: alert.rule, subject: alert.subject, value: alert.value } }, `alert raised: ${alert.message}`);
+    this.#logger.warn(
+      { alert: { id: alert.id, rule: alert.rule, subject: alert.subject, value: alert.value } },
+      `alert raised: ${alert.message}`,
+    );
     this.emit('raised', alert);
     this.#persist(alert);
     this.#updateUplink(condition, alert, 'add', now);
@@ -164,16 +194,22 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     const cleared: AlertRecord = { ...open, clearedAt: new Date(now).toISOString(), clearReason: reason };
     condition.open = null;
     condition.goodSince = null;
-    this.#logger.info({ alert: { id: cleared.id, rule: cleared.rule, subject: cleared.subject }, reason }, `alert cleared: ${cleared.message}`);
+    this.#logger.info(
+      { alert: { id: cleared.id, rule: cleared.rule, subject: cleared.subject }, reason },
+      `alert cleared: ${cleared.message}`,
+    );
     this.emit('cleared', cleared);
     this.#persist(cleared);
     this.#updateUplink(condition, cleared, 'remove', now);
   }
 
   #persist(alert: AlertRecord): void {
-    this.options.store.collection('alerts').put(alert).catch((error: unknown) => {
-      this.#logger.error({ err: error, alert: alert.id }, 'could not store an alert');
-    });
+    this.options.store
+      .collection('alerts')
+      .put(alert)
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, alert: alert.id }, 'could not store an alert');
+      });
   }
 
   /** Tells a remote speaker once when the first uplink condition opens and once when the last clears. */
@@ -189,8 +225,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     if ((before === 0) === (open.size === 0)) return;
     const poor = open.size > 0;
     this.emit('uplink', {
-      participantId, eventId: alert.eventId, stageId: alert.stageId, sourceId: alert.sourceId,
-      level: poor ? 'poor' : 'ok', reasons: [...open],
+      participantId,
+      eventId: alert.eventId,
+      stageId: alert.stageId,
+      sourceId: alert.sourceId,
+      level: poor ? 'poor' : 'ok',
+      reasons: [...open],
       message: poor ? `your stream reaches the stage damaged: ${alert.message}` : 'your stream reaches the stage well again',
       at: new Date(now).toISOString(),
     });

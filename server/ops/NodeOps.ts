@@ -57,10 +57,21 @@ export class NodeOps {
   static async create({ config, media, pool, conference, store, logger, clusterEvents, watchedElsewhere }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
-    const health = new HealthSampler(media, pool, { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs }, logger);
+    const health = new HealthSampler(
+      media,
+      pool,
+      { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs },
+      logger,
+    );
     const liveStages = new LiveStages(clusterEvents ?? conference.bus, logger.child({ module: 'LiveStages' }));
     await liveStages.load(store);
-    const alerts = new AlertEngine({ store, thresholds: alertThresholds(config), isLive: (stageKey) => liveStages.isLive(stageKey) && !watchedElsewhere?.(stageKey), nodeId, logger });
+    const alerts = new AlertEngine({
+      store,
+      thresholds: alertThresholds(config),
+      isLive: (stageKey) => liveStages.isLive(stageKey) && !watchedElsewhere?.(stageKey),
+      nodeId,
+      logger,
+    });
     alerts.attach(health, pool);
     const metrics = new OpsMetrics(conference.bus);
     health.on('sample', (sample) => metrics.observeSample(sample));

@@ -35,10 +35,22 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
     await h.start();
     await h.clearDemoAgenda();
     // A live keynote with a speaker: the Q&A and hands below are about it.
-    const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', { name: 'Dr. Chen Jing', title: 'Professor', organisation: 'Nanyang University', presence: 'on-site' });
+    const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', {
+      name: 'Dr. Chen Jing',
+      title: 'Professor',
+      organisation: 'Nanyang University',
+      presence: 'on-site',
+    });
     const start = new Date(Date.now() - 10 * 60_000).toISOString();
     const end = new Date(Date.now() + 50 * 60_000).toISOString();
-    const session = await h.api<{ id: string }>('host', 'POST', '/api/events/demo/sessions', { stageId: 'keynote', title: 'Keynote: AI in agriculture', kind: 'keynote', speakerIds: [speaker.id], plannedStart: start, plannedEnd: end });
+    const session = await h.api<{ id: string }>('host', 'POST', '/api/events/demo/sessions', {
+      stageId: 'keynote',
+      title: 'Keynote: AI in agriculture',
+      kind: 'keynote',
+      speakerIds: [speaker.id],
+      plannedStart: start,
+      plannedEnd: end,
+    });
     await h.api('host', 'POST', `/api/events/demo/sessions/${session.id}/start`);
     keynoteSessionId = session.id;
   });
@@ -146,7 +158,11 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
     const moderator = await h.openConsole('moderator', '#/qa/keynote');
     // With no session chosen, the moderator follows the stage's live one.
     const sessionSelect = moderator.locator('#qa-session');
-    await waitFor(async () => ((await sessionSelect.inputValue()) === keynoteSessionId ? true : undefined), 5000, 'the moderator following the live session');
+    await waitFor(
+      async () => ((await sessionSelect.inputValue()) === keynoteSessionId ? true : undefined),
+      5000,
+      'the moderator following the live session',
+    );
 
     const plain = 'How will the drought-resistant strain be licensed to local cooperatives?';
     for (const text of [plain, XSS_QUESTION]) {
@@ -179,7 +195,10 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
 
     // A vote on the reader's page reaches the moderator's count live.
     await reader.locator('#qa-open .qa-item', { hasText: plain }).locator('.vote').click();
-    await moderator.locator('.qa-approved .question-card', { hasText: plain }).locator('.question-vote-count', { hasText: '1' }).waitFor({ timeout: 5000 });
+    await moderator
+      .locator('.qa-approved .question-card', { hasText: plain })
+      .locator('.question-vote-count', { hasText: '1' })
+      .waitFor({ timeout: 5000 });
     assert.equal(await reader.locator('#qa-open .qa-item', { hasText: plain }).locator('.vote-count').textContent(), '1');
 
     await h.screenshot(moderator, 'console-qa.png');
@@ -197,7 +216,11 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
 
     const hand = moderator.locator('.hand-list .hand', { hasText: 'Zhou Lei' });
     await hand.getByRole('button', { name: 'Accept' }).click({ timeout: 5000 });
-    await waitFor(async () => ((await watchHandle(attendee))?.handMedia === 'on-air' ? true : undefined), 15_000, 'the attendee publishing camera and microphone');
+    await waitFor(
+      async () => ((await watchHandle(attendee))?.handMedia === 'on-air' ? true : undefined),
+      15_000,
+      'the attendee publishing camera and microphone',
+    );
     const cameraSources = async (): Promise<string[]> => {
       const media = await h.api<{ sources: { id: string }[] }>('host', 'GET', '/api/events/demo/stages/keynote/media');
       return media.sources.map((s) => s.id).filter((id) => id.startsWith('camera:'));
@@ -206,7 +229,11 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
     await h.screenshot(attendee, 'watch-hand-accepted.png');
 
     await moderator.locator('.hand-list .hand', { hasText: 'Zhou Lei' }).getByRole('button', { name: 'End' }).click();
-    await waitFor(async () => ((await watchHandle(attendee))?.handMedia === 'off' ? true : undefined), 10_000, 'the attendee to stop publishing');
+    await waitFor(
+      async () => ((await watchHandle(attendee))?.handMedia === 'off' ? true : undefined),
+      10_000,
+      'the attendee to stop publishing',
+    );
     await waitFor(async () => ((await cameraSources()).length === 0 ? true : undefined), 5000, 'the camera source to leave the stage');
     await attendee.locator('#raise-hand').waitFor();
   });

@@ -33,7 +33,10 @@ export class ConsoleHarness {
   async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
     // Started together; each kept as soon as it is up, so stop() cleans up whichever did start.
     // TZ=UTC: the demo event takes the server's time zone, and these tests plan its day in UTC.
-    const [started, launched] = await Promise.allSettled([startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', TZ: 'UTC', ...env }), launchChromium()]);
+    const [started, launched] = await Promise.allSettled([
+      startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', TZ: 'UTC', ...env }),
+      launchChromium(),
+    ]);
     if (started.status === 'fulfilled') this.server = started.value;
     if (launched.status === 'fulfilled') this.browser = launched.value;
     if (started.status === 'rejected') throw started.reason;
@@ -47,7 +50,11 @@ export class ConsoleHarness {
   }
 
   /** Opens `pathAndQuery` in a fresh browser context of the given size. */
-  async open(pathAndQuery: string, name: string, viewport: { width: number; height: number } = { width: 1440, height: 900 }): Promise<Page> {
+  async open(
+    pathAndQuery: string,
+    name: string,
+    viewport: { width: number; height: number } = { width: 1440, height: 900 },
+  ): Promise<Page> {
     assert.ok(this.browser, 'the browser is running');
     const context = await newMediaContext(this.browser, this.origin);
     this.#contexts.push(context);
@@ -64,7 +71,9 @@ export class ConsoleHarness {
       entry.log.push(line);
       entry.problems.push(line);
     });
-    page.on('requestfailed', (request) => entry.log.push(`[${name}] request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (request) =>
+      entry.log.push(`[${name}] request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+    );
     this.#pages.push(entry);
     await page.goto(`${this.origin}${pathAndQuery}`);
     return page;

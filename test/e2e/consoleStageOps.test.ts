@@ -23,7 +23,12 @@ async function playing(page: Page): Promise<Playing | null> {
     const handle = scope.stagecast;
     if (!handle) return null;
     const video = scope.document.querySelector('#program') as { videoWidth: number } | null;
-    return { state: handle.state, programSourceId: handle.programSourceId, framesDecoded: (await handle.videoStats()).framesDecoded, videoWidth: video?.videoWidth ?? 0 };
+    return {
+      state: handle.state,
+      programSourceId: handle.programSourceId,
+      framesDecoded: (await handle.videoStats()).framesDecoded,
+      videoWidth: video?.videoWidth ?? 0,
+    };
   });
 }
 
@@ -40,7 +45,10 @@ async function expectPlaying(page: Page, sourceId: string, timeoutMs = 10_000): 
   await new Promise((resolve) => setTimeout(resolve, 700));
   const later = await playing(page);
   assert.equal(later?.programSourceId, sourceId);
-  assert.ok((later?.framesDecoded ?? 0) > first.framesDecoded, `frames keep decoding on ${sourceId}: ${first.framesDecoded} then ${later?.framesDecoded}`);
+  assert.ok(
+    (later?.framesDecoded ?? 0) > first.framesDecoded,
+    `frames keep decoding on ${sourceId}: ${first.framesDecoded} then ${later?.framesDecoded}`,
+  );
   return later ?? first;
 }
 
@@ -64,7 +72,12 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
     await h.start({ HEALTH_SAMPLE_INTERVAL_MS: '1000', ALERT_SOURCE_SILENT_MS: '2000' });
     await h.clearDemoAgenda();
     ingest = startIngest(h.origin, 'demo/keynote');
-    const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', { name: 'Maria Rossi', title: 'CTO', organisation: 'Agritech Ltd', presence: 'remote' });
+    const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', {
+      name: 'Maria Rossi',
+      title: 'CTO',
+      organisation: 'Agritech Ltd',
+      presence: 'remote',
+    });
     const session = await h.api<{ id: string }>('host', 'POST', '/api/events/demo/sessions', {
       stageId: 'keynote',
       title: 'Keynote: AI in agriculture',
@@ -94,21 +107,32 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
   });
 
   it('the host switches the program from the hall feed to a speaker’s camera and back; the attendee’s picture follows', async () => {
-    const speaker = await h.open(`/speak/demo/keynote?token=${encodeURIComponent(tokenFor('speaker', 'demo', 'Maria Rossi'))}`, 'speaker', { width: 960, height: 640 });
+    const speaker = await h.open(`/speak/demo/keynote?token=${encodeURIComponent(tokenFor('speaker', 'demo', 'Maria Rossi'))}`, 'speaker', {
+      width: 960,
+      height: 640,
+    });
     const viewer = await h.open('/watch/demo/keynote', 'attendee');
     const host = await h.openConsole('host', '#/stage/keynote');
 
-    const speakerOnAir = await waitFor(async () => {
-      const state = await speakState(speaker);
-      return state?.state === 'on-air' && state.producerIds.length === 2 ? state : undefined;
-    }, 15_000, 'the speaker on air');
+    const speakerOnAir = await waitFor(
+      async () => {
+        const state = await speakState(speaker);
+        return state?.state === 'on-air' && state.producerIds.length === 2 ? state : undefined;
+      },
+      15_000,
+      'the speaker on air',
+    );
     assert.ok(speakerOnAir);
     const cameraTile = host.locator('.source-tile[data-source^="camera:"]');
     await cameraTile.waitFor({ timeout: 15_000 });
     const cameraId = await cameraTile.getAttribute('data-source');
     assert.ok(cameraId);
     // Hosts preview every source, not only the one on air.
-    await waitFor(async () => ((await previewPlays(host, 'onsite')) && (await previewPlays(host, cameraId)) ? true : undefined), 20_000, 'both previews playing');
+    await waitFor(
+      async () => ((await previewPlays(host, 'onsite')) && (await previewPlays(host, cameraId)) ? true : undefined),
+      20_000,
+      'both previews playing',
+    );
 
     // The hall feed on air first (the ingest pushes 320x180).
     await host.locator('.source-tile[data-source="onsite"] .button-take').click();

@@ -53,9 +53,18 @@ export function startIngest(serverUrl: string, stagePath: string, size = '320x18
   if (pgid === undefined) throw new Error('the ingest process did not start');
   /** Whether `promise` fulfilled within `ms`. */
   const settled = <T>(promise: Promise<T>, ms: number): Promise<boolean> =>
-    Promise.race([promise.then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    Promise.race([
+      promise.then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
+    ]);
   const groupEmptied = (ms: number): Promise<boolean> =>
-    settled(waitFor(async () => (processGroupMembers(pgid).length === 0 ? true : undefined), ms, 'the ingest process group to empty'), ms + 100);
+    settled(
+      waitFor(async () => (processGroupMembers(pgid).length === 0 ? true : undefined), ms, 'the ingest process group to empty'),
+      ms + 100,
+    );
   return {
     child,
     output: () => output,

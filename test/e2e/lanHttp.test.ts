@@ -20,7 +20,10 @@ const LAN_HOST = 'stagecast.test';
 async function desktopUserAgent(browser: Browser): Promise<string> {
   const probe = await browser.newPage();
   try {
-    return (await probe.evaluate(() => (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent)).replace('HeadlessChrome/', 'Chrome/');
+    return (await probe.evaluate(() => (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent)).replace(
+      'HeadlessChrome/',
+      'Chrome/',
+    );
   } finally {
     await probe.close();
   }
@@ -88,7 +91,8 @@ describe('pages over plain HTTP from a LAN host name, in Chromium', function () 
     const page = await context.newPage();
     const entry: LanPage = { page, problems: [], log: [] };
     page.on('request', (request) => {
-      if (request.url().startsWith('https:') || request.url().startsWith('wss:')) entry.problems.push(`[${name}] went to https: ${request.url()}`);
+      if (request.url().startsWith('https:') || request.url().startsWith('wss:'))
+        entry.problems.push(`[${name}] went to https: ${request.url()}`);
     });
     page.on('requestfailed', (request) => entry.problems.push(`[${name}] failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
     page.on('response', (response) => {
@@ -111,7 +115,9 @@ describe('pages over plain HTTP from a LAN host name, in Chromium', function () 
     const cards = home.page.locator('.stage-card');
     await cards.first().waitFor();
     assert.equal(await cards.count(), 2);
-    const hrefs = await home.page.locator('.stage-card a').evaluateAll((links: { getAttribute(name: string): string | null }[]) => links.map((a) => a.getAttribute('href')));
+    const hrefs = await home.page
+      .locator('.stage-card a')
+      .evaluateAll((links: { getAttribute(name: string): string | null }[]) => links.map((a) => a.getAttribute('href')));
     assert.deepEqual([...hrefs].sort(), ['/watch/demo/keynote', '/watch/demo/release']);
     assert.equal(await home.page.locator('a[href="/admin"]').count(), 1);
     await home.page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lan-home.png'), fullPage: true });
@@ -120,7 +126,11 @@ describe('pages over plain HTTP from a LAN host name, in Chromium', function () 
 
   it('the watch page connects to the stage and says nothing is on air yet', async () => {
     const watch = await openOverLan('/watch/demo/keynote', 'watch');
-    await waitFor(async () => ((await watchState(watch.page))?.state === 'no-source' ? true : undefined), 15_000, 'watch page connected (no source on air)');
+    await waitFor(
+      async () => ((await watchState(watch.page))?.state === 'no-source' ? true : undefined),
+      15_000,
+      'watch page connected (no source on air)',
+    );
     assert.equal(await watch.page.locator('#status').textContent(), 'No source on air');
     assertClean(watch);
   });

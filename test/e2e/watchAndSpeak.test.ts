@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
-import { collectPageLog, dropSignaling, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, speakState, watchState } from '../helpers/browser';
+import {
+  collectPageLog,
+  dropSignaling,
+  framesDecoded,
+  launchChromium,
+  newMediaContext,
+  pageDiagnostics,
+  speakState,
+  watchState,
+} from '../helpers/browser';
 import { waitFor } from '../helpers/net';
 import { type ServerProcess, startServer } from '../helpers/serverProcess';
 import { type IngestProcess, startIngest } from './ingestProcess';

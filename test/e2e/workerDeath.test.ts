@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { StageMediaView } from '../../server/http/routes/media';
 import type { AlertRecord } from '../../server/store/records';
-import { collectPageLog, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, speakState, watchState } from '../helpers/browser';
+import {
+  collectPageLog,
+  framesDecoded,
+  launchChromium,
+  newMediaContext,
+  pageDiagnostics,
+  speakState,
+  watchState,
+} from '../helpers/browser';
 import { waitFor, workerPids } from '../helpers/net';
 import { type ServerProcess, startServer } from '../helpers/serverProcess';
 import { tokenFor } from '../helpers/stagecast';
@@ -25,7 +33,13 @@ describe('a mediasoup worker killed mid-stream', function () {
 
   before(async function () {
     this.timeout(40_000);
-    server = await startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', MEDIASOUP_NUM_WORKERS: '2', HEALTH_SAMPLE_INTERVAL_MS: '500', ALERT_CLEAR_AFTER_MS: '0' });
+    server = await startServer({
+      RTC_LISTEN_IP: '127.0.0.1',
+      ANNOUNCED_IP: '127.0.0.1',
+      MEDIASOUP_NUM_WORKERS: '2',
+      HEALTH_SAMPLE_INTERVAL_MS: '500',
+      ALERT_CLEAR_AFTER_MS: '0',
+    });
     browser = await launchChromium();
     ingest = startIngest(server.url, 'demo/keynote');
   });
@@ -65,13 +79,17 @@ describe('a mediasoup worker killed mid-stream', function () {
   /** Waits until the page joined a new session and decodes frames again; answers how long it took. */
   async function playsAgain(page: Page, peerBefore: string | null, since: number): Promise<number> {
     let framesOnRejoin: number | null = null;
-    await waitFor(async () => {
-      const state = await watchState(page);
-      if (!state?.peerId || state.peerId === peerBefore) return undefined;
-      const frames = await framesDecoded(page);
-      framesOnRejoin ??= frames;
-      return frames > framesOnRejoin + 5 ? true : undefined;
-    }, 15_000, 'frames decoded again after the worker died');
+    await waitFor(
+      async () => {
+        const state = await watchState(page);
+        if (!state?.peerId || state.peerId === peerBefore) return undefined;
+        const frames = await framesDecoded(page);
+        framesOnRejoin ??= frames;
+        return frames > framesOnRejoin + 5 ? true : undefined;
+      },
+      15_000,
+      'frames decoded again after the worker died',
+    );
     return Date.now() - since;
   }
 
@@ -85,22 +103,33 @@ describe('a mediasoup worker killed mid-stream', function () {
     await waitFor(async () => ((await framesDecoded(page)) > 10 ? true : undefined), 20_000, 'frames before the kill');
     const media = await get<StageMediaView>(running(), '/api/events/demo/stages/keynote/media');
     const viewersWorker = media.distributionRouters[0]?.workerPid;
-    assert.ok(viewersWorker && viewersWorker !== media.origin.workerPid, 'the viewer consumes on a distribution router away from the origin');
+    assert.ok(
+      viewersWorker && viewersWorker !== media.origin.workerPid,
+      'the viewer consumes on a distribution router away from the origin',
+    );
     const peerBefore = (await watchState(page))?.peerId ?? null;
 
     const killedAt = Date.now();
     kill(viewersWorker);
     const recoveredMs = await playsAgain(page, peerBefore, killedAt);
     console.log(`      distribution worker killed → frames again after ${recoveredMs} ms`);
-    await waitFor(async () => (workerPids(running().child.pid ?? -1).length === 2 ? true : undefined), 10_000, 'the pool replaced the worker');
+    await waitFor(
+      async () => (workerPids(running().child.pid ?? -1).length === 2 ? true : undefined),
+      10_000,
+      'the pool replaced the worker',
+    );
 
     const alerts = await get<AlertRecord[]>(running(), '/api/health/alerts?state=all');
     const died = alerts.find((a) => a.rule === 'worker_died');
     assert.ok(died, 'a worker_died alert was raised');
-    await waitFor(async () => {
-      const log = await get<AlertRecord[]>(running(), '/api/health/alerts?state=all');
-      return log.find((a) => a.id === died.id)?.clearedAt ? true : undefined;
-    }, 10_000, 'the worker_died alert cleared once the worker was replaced');
+    await waitFor(
+      async () => {
+        const log = await get<AlertRecord[]>(running(), '/api/health/alerts?state=all');
+        return log.find((a) => a.id === died.id)?.clearedAt ? true : undefined;
+      },
+      10_000,
+      'the worker_died alert cleared once the worker was replaced',
+    );
   });
 
   it("the origin's worker: the stage is rebuilt, the ingest script re-targets, the speaker's page republishes and the viewer plays again", async () => {
@@ -117,15 +146,25 @@ describe('a mediasoup worker killed mid-stream', function () {
     kill(media.origin.workerPid);
     const recoveredMs = await playsAgain(viewer, peerBefore, killedAt);
     console.log(`      origin worker killed → viewer frames again after ${recoveredMs} ms`);
-    await waitFor(async () => {
-      const state = await speakState(speaker);
-      return state?.state === 'on-air' && state.producerIds.length > 0 && !state.producerIds.some((id) => producersBefore.includes(id)) ? true : undefined;
-    }, 15_000, 'the speaker page republished on its own');
-    await waitFor(async () => {
-      const rebuilt = await get<StageMediaView>(running(), '/api/events/demo/stages/keynote/media');
-      const ids = (rebuilt.sources as { id: string }[]).map((s) => s.id);
-      return ids.includes('onsite') && ids.some((id) => id.startsWith('camera:')) ? true : undefined;
-    }, 15_000, 'both sources back on the rebuilt stage');
+    await waitFor(
+      async () => {
+        const state = await speakState(speaker);
+        return state?.state === 'on-air' && state.producerIds.length > 0 && !state.producerIds.some((id) => producersBefore.includes(id))
+          ? true
+          : undefined;
+      },
+      15_000,
+      'the speaker page republished on its own',
+    );
+    await waitFor(
+      async () => {
+        const rebuilt = await get<StageMediaView>(running(), '/api/events/demo/stages/keynote/media');
+        const ids = (rebuilt.sources as { id: string }[]).map((s) => s.id);
+        return ids.includes('onsite') && ids.some((id) => id.startsWith('camera:')) ? true : undefined;
+      },
+      15_000,
+      'both sources back on the rebuilt stage',
+    );
     assert.match(ingest?.output() ?? '', /re-targeting/, 'the ingest script re-targeted by itself');
   });
 });

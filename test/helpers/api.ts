@@ -51,11 +51,15 @@ export class ApiClient {
   async call(method: Method, path: string, body?: unknown): Promise<Reply> {
     const agent = request(this.url);
     let test =
-      method === 'get' ? agent.get(path)
-      : method === 'post' ? agent.post(path)
-      : method === 'put' ? agent.put(path)
-      : method === 'patch' ? agent.patch(path)
-      : agent.delete(path);
+      method === 'get'
+        ? agent.get(path)
+        : method === 'post'
+          ? agent.post(path)
+          : method === 'put'
+            ? agent.put(path)
+            : method === 'patch'
+              ? agent.patch(path)
+              : agent.delete(path);
     if (this.authorization !== null) test = test.set('Authorization', this.authorization);
     const res = body === undefined ? await test : await test.send(body as object);
     return { method, path, status: res.status, body: res.body as unknown, text: res.text ?? '' };

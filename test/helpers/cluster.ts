@@ -34,7 +34,13 @@ export async function stopNodes(nodes: (ServerProcess | undefined)[]): Promise<v
   }
 }
 
-export async function call<T>(node: ServerProcess, method: string, path: string, role: 'host' | 'attendee' | 'moderator' | 'ops', body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T>(
+  node: ServerProcess,
+  method: string,
+  path: string,
+  role: 'host' | 'attendee' | 'moderator' | 'ops',
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${node.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` },

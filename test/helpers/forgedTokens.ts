@@ -23,7 +23,10 @@ export function forgedTokens(secret: string, genuine: string, claims: { role?: R
     ['signed with HS512', jwt.sign({ ...body, exp: now() + 600 }, secret, { algorithm: 'HS512' })],
     ['another issuer', jwt.sign({ ...body, iss: 'someone-else', exp: now() + 600 }, secret, { algorithm: 'HS256' })],
     ['an unknown role', jwt.sign({ ...body, role: 'root', exp: now() + 600 }, secret, { algorithm: 'HS256' })],
-    ['no event claim', jwt.sign({ role: body.role, name: body.name, sub: body.sub, iss: body.iss, exp: now() + 600 }, secret, { algorithm: 'HS256' })],
+    [
+      'no event claim',
+      jwt.sign({ role: body.role, name: body.name, sub: body.sub, iss: body.iss, exp: now() + 600 }, secret, { algorithm: 'HS256' }),
+    ],
     ['an event claim that is not a string', jwt.sign({ ...body, event: ['demo'], exp: now() + 600 }, secret, { algorithm: 'HS256' })],
     ['not a JWT', 'not.a.jwt'],
     ['empty', ''],

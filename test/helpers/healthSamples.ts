@@ -6,7 +6,7 @@ export function sourceHealth(overrides: Partial<SourceHealth> & Pick<SourceHealt
   return {
     kind,
     label: overrides.id,
-    ownerId: kind === 'onsite' ? null : overrides.id.split(':')[1] ?? null,
+    ownerId: kind === 'onsite' ? null : (overrides.id.split(':')[1] ?? null),
     receiving: true,
     silentForMs: 0,
     bitrateBps: 1_000_000,

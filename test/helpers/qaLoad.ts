@@ -26,7 +26,10 @@ export class Connection {
     return this.socket.connected;
   }
 
-  async send<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Outcome<AckDataOf<E>>> {
+  async send<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<Outcome<AckDataOf<E>>> {
     if (!this.socket.connected) return { kind: 'lost' };
     this.inFlight++;
     try {
@@ -106,7 +109,11 @@ export class QaAttendee {
    * that), joins the stage and subscribes to the session; answers the join's program and the Q&A list.
    * On any failure the connection is closed again, so a caller may simply retry.
    */
-  async enter(url: string, stageId: string, sessionId: string): Promise<{ resumed: string | null; program: ProgramChange; questions: QuestionView[] }> {
+  async enter(
+    url: string,
+    stageId: string,
+    sessionId: string,
+  ): Promise<{ resumed: string | null; program: ProgramChange; questions: QuestionView[] }> {
     const connection = await Connection.open(url, this.token);
     try {
       connection.socket.on('questionUpdated', (q) => this.#heard(q));

@@ -27,7 +27,11 @@ describe('benchmarks start and print their JSON line (tiny N)', function () {
     ['health', ['health', '--viewers', '0,3', '--samples', '2'], 'levels'],
     ['memory', ['memory', '--sockets', '4,8', '--webrtc', '2', '--plain', '2', '--settle-seconds', '0', '--fill-seconds', '1'], 'perUnit'],
     ['soak', ['soak', '--viewers', '6', '--minutes', '0.1', '--churn', '2', '--sample-seconds', '2', '--grace-ms', '1000'], 'growth'],
-    ['cluster', ['cluster', '--viewers', '3', '--rounds', '1', '--single-joins', '1', '--pipe-seconds', '1', '--attendees', '2', '--votes', '2'], 'pipeHop'],
+    [
+      'cluster',
+      ['cluster', '--viewers', '3', '--rounds', '1', '--single-joins', '1', '--pipe-seconds', '1', '--attendees', '2', '--votes', '2'],
+      'pipeHop',
+    ],
   ];
   for (const [name, args, field] of cases) {
     it(`${name} prints a final JSON line with ${field}`, async () => {

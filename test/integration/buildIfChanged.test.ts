@@ -25,7 +25,10 @@ describe('npm run build compiles and bundles only what changed', function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-build-'));
     for (const entry of COPIED) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'tsconfig.build.json'), `// Comments, as tsconfig files have them.\n${JSON.stringify(SMALL_BUILD_CONFIG, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.build.json'),
+      `// Comments, as tsconfig files have them.\n${JSON.stringify(SMALL_BUILD_CONFIG, null, 2)}\n`,
+    );
     fs.mkdirSync(path.join(dir, 'server/probe'));
     fs.writeFileSync(path.join(dir, 'server/probe/first.ts'), 'export const FIRST = 1;\n');
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -40,7 +43,11 @@ describe('npm run build compiles and bundles only what changed', function () {
   /** Runs the build in the copy and answers its output; rejects if it fails. */
   function build(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['scripts/build-if-changed.mjs'], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['scripts/build-if-changed.mjs'], {
+        cwd: dir,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       running = child;
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,7 +65,8 @@ describe('npm run build compiles and bundles only what changed', function () {
   it('a first build produces the server and every page', async () => {
     const output = await build();
     assert.ok(!uiSkipped(output));
-    for (const page of ['home.html', 'watch.html', 'speak.html', 'admin.html']) assert.ok(fs.existsSync(file(`dist/admin-ui/${page}`)), page);
+    for (const page of ['home.html', 'watch.html', 'speak.html', 'admin.html'])
+      assert.ok(fs.existsSync(file(`dist/admin-ui/${page}`)), page);
     assert.ok(fs.existsSync(file('dist/server/errors.js')));
   });
 
@@ -88,7 +96,11 @@ describe('npm run build compiles and bundles only what changed', function () {
   it('a stylesheet the pages reach only through a CSS @import rebuilds the browser app', async () => {
     append('admin-ui/src/styles/theme.css', '\n.build-probe-theme { color: red; }\n');
     assert.ok(!uiSkipped(await build()));
-    const css = fs.readdirSync(file('dist/admin-ui/assets')).filter((name) => name.endsWith('.css')).map((name) => emitted(`admin-ui/assets/${name}`)).join('\n');
+    const css = fs
+      .readdirSync(file('dist/admin-ui/assets'))
+      .filter((name) => name.endsWith('.css'))
+      .map((name) => emitted(`admin-ui/assets/${name}`))
+      .join('\n');
     assert.match(css, /build-probe-theme/);
     assert.ok(uiSkipped(await build()), 'and the next build skips it again');
   });

@@ -18,7 +18,15 @@ import { startStagecast } from '../helpers/stagecast';
 
 /** The wall clock of `iso` in `timeZone`: `YYYY-MM-DD HH:MM`. */
 function wallClock(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
@@ -27,7 +35,12 @@ function wallClock(iso: string, timeZone: string): string {
 async function snapshot(store: Store): Promise<string> {
   const records: Record<string, unknown[]> = {};
   for (const name of COLLECTION_NAMES) {
-    const scopes = name === 'events' ? [''] : name === 'questions' || name === 'hands' ? (await store.collection('sessions').list(DEMO_EVENT_ID)).map((s) => s.id) : [DEMO_EVENT_ID];
+    const scopes =
+      name === 'events'
+        ? ['']
+        : name === 'questions' || name === 'hands'
+          ? (await store.collection('sessions').list(DEMO_EVENT_ID)).map((s) => s.id)
+          : [DEMO_EVENT_ID];
     const lists = await Promise.all(scopes.map((scope) => (store.collection(name) as Collection<{ id: string }>).list(scope)));
     records[name] = lists.flat().sort((a, b) => a.id.localeCompare(b.id));
   }
@@ -119,7 +132,13 @@ describe('demo seed: a plausible programme for today', () => {
     const sessions = await store.collection('sessions').list(DEMO_EVENT_ID);
     const kinds = (kind: SessionKind): number => sessions.filter((s) => s.kind === kind).length;
     assert.deepEqual(
-      { speech: kinds('speech'), keynote: kinds('keynote'), release: kinds('achievement-release'), panel: kinds('panel'), signing: kinds('signing') },
+      {
+        speech: kinds('speech'),
+        keynote: kinds('keynote'),
+        release: kinds('achievement-release'),
+        panel: kinds('panel'),
+        signing: kinds('signing'),
+      },
       { speech: 1, keynote: 1, release: 3, panel: 1, signing: 1 },
     );
     const speakers = await store.collection('speakers').list(DEMO_EVENT_ID);
@@ -140,10 +159,14 @@ describe('demo seed: a plausible programme for today', () => {
     const byId = new Map(sessions.map((s) => [s.id, s]));
     for (const achievement of achievements) {
       assert.equal(byId.get(achievement.sessionId ?? '')?.kind, 'achievement-release', achievement.title);
-      for (const field of ['title', 'institution', 'field', 'summary', 'contact'] as const) assert.ok(achievement[field].length > 0, `${achievement.title}: ${field}`);
+      for (const field of ['title', 'institution', 'field', 'summary', 'contact'] as const)
+        assert.ok(achievement[field].length > 0, `${achievement.title}: ${field}`);
     }
     for (const release of sessions.filter((s) => s.kind === 'achievement-release')) {
-      assert.ok(achievements.some((a) => a.sessionId === release.id), `${release.title} presents an achievement`);
+      assert.ok(
+        achievements.some((a) => a.sessionId === release.id),
+        `${release.title} presents an achievement`,
+      );
     }
     assert.equal(new Set(achievements.map((a) => a.institution)).size, 3);
   });
@@ -222,7 +245,11 @@ describe('demo seed: a plausible programme for today', () => {
     const reference = newStore();
     await seedDemoIfEmpty(reference);
     for (const name of ['stages', 'speakers', 'sessions', 'achievements'] as const) {
-      assert.equal((await store.collection(name).list(DEMO_EVENT_ID)).length, (await reference.collection(name).list(DEMO_EVENT_ID)).length, name);
+      assert.equal(
+        (await store.collection(name).list(DEMO_EVENT_ID)).length,
+        (await reference.collection(name).list(DEMO_EVENT_ID)).length,
+        name,
+      );
     }
   });
 });

@@ -5,16 +5,22 @@ const PAGES = ['/', '/watch/demo/keynote', '/speak/demo/keynote', '/admin', '/ap
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: string | null): Map<string, string[]> {
-  return new Map((header ?? '').split(';').map((d) => {
-    const [name = '', ...values] = d.trim().split(/\s+/);
-    return [name, values];
-  }));
+  return new Map(
+    (header ?? '').split(';').map((d) => {
+      const [name = '', ...values] = d.trim().split(/\s+/);
+      return [name, values];
+    }),
+  );
 }
 
 describe('HSTS and upgrade-insecure-requests follow the node’s public URL', function () {
   this.timeout(30_000);
 
-  for (const [publicUrl, https] of [['https://stagecast.example.org', true], ['http://hall-7.lan:3000', false], [undefined, false]] as const) {
+  for (const [publicUrl, https] of [
+    ['https://stagecast.example.org', true],
+    ['http://hall-7.lan:3000', false],
+    [undefined, false],
+  ] as const) {
     it(`PUBLIC_URL ${publicUrl ?? 'unset (http://<announced ip>:<port>)'}: ${https ? 'sent' : 'not sent'} with every page`, async () => {
       const stagecast = await startStagecast({ MEDIASOUP_NUM_WORKERS: '1', ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}) });
       try {

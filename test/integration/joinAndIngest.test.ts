@@ -7,7 +7,9 @@ describe('REST: anonymous join and on-site ingest', function () {
 
   before(async () => {
     node = await startStagecast({ JOIN_RATE_LIMIT_PER_MINUTE: '5' });
-    await node.node.store.collection('events').put({ id: 'closed-door', name: 'Board meeting', isPublic: false, timezone: 'UTC', createdAt: new Date().toISOString() });
+    await node.node.store
+      .collection('events')
+      .put({ id: 'closed-door', name: 'Board meeting', isPublic: false, timezone: 'UTC', createdAt: new Date().toISOString() });
   });
   after(async () => node.stop());
 
@@ -47,13 +49,20 @@ describe('REST: anonymous join and on-site ingest', function () {
   it('opens the on-site feed for a host and says where to send RTP', async () => {
     const res = await post('/api/events/demo/stages/keynote/ingest', { videoCodec: 'H264' }, tokenFor('host'));
     assert.equal(res.status, 201);
-    const target = (await res.json()) as { ip: string; video: { port: number; mimeType: string; ssrc: number }; audio: { port: number; mimeType: string } };
+    const target = (await res.json()) as {
+      ip: string;
+      video: { port: number; mimeType: string; ssrc: number };
+      audio: { port: number; mimeType: string };
+    };
     assert.equal(target.ip, '127.0.0.1');
     assert.equal(target.video.mimeType, 'video/H264');
     assert.equal(target.audio.mimeType, 'audio/opus');
     assert.ok(target.video.port > 0 && target.audio.port > 0 && target.video.ssrc > 0);
     const stage = node.node.media.existingStage('demo/keynote');
-    assert.deepEqual(stage?.sources.map((s) => s.kind), ['onsite']);
+    assert.deepEqual(
+      stage?.sources.map((s) => s.kind),
+      ['onsite'],
+    );
   });
 
   it('refuses the ingest to attendees, to other events, without a token, and for bad input', async () => {

@@ -29,8 +29,12 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
   before(async () => {
     node = await startStagecast();
     const session = await node.node.conference.agenda.createSession('demo', {
-      stageId: 'keynote', title: 'Achievement release: robotics', kind: 'achievement-release', speakerIds: [],
-      plannedStart: '2026-12-01T10:00:00+08:00', plannedEnd: '2026-12-01T10:30:00+08:00',
+      stageId: 'keynote',
+      title: 'Achievement release: robotics',
+      kind: 'achievement-release',
+      speakerIds: [],
+      plannedStart: '2026-12-01T10:00:00+08:00',
+      plannedEnd: '2026-12-01T10:30:00+08:00',
     });
     sessionId = session.id;
     await node.node.conference.program.startSession('demo', sessionId);
@@ -53,16 +57,28 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
     const question = await request(asker, 'submitQuestion', { sessionId, text: '  When will the robot ship?  ' });
     assert.equal(question.text, 'When will the robot ship?');
     assert.equal(question.status, 'pending');
-    await waitFor(async () => (moderatorHeard.updated.some((q) => q.id === question.id) ? true : undefined), 5000, 'moderator sees the pending question');
+    await waitFor(
+      async () => (moderatorHeard.updated.some((q) => q.id === question.id) ? true : undefined),
+      5000,
+      'moderator sees the pending question',
+    );
     assert.ok(!otherHeard.updated.some((q) => q.id === question.id), 'the other attendee does not see it while pending');
     assert.equal((await request(other, 'subscribeSession', { sessionId })).questions.length, 0);
 
     await request(moderator, 'moderateQuestion', { sessionId, questionId: question.id, action: 'approve' });
-    const seen = await waitFor(async () => otherHeard.updated.find((q) => q.id === question.id), 5000, 'approved question at the other attendee');
+    const seen = await waitFor(
+      async () => otherHeard.updated.find((q) => q.id === question.id),
+      5000,
+      'approved question at the other attendee',
+    );
     assert.equal(seen.status, 'approved');
 
     await request(moderator, 'moderateQuestion', { sessionId, questionId: question.id, action: 'reject' });
-    await waitFor(async () => (otherHeard.removed.includes(question.id) ? true : undefined), 5000, 'rejected question removed at the attendee');
+    await waitFor(
+      async () => (otherHeard.removed.includes(question.id) ? true : undefined),
+      5000,
+      'rejected question removed at the attendee',
+    );
   });
 
   it('counts a double upvote once and pushes the new count', async () => {
@@ -77,7 +93,11 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
     const second = await request(voter, 'upvoteQuestion', { sessionId, questionId: question.id });
     assert.equal(first.votes, 1);
     assert.equal(second.votes, 1);
-    await waitFor(async () => (moderatorHeard.updated.some((q) => q.id === question.id && q.votes === 1) ? true : undefined), 5000, 'vote count pushed');
+    await waitFor(
+      async () => (moderatorHeard.updated.some((q) => q.id === question.id && q.votes === 1) ? true : undefined),
+      5000,
+      'vote count pushed',
+    );
     assert.equal((await node.node.store.votes.counts([question.id])).get(question.id), 1);
   });
 
@@ -92,9 +112,17 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
 
     const hand = await request(attendee, 'raiseHand', { sessionId });
     assert.equal((await request(attendee, 'raiseHand', { sessionId })).id, hand.id, 'raising again answers the same hand');
-    assert.deepEqual((await request(attendee, 'subscribeSession', { sessionId })).hands.map((h) => h.id), [hand.id], 'a reloaded page finds its own hand');
+    assert.deepEqual(
+      (await request(attendee, 'subscribeSession', { sessionId })).hands.map((h) => h.id),
+      [hand.id],
+      'a reloaded page finds its own hand',
+    );
     await request(moderator, 'answerHand', { sessionId, handId: hand.id, action: 'accept' });
-    await waitFor(async () => (attendeeHeard.hands.some((h) => h.status === 'accepted') ? true : undefined), 5000, 'acceptance pushed to the attendee');
+    await waitFor(
+      async () => (attendeeHeard.hands.some((h) => h.status === 'accepted') ? true : undefined),
+      5000,
+      'acceptance pushed to the attendee',
+    );
 
     const device = await fakeDevice(joined.routerRtpCapabilities);
     const options = await request(attendee, 'createTransport', { direction: 'send' });
@@ -103,7 +131,10 @@ describe('Live Q&A and raised hands over Socket.IO', function () {
       request(attendee, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
     });
     transport.on('produce', ({ kind, rtpParameters }, done, fail) => {
-      request(attendee, 'produce', { transportId: transport.id, kind, rtpParameters, source: 'camera' }).then(({ producerId }) => done({ id: producerId }), fail);
+      request(attendee, 'produce', { transportId: transport.id, kind, rtpParameters, source: 'camera' }).then(
+        ({ producerId }) => done({ id: producerId }),
+        fail,
+      );
     });
     const producer = await transport.produce({ track: new FakeMediaStreamTrack({ kind: 'audio' }) });
     const closed: string[] = [];

@@ -39,14 +39,27 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
   }
 
   it('every viewer switches to the new program without renegotiating, with its lower-third', async () => {
-    const speaker = (await api('POST', '/api/events/demo/speakers', { name: 'Prof. Chen', title: 'Dean', organisation: 'Nanyang Institute of Technology', presence: 'on-site' })) as { id: string };
+    const speaker = (await api('POST', '/api/events/demo/speakers', {
+      name: 'Prof. Chen',
+      title: 'Dean',
+      organisation: 'Nanyang Institute of Technology',
+      presence: 'on-site',
+    })) as { id: string };
     const session = (await api('POST', '/api/events/demo/sessions', {
-      stageId: 'keynote', title: 'Opening keynote', kind: 'keynote', speakerIds: [speaker.id],
-      plannedStart: '2026-12-01T09:00:00+08:00', plannedEnd: '2026-12-01T09:30:00+08:00',
+      stageId: 'keynote',
+      title: 'Opening keynote',
+      kind: 'keynote',
+      speakerIds: [speaker.id],
+      plannedStart: '2026-12-01T09:00:00+08:00',
+      plannedEnd: '2026-12-01T09:30:00+08:00',
     })) as { id: string };
     await api('POST', `/api/events/demo/sessions/${session.id}/start`);
     for (const feed of [undefined, 'wide']) {
-      const target = (await api('POST', '/api/events/demo/stages/keynote/ingest', feed ? { feed, label: 'Wide shot' } : {})) as IngestTargetDto;
+      const target = (await api(
+        'POST',
+        '/api/events/demo/stages/keynote/ingest',
+        feed ? { feed, label: 'Wide shot' } : {},
+      )) as IngestTargetDto;
       encoders.push(spawnFfmpegIngest(target, { size: '320x180', videoBitrate: '300k' }));
     }
 
@@ -71,7 +84,11 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
     }
     assert.deepEqual(Object.keys(ssrcsOf).sort(), ['onsite', 'onsite-wide']);
 
-    for (const [onAir, offAir] of [['onsite', 'onsite-wide'], ['onsite-wide', 'onsite'], ['onsite', 'onsite-wide']] as const) {
+    for (const [onAir, offAir] of [
+      ['onsite', 'onsite-wide'],
+      ['onsite-wide', 'onsite'],
+      ['onsite', 'onsite-wide'],
+    ] as const) {
       const change = (await api('PUT', '/api/events/demo/stages/keynote/program', { sourceId: onAir })) as ProgramChange;
       assert.equal(change.sourceId, onAir);
       await settle(300);
@@ -82,7 +99,12 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
 
     await waitFor(async () => (changes.length >= 3 ? true : undefined), 5000, 'programChanged pushes');
     assert.deepEqual(changes.map((c) => c.sourceId).slice(-3), ['onsite', 'onsite-wide', 'onsite']);
-    assert.deepEqual(changes.at(-1)!.lowerThird, { speakerName: 'Prof. Chen', speakerTitle: 'Dean', organisation: 'Nanyang Institute of Technology', sessionTitle: 'Opening keynote' });
+    assert.deepEqual(changes.at(-1)!.lowerThird, {
+      speakerName: 'Prof. Chen',
+      speakerTitle: 'Dean',
+      organisation: 'Nanyang Institute of Technology',
+      sessionTitle: 'Opening keynote',
+    });
     assert.equal(viewer.transportCount, 1, 'the viewer kept its one transport: no renegotiation');
 
     const stored = await node.node.store.collection('stages').get('demo', 'keynote');

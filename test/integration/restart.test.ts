@@ -11,7 +11,13 @@ interface Seeded {
   handId: string;
 }
 
-async function api(server: ServerProcess, method: string, path: string, role: 'host' | 'attendee' | 'moderator', body?: unknown): Promise<{ status: number; body: unknown }> {
+async function api(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  role: 'host' | 'attendee' | 'moderator',
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` },
@@ -29,11 +35,24 @@ async function ok<T>(call: Promise<{ status: number; body: unknown }>): Promise<
 
 /** Everything the programme persists: agenda, a live session, the program, questions, votes, a hand. */
 async function seed(server: ServerProcess): Promise<Seeded> {
-  const speaker = await ok<{ id: string }>(api(server, 'POST', '/api/events/demo/speakers', 'host', { name: 'Dr. Wu', title: 'Director', organisation: 'Henan Lab', presence: 'remote' }));
-  const session = await ok<{ id: string }>(api(server, 'POST', '/api/events/demo/sessions', 'host', {
-    stageId: 'keynote', title: 'Industry keynote', kind: 'report', speakerIds: [speaker.id],
-    plannedStart: '2026-12-01T14:00:00+08:00', plannedEnd: '2026-12-01T15:00:00+08:00',
-  }));
+  const speaker = await ok<{ id: string }>(
+    api(server, 'POST', '/api/events/demo/speakers', 'host', {
+      name: 'Dr. Wu',
+      title: 'Director',
+      organisation: 'Henan Lab',
+      presence: 'remote',
+    }),
+  );
+  const session = await ok<{ id: string }>(
+    api(server, 'POST', '/api/events/demo/sessions', 'host', {
+      stageId: 'keynote',
+      title: 'Industry keynote',
+      kind: 'report',
+      speakerIds: [speaker.id],
+      plannedStart: '2026-12-01T14:00:00+08:00',
+      plannedEnd: '2026-12-01T15:00:00+08:00',
+    }),
+  );
   await ok(api(server, 'POST', `/api/events/demo/sessions/${session.id}/start`, 'host'));
   await ok(api(server, 'POST', '/api/events/demo/stages/keynote/ingest', 'host', {}));
   await ok(api(server, 'PUT', '/api/events/demo/stages/keynote/program', 'host', { sourceId: 'onsite' }));
@@ -48,12 +67,23 @@ async function seed(server: ServerProcess): Promise<Seeded> {
 
 async function assertRestored(server: ServerProcess, seeded: Seeded): Promise<void> {
   const base = `/api/events/demo/sessions/${seeded.sessionId}`;
-  const now = await ok<{ current: { id: string; status: string } | null }>(api(server, 'GET', '/api/events/demo/stages/keynote/now', 'attendee'));
+  const now = await ok<{ current: { id: string; status: string } | null }>(
+    api(server, 'GET', '/api/events/demo/stages/keynote/now', 'attendee'),
+  );
   assert.equal(now.current?.id, seeded.sessionId, 'the session is still live');
   const all = await ok<{ id: string; votes: number; status: string }[]>(api(server, 'GET', `${base}/questions`, 'moderator'));
-  assert.deepEqual(all.map((q) => [q.id, q.status, q.votes]), [[seeded.approvedId, 'approved', 3], [seeded.pendingId, 'pending', 0]]);
+  assert.deepEqual(
+    all.map((q) => [q.id, q.status, q.votes]),
+    [
+      [seeded.approvedId, 'approved', 3],
+      [seeded.pendingId, 'pending', 0],
+    ],
+  );
   const hands = await ok<{ id: string; status: string }[]>(api(server, 'GET', `${base}/hands`, 'moderator'));
-  assert.deepEqual(hands.map((h) => [h.id, h.status]), [[seeded.handId, 'raised']]);
+  assert.deepEqual(
+    hands.map((h) => [h.id, h.status]),
+    [[seeded.handId, 'raised']],
+  );
 
   // A viewer who reconnects sees the current program and the Q&A.
   const socket = await connect(server.url, tokenFor('attendee'));
@@ -62,7 +92,10 @@ async function assertRestored(server: ServerProcess, seeded: Seeded): Promise<vo
     assert.equal(joined.program.sourceId, 'onsite');
     assert.equal(joined.program.lowerThird?.speakerName, 'Dr. Wu');
     const qa = await request(socket, 'subscribeSession', { sessionId: seeded.sessionId });
-    assert.deepEqual(qa.questions.map((q) => q.id), [seeded.approvedId]);
+    assert.deepEqual(
+      qa.questions.map((q) => q.id),
+      [seeded.approvedId],
+    );
   } finally {
     socket.disconnect();
   }

@@ -60,10 +60,14 @@ describe('stagecast server process', function () {
   it('reports a killed worker on /readyz until the pool has replaced it', async () => {
     const before = workerPids(server.child.pid!);
     process.kill(before[0], 'SIGKILL');
-    const notReady = await waitFor(async () => {
-      const res = await fetch(`${server.url}/readyz`);
-      return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
-    }, 5000, '/readyz 503');
+    const notReady = await waitFor(
+      async () => {
+        const res = await fetch(`${server.url}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
+      },
+      5000,
+      '/readyz 503',
+    );
     assert.equal(notReady.checks.workers, '1/2 mediasoup workers alive');
     await waitFor(async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
     const after = workerPids(server.child.pid!);

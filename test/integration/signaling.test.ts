@@ -91,7 +91,11 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
 
     await request(speaker, 'closeProducer', { producerId: published.audioId });
     await request(speaker, 'closeProducer', { producerId: published.videoId });
-    await waitFor(async () => (closedSources.length > 0 && closedConsumers.length > 0 ? true : undefined), 5000, 'sourceClosed and consumerClosed');
+    await waitFor(
+      async () => (closedSources.length > 0 && closedConsumers.length > 0 ? true : undefined),
+      5000,
+      'sourceClosed and consumerClosed',
+    );
     assert.deepEqual(closedConsumers, [options.id]);
     assert.match(closedSources[0], /^camera:/);
   });
@@ -102,7 +106,12 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     const send = await rawRequest(attendee, 'createTransport', { direction: 'send' });
     assert.equal(send.ok ? 'ok' : send.error.code, 'forbidden');
     const recv = await request(attendee, 'createTransport', { direction: 'recv' });
-    const produce = await rawRequest(attendee, 'produce', { transportId: recv.id, kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }] }, source: 'camera' });
+    const produce = await rawRequest(attendee, 'produce', {
+      transportId: recv.id,
+      kind: 'audio',
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }] },
+      source: 'camera',
+    });
     assert.equal(produce.ok ? 'ok' : produce.error.code, 'forbidden');
   });
 
@@ -114,7 +123,13 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     for (const [event, payload] of [
       ['consume', { producerId: randomUUID(), rtpCapabilities: device.rtpCapabilities }],
       ['resumeConsumer', { consumerId: randomUUID() }],
-      ['connectTransport', { transportId: randomUUID(), dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array(32).fill('AB').join(':') }] } }],
+      [
+        'connectTransport',
+        {
+          transportId: randomUUID(),
+          dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array(32).fill('AB').join(':') }] },
+        },
+      ],
       ['closeProducer', { producerId: randomUUID() }],
       ['resume', { peerId: randomUUID() }],
     ] as const) {

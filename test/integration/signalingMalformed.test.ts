@@ -52,7 +52,8 @@ describe('Signaling refuses malformed payloads on every event', function () {
         for (const [name, payload] of MALFORMED) {
           const response = await rawRequest(socket, event, payload);
           assert.equal(response.ok, false, `${event} with ${name} was accepted`);
-          if (!response.ok) assert.ok((ERROR_CODES as readonly string[]).includes(response.error.code), `${event}/${name}: ${response.error.code}`);
+          if (!response.ok)
+            assert.ok((ERROR_CODES as readonly string[]).includes(response.error.code), `${event}/${name}: ${response.error.code}`);
           answered += 1;
         }
         // A request without an ack, or with extra arguments, must not hurt either.

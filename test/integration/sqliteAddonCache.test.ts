@@ -36,7 +36,10 @@ describe('the better-sqlite3 addon cache of npm install', function () {
     const { version } = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')) as { version: string };
     cached = path.join(cache, `${version}-node-abi${process.versions.modules}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
     gypCalls = path.join(dir, 'node-gyp-calls');
-    fs.writeFileSync(path.join(dir, 'fake-node-gyp.js'), `require('fs').appendFileSync(${JSON.stringify(gypCalls)}, process.argv.slice(2).join(' ') + '\\n'); process.exit(1);\n`);
+    fs.writeFileSync(
+      path.join(dir, 'fake-node-gyp.js'),
+      `require('fs').appendFileSync(${JSON.stringify(gypCalls)}, process.argv.slice(2).join(' ') + '\\n'); process.exit(1);\n`,
+    );
   });
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

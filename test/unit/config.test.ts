@@ -33,12 +33,15 @@ describe('config', () => {
   ];
   for (const [env, message] of refusals) {
     it(`refuses ${JSON.stringify(env)} in one line`, () => {
-      assert.throws(() => loadConfig(env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        assert.doesNotMatch(error.message, /\n/);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.doesNotMatch(error.message, /\n/);
+          return true;
+        },
+      );
     });
   }
 
@@ -58,7 +61,9 @@ describe('config', () => {
 describe('README configuration table', () => {
   it('documents every environment variable the config reads', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const missing = Object.values(SETTINGS).map((s) => s.env).filter((env) => !readme.includes(`| \`${env}\` |`));
+    const missing = Object.values(SETTINGS)
+      .map((s) => s.env)
+      .filter((env) => !readme.includes(`| \`${env}\` |`));
     assert.deepEqual(missing, []);
   });
 });

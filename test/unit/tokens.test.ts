@@ -24,14 +24,18 @@ describe('access tokens', () => {
 
   it('refuses an expired token', () => {
     const token = jwt.sign({ role: 'host', event: 'demo', name: 'x', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
-      algorithm: 'HS256', issuer: 'stagecast', subject: 'p1',
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
     });
     assert.throws(() => signer.verify(token), refusedAs(/expired/));
   });
 
   it('refuses a tampered payload', () => {
     const [header, , signature] = signer.sign({ role: 'attendee', eventId: 'demo' }).split('.');
-    const forged = Buffer.from(JSON.stringify({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' })).toString(
+      'base64url',
+    );
     assert.throws(() => signer.verify(`${header}.${forged}.${signature}`), refusedAs(/invalid token/));
   });
 
@@ -43,7 +47,11 @@ describe('access tokens', () => {
   });
 
   it('refuses a validly signed token with an unknown role', () => {
-    const token = jwt.sign({ role: 'superuser', event: 'demo', name: 'x' }, SECRET, { algorithm: 'HS256', issuer: 'stagecast', subject: 'p1' });
+    const token = jwt.sign({ role: 'superuser', event: 'demo', name: 'x' }, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
+    });
     assert.throws(() => signer.verify(token), refusedAs(/claims/));
   });
 });

@@ -86,7 +86,10 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
     if (change.eventId === identity.eventId) void loadEvent();
   });
 
-  const context = useMemo<ConsoleContext>(() => ({ identity, api, socket, event, stages, notify }), [identity, api, socket, event, stages, notify]);
+  const context = useMemo<ConsoleContext>(
+    () => ({ identity, api, socket, event, stages, notify }),
+    [identity, api, socket, event, stages, notify],
+  );
   // Views that are about one stage keep it in the address; the first stage is the default.
   const stageId = route.stageId && stages.some((s) => s.id === route.stageId) ? route.stageId : (stages[0]?.id ?? null);
 
@@ -102,13 +105,22 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
           </div>
           <nav class="views" aria-label="Console views">
             {views.map((name) => (
-              <a key={name} href={routeHref(name, name === 'agenda' || name === 'ops' ? null : stageId)} class="view-tab" aria-current={name === view ? 'page' : undefined}>
+              <a
+                key={name}
+                href={routeHref(name, name === 'agenda' || name === 'ops' ? null : stageId)}
+                class="view-tab"
+                aria-current={name === view ? 'page' : undefined}
+              >
                 {VIEW_LABEL[name]}
               </a>
             ))}
           </nav>
           <div class="who">
-            <span class="connection" data-connected={String(connected)} title={connected ? 'Live updates connected' : 'Reconnecting to the server…'}>
+            <span
+              class="connection"
+              data-connected={String(connected)}
+              title={connected ? 'Live updates connected' : 'Reconnecting to the server…'}
+            >
               {connected ? 'Live' : 'Reconnecting…'}
             </span>
             <span class="identity">

@@ -50,7 +50,9 @@ export function HomePage() {
         {view && view.events.length === 0 && (
           <p class="empty">No public event on this node yet. Hosts and admins create events in the console.</p>
         )}
-        {view?.events.map((event) => <EventSection key={event.id} event={event} now={now} />)}
+        {view?.events.map((event) => (
+          <EventSection key={event.id} event={event} now={now} />
+        ))}
       </main>
       {updatedAt !== null && (
         <footer class="home-foot muted" data-updated-at={updatedAt}>

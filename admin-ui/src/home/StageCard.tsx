@@ -44,7 +44,10 @@ export function StageCard({ eventId, stage, timeZone, now }: { eventId: string; 
       {next && (
         <div class="stage-card-next">
           <p class="stage-card-kind" data-kind={next.kind}>
-            {Date.parse(next.plannedStart) <= now ? `Planned for ${startText(next, timeZone, now)}, not started yet` : `Next · ${startText(next, timeZone, now)}`} · {SESSION_KIND_LABEL[next.kind]}
+            {Date.parse(next.plannedStart) <= now
+              ? `Planned for ${startText(next, timeZone, now)}, not started yet`
+              : `Next · ${startText(next, timeZone, now)}`}{' '}
+            · {SESSION_KIND_LABEL[next.kind]}
           </p>
           <p class="stage-card-next-title">{next.title}</p>
           {!live && <Speakers names={next.speakers} />}

@@ -2,7 +2,15 @@ import { Device, type types } from 'mediasoup-client';
 import type { JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
-import { connectSignaling, request, RequestError, type RequestEvent, type RequestPayload, type RequestResult, type StageSocket } from './signaling';
+import {
+  connectSignaling,
+  request,
+  RequestError,
+  type RequestEvent,
+  type RequestPayload,
+  type RequestResult,
+  type StageSocket,
+} from './signaling';
 
 /** What a page does at each turn of the connection's life. */
 export interface SessionHooks {

@@ -5,7 +5,13 @@ import { TokenError } from './token';
 /** The error code a failure carries (server, token or handshake refusal), if any. */
 export function failureCode(error: Error): string | undefined {
   if (error instanceof RequestError || error instanceof TokenError) return error.code;
-  if ('data' in error && typeof error.data === 'object' && error.data !== null && 'code' in error.data && typeof error.data.code === 'string') {
+  if (
+    'data' in error &&
+    typeof error.data === 'object' &&
+    error.data !== null &&
+    'code' in error.data &&
+    typeof error.data.code === 'string'
+  ) {
     return error.data.code;
   }
   return undefined;

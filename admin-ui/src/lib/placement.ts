@@ -9,7 +9,11 @@ interface PlacementAnswer {
 
 function isPlacementAnswer(body: unknown): body is PlacementAnswer {
   if (typeof body !== 'object' || body === null || !('nodeUrl' in body) || !('fallbackUrls' in body)) return false;
-  return (body.nodeUrl === null || typeof body.nodeUrl === 'string') && Array.isArray(body.fallbackUrls) && body.fallbackUrls.every((u) => typeof u === 'string');
+  return (
+    (body.nodeUrl === null || typeof body.nodeUrl === 'string') &&
+    Array.isArray(body.fallbackUrls) &&
+    body.fallbackUrls.every((u) => typeof u === 'string')
+  );
 }
 
 /**
@@ -42,7 +46,10 @@ export class Placement {
   async #ask(origin: string): Promise<PlacementAnswer | null> {
     const path = `/api/events/${encodeURIComponent(this.route.eventId)}/stages/${encodeURIComponent(this.route.stageId)}/placement`;
     try {
-      const response = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(PLACEMENT_TIMEOUT_MS) });
+      const response = await fetch(`${origin}${path}`, {
+        headers: { authorization: `Bearer ${this.token}` },
+        signal: AbortSignal.timeout(PLACEMENT_TIMEOUT_MS),
+      });
       const body: unknown = await response.json();
       return response.ok && isPlacementAnswer(body) ? body : null;
     } catch {

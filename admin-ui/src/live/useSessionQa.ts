@@ -45,7 +45,8 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
           if (!current) return;
           setSubscribed(false);
           // Disconnected: the next 'connect' subscribes again.
-          if (!(failure instanceof RequestError && failure.code === 'disconnected')) setError(failure instanceof Error ? failure.message : String(failure));
+          if (!(failure instanceof RequestError && failure.code === 'disconnected'))
+            setError(failure instanceof Error ? failure.message : String(failure));
         },
       );
     };
@@ -90,7 +91,12 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
 
 /** Pinned first, then most votes, then oldest: the order the room should hear them in. */
 export function byPriority(a: QuestionView, b: QuestionView): number {
-  return Number(b.pinned) - Number(a.pinned) || b.votes - a.votes || Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
+  return (
+    Number(b.pinned) - Number(a.pinned) ||
+    b.votes - a.votes ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** Oldest first: the moderation queue is first come, first served. */

@@ -54,12 +54,17 @@ export class StagePublisher {
     // Video first: viewers then learn of the source with its picture, not as sound alone for a moment.
     const tracks = [...camera.getVideoTracks(), ...camera.getAudioTracks()];
     this.#publications = tracks.map((track) => ({ track, source: 'camera', producer: null }));
-    this.connection = new StageConnection(route, token, {
-      joined: (join, device) => this.#joined(join, device),
-      resumed: (result) => this.#resumed(result),
-      disconnected: () => this.#setState('reconnecting'),
-      failed: (error) => this.#setState('failed', error),
-    }, where);
+    this.connection = new StageConnection(
+      route,
+      token,
+      {
+        joined: (join, device) => this.#joined(join, device),
+        resumed: (result) => this.#resumed(result),
+        disconnected: () => this.#setState('reconnecting'),
+        failed: (error) => this.#setState('failed', error),
+      },
+      where,
+    );
     this.connection.on('producerClosed', ({ producerId }) => {
       // The server took it off the stage (right revoked, stage closed): do not publish it again.
       void this.connection.run(async () => {

@@ -20,7 +20,10 @@ export class ProgramPlayer {
 
   /** Plays these tracks (a source's video and audio); nothing changes if they already play. */
   show(tracks: readonly MediaStreamTrack[]): void {
-    const ids = tracks.map((t) => t.id).sort().join(',');
+    const ids = tracks
+      .map((t) => t.id)
+      .sort()
+      .join(',');
     if (ids === this.#trackIds) return;
     this.#trackIds = ids;
     this.video.srcObject = tracks.length > 0 ? new MediaStream([...tracks]) : null;

@@ -31,7 +31,9 @@ interface HeldConsumer {
 }
 
 function isInboundVideo(stat: unknown): stat is { framesDecoded?: number } {
-  return typeof stat === 'object' && stat !== null && 'type' in stat && stat.type === 'inbound-rtp' && 'kind' in stat && stat.kind === 'video';
+  return (
+    typeof stat === 'object' && stat !== null && 'type' in stat && stat.type === 'inbound-rtp' && 'kind' in stat && stat.kind === 'video'
+  );
 }
 
 /** Failures of one consumer that leave the rest of the stage playable. */
@@ -68,16 +70,21 @@ export class StageViewer {
     private readonly view: WatchView,
     where: { url?: string; placement?: Placement } = {},
   ) {
-    this.connection = new StageConnection(route, token, {
-      joined: (join, device) => this.#joined(join, device),
-      resumed: (result) => this.#resumed(result),
-      disconnected: () => this.#setState('reconnecting'),
-      failed: (error) => {
-        this.#forgetConsumers();
-        this.#show(null);
-        this.#setState('failed', error);
+    this.connection = new StageConnection(
+      route,
+      token,
+      {
+        joined: (join, device) => this.#joined(join, device),
+        resumed: (result) => this.#resumed(result),
+        disconnected: () => this.#setState('reconnecting'),
+        failed: (error) => {
+          this.#forgetConsumers();
+          this.#show(null);
+          this.#setState('failed', error);
+        },
       },
-    }, where);
+      where,
+    );
     const { connection } = this;
     connection.on('sourceUpdated', (source) => {
       void this.connection.run(async () => {
@@ -180,7 +187,10 @@ export class StageViewer {
     const held = new Set([...this.#consumers.values()].map((h) => h.sourceId));
     const hostChoice = this.#hostProgram?.sourceId;
     if (hostChoice) return held.has(hostChoice) ? (this.#sources.get(hostChoice) ?? null) : null;
-    return chooseProgram([...this.#sources.values()].filter((s) => held.has(s.id)), this.#programId);
+    return chooseProgram(
+      [...this.#sources.values()].filter((s) => held.has(s.id)),
+      this.#programId,
+    );
   }
 
   async #consume(producerId: string, sourceId: string): Promise<void> {
@@ -240,7 +250,12 @@ export class StageViewer {
     this.#programId = tracks.length > 0 && program ? program.id : null;
     const onAir = this.#hostProgram?.sourceId ? this.#sources.get(this.#hostProgram.sourceId) : undefined;
     const selfOnAir = onAir !== undefined && this.#isOwn(onAir);
-    this.view.program(this.#programId ? program : null, tracks, this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null, selfOnAir);
+    this.view.program(
+      this.#programId ? program : null,
+      tracks,
+      this.#programId ? (this.#hostProgram?.lowerThird ?? null) : null,
+      selfOnAir,
+    );
     if (this.#state !== 'failed' && this.connection.socket.connected) this.#setState(this.#programId ? 'live' : 'no-source');
   }
 

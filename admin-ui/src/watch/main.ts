@@ -70,7 +70,12 @@ function showScreenMessage(state: WatchState): void {
   screenMessage.dataset.state = state;
 }
 
-function showProgram(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird'], ownCameraOnAir: boolean): void {
+function showProgram(
+  source: SourceInfo | null,
+  tracks: MediaStreamTrack[],
+  lowerThird: ProgramChange['lowerThird'],
+  ownCameraOnAir: boolean,
+): void {
   selfOnAir = ownCameraOnAir;
   // Labels and names come from participants and organisers: text only, never markup.
   programLabel.textContent = source ? source.label : '';

@@ -1,5 +1,17 @@
 import { JSONSchema } from 'class-validator-jsonschema';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
 import { SESSION_KINDS, type SessionKind } from '../../store/records';
 import { Optional, SLUG } from '../../validation';
@@ -54,7 +66,9 @@ export class CreateAchievementDto implements NewAchievement {
   @IsString() @MaxLength(200) contact!: string;
   /** The achievement-release session presenting it, or null. */
   @JSONSchema({ type: 'string', format: 'uuid', nullable: true, description: 'the achievement-release session presenting it, or null' })
-  @ValidateIf((o: CreateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId!: string | null;
+  @ValidateIf((o: CreateAchievementDto) => o.sessionId !== null)
+  @IsUUID(4)
+  sessionId!: string | null;
 }
 
 export class UpdateAchievementDto implements Partial<NewAchievement> {
@@ -64,7 +78,10 @@ export class UpdateAchievementDto implements Partial<NewAchievement> {
   @Optional() @IsString() @MaxLength(4000) summary?: string;
   @Optional() @IsString() @MaxLength(200) contact?: string;
   @JSONSchema({ type: 'string', format: 'uuid', nullable: true })
-  @Optional() @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null) @IsUUID(4) sessionId?: string | null;
+  @Optional()
+  @ValidateIf((o: UpdateAchievementDto) => o.sessionId !== null)
+  @IsUUID(4)
+  sessionId?: string | null;
 }
 
 export class CreateSessionDto implements NewSession {

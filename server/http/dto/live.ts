@@ -8,8 +8,16 @@ const SOURCE_ID = /^(onsite(-[a-z0-9]{1,16})?|(camera|screen):[A-Za-z0-9-]{1,64}
 @JSONSchema({ required: ['sourceId'] })
 export class SetProgramDto {
   /** The source to put on air; null takes the program off (viewers then receive every source). */
-  @JSONSchema({ type: 'string', nullable: true, pattern: SOURCE_ID.source, description: 'onsite, onsite-<feed>, camera:<participant> or screen:<participant>; null: no program' })
-  @ValidateIf((o: SetProgramDto) => o.sourceId !== null) @IsString() @Matches(SOURCE_ID) sourceId!: string | null;
+  @JSONSchema({
+    type: 'string',
+    nullable: true,
+    pattern: SOURCE_ID.source,
+    description: 'onsite, onsite-<feed>, camera:<participant> or screen:<participant>; null: no program',
+  })
+  @ValidateIf((o: SetProgramDto) => o.sourceId !== null)
+  @IsString()
+  @Matches(SOURCE_ID)
+  sourceId!: string | null;
   /** The speaker the lower-third names; default: the live session's first speaker. */
   @Optional() @IsUUID(4) speakerId?: string;
 }
@@ -17,7 +25,9 @@ export class SetProgramDto {
 export class SubmitQuestionDto {
   /** 1–500 characters once trimmed; longer input is refused, not cut. */
   @JSONSchema({ description: '1–500 characters once trimmed' })
-  @IsString() @MaxLength(2000) text!: string;
+  @IsString()
+  @MaxLength(2000)
+  text!: string;
 }
 
 export class ModerateQuestionDto {

@@ -24,11 +24,19 @@ export class PublicStageDto implements PublicStageView {
   @Matches(SLUG) id!: string;
   @IsString() name!: string;
   @JSONSchema(() => ({ nullable: true, allOf: [ref('PublicSessionDto')], description: 'the session live now; null: off air' }))
-  @ValidateNested() live!: PublicSessionDto | null;
-  @JSONSchema(() => ({ nullable: true, allOf: [ref('PublicSessionDto')], description: 'the next scheduled session still to come, or null' }))
-  @ValidateNested() next!: PublicSessionDto | null;
+  @ValidateNested()
+  live!: PublicSessionDto | null;
+  @JSONSchema(() => ({
+    nullable: true,
+    allOf: [ref('PublicSessionDto')],
+    description: 'the next scheduled session still to come, or null',
+  }))
+  @ValidateNested()
+  next!: PublicSessionDto | null;
   @JSONSchema({ description: 'viewers joined to the stage on this node' })
-  @IsInt() @Min(0) viewers!: number;
+  @IsInt()
+  @Min(0)
+  viewers!: number;
 }
 
 export class PublicEventDto implements PublicEventView {
@@ -36,10 +44,12 @@ export class PublicEventDto implements PublicEventView {
   @IsString() name!: string;
   @IsString() timezone!: string;
   @JSONSchema(() => ({ type: 'array', items: ref('PublicStageDto') }))
-  @ValidateNested({ each: true }) stages!: PublicStageDto[];
+  @ValidateNested({ each: true })
+  stages!: PublicStageDto[];
 }
 
 export class PublicEventsDto implements PublicEventsView {
   @JSONSchema(() => ({ type: 'array', items: ref('PublicEventDto') }))
-  @ValidateNested({ each: true }) events!: PublicEventDto[];
+  @ValidateNested({ each: true })
+  events!: PublicEventDto[];
 }

@@ -21,8 +21,16 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   const base = '/api/events/:eventId';
 
   registerCrud(api, {
-    name: 'Event', plural: 'Events', tag: 'agenda', listPath: '/api/events', itemPath: base,
-    itemParams: EventParams, create: CreateEventDto, update: UpdateEventDto, read: 'event-read', write: 'event.manage',
+    name: 'Event',
+    plural: 'Events',
+    tag: 'agenda',
+    listPath: '/api/events',
+    itemPath: base,
+    itemParams: EventParams,
+    create: CreateEventDto,
+    update: UpdateEventDto,
+    read: 'event-read',
+    write: 'event.manage',
     list: async ({ principal }) => (await agenda.listEvents()).filter((e) => e.isPublic || e.id === principal?.eventId),
     get: ({ params }) => agenda.getEvent(params.eventId),
     add: ({ body }) => agenda.createEvent(body),
@@ -31,8 +39,17 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   });
 
   registerCrud(api, {
-    name: 'Stage', plural: 'Stages', tag: 'agenda', listPath: `${base}/stages`, itemPath: `${base}/stages/:stageId`,
-    listParams: EventParams, itemParams: StageParams, create: CreateStageDto, update: UpdateStageDto, read: 'event-read', write: 'agenda.manage',
+    name: 'Stage',
+    plural: 'Stages',
+    tag: 'agenda',
+    listPath: `${base}/stages`,
+    itemPath: `${base}/stages/:stageId`,
+    listParams: EventParams,
+    itemParams: StageParams,
+    create: CreateStageDto,
+    update: UpdateStageDto,
+    read: 'event-read',
+    write: 'agenda.manage',
     list: ({ params }) => agenda.listStages(params.eventId),
     get: ({ params }) => agenda.getStage(params.eventId, params.stageId),
     add: ({ params, body }) => agenda.createStage(params.eventId, body),
@@ -41,8 +58,17 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   });
 
   registerCrud(api, {
-    name: 'Speaker', plural: 'Speakers', tag: 'agenda', listPath: `${base}/speakers`, itemPath: `${base}/speakers/:speakerId`,
-    listParams: EventParams, itemParams: SpeakerParams, create: CreateSpeakerDto, update: UpdateSpeakerDto, read: 'event-read', write: 'agenda.manage',
+    name: 'Speaker',
+    plural: 'Speakers',
+    tag: 'agenda',
+    listPath: `${base}/speakers`,
+    itemPath: `${base}/speakers/:speakerId`,
+    listParams: EventParams,
+    itemParams: SpeakerParams,
+    create: CreateSpeakerDto,
+    update: UpdateSpeakerDto,
+    read: 'event-read',
+    write: 'agenda.manage',
     list: ({ params }) => agenda.listSpeakers(params.eventId),
     get: ({ params }) => agenda.getSpeaker(params.eventId, params.speakerId),
     add: ({ params, body }) => agenda.createSpeaker(params.eventId, body),
@@ -51,8 +77,17 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   });
 
   registerCrud(api, {
-    name: 'Achievement', plural: 'Achievements', tag: 'agenda', listPath: `${base}/achievements`, itemPath: `${base}/achievements/:achievementId`,
-    listParams: EventParams, itemParams: AchievementParams, create: CreateAchievementDto, update: UpdateAchievementDto, read: 'event-read', write: 'agenda.manage',
+    name: 'Achievement',
+    plural: 'Achievements',
+    tag: 'agenda',
+    listPath: `${base}/achievements`,
+    itemPath: `${base}/achievements/:achievementId`,
+    listParams: EventParams,
+    itemParams: AchievementParams,
+    create: CreateAchievementDto,
+    update: UpdateAchievementDto,
+    read: 'event-read',
+    write: 'agenda.manage',
     list: ({ params }) => agenda.listAchievements(params.eventId),
     get: ({ params }) => agenda.getAchievement(params.eventId, params.achievementId),
     add: ({ params, body }) => agenda.createAchievement(params.eventId, body),
@@ -61,8 +96,17 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   });
 
   registerCrud(api, {
-    name: 'Session', plural: 'Sessions', tag: 'agenda', listPath: `${base}/sessions`, itemPath: `${base}/sessions/:sessionId`,
-    listParams: EventParams, itemParams: SessionParams, create: CreateSessionDto, update: UpdateSessionDto, read: 'event-read', write: 'agenda.manage',
+    name: 'Session',
+    plural: 'Sessions',
+    tag: 'agenda',
+    listPath: `${base}/sessions`,
+    itemPath: `${base}/sessions/:sessionId`,
+    listParams: EventParams,
+    itemParams: SessionParams,
+    create: CreateSessionDto,
+    update: UpdateSessionDto,
+    read: 'event-read',
+    write: 'agenda.manage',
     list: ({ params }) => agenda.listSessions(params.eventId),
     get: ({ params }) => agenda.getSession(params.eventId, params.sessionId),
     add: ({ params, body }) => agenda.createSession(params.eventId, body),
@@ -71,14 +115,25 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
   });
 
   api.add({
-    method: 'get', path: `${base}/agenda`, operationId: 'listAgenda', summary: 'The agenda in time order, with speakers and achievements', tag: 'agenda',
-    access: 'event-read', params: EventParams, query: AgendaQuery,
+    method: 'get',
+    path: `${base}/agenda`,
+    operationId: 'listAgenda',
+    summary: 'The agenda in time order, with speakers and achievements',
+    tag: 'agenda',
+    access: 'event-read',
+    params: EventParams,
+    query: AgendaQuery,
     handler: ({ params, query }) => agenda.agenda(params.eventId, query.stageId),
   });
 
   api.add({
-    method: 'get', path: `${base}/stages/:stageId/now`, operationId: 'getCurrentAndNextSession', summary: 'The live session of a stage and the next one', tag: 'agenda',
-    access: 'event-read', params: StageParams,
+    method: 'get',
+    path: `${base}/stages/:stageId/now`,
+    operationId: 'getCurrentAndNextSession',
+    summary: 'The live session of a stage and the next one',
+    tag: 'agenda',
+    access: 'event-read',
+    params: StageParams,
     handler: ({ params }) => agenda.nowAndNext(params.eventId, params.stageId),
   });
 }

@@ -70,8 +70,16 @@ export function registerMediaRoutes(
   });
 
   api.add({
-    method: 'post', path: '/api/events/:eventId/join', operationId: 'joinEvent', summary: 'Get an attendee token for a public event (rate limited per IP)', tag: 'media',
-    access: 'anyone', params: EventParams, body: JoinEventDto, status: 201, middleware: [joinLimiter],
+    method: 'post',
+    path: '/api/events/:eventId/join',
+    operationId: 'joinEvent',
+    summary: 'Get an attendee token for a public event (rate limited per IP)',
+    tag: 'media',
+    access: 'anyone',
+    params: EventParams,
+    body: JoinEventDto,
+    status: 201,
+    middleware: [joinLimiter],
     handler: async ({ params, body }) => {
       deps.admission?.assertOpen();
       const event = await agenda.getEvent(params.eventId);
@@ -79,13 +87,25 @@ export function registerMediaRoutes(
       const placement = deps.placement ? deps.placement.viewer() : null;
       if (deps.placement && !placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');
       const token = deps.signer.sign({ role: 'attendee', eventId: event.id, name: body.name?.trim() || 'Guest' });
-      return { token, participantId: deps.signer.verify(token).id, role: 'attendee', eventId: event.id, nodeUrl: placement?.nodeUrl ?? null, fallbackUrls: placement?.fallbackUrls ?? [] };
+      return {
+        token,
+        participantId: deps.signer.verify(token).id,
+        role: 'attendee',
+        eventId: event.id,
+        nodeUrl: placement?.nodeUrl ?? null,
+        fallbackUrls: placement?.fallbackUrls ?? [],
+      };
     },
   });
 
   api.add({
-    method: 'get', path: '/api/events/:eventId/stages/:stageId/placement', operationId: 'placeParticipant', summary: 'The node the caller should connect to for this stage (its origin for speakers); null on a single node', tag: 'media',
-    access: 'stage.watch', params: StageParams,
+    method: 'get',
+    path: '/api/events/:eventId/stages/:stageId/placement',
+    operationId: 'placeParticipant',
+    summary: 'The node the caller should connect to for this stage (its origin for speakers); null on a single node',
+    tag: 'media',
+    access: 'stage.watch',
+    params: StageParams,
     handler: async ({ params, principal }) => {
       await agenda.getStage(params.eventId, params.stageId);
       if (!deps.placement) return { nodeUrl: null, fallbackUrls: [] };
@@ -97,17 +117,34 @@ export function registerMediaRoutes(
   });
 
   api.add({
-    method: 'post', path: '/api/events/:eventId/stages/:stageId/ingest', operationId: 'openIngest', summary: 'Open the on-site feed: RTP ports, payload types and SSRCs for the hall encoder', tag: 'media',
-    access: 'stage.ingest', params: StageParams, body: IngestDto, status: 201,
+    method: 'post',
+    path: '/api/events/:eventId/stages/:stageId/ingest',
+    operationId: 'openIngest',
+    summary: 'Open the on-site feed: RTP ports, payload types and SSRCs for the hall encoder',
+    tag: 'media',
+    access: 'stage.ingest',
+    params: StageParams,
+    body: IngestDto,
+    status: 201,
     handler: async ({ params, body }) => {
       await agenda.getStage(params.eventId, params.stageId);
-      return deps.media.openIngest(stageKey(params.eventId, params.stageId), { videoCodec: body.videoCodec ?? 'VP8', sourceId: sourceIdOf(body.feed), label: body.label });
+      return deps.media.openIngest(stageKey(params.eventId, params.stageId), {
+        videoCodec: body.videoCodec ?? 'VP8',
+        sourceId: sourceIdOf(body.feed),
+        label: body.label,
+      });
     },
   });
 
   api.add({
-    method: 'get', path: '/api/events/:eventId/stages/:stageId/ingest', operationId: 'getIngest', summary: 'Where an open on-site feed expects its RTP now (404 once closed): encoders poll it to re-target', tag: 'media',
-    access: 'stage.ingest', params: StageParams, query: IngestQuery,
+    method: 'get',
+    path: '/api/events/:eventId/stages/:stageId/ingest',
+    operationId: 'getIngest',
+    summary: 'Where an open on-site feed expects its RTP now (404 once closed): encoders poll it to re-target',
+    tag: 'media',
+    access: 'stage.ingest',
+    params: StageParams,
+    query: IngestQuery,
     handler: async ({ params, query }) => {
       await agenda.getStage(params.eventId, params.stageId);
       return deps.media.ingestTarget(stageKey(params.eventId, params.stageId), sourceIdOf(query.feed));
@@ -115,8 +152,13 @@ export function registerMediaRoutes(
   });
 
   api.add({
-    method: 'get', path: '/api/events/:eventId/stages/:stageId/media', operationId: 'describeStageMedia', summary: "Where a stage's media runs: sources, routers, consumers per router", tag: 'media',
-    access: 'stage.inspect', params: StageParams,
+    method: 'get',
+    path: '/api/events/:eventId/stages/:stageId/media',
+    operationId: 'describeStageMedia',
+    summary: "Where a stage's media runs: sources, routers, consumers per router",
+    tag: 'media',
+    access: 'stage.inspect',
+    params: StageParams,
     handler: async ({ params }) => {
       const view = deps.media.describe(stageKey(params.eventId, params.stageId));
       if (!view) throw new AppError('not_found', `stage ${params.eventId}/${params.stageId} has no media open on this node`);

@@ -30,7 +30,11 @@ function caller(principal: Principal | null): Principal {
  */
 export function registerOpsRoutes(api: ApiRegistry, { conference, health, alerts, store }: OpsRouteDeps): void {
   api.add({
-    method: 'get', path: '/api/health', operationId: 'getHealth', summary: "The latest health sample of this node (the caller's event's stages) and the open alerts", tag: 'ops',
+    method: 'get',
+    path: '/api/health',
+    operationId: 'getHealth',
+    summary: "The latest health sample of this node (the caller's event's stages) and the open alerts",
+    tag: 'ops',
     access: 'health.view',
     handler: async ({ principal }) => {
       const { eventId } = caller(principal);
@@ -46,8 +50,13 @@ export function registerOpsRoutes(api: ApiRegistry, { conference, health, alerts
   });
 
   api.add({
-    method: 'get', path: '/api/health/history', operationId: 'getHealthHistory', summary: 'The kept health samples, oldest first, for one stage (?stage=) or all of the event', tag: 'ops',
-    access: 'health.view', query: HealthHistoryQuery,
+    method: 'get',
+    path: '/api/health/history',
+    operationId: 'getHealthHistory',
+    summary: 'The kept health samples, oldest first, for one stage (?stage=) or all of the event',
+    tag: 'ops',
+    access: 'health.view',
+    query: HealthHistoryQuery,
     handler: async ({ principal, query }) => {
       const { eventId } = caller(principal);
       if (query.stage !== undefined) await conference.agenda.getStage(eventId, query.stage);
@@ -61,8 +70,13 @@ export function registerOpsRoutes(api: ApiRegistry, { conference, health, alerts
   });
 
   api.add({
-    method: 'get', path: '/api/health/alerts', operationId: 'listAlerts', summary: "Alerts of the caller's event and node-wide ones: open now, or the stored log (?state=all), newest first", tag: 'ops',
-    access: 'health.view', query: AlertsQuery,
+    method: 'get',
+    path: '/api/health/alerts',
+    operationId: 'listAlerts',
+    summary: "Alerts of the caller's event and node-wide ones: open now, or the stored log (?state=all), newest first",
+    tag: 'ops',
+    access: 'health.view',
+    query: AlertsQuery,
     handler: async ({ principal, query }) => {
       const { eventId } = caller(principal);
       if ((query.state ?? 'open') === 'open') return alerts.openAlerts(eventId).reverse();

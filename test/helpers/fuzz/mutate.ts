@@ -54,10 +54,25 @@ export interface Mutated {
 }
 
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
-const EXTRA_NAMES = ['surprise', 'isAdmin', 'role', 'admin', 'debug', '$where', 'toString', 'valueOf', 'hasOwnProperty', 'x'.repeat(90), '0', ''];
+const EXTRA_NAMES = [
+  'surprise',
+  'isAdmin',
+  'role',
+  'admin',
+  'debug',
+  '$where',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'x'.repeat(90),
+  '0',
+  '',
+];
 
 function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof NonFinite) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof NonFinite) && !(value instanceof Uint8Array)
+  );
 }
 
 /** Sets an own property, even `__proto__` (a literal or an assignment would set the prototype). */
@@ -75,22 +90,33 @@ function clone(value: Json): Json {
  */
 export function hostileValue(rng: Prng, binary: boolean): Json {
   switch (rng.int(binary ? 12 : 11)) {
-    case 0: return rng.pick([0, -1, -0.5, 1e300, -1e300, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE]);
-    case 1: return new NonFinite(rng.pick([NaN, Infinity, -Infinity]));
-    case 2: return rng.pick([true, false, null]);
-    case 3: return rng.pick(['', ' ', '\u0000', 'null', 'undefined', '{"a":1}', '../../etc/passwd', '<script>alert(1)</script>', "' OR 1=1 --"]);
-    case 4: return 'x'.repeat(rng.between(10_001, 30_000));
-    case 5: return `a\ud800b${rng.pick(['', '\udfff', '\udc00\ud800'])}`;
-    case 6: return Array.from({ length: rng.between(129, 2000) }, (_, i) => i);
-    case 7: return nested(rng.between(9, 120));
-    case 8: return [rng.uuid(), { a: [1, { b: 'c' }] }];
+    case 0:
+      return rng.pick([0, -1, -0.5, 1e300, -1e300, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE]);
+    case 1:
+      return new NonFinite(rng.pick([NaN, Infinity, -Infinity]));
+    case 2:
+      return rng.pick([true, false, null]);
+    case 3:
+      return rng.pick(['', ' ', '\u0000', 'null', 'undefined', '{"a":1}', '../../etc/passwd', '<script>alert(1)</script>', "' OR 1=1 --"]);
+    case 4:
+      return 'x'.repeat(rng.between(10_001, 30_000));
+    case 5:
+      return `a\ud800b${rng.pick(['', '\udfff', '\udc00\ud800'])}`;
+    case 6:
+      return Array.from({ length: rng.between(129, 2000) }, (_, i) => i);
+    case 7:
+      return nested(rng.between(9, 120));
+    case 8:
+      return [rng.uuid(), { a: [1, { b: 'c' }] }];
     case 9: {
       const object: JsonObject = {};
       setOwn(object, rng.pick(FORBIDDEN_KEYS), { polluted: true });
       return object;
     }
-    case 10: return { [rng.pick(EXTRA_NAMES)]: rng.uuid() };
-    default: return Uint8Array.from({ length: rng.between(1, 64) }, () => rng.int(256));
+    case 10:
+      return { [rng.pick(EXTRA_NAMES)]: rng.uuid() };
+    default:
+      return Uint8Array.from({ length: rng.between(1, 64) }, () => rng.int(256));
   }
 }
 
@@ -146,8 +172,26 @@ function fieldsOfType(node: Node, test: (s: Schema) => boolean): string[] {
  * A copy of `baseline` (a payload the DTO accepts) that the DTO must refuse, and how it was broken.
  * `schema` is the DTO's; `schemas` resolves its nested DTOs.
  */
-export function malform(rng: Prng, baseline: JsonObject, schema: Schema, schemas: Record<string, Schema>, options: { binary: boolean }): Mutated {
-  const kinds: MutationKind[] = ['extra-field', 'missing-field', 'wrong-type', 'out-of-range', 'huge-string', 'huge-array', 'deep-nesting', 'proto-key', 'lone-surrogate', 'non-finite', 'not-an-object'];
+export function malform(
+  rng: Prng,
+  baseline: JsonObject,
+  schema: Schema,
+  schemas: Record<string, Schema>,
+  options: { binary: boolean },
+): Mutated {
+  const kinds: MutationKind[] = [
+    'extra-field',
+    'missing-field',
+    'wrong-type',
+    'out-of-range',
+    'huge-string',
+    'huge-array',
+    'deep-nesting',
+    'proto-key',
+    'lone-surrogate',
+    'non-finite',
+    'not-an-object',
+  ];
   if (options.binary) kinds.push('binary');
   const kind = rng.pick(kinds);
   if (kind === 'not-an-object') {
@@ -203,7 +247,10 @@ export function malform(rng: Prng, baseline: JsonObject, schema: Schema, schemas
     }
     case 'huge-array': {
       const key = anyField() ?? 'items';
-      return setField(key, Array.from({ length: rng.between(129, 3000) }, () => rng.uuid()));
+      return setField(
+        key,
+        Array.from({ length: rng.between(129, 3000) }, () => rng.uuid()),
+      );
     }
     case 'deep-nesting':
       return setField(anyField() ?? 'child', nested(rng.between(9, 200)));
@@ -221,7 +268,10 @@ export function malform(rng: Prng, baseline: JsonObject, schema: Schema, schemas
       return setField(key, new NonFinite(rng.pick([NaN, Infinity, -Infinity])));
     }
     case 'binary':
-      return setField(anyField() ?? 'blob', Uint8Array.from({ length: rng.between(1, 512) }, () => rng.int(256)));
+      return setField(
+        anyField() ?? 'blob',
+        Uint8Array.from({ length: rng.between(1, 512) }, () => rng.int(256)),
+      );
   }
 }
 
@@ -259,7 +309,8 @@ export function toSocketValue(payload: Json | undefined): unknown {
   if (Array.isArray(payload)) return payload.map(toSocketValue);
   if (isObject(payload)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(payload)) Object.defineProperty(out, key, { value: toSocketValue(payload[key]), enumerable: true, writable: true, configurable: true });
+    for (const key of Object.keys(payload))
+      Object.defineProperty(out, key, { value: toSocketValue(payload[key]), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return payload;

@@ -23,12 +23,61 @@ export interface RestFuzzInput {
 }
 
 const INVALID_SEGMENTS = [
-  'Not_A_Slug', '-leading-dash', 'UPPER', 'a%20b', '%FF', '%ED%A0%80', '%C0%AF', '%00', '%E2%82', '..%2F..%2Fetc%2Fpasswd',
-  '__proto__', '%5F%5Fproto%5F%5F', 'x'.repeat(65), 'y'.repeat(1500), '00000000-0000-1000-8000-000000000000', '%F0%9F%98%80', '*', '%25',
+  'Not_A_Slug',
+  '-leading-dash',
+  'UPPER',
+  'a%20b',
+  '%FF',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%00',
+  '%E2%82',
+  '..%2F..%2Fetc%2Fpasswd',
+  '__proto__',
+  '%5F%5Fproto%5F%5F',
+  'x'.repeat(65),
+  'y'.repeat(1500),
+  '00000000-0000-1000-8000-000000000000',
+  '%F0%9F%98%80',
+  '*',
+  '%25',
 ];
-const JSON_TEXTS = ['{"a":', "{'a':1}", '{"a":1,}', 'NaN', '{"n": NaN}', '{"n": Infinity}', 'null', '42', '"text"', 'true', '[]', '[{}]', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}'];
-const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xf4, 0x90, 0x80, 0x80]];
-const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/xml', 'application/merge-patch+json'];
+const JSON_TEXTS = [
+  '{"a":',
+  "{'a':1}",
+  '{"a":1,}',
+  'NaN',
+  '{"n": NaN}',
+  '{"n": Infinity}',
+  'null',
+  '42',
+  '"text"',
+  'true',
+  '[]',
+  '[{}]',
+  '{"a":1}{"b":2}',
+  '\u0000',
+  '{"__proto__":{"polluted":true}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xfe, 0xff],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xe2, 0x82],
+  [0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/xml',
+  'application/merge-patch+json',
+];
 const QUERY_NAMES = ['surprise', 'debug', 'admin', '__proto__', 'constructor', 'stage[x]', 'state[]', '%FF', 'a%00b', 'token'];
 
 function segment(value: string): string {
@@ -77,7 +126,9 @@ export function restCase(rng: Prng, route: RouteSpec, input: RestFuzzInput): Res
   if (target === 'params') {
     if (rng.chance(0.35)) {
       // Well-formed ids of nothing that exists.
-      const unknown = Object.fromEntries(names.map((n) => [n, /Id$/.test(n) && n !== 'eventId' && n !== 'stageId' ? rng.uuid() : rng.slug()]));
+      const unknown = Object.fromEntries(
+        names.map((n) => [n, /Id$/.test(n) && n !== 'eventId' && n !== 'stageId' ? rng.uuid() : rng.slug()]),
+      );
       path = fill(route, { ...input.params, ...unknown });
       how = 'params:unknown-ids';
     } else {
@@ -98,7 +149,9 @@ export function restCase(rng: Prng, route: RouteSpec, input: RestFuzzInput): Res
       pairs.push(`${name}=a`, `${name}=b`);
       how = 'query:repeated';
     } else {
-      pairs.push(`${rng.pick(QUERY_NAMES)}=${encodeURIComponent(String(rng.pick(['1', 'true', 'x'.repeat(rng.between(1, 5000)), rng.uuid()])))}`);
+      pairs.push(
+        `${rng.pick(QUERY_NAMES)}=${encodeURIComponent(String(rng.pick(['1', 'true', 'x'.repeat(rng.between(1, 5000)), rng.uuid()])))}`,
+      );
       how = 'query:unknown-parameter';
     }
     path = `${path}?${pairs.join('&')}`;
@@ -115,7 +168,9 @@ export function restCase(rng: Prng, route: RouteSpec, input: RestFuzzInput): Res
       how = 'body:invalid-utf8';
     } else if (raw === 2) {
       headers['content-type'] = rng.pick(CONTENT_TYPES);
-      body = rng.chance(0.5) ? Buffer.from(JSON.stringify(bodyBaseline ?? { a: 1 })) : Buffer.from(Array.from({ length: rng.between(1, 2048) }, () => rng.int(256)));
+      body = rng.chance(0.5)
+        ? Buffer.from(JSON.stringify(bodyBaseline ?? { a: 1 }))
+        : Buffer.from(Array.from({ length: rng.between(1, 2048) }, () => rng.int(256)));
       how = 'body:wrong-content-type';
     } else if (raw === 3) {
       headers['content-type'] = 'application/json';

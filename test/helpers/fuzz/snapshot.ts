@@ -23,8 +23,13 @@ export function snapshot(node: Stagecast): StateSnapshot {
   if (!fs.existsSync(node.config.sqlitePath)) throw new Error('snapshot needs the SQLite store');
   const db = new Database(node.config.sqlitePath, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT collection, scope, id, data FROM records WHERE collection != 'alerts' ORDER BY collection, scope, id").all() as { collection: string; scope: string; id: string; data: string }[];
-    const votes = db.prepare('SELECT question_id, voter_id FROM votes ORDER BY question_id, voter_id').all() as { question_id: string; voter_id: string }[];
+    const rows = db
+      .prepare("SELECT collection, scope, id, data FROM records WHERE collection != 'alerts' ORDER BY collection, scope, id")
+      .all() as { collection: string; scope: string; id: string; data: string }[];
+    const votes = db.prepare('SELECT question_id, voter_id FROM votes ORDER BY question_id, voter_id').all() as {
+      question_id: string;
+      voter_id: string;
+    }[];
     const counts: Record<string, number> = { votes: votes.length };
     const hash = createHash('sha256');
     for (const row of rows) {
@@ -32,7 +37,10 @@ export function snapshot(node: Stagecast): StateSnapshot {
       hash.update(`${row.collection}\u0000${row.scope}\u0000${row.id}\u0000${row.data}\u0000`);
     }
     for (const vote of votes) hash.update(`${vote.question_id}\u0000${vote.voter_id}\u0000`);
-    const peers = node.signaling.peers.all().map((s) => `${s.peerId}:${s.media.transportCount}/${s.media.producerCount}/${s.media.consumerCount}`).sort();
+    const peers = node.signaling.peers
+      .all()
+      .map((s) => `${s.peerId}:${s.media.transportCount}/${s.media.producerCount}/${s.media.consumerCount}`)
+      .sort();
     return {
       counts,
       digest: hash.digest('hex'),

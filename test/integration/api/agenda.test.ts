@@ -12,7 +12,13 @@ function at(day: number, hhmm: string): string {
   return `2031-03-${String(day).padStart(2, '0')}T${hhmm}:00Z`;
 }
 
-function sessionBody(stageId: string, title: string, start: string, end: string, extra: Partial<SessionRecord> = {}): Record<string, unknown> {
+function sessionBody(
+  stageId: string,
+  title: string,
+  start: string,
+  end: string,
+  extra: Partial<SessionRecord> = {},
+): Record<string, unknown> {
   return { stageId, title, kind: 'keynote', speakerIds: [], plannedStart: start, plannedEnd: end, ...extra };
 }
 
@@ -35,7 +41,14 @@ function achievementPatch(achievement: AchievementRecord, changes: Partial<NewAc
 const speakerBody = { name: 'Grace Hopper', title: 'Rear Admiral', organisation: 'US Navy', presence: 'remote' };
 
 function achievementBody(sessionId: string | null, title = 'Graphene membranes'): Record<string, unknown> {
-  return { title, institution: 'Nanyang Institute of Technology', field: 'materials', summary: 'Cheap desalination', contact: 'tt@nyist.example', sessionId };
+  return {
+    title,
+    institution: 'Nanyang Institute of Technology',
+    field: 'materials',
+    summary: 'Cheap desalination',
+    contact: 'tt@nyist.example',
+    sessionId,
+  };
 }
 
 describe('REST agenda: events, stages, speakers, achievements, sessions', function () {
@@ -62,7 +75,9 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
   }
 
   async function sessionIds(): Promise<string[]> {
-    return ok<SessionRecord[]>(await anonymous.get(`${EVENT}/sessions`)).map((s) => s.id).sort();
+    return ok<SessionRecord[]>(await anonymous.get(`${EVENT}/sessions`))
+      .map((s) => s.id)
+      .sort();
   }
 
   before(async () => {
@@ -80,17 +95,27 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
 
   describe('events (admin)', () => {
     it('an admin creates, reads, lists, updates and deletes an event', async () => {
-      const created = ok<EventRecord>(await admin.post('/api/events', { id: 'fair-2031', name: 'Tech Achievement Fair 2031', isPublic: true, timezone: 'Asia/Shanghai' }), 201);
+      const created = ok<EventRecord>(
+        await admin.post('/api/events', { id: 'fair-2031', name: 'Tech Achievement Fair 2031', isPublic: true, timezone: 'Asia/Shanghai' }),
+        201,
+      );
       assert.equal(created.id, 'fair-2031');
       assert.equal(created.timezone, 'Asia/Shanghai');
       assert.ok(!Number.isNaN(Date.parse(created.createdAt)));
 
       assert.deepEqual(ok<EventRecord>(await anonymous.get('/api/events/fair-2031')), created);
-      assert.deepEqual(ok<EventRecord[]>(await anonymous.get('/api/events')).map((e) => e.id).sort(), ['demo', 'fair-2031']);
+      assert.deepEqual(
+        ok<EventRecord[]>(await anonymous.get('/api/events'))
+          .map((e) => e.id)
+          .sort(),
+        ['demo', 'fair-2031'],
+      );
 
       // Managing an event takes an admin token of that event.
       const fairAdmin = anonymous.as(tokenFor('admin', 'fair-2031'));
-      const renamed = ok<EventRecord>(await fairAdmin.patch('/api/events/fair-2031', { name: 'Fair 2031 (Nanyang)', isPublic: true, timezone: 'Asia/Shanghai' }));
+      const renamed = ok<EventRecord>(
+        await fairAdmin.patch('/api/events/fair-2031', { name: 'Fair 2031 (Nanyang)', isPublic: true, timezone: 'Asia/Shanghai' }),
+      );
       assert.deepEqual(renamed, { ...created, name: 'Fair 2031 (Nanyang)' });
       // A partial PATCH keeps what it does not name.
       assert.deepEqual(ok(await fairAdmin.patch('/api/events/fair-2031', { name: 'x' })), { ...created, name: 'x' });
@@ -98,7 +123,10 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
 
       ok(await fairAdmin.delete('/api/events/fair-2031'), 204);
       failed(await anonymous.get('/api/events/fair-2031'), 404, 'not_found');
-      assert.deepEqual(ok<EventRecord[]>(await anonymous.get('/api/events')).map((e) => e.id), ['demo']);
+      assert.deepEqual(
+        ok<EventRecord[]>(await anonymous.get('/api/events')).map((e) => e.id),
+        ['demo'],
+      );
     });
 
     it('deleting an event deletes its stages, speakers and sessions with it', async () => {
@@ -106,7 +134,13 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       const goneAdmin = anonymous.as(tokenFor('admin', 'gone'));
       ok(await goneAdmin.post('/api/events/gone/stages', { id: 'hall', name: 'Hall' }), 201);
       const speaker = ok<SpeakerRecord>(await goneAdmin.post('/api/events/gone/speakers', speakerBody), 201);
-      ok(await goneAdmin.post('/api/events/gone/sessions', sessionBody('hall', 'Opening', at(1, '09:00'), at(1, '10:00'), { speakerIds: [speaker.id] })), 201);
+      ok(
+        await goneAdmin.post(
+          '/api/events/gone/sessions',
+          sessionBody('hall', 'Opening', at(1, '09:00'), at(1, '10:00'), { speakerIds: [speaker.id] }),
+        ),
+        201,
+      );
 
       ok(await goneAdmin.delete('/api/events/gone'), 204);
       ok(await admin.post('/api/events', { id: 'gone', name: 'Back again', isPublic: true, timezone: 'UTC' }), 201);
@@ -122,9 +156,18 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     });
 
     it('a 400 names each bad field of an event and creates nothing', async () => {
-      const reply = await admin.post('/api/events', { id: 'Not A Slug', name: '', isPublic: 'yes', timezone: 'Mars Time!', venue: 'hall 3' });
+      const reply = await admin.post('/api/events', {
+        id: 'Not A Slug',
+        name: '',
+        isPublic: 'yes',
+        timezone: 'Mars Time!',
+        venue: 'hall 3',
+      });
       assert.deepEqual(badFields(reply), ['id', 'isPublic', 'name', 'timezone', 'venue']);
-      assert.deepEqual(ok<EventRecord[]>(await anonymous.get('/api/events')).map((e) => e.id), ['demo']);
+      assert.deepEqual(
+        ok<EventRecord[]>(await anonymous.get('/api/events')).map((e) => e.id),
+        ['demo'],
+      );
     });
 
     it('answers 404 for an unknown event', async () => {
@@ -153,7 +196,11 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     it('refuses a stage id that exists, and a stage with bad fields', async () => {
       failed(await host.post(`${EVENT}/stages`, { id: 'keynote', name: 'Second keynote' }), 409, 'conflict');
       assert.deepEqual(badFields(await host.post(`${EVENT}/stages`, { id: '-bad', name: '' })), ['id', 'name']);
-      assert.deepEqual(badFields(await host.patch(`${EVENT}/stages/keynote`, { id: 'renamed' })), ['id'], 'the id of a stage cannot be patched');
+      assert.deepEqual(
+        badFields(await host.patch(`${EVENT}/stages/keynote`, { id: 'renamed' })),
+        ['id'],
+        'the id of a stage cannot be patched',
+      );
       assert.equal(ok<StageRecord>(await anonymous.get(`${EVENT}/stages/keynote`)).name, 'Main hall — keynotes');
     });
 
@@ -182,7 +229,9 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.deepEqual(ok<SpeakerRecord>(await anonymous.get(`${EVENT}/speakers/${speaker.id}`)), speaker);
       assert.ok(ok<SpeakerRecord[]>(await anonymous.get(`${EVENT}/speakers`)).some((s) => s.id === speaker.id));
 
-      const updated = ok<SpeakerRecord>(await host.patch(`${EVENT}/speakers/${speaker.id}`, speakerPatch(speaker, { presence: 'on-site', organisation: 'NASA' })));
+      const updated = ok<SpeakerRecord>(
+        await host.patch(`${EVENT}/speakers/${speaker.id}`, speakerPatch(speaker, { presence: 'on-site', organisation: 'NASA' })),
+      );
       assert.deepEqual(updated, { ...speaker, presence: 'on-site', organisation: 'NASA' });
       assert.deepEqual(ok<SpeakerRecord>(await anonymous.get(`${EVENT}/speakers/${speaker.id}`)), updated);
       assert.deepEqual(ok(await host.patch(`${EVENT}/speakers/${speaker.id}`, { presence: 'remote' })), { ...updated, presence: 'remote' });
@@ -193,14 +242,19 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     });
 
     it('a 400 names each bad field of a speaker', async () => {
-      assert.deepEqual(badFields(await host.post(`${EVENT}/speakers`, { name: '', title: 'x', organisation: 'y', presence: 'hologram' })), ['name', 'presence']);
+      assert.deepEqual(badFields(await host.post(`${EVENT}/speakers`, { name: '', title: 'x', organisation: 'y', presence: 'hologram' })), [
+        'name',
+        'presence',
+      ]);
       assert.deepEqual(badFields(await host.post(`${EVENT}/speakers`, { name: 'No title' })), ['organisation', 'presence', 'title']);
     });
 
     it('refuses to delete a speaker a session uses (409, naming the session)', async () => {
       const stageId = await newStage();
       const speaker = await newSpeaker('Hedy Lamarr');
-      const session = await newSession(sessionBody(stageId, 'Frequency hopping', at(3, '09:00'), at(3, '10:00'), { speakerIds: [speaker.id] }));
+      const session = await newSession(
+        sessionBody(stageId, 'Frequency hopping', at(3, '09:00'), at(3, '10:00'), { speakerIds: [speaker.id] }),
+      );
       const error = failed(await host.delete(`${EVENT}/speakers/${speaker.id}`), 409, 'conflict');
       assert.deepEqual(error.details, { sessionIds: [session.id] });
       ok(await anonymous.get(`${EVENT}/speakers/${speaker.id}`));
@@ -223,7 +277,9 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     it('a host creates, reads, lists, updates and deletes a session', async () => {
       const stageId = await newStage();
       const speaker = await newSpeaker('Tu Youyou');
-      const session = await newSession(sessionBody(stageId, 'Artemisinin', at(4, '09:00'), at(4, '10:00'), { kind: 'report', speakerIds: [speaker.id] }));
+      const session = await newSession(
+        sessionBody(stageId, 'Artemisinin', at(4, '09:00'), at(4, '10:00'), { kind: 'report', speakerIds: [speaker.id] }),
+      );
       assert.equal(session.status, 'scheduled');
       assert.equal(session.eventId, 'demo');
       assert.deepEqual(session.speakerIds, [speaker.id]);
@@ -257,14 +313,26 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.deepEqual(badFields(reply), ['kind', 'plannedStart', 'room', 'speakerIds', 'title']);
       assert.deepEqual(await sessionIds(), before);
 
-      assert.deepEqual(badFields(await host.post(`${EVENT}/sessions`, {})), ['kind', 'plannedEnd', 'plannedStart', 'speakerIds', 'stageId', 'title']);
+      assert.deepEqual(badFields(await host.post(`${EVENT}/sessions`, {})), [
+        'kind',
+        'plannedEnd',
+        'plannedStart',
+        'speakerIds',
+        'stageId',
+        'title',
+      ]);
       assert.deepEqual(await sessionIds(), before);
     });
 
     it('a PATCH with bad fields answers 400 naming them and changes nothing', async () => {
       const stageId = await newStage();
       const session = await newSession(sessionBody(stageId, 'Unchanged', at(5, '09:00'), at(5, '10:00')));
-      const reply = await host.patch(`${EVENT}/sessions/${session.id}`, { title: '', kind: 'lecture', plannedEnd: 'tomorrow', status: 'live' });
+      const reply = await host.patch(`${EVENT}/sessions/${session.id}`, {
+        title: '',
+        kind: 'lecture',
+        plannedEnd: 'tomorrow',
+        status: 'live',
+      });
       assert.deepEqual(badFields(reply), ['kind', 'plannedEnd', 'status', 'title']);
       assert.deepEqual(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${session.id}`)), session);
     });
@@ -272,12 +340,20 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     it('refuses plannedEnd before (or at) plannedStart with 400, on create and on update', async () => {
       const stageId = await newStage();
       const before = await sessionIds();
-      assert.deepEqual(badFields(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Backwards', at(6, '10:00'), at(6, '09:00')))), ['plannedEnd']);
-      assert.deepEqual(badFields(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Zero length', at(6, '10:00'), at(6, '10:00')))), ['plannedEnd']);
+      assert.deepEqual(badFields(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Backwards', at(6, '10:00'), at(6, '09:00')))), [
+        'plannedEnd',
+      ]);
+      assert.deepEqual(
+        badFields(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Zero length', at(6, '10:00'), at(6, '10:00')))),
+        ['plannedEnd'],
+      );
       assert.deepEqual(await sessionIds(), before);
 
       const session = await newSession(sessionBody(stageId, 'Forwards', at(6, '10:00'), at(6, '11:00')));
-      assert.deepEqual(badFields(await host.patch(`${EVENT}/sessions/${session.id}`, sessionPatch(session, { plannedStart: at(6, '12:00') }))), ['plannedEnd']);
+      assert.deepEqual(
+        badFields(await host.patch(`${EVENT}/sessions/${session.id}`, sessionPatch(session, { plannedStart: at(6, '12:00') }))),
+        ['plannedEnd'],
+      );
       assert.deepEqual(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${session.id}`)), session);
     });
 
@@ -285,8 +361,15 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       const stageId = await newStage();
       const before = await sessionIds();
       const ghost = randomUUID();
-      const error = failed(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Ghost talk', at(7, '09:00'), at(7, '10:00'), { speakerIds: [ghost] })), 400, 'bad_request');
-      assert.deepEqual((error.details as { field: string }[]).map((d) => d.field), ['speakerIds']);
+      const error = failed(
+        await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Ghost talk', at(7, '09:00'), at(7, '10:00'), { speakerIds: [ghost] })),
+        400,
+        'bad_request',
+      );
+      assert.deepEqual(
+        (error.details as { field: string }[]).map((d) => d.field),
+        ['speakerIds'],
+      );
       assert.match(error.message, new RegExp(ghost));
       assert.deepEqual(await sessionIds(), before);
     });
@@ -299,7 +382,11 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       failed(await host.post(`${EVENT}/sessions/${unknown}/start`), 404, 'not_found');
       failed(await host.post(`${EVENT}/sessions/${unknown}/end`), 404, 'not_found');
       const before = await sessionIds();
-      failed(await host.post(`${EVENT}/sessions`, sessionBody('no-such-stage', 'Nowhere', at(7, '11:00'), at(7, '12:00'))), 404, 'not_found');
+      failed(
+        await host.post(`${EVENT}/sessions`, sessionBody('no-such-stage', 'Nowhere', at(7, '11:00'), at(7, '12:00'))),
+        404,
+        'not_found',
+      );
       assert.deepEqual(await sessionIds(), before);
     });
 
@@ -308,7 +395,12 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
         const stageId = await newStage();
         const first = await newSession(sessionBody(stageId, 'First', at(8, '09:00'), at(8, '10:00')));
         const before = await sessionIds();
-        for (const [start, end] of [[at(8, '09:30'), at(8, '10:30')], [at(8, '08:30'), at(8, '09:01')], [at(8, '08:00'), at(8, '11:00')], [at(8, '09:15'), at(8, '09:45')]] as const) {
+        for (const [start, end] of [
+          [at(8, '09:30'), at(8, '10:30')],
+          [at(8, '08:30'), at(8, '09:01')],
+          [at(8, '08:00'), at(8, '11:00')],
+          [at(8, '09:15'), at(8, '09:45')],
+        ] as const) {
           const error = failed(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'Overlapping', start, end)), 409, 'conflict');
           assert.deepEqual((error.details as { conflictingSession: SessionRecord }).conflictingSession, first, `${start}–${end}`);
         }
@@ -319,7 +411,14 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
         const stageId = await newStage();
         const first = await newSession(sessionBody(stageId, 'In UTC', at(9, '01:00'), at(9, '02:00')));
         // 09:30+08:00 is 01:30Z: inside the first session.
-        const error = failed(await host.post(`${EVENT}/sessions`, sessionBody(stageId, 'In Beijing time', '2031-03-09T09:30:00+08:00', '2031-03-09T10:30:00+08:00')), 409, 'conflict');
+        const error = failed(
+          await host.post(
+            `${EVENT}/sessions`,
+            sessionBody(stageId, 'In Beijing time', '2031-03-09T09:30:00+08:00', '2031-03-09T10:30:00+08:00'),
+          ),
+          409,
+          'conflict',
+        );
         assert.equal((error.details as { conflictingSession: SessionRecord }).conflictingSession.id, first.id);
         // 10:00+08:00 is 02:00Z: it touches the first session's end.
         await newSession(sessionBody(stageId, 'Right after, in Beijing time', '2031-03-09T10:00:00+08:00', '2031-03-09T11:00:00+08:00'));
@@ -344,7 +443,11 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
         const b1 = await newSession(sessionBody(stageB, 'B1', at(11, '09:30'), at(11, '10:30')));
 
         // Same stage, new time overlapping A1.
-        let error = failed(await host.patch(`${EVENT}/sessions/${a2.id}`, sessionPatch(a2, { plannedStart: at(11, '09:30') })), 409, 'conflict');
+        let error = failed(
+          await host.patch(`${EVENT}/sessions/${a2.id}`, sessionPatch(a2, { plannedStart: at(11, '09:30') })),
+          409,
+          'conflict',
+        );
         assert.deepEqual((error.details as { conflictingSession: SessionRecord }).conflictingSession, a1);
         // Same time, moved to stage B where B1 runs then.
         error = failed(await host.patch(`${EVENT}/sessions/${a1.id}`, sessionPatch(a1, { stageId: stageB })), 409, 'conflict');
@@ -353,14 +456,20 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
         error = failed(await host.patch(`${EVENT}/sessions/${b1.id}`, sessionPatch(b1, { stageId: stageA })), 409, 'conflict');
         assert.ok([a1.id, a2.id].includes((error.details as { conflictingSession: SessionRecord }).conflictingSession.id));
 
-        for (const s of [a1, a2, b1]) assert.deepEqual(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${s.id}`)), s, `${s.title} unchanged`);
+        for (const s of [a1, a2, b1])
+          assert.deepEqual(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${s.id}`)), s, `${s.title} unchanged`);
 
         // A session does not conflict with itself, and may move to a free slot of another stage.
         const longer = ok<SessionRecord>(await host.patch(`${EVENT}/sessions/${a2.id}`, sessionPatch(a2, { plannedEnd: at(11, '11:30') })));
         assert.equal(longer.plannedEnd, at(11, '11:30'));
-        const moved = ok<SessionRecord>(await host.patch(`${EVENT}/sessions/${a2.id}`, sessionPatch(longer, { stageId: stageB, plannedStart: at(11, '10:30') })));
+        const moved = ok<SessionRecord>(
+          await host.patch(`${EVENT}/sessions/${a2.id}`, sessionPatch(longer, { stageId: stageB, plannedStart: at(11, '10:30') })),
+        );
         assert.deepEqual(moved, { ...longer, stageId: stageB, plannedStart: at(11, '10:30') });
-        assert.deepEqual(ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageB}`)).map((s) => s.title), ['B1', 'A2']);
+        assert.deepEqual(
+          ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageB}`)).map((s) => s.title),
+          ['B1', 'A2'],
+        );
       });
 
       it('refuses a PATCH onto a stage that does not exist with 404', async () => {
@@ -375,14 +484,21 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
   describe('achievements', () => {
     it('a host creates, reads, lists, updates and deletes an achievement of an achievement-release session', async () => {
       const stageId = await newStage();
-      const release = await newSession(sessionBody(stageId, 'University releases', at(13, '09:00'), at(13, '10:00'), { kind: 'achievement-release' }));
+      const release = await newSession(
+        sessionBody(stageId, 'University releases', at(13, '09:00'), at(13, '10:00'), { kind: 'achievement-release' }),
+      );
       const achievement = ok<AchievementRecord>(await host.post(`${EVENT}/achievements`, achievementBody(release.id)), 201);
       assert.equal(achievement.sessionId, release.id);
       assert.equal(achievement.eventId, 'demo');
       assert.deepEqual(ok<AchievementRecord>(await anonymous.get(`${EVENT}/achievements/${achievement.id}`)), achievement);
       assert.ok(ok<AchievementRecord[]>(await anonymous.get(`${EVENT}/achievements`)).some((a) => a.id === achievement.id));
 
-      const updated = ok<AchievementRecord>(await host.patch(`${EVENT}/achievements/${achievement.id}`, achievementPatch(achievement, { summary: 'Desalination at a tenth of the cost', sessionId: null })));
+      const updated = ok<AchievementRecord>(
+        await host.patch(
+          `${EVENT}/achievements/${achievement.id}`,
+          achievementPatch(achievement, { summary: 'Desalination at a tenth of the cost', sessionId: null }),
+        ),
+      );
       assert.deepEqual(updated, { ...achievement, summary: 'Desalination at a tenth of the cost', sessionId: null });
 
       ok(await host.delete(`${EVENT}/achievements/${achievement.id}`), 204);
@@ -397,11 +513,17 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.equal(ok<AchievementRecord[]>(await anonymous.get(`${EVENT}/achievements`)).length, before);
 
       const loose = ok<AchievementRecord>(await host.post(`${EVENT}/achievements`, achievementBody(null, 'Unscheduled result')), 201);
-      assert.deepEqual(badFields(await host.patch(`${EVENT}/achievements/${loose.id}`, achievementPatch(loose, { sessionId: keynote.id }))), ['sessionId']);
+      assert.deepEqual(
+        badFields(await host.patch(`${EVENT}/achievements/${loose.id}`, achievementPatch(loose, { sessionId: keynote.id }))),
+        ['sessionId'],
+      );
       assert.equal(ok<AchievementRecord>(await anonymous.get(`${EVENT}/achievements/${loose.id}`)).sessionId, null);
 
       failed(await host.post(`${EVENT}/achievements`, achievementBody(randomUUID())), 404, 'not_found');
-      assert.deepEqual(badFields(await host.post(`${EVENT}/achievements`, { ...achievementBody('not-a-uuid'), title: '' })), ['sessionId', 'title']);
+      assert.deepEqual(badFields(await host.post(`${EVENT}/achievements`, { ...achievementBody('not-a-uuid'), title: '' })), [
+        'sessionId',
+        'title',
+      ]);
 
       // A release session with achievements cannot silently become a keynote.
       const release = await newSession(sessionBody(stageId, 'Release', at(14, '11:00'), at(14, '12:00'), { kind: 'achievement-release' }));
@@ -411,8 +533,13 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
 
     it('deleting a session detaches its achievements instead of deleting them', async () => {
       const stageId = await newStage();
-      const release = await newSession(sessionBody(stageId, 'Short-lived release', at(15, '09:00'), at(15, '10:00'), { kind: 'achievement-release' }));
-      const achievement = ok<AchievementRecord>(await host.post(`${EVENT}/achievements`, achievementBody(release.id, 'Survives its session')), 201);
+      const release = await newSession(
+        sessionBody(stageId, 'Short-lived release', at(15, '09:00'), at(15, '10:00'), { kind: 'achievement-release' }),
+      );
+      const achievement = ok<AchievementRecord>(
+        await host.post(`${EVENT}/achievements`, achievementBody(release.id, 'Survives its session')),
+        201,
+      );
       ok(await host.delete(`${EVENT}/sessions/${release.id}`), 204);
       assert.equal(ok<AchievementRecord>(await anonymous.get(`${EVENT}/achievements/${achievement.id}`)).sessionId, null);
     });
@@ -433,15 +560,24 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       const alan = await newSpeaker('Alan Turing');
       // Created out of order, on two stages, in two zones.
       const late = await newSession(sessionBody(stageA, 'Late', at(20, '15:00'), at(20, '16:00'), { speakerIds: [alan.id, ada.id] }));
-      const early = await newSession(sessionBody(stageA, 'Early', '2031-03-20T17:00:00+08:00', '2031-03-20T18:00:00+08:00', { speakerIds: [ada.id] }));
+      const early = await newSession(
+        sessionBody(stageA, 'Early', '2031-03-20T17:00:00+08:00', '2031-03-20T18:00:00+08:00', { speakerIds: [ada.id] }),
+      );
       const middle = await newSession(sessionBody(stageB, 'Middle', at(20, '12:00'), at(20, '13:00'), { kind: 'achievement-release' }));
       const achievement = ok<AchievementRecord>(await host.post(`${EVENT}/achievements`, achievementBody(middle.id, 'Quantum dots')), 201);
 
       const all = ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda`));
       const starts = all.map((s) => Date.parse(s.plannedStart));
-      assert.deepEqual(starts, [...starts].sort((x, y) => x - y), 'the whole agenda is in time order');
+      assert.deepEqual(
+        starts,
+        [...starts].sort((x, y) => x - y),
+        'the whole agenda is in time order',
+      );
       const mine = all.filter((s) => [late.id, early.id, middle.id].includes(s.id));
-      assert.deepEqual(mine.map((s) => s.title), ['Early', 'Middle', 'Late']);
+      assert.deepEqual(
+        mine.map((s) => s.title),
+        ['Early', 'Middle', 'Late'],
+      );
       assert.deepEqual(mine[0].speakers, [ada]);
       assert.deepEqual(mine[1].achievements, [achievement]);
       assert.deepEqual(mine[1].speakers, []);
@@ -449,7 +585,10 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.deepEqual(mine[2].achievements, []);
 
       const onA = ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageA}`));
-      assert.deepEqual(onA.map((s) => s.title), ['Early', 'Late']);
+      assert.deepEqual(
+        onA.map((s) => s.title),
+        ['Early', 'Late'],
+      );
       assert.ok(onA.every((s) => s.stageId === stageA));
       assert.deepEqual(badFields(await anonymous.get(`${EVENT}/agenda?stageId=Not%20a%20slug`)), ['stageId']);
     });
@@ -460,7 +599,9 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       const stageId = await newStage();
       const otherStage = await newStage();
       const speaker = await newSpeaker('Chien-Shiung Wu');
-      const opening = await newSession(sessionBody(stageId, 'Opening', at(21, '09:00'), at(21, '09:30'), { kind: 'speech', speakerIds: [speaker.id] }));
+      const opening = await newSession(
+        sessionBody(stageId, 'Opening', at(21, '09:00'), at(21, '09:30'), { kind: 'speech', speakerIds: [speaker.id] }),
+      );
       const keynote = await newSession(sessionBody(stageId, 'Keynote', at(21, '09:30'), at(21, '10:30')));
       const signing = await newSession(sessionBody(stageId, 'Signing', at(21, '10:30'), at(21, '11:00'), { kind: 'signing' }));
       const elsewhere = await newSession(sessionBody(otherStage, 'Elsewhere', at(21, '09:00'), at(21, '10:00')));
@@ -477,10 +618,22 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.deepEqual(now.current?.speakers, [speaker], 'current is an agenda item with speakers spelled out');
       assert.equal(now.next?.id, keynote.id);
 
-      assert.equal(ok<SessionRecord>(await host.post(`${EVENT}/sessions/${opening.id}/start`)).status, 'live', 'starting a live session again is harmless');
+      assert.equal(
+        ok<SessionRecord>(await host.post(`${EVENT}/sessions/${opening.id}/start`)).status,
+        'live',
+        'starting a live session again is harmless',
+      );
       ok(await host.post(`${EVENT}/sessions/${keynote.id}/start`));
-      assert.equal(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${opening.id}`)).status, 'done', 'the session live before on the stage ended');
-      assert.equal(ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${elsewhere.id}`)).status, 'live', 'another stage is left alone');
+      assert.equal(
+        ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${opening.id}`)).status,
+        'done',
+        'the session live before on the stage ended',
+      );
+      assert.equal(
+        ok<SessionRecord>(await anonymous.get(`${EVENT}/sessions/${elsewhere.id}`)).status,
+        'live',
+        'another stage is left alone',
+      );
       now = ok<NowAndNext>(await anonymous.get(`${EVENT}/stages/${stageId}/now`));
       assert.equal(now.current?.id, keynote.id);
       assert.equal(now.next?.id, signing.id);
@@ -513,7 +666,17 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     it('reads of a public event need no token', async () => {
       const stageId = await newStage();
       await newSession(sessionBody(stageId, 'Public talk', at(23, '09:00'), at(23, '10:00')));
-      for (const path of [EVENT, `${EVENT}/stages`, `${EVENT}/stages/keynote`, `${EVENT}/speakers`, `${EVENT}/achievements`, `${EVENT}/sessions`, `${EVENT}/agenda`, `${EVENT}/agenda?stageId=${stageId}`, `${EVENT}/stages/${stageId}/now`]) {
+      for (const path of [
+        EVENT,
+        `${EVENT}/stages`,
+        `${EVENT}/stages/keynote`,
+        `${EVENT}/speakers`,
+        `${EVENT}/achievements`,
+        `${EVENT}/sessions`,
+        `${EVENT}/agenda`,
+        `${EVENT}/agenda?stageId=${stageId}`,
+        `${EVENT}/stages/${stageId}/now`,
+      ]) {
         ok(await anonymous.get(path));
       }
       assert.equal(ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageId}`))[0]?.title, 'Public talk');
@@ -523,9 +686,22 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       ok(await admin.post('/api/events', { id: 'board', name: 'Board meeting', isPublic: false, timezone: 'UTC' }), 201);
       const boardAdmin = anonymous.as(tokenFor('admin', 'board'));
       ok(await boardAdmin.post('/api/events/board/stages', { id: 'room', name: 'Board room' }), 201);
-      const session = ok<SessionRecord>(await boardAdmin.post('/api/events/board/sessions', sessionBody('room', 'Budget', at(24, '09:00'), at(24, '10:00'))), 201);
+      const session = ok<SessionRecord>(
+        await boardAdmin.post('/api/events/board/sessions', sessionBody('room', 'Budget', at(24, '09:00'), at(24, '10:00'))),
+        201,
+      );
 
-      const paths = ['/api/events/board', '/api/events/board/stages', '/api/events/board/stages/room', '/api/events/board/speakers', '/api/events/board/achievements', '/api/events/board/sessions', `/api/events/board/sessions/${session.id}`, '/api/events/board/agenda', '/api/events/board/stages/room/now'];
+      const paths = [
+        '/api/events/board',
+        '/api/events/board/stages',
+        '/api/events/board/stages/room',
+        '/api/events/board/speakers',
+        '/api/events/board/achievements',
+        '/api/events/board/sessions',
+        `/api/events/board/sessions/${session.id}`,
+        '/api/events/board/agenda',
+        '/api/events/board/stages/room/now',
+      ];
       const outsider = anonymous.as(tokenFor('admin', 'demo'));
       const member = anonymous.as(tokenFor('attendee', 'board'));
       for (const path of paths) {

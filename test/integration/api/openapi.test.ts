@@ -39,7 +39,12 @@ function key(method: string, expressPath: string): string {
 
 function operations(doc: OpenApiDocument): { key: string; path: string; method: Method; op: Operation }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m] !== undefined).map((method) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op: item[method]! })),
+    METHODS.filter((m) => item[m] !== undefined).map((method) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      path,
+      method,
+      op: item[method]!,
+    })),
   );
 }
 
@@ -57,7 +62,10 @@ interface RouterLayer {
 /** Every `METHOD path` an express router (and the routers mounted in it) serves. */
 function routesOf(stack: RouterLayer[]): string[] {
   return stack.flatMap((layer) => {
-    if (layer.route) return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => key(m, layer.route!.path));
+    if (layer.route)
+      return Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => key(m, layer.route!.path));
     const nested = layer.handle as { stack?: RouterLayer[] };
     return Array.isArray(nested.stack) ? routesOf(nested.stack) : [];
   });
@@ -93,7 +101,20 @@ describe('REST OpenAPI document', function () {
   it('names the operations the consoles call, each operationId once', () => {
     const ids = operations(doc).map((o) => o.op.operationId);
     assert.equal(new Set(ids).size, ids.length, `duplicate operationIds: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(', ')}`);
-    for (const id of ['createSession', 'updateSession', 'listAgenda', 'startSession', 'endSession', 'setProgram', 'submitQuestion', 'upvoteQuestion', 'moderateQuestion', 'listQuestions', 'raiseHand', 'answerHand']) {
+    for (const id of [
+      'createSession',
+      'updateSession',
+      'listAgenda',
+      'startSession',
+      'endSession',
+      'setProgram',
+      'submitQuestion',
+      'upvoteQuestion',
+      'moderateQuestion',
+      'listQuestions',
+      'raiseHand',
+      'answerHand',
+    ]) {
       assert.ok(ids.includes(id), `operation ${id} missing`);
     }
   });
@@ -105,10 +126,17 @@ describe('REST OpenAPI document', function () {
       readiness: () => Promise.resolve({ ready: true, checks: {} }),
       routers: [stagecast.node.api.router(), uiRoutes()],
     });
-    const served = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack).filter((r) => r.split(' ')[1].startsWith('/api/'));
+    const served = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack).filter((r) =>
+      r.split(' ')[1].startsWith('/api/'),
+    );
     const expected = [...served].sort();
     assert.ok(served.length >= 30, `only ${served.length} /api routes found in the express app`);
-    assert.deepEqual(operations(doc).map((o) => o.key).sort(), expected);
+    assert.deepEqual(
+      operations(doc)
+        .map((o) => o.key)
+        .sort(),
+      expected,
+    );
     assert.deepEqual(routes.map((r) => key(r.method, r.path)).sort(), served.sort(), 'the express app serves exactly the registry');
   });
 
@@ -148,7 +176,8 @@ describe('REST OpenAPI document', function () {
     }
     assert.ok(withBody >= 14, `only ${withBody} operations with a body`);
     // And every $ref anywhere in the document resolves.
-    for (const match of JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)) assert.ok(doc.components.schemas[schemaName(match[1])], `${match[1]} does not resolve`);
+    for (const match of JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g))
+      assert.ok(doc.components.schemas[schemaName(match[1])], `${match[1]} does not resolve`);
   });
 
   it('each request body schema lists the fields its route accepts, and marks the ones it requires', async () => {
@@ -158,21 +187,28 @@ describe('REST OpenAPI document', function () {
       const schema = doc.components.schemas[route.body!.name];
       const concrete = route.path.replace(/:([A-Za-z0-9_]+)/g, (_all, name: string) => values[name] ?? randomUUID());
       // Access is checked before the body: call as a role the route admits, so validation is what answers.
-      const caller = route.access in PERMISSIONS ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0])) : anonymous;
+      const caller =
+        route.access in PERMISSIONS ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0])) : anonymous;
       // Every documented field, set to a value of no type the schemas allow (an array): none may be refused as unknown.
       const allDocumented = Object.fromEntries(Object.keys(schema.properties ?? {}).map((f) => [f, [[]]]));
       const full = await caller.call(route.method, concrete, allDocumented);
       assert.equal(full.status, 400, `${route.operationId} answered ${full.status} to a body of wrong types`);
       const details = (full.body as { error?: { details?: FieldError[] } }).error?.details ?? [];
-      for (const d of details) if (d.problems.some((p) => /should not exist/.test(p))) problems.push(`${route.operationId}: documents ${d.field}, which the route refuses`);
+      for (const d of details)
+        if (d.problems.some((p) => /should not exist/.test(p)))
+          problems.push(`${route.operationId}: documents ${d.field}, which the route refuses`);
       // An empty body: the route names exactly the fields the schema requires (none required: nothing named).
       const required = new Set(schema.required ?? []);
       if (required.size === 0) continue;
       const empty = await caller.call(route.method, concrete, {});
       assert.equal(empty.status, 400, `${route.operationId} answered ${empty.status} to an empty body`);
-      const missing = new Set(empty.status === 400 ? ((empty.body as { error: { details?: FieldError[] } }).error.details ?? []).map((d) => d.field) : []);
-      for (const f of missing) if (!required.has(f)) problems.push(`${route.operationId}: requires ${f}, which the schema does not mark required`);
-      for (const f of required) if (!missing.has(f)) problems.push(`${route.operationId}: the schema requires ${f}, which the route does not`);
+      const missing = new Set(
+        empty.status === 400 ? ((empty.body as { error: { details?: FieldError[] } }).error.details ?? []).map((d) => d.field) : [],
+      );
+      for (const f of missing)
+        if (!required.has(f)) problems.push(`${route.operationId}: requires ${f}, which the schema does not mark required`);
+      for (const f of required)
+        if (!missing.has(f)) problems.push(`${route.operationId}: the schema requires ${f}, which the route does not`);
     }
     assert.deepEqual(problems, []);
   });

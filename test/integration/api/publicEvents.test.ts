@@ -25,15 +25,53 @@ describe('REST: the front page’s public events (GET /api/public/events)', func
     ok(await admin('fair').post('/api/events', { id: 'fair', name: 'Autumn Fair', isPublic: true, timezone: 'Asia/Shanghai' }), 201);
     ok(await admin('fair').post('/api/events/fair/stages', { id: 'hall', name: 'Hall' }), 201);
     ok(await admin('fair').post('/api/events/fair/stages', { id: 'annex', name: 'Annex' }), 201);
-    const speaker = ok<{ id: string }>(await admin('fair').post('/api/events/fair/speakers', { name: 'Dr. Ines Moreau', title: 'Professor', organisation: 'Lakeside Institute', presence: 'remote' }), 201);
+    const speaker = ok<{ id: string }>(
+      await admin('fair').post('/api/events/fair/speakers', {
+        name: 'Dr. Ines Moreau',
+        title: 'Professor',
+        organisation: 'Lakeside Institute',
+        presence: 'remote',
+      }),
+      201,
+    );
     const at = (minutes: number): string => new Date(Date.now() + minutes * MINUTE).toISOString();
-    liveTalk = ok<SessionRecord>(await admin('fair').post('/api/events/fair/sessions', { stageId: 'hall', title: 'Keynote: quiet batteries', kind: 'keynote', speakerIds: [speaker.id], plannedStart: at(-10), plannedEnd: at(30) }), 201);
-    laterTalk = ok<SessionRecord>(await admin('fair').post('/api/events/fair/sessions', { stageId: 'hall', title: 'Signing: the battery consortium', kind: 'signing', speakerIds: [], plannedStart: at(45), plannedEnd: at(75) }), 201);
+    liveTalk = ok<SessionRecord>(
+      await admin('fair').post('/api/events/fair/sessions', {
+        stageId: 'hall',
+        title: 'Keynote: quiet batteries',
+        kind: 'keynote',
+        speakerIds: [speaker.id],
+        plannedStart: at(-10),
+        plannedEnd: at(30),
+      }),
+      201,
+    );
+    laterTalk = ok<SessionRecord>(
+      await admin('fair').post('/api/events/fair/sessions', {
+        stageId: 'hall',
+        title: 'Signing: the battery consortium',
+        kind: 'signing',
+        speakerIds: [],
+        plannedStart: at(45),
+        plannedEnd: at(75),
+      }),
+      201,
+    );
     ok(await admin('fair').post(`/api/events/fair/sessions/${liveTalk.id}/start`));
     // A private event, with a stage and a live session: never listed here.
     ok(await admin('closed').post('/api/events', { id: 'closed', name: 'Closed-door meeting', isPublic: false, timezone: 'UTC' }), 201);
     ok(await admin('closed').post('/api/events/closed/stages', { id: 'room', name: 'Room' }), 201);
-    const secret = ok<SessionRecord>(await admin('closed').post('/api/events/closed/sessions', { stageId: 'room', title: 'Behind doors', kind: 'signing', speakerIds: [], plannedStart: at(-5), plannedEnd: at(30) }), 201);
+    const secret = ok<SessionRecord>(
+      await admin('closed').post('/api/events/closed/sessions', {
+        stageId: 'room',
+        title: 'Behind doors',
+        kind: 'signing',
+        speakerIds: [],
+        plannedStart: at(-5),
+        plannedEnd: at(30),
+      }),
+      201,
+    );
     ok(await admin('closed').post(`/api/events/closed/sessions/${secret.id}/start`));
   });
 
@@ -48,11 +86,20 @@ describe('REST: the front page’s public events (GET /api/public/events)', func
     const fair = fairOf(view);
     assert.ok(fair);
     assert.deepEqual([fair.name, fair.timezone], ['Autumn Fair', 'Asia/Shanghai']);
-    assert.deepEqual(fair.stages.map((s) => s.id), ['annex', 'hall'], 'stages by name');
+    assert.deepEqual(
+      fair.stages.map((s) => s.id),
+      ['annex', 'hall'],
+      'stages by name',
+    );
     const [annex, hall] = fair.stages;
     assert.deepEqual(annex, { id: 'annex', name: 'Annex', live: null, next: null, viewers: 0 });
     assert.deepEqual(hall?.live, {
-      id: liveTalk.id, title: 'Keynote: quiet batteries', kind: 'keynote', plannedStart: liveTalk.plannedStart, plannedEnd: liveTalk.plannedEnd, speakers: ['Dr. Ines Moreau'],
+      id: liveTalk.id,
+      title: 'Keynote: quiet batteries',
+      kind: 'keynote',
+      plannedStart: liveTalk.plannedStart,
+      plannedEnd: liveTalk.plannedEnd,
+      speakers: ['Dr. Ines Moreau'],
     });
     assert.equal(hall?.next?.id, laterTalk.id);
     assert.deepEqual(hall?.next?.speakers, []);
@@ -73,10 +120,14 @@ describe('REST: the front page’s public events (GET /api/public/events)', func
       sockets.push(socket);
       await request(socket, 'join', { stageId: 'hall' });
     }
-    const hall = await waitFor(async () => {
-      const stage = fairOf(ok<PublicEventsView>(await anonymous.get('/api/public/events')))?.stages.find((s) => s.id === 'hall');
-      return stage?.viewers === 2 ? stage : undefined;
-    }, 5000, 'two viewers on the hall');
+    const hall = await waitFor(
+      async () => {
+        const stage = fairOf(ok<PublicEventsView>(await anonymous.get('/api/public/events')))?.stages.find((s) => s.id === 'hall');
+        return stage?.viewers === 2 ? stage : undefined;
+      },
+      5000,
+      'two viewers on the hall',
+    );
     assert.equal(hall.viewers, 2);
     sockets.shift()?.disconnect();
     // A dropped viewer keeps its seat for the reconnect grace period; one that leaves frees it at once.
@@ -96,12 +147,17 @@ describe('REST: the front page’s public events (GET /api/public/events)', func
 
   it('takes no query parameters, and is documented with its answer’s schema', async () => {
     failed(await anonymous.get('/api/public/events?include=private'), 400, 'bad_request');
-    const doc = ok<{ paths: Record<string, { get?: { operationId: string; responses: Record<string, { content: Record<string, { schema: { $ref?: string } }> }> } }>; components: { schemas: Record<string, unknown> } }>(
-      await anonymous.get('/api/openapi.json'),
-    );
+    const doc = ok<{
+      paths: Record<
+        string,
+        { get?: { operationId: string; responses: Record<string, { content: Record<string, { schema: { $ref?: string } }> }> } }
+      >;
+      components: { schemas: Record<string, unknown> };
+    }>(await anonymous.get('/api/openapi.json'));
     const operation = doc.paths['/api/public/events']?.get;
     assert.equal(operation?.operationId, 'listPublicEvents');
     assert.equal(operation?.responses['200']?.content['application/json']?.schema.$ref, '#/components/schemas/PublicEventsDto');
-    for (const name of ['PublicEventsDto', 'PublicEventDto', 'PublicStageDto', 'PublicSessionDto']) assert.ok(doc.components.schemas[name], name);
+    for (const name of ['PublicEventsDto', 'PublicEventDto', 'PublicStageDto', 'PublicSessionDto'])
+      assert.ok(doc.components.schemas[name], name);
   });
 });

@@ -32,7 +32,14 @@ describe('REST Q&A and raised hands', function () {
   /** A fresh scheduled session on the keynote stage (one hour of 2032, one after another). */
   async function newSession(): Promise<SessionRecord> {
     const start = Date.UTC(2032, 0, 1) + slot++ * 3_600_000;
-    const body = { stageId: 'keynote', title: `Q&A session ${slot}`, kind: 'panel', speakerIds: [], plannedStart: new Date(start).toISOString(), plannedEnd: new Date(start + 3_600_000).toISOString() };
+    const body = {
+      stageId: 'keynote',
+      title: `Q&A session ${slot}`,
+      kind: 'panel',
+      speakerIds: [],
+      plannedStart: new Date(start).toISOString(),
+      plannedEnd: new Date(start + 3_600_000).toISOString(),
+    };
     return ok<SessionRecord>(await host.post(`${EVENT}/sessions`, body), 201);
   }
 
@@ -79,10 +86,16 @@ describe('REST Q&A and raised hands', function () {
       const session = await newSession();
       const asker = participant();
       for (const text of ['', '   \n\t ', 'x'.repeat(501), 'x'.repeat(2001), `  ${'y'.repeat(501)}  `]) {
-        assert.deepEqual(badFields(await asker.api.post(`${EVENT}/sessions/${session.id}/questions`, { text })), ['text'], `text of ${text.length} characters`);
+        assert.deepEqual(
+          badFields(await asker.api.post(`${EVENT}/sessions/${session.id}/questions`, { text })),
+          ['text'],
+          `text of ${text.length} characters`,
+        );
       }
       assert.deepEqual(badFields(await asker.api.post(`${EVENT}/sessions/${session.id}/questions`, {})), ['text']);
-      assert.deepEqual(badFields(await asker.api.post(`${EVENT}/sessions/${session.id}/questions`, { text: 'hi', anonymous: true })), ['anonymous']);
+      assert.deepEqual(badFields(await asker.api.post(`${EVENT}/sessions/${session.id}/questions`, { text: 'hi', anonymous: true })), [
+        'anonymous',
+      ]);
       assert.deepEqual(await listAs(moderator, session), []);
 
       // 500 characters after trimming is the longest question.
@@ -96,7 +109,10 @@ describe('REST Q&A and raised hands', function () {
       await ask(participant(), session, 'Asked while live');
       ok(await host.post(`${EVENT}/sessions/${session.id}/end`));
       failed(await participant().api.post(`${EVENT}/sessions/${session.id}/questions`, { text: 'Too late?' }), 409, 'conflict');
-      assert.deepEqual((await listAs(moderator, session)).map((q) => q.text), ['Asked while live']);
+      assert.deepEqual(
+        (await listAs(moderator, session)).map((q) => q.text),
+        ['Asked while live'],
+      );
 
       failed(await participant().api.post(`${EVENT}/sessions/${randomUUID()}/questions`, { text: 'Anyone?' }), 404, 'not_found');
     });
@@ -128,7 +144,11 @@ describe('REST Q&A and raised hands', function () {
       const publicIds = [approved.id, answered.id].sort();
       assert.deepEqual((await listAs(anonymous, session)).map((q) => q.id).sort(), publicIds);
       assert.deepEqual((await listAs(participant().api, session)).map((q) => q.id).sort(), publicIds);
-      assert.deepEqual((await listAs(asker.api, session)).map((q) => q.id).sort(), publicIds, 'the author too sees only published questions in the list');
+      assert.deepEqual(
+        (await listAs(asker.api, session)).map((q) => q.id).sort(),
+        publicIds,
+        'the author too sees only published questions in the list',
+      );
       const all = [pending.id, approved.id, answered.id, rejected.id].sort();
       for (const role of ['moderator', 'host', 'admin'] as const) {
         assert.deepEqual((await listAs(anonymous.as(tokenFor(role)), session)).map((q) => q.id).sort(), all, role);
@@ -151,9 +171,18 @@ describe('REST Q&A and raised hands', function () {
       await moderate(session, pinned, 'pin');
 
       const listed = await listAs(anonymous, session);
-      assert.deepEqual(listed.map((q) => q.text), ['pinned, no votes', 'two votes, older', 'two votes, newer', 'one vote', 'oldest, no votes']);
-      assert.deepEqual(listed.map((q) => q.votes), [0, 2, 2, 1, 0]);
-      assert.deepEqual((await listAs(moderator, session)).map((q) => q.id), [pinned.id, twoOlder.id, twoNewer.id, one.id, oldest.id]);
+      assert.deepEqual(
+        listed.map((q) => q.text),
+        ['pinned, no votes', 'two votes, older', 'two votes, newer', 'one vote', 'oldest, no votes'],
+      );
+      assert.deepEqual(
+        listed.map((q) => q.votes),
+        [0, 2, 2, 1, 0],
+      );
+      assert.deepEqual(
+        (await listAs(moderator, session)).map((q) => q.id),
+        [pinned.id, twoOlder.id, twoNewer.id, one.id, oldest.id],
+      );
     });
   });
 
@@ -254,8 +283,15 @@ describe('REST Q&A and raised hands', function () {
     it('refuses an unknown action (400) and an unknown question (404)', async () => {
       const session = await newSession();
       const q = await ask(participant(), session, 'Moderate me');
-      assert.deepEqual(badFields(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${q.id}/moderate`, { action: 'delete' })), ['action']);
-      failed(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${randomUUID()}/moderate`, { action: 'approve' }), 404, 'not_found');
+      assert.deepEqual(
+        badFields(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${q.id}/moderate`, { action: 'delete' })),
+        ['action'],
+      );
+      failed(
+        await moderator.post(`${EVENT}/sessions/${session.id}/questions/${randomUUID()}/moderate`, { action: 'approve' }),
+        404,
+        'not_found',
+      );
       failed(await moderator.post(`${EVENT}/sessions/${randomUUID()}/questions/${q.id}/moderate`, { action: 'approve' }), 404, 'not_found');
       assert.equal((await listAs(moderator, session))[0]?.status, 'pending');
     });
@@ -280,7 +316,11 @@ describe('REST Q&A and raised hands', function () {
       await sleep(5);
       const second = ok<HandRecord>(await participant('speaker').api.post(`${EVENT}/sessions/${session.id}/hands`), 201);
       for (const role of ['moderator', 'host', 'admin'] as const) {
-        assert.deepEqual(ok<HandRecord[]>(await anonymous.as(tokenFor(role)).get(`${EVENT}/sessions/${session.id}/hands`)), [first, second], role);
+        assert.deepEqual(
+          ok<HandRecord[]>(await anonymous.as(tokenFor(role)).get(`${EVENT}/sessions/${session.id}/hands`)),
+          [first, second],
+          role,
+        );
       }
       for (const role of ['attendee', 'speaker', 'ops'] as const) {
         failed(await anonymous.as(tokenFor(role)).get(`${EVENT}/sessions/${session.id}/hands`), 403, 'forbidden');
@@ -316,7 +356,11 @@ describe('REST Q&A and raised hands', function () {
 
       const lowered = ok<HandRecord>(await alan.api.delete(`${EVENT}/sessions/${session.id}/hands/mine`));
       assert.deepEqual(lowered, { ...hand, status: 'lowered' });
-      assert.deepEqual(ok<HandRecord[]>(await moderator.get(`${EVENT}/sessions/${session.id}/hands`)), [otherHand], 'only their own hand went down');
+      assert.deepEqual(
+        ok<HandRecord[]>(await moderator.get(`${EVENT}/sessions/${session.id}/hands`)),
+        [otherHand],
+        'only their own hand went down',
+      );
       failed(await alan.api.delete(`${EVENT}/sessions/${session.id}/hands/mine`), 404, 'not_found');
 
       const raisedAgain = ok<HandRecord>(await alan.api.post(`${EVENT}/sessions/${session.id}/hands`), 201);

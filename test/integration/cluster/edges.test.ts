@@ -38,7 +38,11 @@ describe('a cluster of nodes sharing one Redis', function () {
     if (this.currentTest?.state !== 'failed') return;
     for (const page of context?.pages() ?? []) console.log(await pageDiagnostics(page));
     console.log(pageLog.join('\n'));
-    for (const [name, node] of [['a', a], ['b', b]] as const) console.log(`--- node ${name} (tail) ---\n${node?.output().split('\n').slice(-30).join('\n')}`);
+    for (const [name, node] of [
+      ['a', a],
+      ['b', b],
+    ] as const)
+      console.log(`--- node ${name} (tail) ---\n${node?.output().split('\n').slice(-30).join('\n')}`);
   });
 
   after(async function () {
@@ -63,11 +67,15 @@ describe('a cluster of nodes sharing one Redis', function () {
 
   it('registers both nodes, each seeing the other', async () => {
     const { a, b } = nodes();
-    await waitFor(async () => ((await nodeIds(a)).length === 2 && (await nodeIds(b)).length === 2 ? true : undefined), 10_000, 'both nodes registered');
+    await waitFor(
+      async () => ((await nodeIds(a)).length === 2 && (await nodeIds(b)).length === 2 ? true : undefined),
+      10_000,
+      'both nodes registered',
+    );
     assert.deepEqual(await nodeIds(b), ['node-a', 'node-b']);
   });
 
-  it('pipes the stage fed on node A to a viewer joined on node B, and closes the pipe when B\'s last viewer leaves', async () => {
+  it("pipes the stage fed on node A to a viewer joined on node B, and closes the pipe when B's last viewer leaves", async () => {
     const { a, b } = nodes();
     // Two hall feeds enter node A, which becomes the stage's origin.
     await feed(a, {});
@@ -81,12 +89,20 @@ describe('a cluster of nodes sharing one Redis', function () {
 
     const onA = await stageMedia(a);
     assert.equal(onA?.cluster.role, 'origin');
-    assert.deepEqual(onA?.cluster.edges.map((e) => [e.edgeNodeId, e.producers.length]), [['node-b', 4]], 'one pipe to B carries the 4 producers');
+    assert.deepEqual(
+      onA?.cluster.edges.map((e) => [e.edgeNodeId, e.producers.length]),
+      [['node-b', 4]],
+      'one pipe to B carries the 4 producers',
+    );
     const onB = await stageMedia(b);
     assert.equal(onB?.cluster.role, 'edge');
     assert.equal(onB?.cluster.originNodeId, 'node-a');
     const originProducers = onA?.sources.flatMap((s) => s.producers.map((p) => p.producerId)).sort();
-    assert.deepEqual(onB?.sources.flatMap((s) => s.producers.map((p) => p.producerId)).sort(), originProducers, 'B serves the origin\'s producers under their ids');
+    assert.deepEqual(
+      onB?.sources.flatMap((s) => s.producers.map((p) => p.producerId)).sort(),
+      originProducers,
+      "B serves the origin's producers under their ids",
+    );
 
     await request(viewer, 'leave', {});
     await waitFor(async () => ((await stageMedia(a))?.cluster.edges.length === 0 ? true : undefined), 10_000, 'the pipe to B closed');
@@ -95,10 +111,16 @@ describe('a cluster of nodes sharing one Redis', function () {
 
   it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it can go on air, and a lowering made through A takes it off', async () => {
     const { a, b } = nodes();
-    const session = await ok<{ id: string }>(call(a, 'POST', '/api/events/demo/sessions', 'host', {
-      stageId: 'keynote', title: 'Open floor', kind: 'panel', speakerIds: [],
-      plannedStart: '2030-01-01T09:00:00Z', plannedEnd: '2030-01-01T10:00:00Z',
-    }));
+    const session = await ok<{ id: string }>(
+      call(a, 'POST', '/api/events/demo/sessions', 'host', {
+        stageId: 'keynote',
+        title: 'Open floor',
+        kind: 'panel',
+        speakerIds: [],
+        plannedStart: '2030-01-01T09:00:00Z',
+        plannedEnd: '2030-01-01T10:00:00Z',
+      }),
+    );
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/start`, 'host'));
     const attendee = await connect(b.url, tokenFor('attendee', 'demo', 'Hand on B'));
     sockets.push(attendee);
@@ -107,13 +129,25 @@ describe('a cluster of nodes sharing one Redis', function () {
 
     const published = await publishCamera(attendee);
     const sourceId = `camera:${hand.participantId}`;
-    const onOrigin = await waitFor(async () => (await stageMedia(a))?.sources.find((s) => s.id === sourceId && s.producers.length === 2), 10_000, 'the hand pulled to the origin');
-    assert.deepEqual(onOrigin.producers.map((p) => p.producerId).sort(), [published.audioId, published.videoId].sort(), 'the origin holds it under the same producer ids');
+    const onOrigin = await waitFor(
+      async () => (await stageMedia(a))?.sources.find((s) => s.id === sourceId && s.producers.length === 2),
+      10_000,
+      'the hand pulled to the origin',
+    );
+    assert.deepEqual(
+      onOrigin.producers.map((p) => p.producerId).sort(),
+      [published.audioId, published.videoId].sort(),
+      'the origin holds it under the same producer ids',
+    );
     await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId }));
 
     // Lowered through A's API: node B, where the attendee publishes, hears of it and closes the camera.
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/hands/${hand.id}/answer`, 'moderator', { action: 'lower' }));
-    await waitFor(async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true), 10_000, 'the lowered hand left the origin');
+    await waitFor(
+      async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true),
+      10_000,
+      'the lowered hand left the origin',
+    );
     await request(attendee, 'leave', {});
     await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite' }));
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/end`, 'host'));
@@ -131,21 +165,37 @@ describe('a cluster of nodes sharing one Redis', function () {
     assert.equal((await watchPlacement(page))?.nodeUrl, b.url, 'the page is connected to node B');
 
     await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite-cam2' }));
-    await waitFor(async () => ((await watchPlacement(page))?.programSourceId === 'onsite-cam2' ? true : undefined), 10_000, 'the switch reached the page');
+    await waitFor(
+      async () => ((await watchPlacement(page))?.programSourceId === 'onsite-cam2' ? true : undefined),
+      10_000,
+      'the switch reached the page',
+    );
     const atSwitch = await framesDecoded(page);
     await waitFor(async () => ((await framesDecoded(page)) > atSwitch + 10 ? true : undefined), 10_000, 'frames of the new program');
 
     // Q&A: an attendee connected to A hears of a question a moderator approves through B.
-    const session = await ok<{ id: string }>(call(a, 'POST', '/api/events/demo/sessions', 'host', {
-      stageId: 'keynote', title: 'Cluster keynote', kind: 'keynote', speakerIds: [],
-      plannedStart: '2031-01-01T09:00:00Z', plannedEnd: '2031-01-01T10:00:00Z',
-    }));
+    const session = await ok<{ id: string }>(
+      call(a, 'POST', '/api/events/demo/sessions', 'host', {
+        stageId: 'keynote',
+        title: 'Cluster keynote',
+        kind: 'keynote',
+        speakerIds: [],
+        plannedStart: '2031-01-01T09:00:00Z',
+        plannedEnd: '2031-01-01T10:00:00Z',
+      }),
+    );
     const attendee = await connect(a.url, tokenFor('attendee', 'demo', 'Attendee on A'));
     sockets.push(attendee);
     await request(attendee, 'subscribeSession', { sessionId: session.id });
-    const question = await ok<QuestionView>(call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions`, 'attendee', { text: 'Does it scale?' }));
-    const heard = new Promise<QuestionView>((resolve) => attendee.on('questionUpdated', (q) => q.id === question.id && q.status === 'approved' && resolve(q)));
-    await ok(call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, 'moderator', { action: 'approve' }));
+    const question = await ok<QuestionView>(
+      call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions`, 'attendee', { text: 'Does it scale?' }),
+    );
+    const heard = new Promise<QuestionView>((resolve) =>
+      attendee.on('questionUpdated', (q) => q.id === question.id && q.status === 'approved' && resolve(q)),
+    );
+    await ok(
+      call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, 'moderator', { action: 'approve' }),
+    );
     const approved = await Promise.race([heard, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
     assert.equal(approved?.text, 'Does it scale?', 'the approval made on B reached the attendee on A');
   });
@@ -159,15 +209,21 @@ describe('a cluster of nodes sharing one Redis', function () {
     await b.exited;
     // Frames counted from the first moment the page is on A: the new receiver's count starts afresh.
     let framesOnArrival: number | null = null;
-    await waitFor(async () => {
-      if ((await watchPlacement(page))?.nodeUrl !== a.url) return undefined;
-      const frames = await framesDecoded(page);
-      framesOnArrival ??= frames;
-      return frames > framesOnArrival + 5 ? true : undefined;
-    }, 10_000, 'the page playing on node A within 10 s of the kill');
+    await waitFor(
+      async () => {
+        if ((await watchPlacement(page))?.nodeUrl !== a.url) return undefined;
+        const frames = await framesDecoded(page);
+        framesOnArrival ??= frames;
+        return frames > framesOnArrival + 5 ? true : undefined;
+      },
+      10_000,
+      'the page playing on node A within 10 s of the kill',
+    );
     const recoveredMs = Date.now() - killedAt;
     await waitFor(async () => ((await nodeIds(a)).join() === 'node-a' ? true : undefined), 10_000, 'B dropped from the registry');
-    console.log(`      node B killed → page playing on node A again after ${recoveredMs} ms; registry without B after ${Date.now() - killedAt} ms`);
+    console.log(
+      `      node B killed → page playing on node A again after ${recoveredMs} ms; registry without B after ${Date.now() - killedAt} ms`,
+    );
   });
 
   it('SIGTERM on a node tells its viewers to move to another node, and the page goes there', async () => {

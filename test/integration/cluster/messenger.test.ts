@@ -50,7 +50,10 @@ describe('requests between nodes over Redis', function () {
     b.onRequest('crash', async () => {
       throw new Error('secret detail');
     });
-    await assert.rejects(a.request('b2', 'refuse', {}), (error: AppError) => error.code === 'conflict' && error.message === 'not the origin');
+    await assert.rejects(
+      a.request('b2', 'refuse', {}),
+      (error: AppError) => error.code === 'conflict' && error.message === 'not the origin',
+    );
     await assert.rejects(a.request('b2', 'crash', {}), (error: AppError) => error.code === 'internal' && !error.message.includes('secret'));
     await assert.rejects(a.request('b2', 'nothing-here', {}), (error: AppError) => error.code === 'not_found');
   });
@@ -61,15 +64,24 @@ describe('requests between nodes over Redis', function () {
     b.onRequest('ingest.open', async () => {
       throw new MediaError('unavailable', 'no mediasoup worker is alive');
     });
-    await assert.rejects(a.request('b5', 'ingest.open', {}), (error: AppError) => error.code === 'unavailable' && error.message === 'no mediasoup worker is alive');
+    await assert.rejects(
+      a.request('b5', 'ingest.open', {}),
+      (error: AppError) => error.code === 'unavailable' && error.message === 'no mediasoup worker is alive',
+    );
   });
 
   it('fails at once as unavailable for a node nobody listens as, and after the timeout for one that does not answer', async () => {
     const a = await messenger('a3', 300);
-    await assert.rejects(a.request('ghost', 'echo', {}), (error: AppError) => error.code === 'unavailable' && /not reachable/.test(error.message));
+    await assert.rejects(
+      a.request('ghost', 'echo', {}),
+      (error: AppError) => error.code === 'unavailable' && /not reachable/.test(error.message),
+    );
     const slow = await messenger('slow');
     slow.onRequest('hang', () => new Promise(() => undefined));
-    await assert.rejects(a.request('slow', 'hang', {}), (error: AppError) => error.code === 'unavailable' && /did not answer hang within 300 ms/.test(error.message));
+    await assert.rejects(
+      a.request('slow', 'hang', {}),
+      (error: AppError) => error.code === 'unavailable' && /did not answer hang within 300 ms/.test(error.message),
+    );
   });
 
   // Restarts the shared redis-server: keep it last.

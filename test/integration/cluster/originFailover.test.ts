@@ -49,10 +49,16 @@ describe('the origin node of a stage dies', function () {
     // The script knows both nodes' API; it opens the feed through the first, which becomes the origin.
     ingest = startIngest(`${a.url},${b.url}`, 'demo/keynote');
     await waitFor(async () => ((await stageMedia(nodeA))?.sources.length === 1 ? true : undefined), 20_000, 'the feed live on A');
-    const question = await ok<{ id: string }>(call(a, 'POST', '/api/events/demo/sessions', 'host', {
-      stageId: 'keynote', title: 'Before the crash', kind: 'keynote', speakerIds: [],
-      plannedStart: '2031-01-01T09:00:00Z', plannedEnd: '2031-01-01T10:00:00Z',
-    }));
+    const question = await ok<{ id: string }>(
+      call(a, 'POST', '/api/events/demo/sessions', 'host', {
+        stageId: 'keynote',
+        title: 'Before the crash',
+        kind: 'keynote',
+        speakerIds: [],
+        plannedStart: '2031-01-01T09:00:00Z',
+        plannedEnd: '2031-01-01T10:00:00Z',
+      }),
+    );
 
     context = await newMediaContext(browser, b.url);
     const page = await context.newPage();
@@ -67,7 +73,11 @@ describe('the origin node of a stage dies', function () {
     await waitFor(async () => ((await stageMedia(nodeB))?.cluster.role === 'origin' ? true : undefined), 15_000, 'B took over as origin');
     assert.match(ingest.output(), /re-targeting/, 'the script noticed and re-targeted');
     const atTakeover = await framesDecoded(page);
-    await waitFor(async () => ((await framesDecoded(page)) > atTakeover + 10 ? true : undefined), 15_000, 'frames again from the new origin');
+    await waitFor(
+      async () => ((await framesDecoded(page)) > atTakeover + 10 ? true : undefined),
+      15_000,
+      'frames again from the new origin',
+    );
     console.log(`      origin A killed → B is origin and the viewer plays again after ${Date.now() - killedAt} ms`);
     assert.deepEqual(await nodeIds(b), ['edge-b']);
     const kept = await call<{ title: string }>(b, 'GET', `/api/events/demo/sessions/${question.id}`, 'host');

@@ -20,12 +20,26 @@ const MAX_PAYLOAD = 16_384;
 type RequestEvent = (typeof REQUEST_EVENTS)[number];
 
 /** What a socket connection attempt ended in: `connected`, or the error code the server gave. */
-async function handshake(url: string, auth: unknown, headers: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket'): Promise<string> {
-  const socket = io(url, { auth: auth as Record<string, unknown>, extraHeaders: headers, transports: [transport], reconnection: false, forceNew: true, timeout: 5000 });
+async function handshake(
+  url: string,
+  auth: unknown,
+  headers: Record<string, string> = {},
+  transport: 'websocket' | 'polling' = 'websocket',
+): Promise<string> {
+  const socket = io(url, {
+    auth: auth as Record<string, unknown>,
+    extraHeaders: headers,
+    transports: [transport],
+    reconnection: false,
+    forceNew: true,
+    timeout: 5000,
+  });
   try {
     return await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
-      socket.once('connect_error', (error: Error & { data?: { code?: string } }) => resolve(error.data?.code ?? `refused (${error.message})`));
+      socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+        resolve(error.data?.code ?? `refused (${error.message})`),
+      );
     });
   } finally {
     socket.disconnect();
@@ -68,7 +82,17 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
       RTC_LISTEN_IP: '127.0.0.1',
     });
     api = new ApiClient(server.url);
-    session = ok<SessionRecord>(await as('admin').post('/api/events/demo/sessions', { stageId: 'keynote', title: 'Access', kind: 'panel', speakerIds: [], plannedStart: '2033-01-01T09:00:00Z', plannedEnd: '2033-01-01T10:00:00Z' }), 201);
+    session = ok<SessionRecord>(
+      await as('admin').post('/api/events/demo/sessions', {
+        stageId: 'keynote',
+        title: 'Access',
+        kind: 'panel',
+        speakerIds: [],
+        plannedStart: '2033-01-01T09:00:00Z',
+        plannedEnd: '2033-01-01T10:00:00Z',
+      }),
+      201,
+    );
     ok(await as('host').post(`/api/events/demo/sessions/${session.id}/start`));
   });
 
@@ -79,7 +103,10 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
   });
 
   it('expired, tampered, alg "none", foreign-secret and malformed tokens: 401 on REST, unauthorized at the socket handshake', async () => {
-    const forged: [string, string][] = [...forgedTokens(SECRET, token('attendee')), ['signed with the development secret', createTokenSigner(DEV_JWT_SECRET, 3600).sign({ role: 'admin', eventId: 'demo' })]];
+    const forged: [string, string][] = [
+      ...forgedTokens(SECRET, token('attendee')),
+      ['signed with the development secret', createTokenSigner(DEV_JWT_SECRET, 3600).sign({ role: 'admin', eventId: 'demo' })],
+    ];
     for (const [what, bad] of forged) {
       issued.push(bad);
       failed(await api.as(bad).get(`/api/events/demo/sessions/${session.id}/hands`), 401, 'unauthorized');
@@ -95,7 +122,10 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
   it("another event's token: forbidden on this event's REST routes; over Socket.IO it reaches nothing of this event", async () => {
     ok(await as('admin').post('/api/events', { id: 'other', name: 'Another fair', isPublic: false, timezone: 'UTC' }), 201);
     const foreign = as('admin', 'other');
-    assert.match(failed(await foreign.patch('/api/events/demo/stages/keynote', { name: 'Owned' }), 403, 'forbidden').message, /another event/);
+    assert.match(
+      failed(await foreign.patch('/api/events/demo/stages/keynote', { name: 'Owned' }), 403, 'forbidden').message,
+      /another event/,
+    );
     failed(await foreign.get(`/api/events/demo/sessions/${session.id}/hands`), 403, 'forbidden');
     const socket = await open(token('admin', 'other'));
     assert.equal((await rawRequest(socket, 'subscribeSession', { sessionId: session.id })).ok, false);
@@ -118,7 +148,10 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
       createTransport: { action: 'stage.publish', payload: () => ({ direction: 'send' }) },
       connectTransport: null,
       restartIce: null,
-      produce: { action: 'stage.publish', payload: () => ({ transportId: randomUUID(), kind: 'video', rtpParameters: VIDEO_RTP, source: 'camera' }) },
+      produce: {
+        action: 'stage.publish',
+        payload: () => ({ transportId: randomUUID(), kind: 'video', rtpParameters: VIDEO_RTP, source: 'camera' }),
+      },
       closeProducer: null,
       consume: null,
       resumeConsumer: null,
@@ -139,7 +172,10 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     });
 
     before(async () => {
-      question = ok<QuestionView>(await as('speaker', 'demo', 'Asker').post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Who may moderate?' }), 201);
+      question = ok<QuestionView>(
+        await as('speaker', 'demo', 'Asker').post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Who may moderate?' }),
+        201,
+      );
       ok(await as('moderator').post(`/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, { action: 'approve' }));
       hand = ok<HandRecord>(await as('speaker', 'demo', 'Hand').post(`/api/events/demo/sessions/${session.id}/hands`), 201);
     });
@@ -165,10 +201,18 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     it('roles that have the permission get past the check (a control for the refusals above)', async () => {
       const speaker = await open(token('speaker', 'demo', 'Speaker'));
       await request(speaker, 'join', { stageId: 'keynote' });
-      const produce = await rawRequest(speaker, 'produce', { transportId: randomUUID(), kind: 'video', rtpParameters: VIDEO_RTP, source: 'camera' });
+      const produce = await rawRequest(speaker, 'produce', {
+        transportId: randomUUID(),
+        kind: 'video',
+        rtpParameters: VIDEO_RTP,
+        source: 'camera',
+      });
       assert.ok(!produce.ok && produce.error.code === 'not_found', 'refused for the unknown transport, not for the role');
       const moderator = await open(token('moderator'));
-      assert.equal((await request(moderator, 'moderateQuestion', { sessionId: session.id, questionId: question.id, action: 'pin' })).pinned, true);
+      assert.equal(
+        (await request(moderator, 'moderateQuestion', { sessionId: session.id, questionId: question.id, action: 'pin' })).pinned,
+        true,
+      );
       const ops = await open(token('ops'));
       assert.ok((await request(ops, 'subscribeHealth', {})).nodeId);
     });
@@ -178,7 +222,11 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     it('anonymous joins are limited per client address (REST 429 rate_limited)', async () => {
       // The server trusts X-Forwarded-For from loopback only (a reverse proxy on the same host).
       const join = async (ip: string) => {
-        const res = await fetch(`${server.url}/api/events/demo/join`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: '{}' });
+        const res = await fetch(`${server.url}/api/events/demo/join`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: '{}',
+        });
         const body = (await res.json()) as { token?: string; error?: { code: string } };
         if (body.token) issued.push(body.token);
         return { status: res.status, code: body.error?.code };
@@ -204,7 +252,10 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     it('upvotes are limited per participant, one budget across REST and Socket.IO', async () => {
       const questions: QuestionView[] = [];
       for (const asker of ['Q1', 'Q2', 'Q3']) {
-        const q = ok<QuestionView>(await as('attendee', 'demo', asker).post(`/api/events/demo/sessions/${session.id}/questions`, { text: `Question of ${asker}` }), 201);
+        const q = ok<QuestionView>(
+          await as('attendee', 'demo', asker).post(`/api/events/demo/sessions/${session.id}/questions`, { text: `Question of ${asker}` }),
+          201,
+        );
         ok(await as('moderator').post(`/api/events/demo/sessions/${session.id}/questions/${q.id}/moderate`, { action: 'approve' }));
         questions.push(q);
       }
@@ -271,10 +322,12 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     for (const page of ['/watch/demo/keynote', '/speak/demo/keynote', '/admin', '/']) {
       const res = await fetch(`${server.url}${page}`);
       assert.equal(res.status, 200, `${page} (is the UI built? npm run build:ui)`);
-      const csp = Object.fromEntries((res.headers.get('content-security-policy') ?? '').split(';').map((d) => {
-        const [name = '', ...values] = d.trim().split(/\s+/);
-        return [name, values];
-      }));
+      const csp = Object.fromEntries(
+        (res.headers.get('content-security-policy') ?? '').split(';').map((d) => {
+          const [name = '', ...values] = d.trim().split(/\s+/);
+          return [name, values];
+        }),
+      );
       assert.deepEqual(csp['default-src'], ["'self'"], page);
       assert.deepEqual(csp['script-src'], ["'self'"], `${page}: scripts from this origin only, no inline or eval`);
       assert.deepEqual(csp['object-src'], ["'none'"], page);
@@ -289,7 +342,8 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
       assert.equal(csp['upgrade-insecure-requests'], undefined, page);
       assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
       const html = await res.text();
-      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\bsrc=/, `${page}: inline script would be blocked by the CSP: ${tag}`);
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? [])
+        assert.match(tag, /\bsrc=/, `${page}: inline script would be blocked by the CSP: ${tag}`);
     }
   });
 

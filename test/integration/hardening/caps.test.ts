@@ -13,7 +13,11 @@ function tally(responses: AckResponse<unknown>[]): { ok: number; refused: string
 /** An Opus or VP8 producer's parameters, with an SSRC and mid of its own. */
 function rtpParameters(i: number): object {
   return i % 2 === 1
-    ? { mid: String(i), codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 5000 + i }] }
+    ? {
+        mid: String(i),
+        codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: 5000 + i }],
+      }
     : { mid: String(i), codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 5000 + i }] };
 }
 
@@ -63,12 +67,19 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     const speaker = await open('speaker', 'Prolific speaker');
     const { peerId } = await request(speaker, 'join', { stageId: 'keynote' });
     const transport = await request(speaker, 'createTransport', { direction: 'send' });
-    const produce = (i: number) => rawRequest(speaker, 'produce', { transportId: transport.id, kind: i % 2 === 1 ? 'audio' : 'video', rtpParameters: rtpParameters(i), source: i < 2 ? 'camera' : 'screen' });
+    const produce = (i: number) =>
+      rawRequest(speaker, 'produce', {
+        transportId: transport.id,
+        kind: i % 2 === 1 ? 'audio' : 'video',
+        rtpParameters: rtpParameters(i),
+        source: i < 2 ? 'camera' : 'screen',
+      });
     const burst = tally(await Promise.all([0, 1, 2, 3, 4].map(produce)));
     assert.deepEqual(burst, { ok: CAPS.producers, refused: Array(5 - CAPS.producers).fill('conflict') });
     assert.equal(peer(peerId)?.producerCount, CAPS.producers);
     // Closing one frees a slot.
-    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.participantId)!.producers[0].producerId;
+    const producerId = stagecast.node.media.existingStage('demo/keynote')!.sources.find((s) => s.ownerId === peer(peerId)?.participantId)!
+      .producers[0].producerId;
     await request(speaker, 'closeProducer', { producerId });
     assert.equal((await produce(5)).ok, true);
   });
@@ -77,7 +88,12 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     const speaker = await open('speaker', 'Consumed speaker');
     await request(speaker, 'join', { stageId: 'release' });
     const send = await request(speaker, 'createTransport', { direction: 'send' });
-    const { producerId } = await request(speaker, 'produce', { transportId: send.id, kind: 'video', rtpParameters: rtpParameters(0), source: 'camera' });
+    const { producerId } = await request(speaker, 'produce', {
+      transportId: send.id,
+      kind: 'video',
+      rtpParameters: rtpParameters(0),
+      source: 'camera',
+    });
 
     const host = await open('host', 'Greedy previewer');
     const { peerId, routerRtpCapabilities } = await request(host, 'join', { stageId: 'release' });
@@ -92,10 +108,13 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     const demoAdmin = new ApiClient(stagecast.url).as(tokenFor('admin'));
     ok(await demoAdmin.post('/api/events', { id: 'capped', name: 'Capped fair', isPublic: true, timezone: 'UTC' }), 201);
     const admin = new ApiClient(stagecast.url).as(tokenFor('admin', 'capped'));
-    const replies = await Promise.all(Array.from({ length: CAPS.stages + 3 }, (_, i) => admin.post('/api/events/capped/stages', { id: `stage-${i}`, name: `Stage ${i}` })));
+    const replies = await Promise.all(
+      Array.from({ length: CAPS.stages + 3 }, (_, i) => admin.post('/api/events/capped/stages', { id: `stage-${i}`, name: `Stage ${i}` })),
+    );
     assert.equal(replies.filter((r) => r.status === 201).length, CAPS.stages);
-    for (const refused of replies.filter((r) => r.status !== 201)) assert.match(failed(refused, 409, 'conflict').message, /at most 4 stages/);
-    assert.equal((ok<unknown[]>(await admin.get('/api/events/capped/stages'))).length, CAPS.stages);
+    for (const refused of replies.filter((r) => r.status !== 201))
+      assert.match(failed(refused, 409, 'conflict').message, /at most 4 stages/);
+    assert.equal(ok<unknown[]>(await admin.get('/api/events/capped/stages')).length, CAPS.stages);
     // The demo event has two; it may grow to the cap and no further.
     ok(await demoAdmin.post('/api/events/demo/stages', { id: 'hall-3', name: 'Hall 3' }), 201);
     ok(await demoAdmin.post('/api/events/demo/stages', { id: 'hall-4', name: 'Hall 4' }), 201);
@@ -114,7 +133,8 @@ describe('Resource caps: transports, producers, consumers, stages, and clients t
     for (let i = 0; i < 5; i++) assert.equal((await rawRequest(looper, 'createTransport', { direction: 'recv' })).ok, false);
     assert.equal(looper.connected, true);
     const { rtpCapabilities } = await fakeDevice(routerRtpCapabilities);
-    for (let i = 0; i < CAPS.refusals; i++) void rawRequest(looper, 'consume', { producerId: '00000000-0000-4000-8000-000000000000', rtpCapabilities });
+    for (let i = 0; i < CAPS.refusals; i++)
+      void rawRequest(looper, 'consume', { producerId: '00000000-0000-4000-8000-000000000000', rtpCapabilities });
     assert.equal(await dropped, 'io server disconnect');
     await waitFor(async () => (media.closed ? true : undefined), 2000, 'the peer closes');
     assert.equal(stagecast.node.signaling.peers.get(peerId), undefined, 'the session is closed, not kept for a resume');

@@ -53,7 +53,11 @@ describe('Graceful drain on SIGTERM with viewers connected', function () {
     }
 
     // New joins are refused, over REST and over Socket.IO, from old and new connections alike.
-    const rest = await fetch(`${server.url}/api/events/demo/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const rest = await fetch(`${server.url}/api/events/demo/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(rest.status, 503);
     assert.equal(((await rest.json()) as { error: { code: string } }).error.code, 'unavailable');
     const lateJoin = await rawRequest(idle, 'join', { stageId: 'keynote' });

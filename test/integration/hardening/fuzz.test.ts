@@ -29,9 +29,11 @@ const CODES: readonly string[] = ERROR_CODES;
 /** Runs `work` over `items` with at most `concurrency` in flight. */
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** What is wrong with a REST answer to a malformed request, or null: a 4xx JSON error of the taxonomy. */
@@ -89,7 +91,10 @@ class Tally {
   }
 
   summary(): string {
-    return [...this.byCode.entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ');
+    return [...this.byCode.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
   }
 }
 
@@ -102,18 +107,48 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
   const sockets: ClientSocket[] = [];
 
   before(async () => {
-    stagecast = await startStagecast({ SOCKET_MAX_PAYLOAD_BYTES: String(1024 * 1024), SOCKET_REFUSAL_LIMIT: '100000', ALERT_WORKER_CPU_PERCENT: '100' });
+    stagecast = await startStagecast({
+      SOCKET_MAX_PAYLOAD_BYTES: String(1024 * 1024),
+      SOCKET_REFUSAL_LIMIT: '100000',
+      ALERT_WORKER_CPU_PERCENT: '100',
+    });
     const api = new ApiClient(stagecast.url);
     const admin = api.as(tokenFor('admin'));
     const attendee = api.as(tokenFor('attendee'));
-    const session = ok<SessionRecord>(await admin.post('/api/events/demo/sessions', { stageId: 'keynote', title: 'Fuzzed', kind: 'panel', speakerIds: [], plannedStart: '2033-01-01T09:00:00Z', plannedEnd: '2033-01-01T10:00:00Z' }), 201);
+    const session = ok<SessionRecord>(
+      await admin.post('/api/events/demo/sessions', {
+        stageId: 'keynote',
+        title: 'Fuzzed',
+        kind: 'panel',
+        speakerIds: [],
+        plannedStart: '2033-01-01T09:00:00Z',
+        plannedEnd: '2033-01-01T10:00:00Z',
+      }),
+      201,
+    );
     ok(await admin.post(`/api/events/demo/sessions/${session.id}/start`));
-    const question = ok<{ id: string }>(await attendee.post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Does it hold?' }), 201);
+    const question = ok<{ id: string }>(
+      await attendee.post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Does it hold?' }),
+      201,
+    );
     ok(await admin.post(`/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, { action: 'approve' }));
     ok(await api.as(tokenFor('speaker')).post(`/api/events/demo/sessions/${session.id}/questions/${question.id}/upvote`));
     const hand = ok<HandRecord>(await attendee.post(`/api/events/demo/sessions/${session.id}/hands`), 201);
-    const speaker = ok<{ id: string }>(await admin.post('/api/events/demo/speakers', { name: 'Ada', title: 'Dr', organisation: 'Uni', presence: 'remote' }), 201);
-    const achievement = ok<{ id: string }>(await admin.post('/api/events/demo/achievements', { title: 'A result', institution: 'Uni', field: 'physics', summary: '', contact: '', sessionId: null }), 201);
+    const speaker = ok<{ id: string }>(
+      await admin.post('/api/events/demo/speakers', { name: 'Ada', title: 'Dr', organisation: 'Uni', presence: 'remote' }),
+      201,
+    );
+    const achievement = ok<{ id: string }>(
+      await admin.post('/api/events/demo/achievements', {
+        title: 'A result',
+        institution: 'Uni',
+        field: 'physics',
+        summary: '',
+        contact: '',
+        sessionId: null,
+      }),
+      201,
+    );
     ids = { sessionId: session.id, questionId: question.id, handId: hand.id, speakerId: speaker.id, achievementId: achievement.id };
     routes = stagecast.node.api.routes;
   });
@@ -131,7 +166,9 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
 
     // Every route the node serves is in the list (the OpenAPI document is generated from the same registry).
     const served = (await (await fetch(`${stagecast.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    const servedKeys = Object.entries(served.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).sort();
+    const servedKeys = Object.entries(served.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
+      .sort();
     assert.deepEqual(routes.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).sort(), servedKeys);
 
     // The baselines are valid: every generated case is broken only by its mutation.
@@ -147,7 +184,13 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
 
     const secret = DEV_JWT_SECRET;
     const forged = forgedTokens(secret, tokenFor('attendee'));
-    const badAuthorizations: (string | null)[] = [null, 'Bearer', 'Basic YWRtaW46YWRtaW4=', `Bearer ${tokenFor('admin', 'elsewhere')}`, ...forged.map(([, t]) => `Bearer ${t}`)];
+    const badAuthorizations: (string | null)[] = [
+      null,
+      'Bearer',
+      'Basic YWRtaW46YWRtaW4=',
+      `Bearer ${tokenFor('admin', 'elsewhere')}`,
+      ...forged.map(([, t]) => `Bearer ${t}`),
+    ];
 
     const before: StateSnapshot = snapshot(node);
     const heapBefore = heapAfterGc();
@@ -159,8 +202,16 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     // cases whatever order the concurrent senders take them in, and no case is held in memory early.
     const caseSeeds = (n: number): number[] => Array.from({ length: n }, () => rng.int(2 ** 32));
     // REST: every route in turn, one input broken per request.
-    const restInput = { params: { eventId: 'demo', stageId: 'keynote', ...ids }, bodies, schemas, authorization: `Bearer ${tokenFor('admin')}`, badAuthorizations };
-    const restCases = caseSeeds(REST_CASES).map((caseSeed, i) => (): RestCase => restCase(new Prng(caseSeed), routes[i % routes.length], restInput));
+    const restInput = {
+      params: { eventId: 'demo', stageId: 'keynote', ...ids },
+      bodies,
+      schemas,
+      authorization: `Bearer ${tokenFor('admin')}`,
+      badAuthorizations,
+    };
+    const restCases = caseSeeds(REST_CASES).map(
+      (caseSeed, i) => (): RestCase => restCase(new Prng(caseSeed), routes[i % routes.length], restInput),
+    );
     // Sockets: every request event in turn, on a joined admin and on a host that joined nothing.
     const events = [...dtos.entries()];
     const idempotent = new Set(['unsubscribeSession']);
@@ -176,7 +227,10 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
       const c = make();
       const reply = await http.send(c.request);
       const problem = restProblem(reply);
-      if (problem) rest.problem(`${c.route.operationId} ${c.how}: ${problem} ${reply.text.slice(0, 160)} — ${c.request.method} ${c.request.path.slice(0, 120)} ${c.request.body?.subarray(0, 120).toString('latin1') ?? ''}`);
+      if (problem)
+        rest.problem(
+          `${c.route.operationId} ${c.how}: ${problem} ${reply.text.slice(0, 160)} — ${c.request.method} ${c.request.path.slice(0, 120)} ${c.request.body?.subarray(0, 120).toString('latin1') ?? ''}`,
+        );
       else rest.count((JSON.parse(reply.text) as { error: { code: string } }).error.code);
     });
 
@@ -189,7 +243,8 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
       ]);
       if (response === null) socket.problem(`${c.event} ${c.how}: no answer within 10 s`);
       else if (response.ok) socket.problem(`${c.event} ${c.how}: accepted ${JSON.stringify(c.args).slice(0, 200)}`);
-      else if (!CODES.includes(response.error.code) || response.error.code === 'internal') socket.problem(`${c.event} ${c.how}: ${response.error.code} ${response.error.message}`);
+      else if (!CODES.includes(response.error.code) || response.error.code === 'internal')
+        socket.problem(`${c.event} ${c.how}: ${response.error.code} ${response.error.message}`);
       else socket.count(response.error.code);
     });
     await Promise.all([
@@ -201,16 +256,27 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     // Handshakes with no token, or one the server must refuse.
     const handshake = new Tally();
     const auths: unknown[] = [undefined, {}, { token: 42 }, { token: ['x'] }, { token: null }, ...forged.map(([, token]) => ({ token }))];
-    await inPool(Array.from({ length: HANDSHAKES }, (_, i) => auths[i % auths.length]), 6, async (auth) => {
-      const client = io(stagecast.url, { auth: auth as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
-      const outcome = await new Promise<string>((resolve) => {
-        client.once('connect', () => resolve('connected'));
-        client.once('connect_error', (error: Error & { data?: { code?: string } }) => resolve(error.data?.code ?? `connect_error ${error.message}`));
-      });
-      client.disconnect();
-      if (outcome === 'unauthorized') handshake.count(outcome);
-      else handshake.problem(`handshake ${JSON.stringify(auth)?.slice(0, 80)}: ${outcome}`);
-    });
+    await inPool(
+      Array.from({ length: HANDSHAKES }, (_, i) => auths[i % auths.length]),
+      6,
+      async (auth) => {
+        const client = io(stagecast.url, {
+          auth: auth as Record<string, unknown>,
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        const outcome = await new Promise<string>((resolve) => {
+          client.once('connect', () => resolve('connected'));
+          client.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+            resolve(error.data?.code ?? `connect_error ${error.message}`),
+          );
+        });
+        client.disconnect();
+        if (outcome === 'unauthorized') handshake.count(outcome);
+        else handshake.problem(`handshake ${JSON.stringify(auth)?.slice(0, 80)}: ${outcome}`);
+      },
+    );
     const seconds = (Date.now() - started) / 1000;
     const total = rest.answered + socket.answered + handshake.answered;
     const rssAfter = process.memoryUsage().rss;
@@ -218,8 +284,12 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     const heapAfter = heapAfterGc();
     console.log(`      ${total} malformed requests in ${seconds.toFixed(1)} s (seed ${seed})`);
     console.log(`      REST ${rest.answered} over ${routes.length} routes: ${rest.summary()}`);
-    console.log(`      socket ${socket.answered} over ${events.length} events: ${socket.summary()}; handshakes ${handshake.answered}: ${handshake.summary()}`);
-    console.log(`      RSS of this process (the node and the fuzzing clients) ${mb(rssBefore)} → ${mb(rssAfter)}; JS heap after GC ${mb(heapBefore)} → ${mb(heapAfter)}; mediasoup workers ${mb(workersBefore)} → ${mb(workerRss(node))}`);
+    console.log(
+      `      socket ${socket.answered} over ${events.length} events: ${socket.summary()}; handshakes ${handshake.answered}: ${handshake.summary()}`,
+    );
+    console.log(
+      `      RSS of this process (the node and the fuzzing clients) ${mb(rssBefore)} → ${mb(rssAfter)}; JS heap after GC ${mb(heapBefore)} → ${mb(heapAfter)}; mediasoup workers ${mb(workersBefore)} → ${mb(workerRss(node))}`,
+    );
 
     const problems = [...rest.problems, ...socket.problems, ...handshake.problems];
     assert.deepEqual(problems.slice(0, 15), [], `${problems.length} answers were not errors of the taxonomy (seed ${seed})`);

@@ -26,11 +26,26 @@ const LIMITS = {
 /** A live session on the stage with a speaker, and the hall feed on air: the program to see after the restart. */
 async function setUpStage(url: string): Promise<{ sessionId: string; program: ProgramChange }> {
   const host = new ApiClient(url).as(tokenFor('host'));
-  const speaker = ok<{ id: string }>(await host.post('/api/events/demo/speakers', { name: 'Prof. Zhang', title: 'Dean', organisation: 'Zhengzhou University', presence: 'on-site' }), 201);
-  const session = ok<{ id: string }>(await host.post('/api/events/demo/sessions', {
-    stageId: STAGE_ID, title: 'Achievement release: soil sensors', kind: 'achievement-release', speakerIds: [speaker.id],
-    plannedStart: '2026-12-01T09:00:00+08:00', plannedEnd: '2026-12-01T09:30:00+08:00',
-  }), 201);
+  const speaker = ok<{ id: string }>(
+    await host.post('/api/events/demo/speakers', {
+      name: 'Prof. Zhang',
+      title: 'Dean',
+      organisation: 'Zhengzhou University',
+      presence: 'on-site',
+    }),
+    201,
+  );
+  const session = ok<{ id: string }>(
+    await host.post('/api/events/demo/sessions', {
+      stageId: STAGE_ID,
+      title: 'Achievement release: soil sensors',
+      kind: 'achievement-release',
+      speakerIds: [speaker.id],
+      plannedStart: '2026-12-01T09:00:00+08:00',
+      plannedEnd: '2026-12-01T09:30:00+08:00',
+    }),
+    201,
+  );
   ok(await host.post(`/api/events/demo/sessions/${session.id}/start`));
   ok(await host.post(`/api/events/demo/stages/${STAGE_ID}/ingest`, {}), 201);
   const program = ok<ProgramChange>(await host.put(`/api/events/demo/stages/${STAGE_ID}/program`, { sourceId: 'onsite' }));
@@ -99,7 +114,14 @@ for (const kind of ['sqlite', 'redis'] as const) {
       for (const a of attendees) a.start(sessionId);
       // A couple of seconds of load, and at least as many questions and upvotes acknowledged as attendees.
       await sleep(LOAD_BEFORE_KILL_MS);
-      await waitFor(async () => (total(attendees.map((a) => a.ackedQuestions.size)) >= ATTENDEES && total(attendees.map((a) => a.ackedVotes.size)) >= ATTENDEES ? true : undefined), 20_000, 'load');
+      await waitFor(
+        async () =>
+          total(attendees.map((a) => a.ackedQuestions.size)) >= ATTENDEES && total(attendees.map((a) => a.ackedVotes.size)) >= ATTENDEES
+            ? true
+            : undefined,
+        20_000,
+        'load',
+      );
 
       // kill -9 with requests in flight.
       const inFlight = total(attendees.map((a) => a.connection!.inFlight)) + moderator.connection!.inFlight;
@@ -135,7 +157,11 @@ for (const kind of ['sqlite', 'redis'] as const) {
       ]);
       // Every attendee gets writes acknowledged again.
       await sleep(LOAD_AFTER_RESTART_MS);
-      await waitFor(async () => (attendees.every((a) => a.firstAckSince(restartedAt) !== null) ? true : undefined), 20_000, 'a write acknowledged for every attendee after the restart');
+      await waitFor(
+        async () => (attendees.every((a) => a.firstAckSince(restartedAt) !== null) ? true : undefined),
+        20_000,
+        'a write acknowledged for every attendee after the restart',
+      );
       await Promise.all(attendees.map((a) => a.stop()));
       await moderator.catchUp(sessionId);
 
@@ -163,12 +189,17 @@ for (const kind of ['sqlite', 'redis'] as const) {
         for (const id of approvedBeforeKill) {
           const q = seen.get(id);
           assert.ok(q, `${attendees[i].name} does not see approved question ${id} after the restart`);
-          assert.ok(q.votes >= (votesBeforeKill.get(id) ?? 0), `question ${id}: ${q.votes} votes seen, ${votesBeforeKill.get(id)} acknowledged before the kill`);
+          assert.ok(
+            q.votes >= (votesBeforeKill.get(id) ?? 0),
+            `question ${id}: ${q.votes} votes seen, ${votesBeforeKill.get(id)} acknowledged before the kill`,
+          );
         }
       }
 
       // Every acknowledged question is stored once, with its text and author; nothing stored was never asked.
-      const stored = ok<QuestionView[]>(await new ApiClient(url).as(tokenFor('moderator')).get(`/api/events/demo/sessions/${sessionId}/questions`));
+      const stored = ok<QuestionView[]>(
+        await new ApiClient(url).as(tokenFor('moderator')).get(`/api/events/demo/sessions/${sessionId}/questions`),
+      );
       assert.equal(new Set(stored.map((q) => q.id)).size, stored.length, 'a question id is listed twice');
       assert.equal(new Set(stored.map((q) => q.text)).size, stored.length, 'a question is stored twice');
       const byId = new Map(stored.map((q) => [q.id, q]));
@@ -187,7 +218,11 @@ for (const kind of ['sqlite', 'redis'] as const) {
         assert.deepEqual([q.authorId, q.authorName], [asker.participantId, asker.name], `author of "${q.text}"`);
       }
       // The moderator's approvals, before and after the kill, stuck (it approved the whole queue at the end).
-      assert.deepEqual(stored.filter((q) => q.status !== 'approved').map((q) => `${q.text}: ${q.status}`), [], 'questions left unapproved');
+      assert.deepEqual(
+        stored.filter((q) => q.status !== 'approved').map((q) => `${q.text}: ${q.status}`),
+        [],
+        'questions left unapproved',
+      );
 
       // Every acknowledged upvote is counted, and no question has more votes than attendees who tried.
       const ackedVoters = new Map<string, QaAttendee[]>();
@@ -199,26 +234,35 @@ for (const kind of ['sqlite', 'redis'] as const) {
       for (const q of stored) {
         const acked = ackedVoters.get(q.id)?.length ?? 0;
         assert.ok(q.votes >= acked, `question ${q.id}: ${q.votes} votes stored, ${acked} acknowledged`);
-        assert.ok(q.votes <= (triedVoters.get(q.id) ?? 0), `question ${q.id}: ${q.votes} votes stored, only ${triedVoters.get(q.id) ?? 0} attendees voted`);
+        assert.ok(
+          q.votes <= (triedVoters.get(q.id) ?? 0),
+          `question ${q.id}: ${q.votes} votes stored, only ${triedVoters.get(q.id) ?? 0} attendees voted`,
+        );
       }
       for (const id of ackedVoters.keys()) assert.ok(byId.has(id), `a question with acknowledged votes (${id}) is gone`);
       // Each acknowledged voter is recorded as such: voting again is a no-op that answers the stored count.
-      await Promise.all(attendees.map(async (a) => {
-        for (const id of a.ackedVotes.keys()) {
-          const again = await a.connection!.send('upvoteQuestion', { sessionId, questionId: id });
-          assert.equal(again.kind, 'ok', `${a.name} voting again for ${id}`);
-          if (again.kind === 'ok') assert.equal(again.data.votes, byId.get(id)!.votes, `${a.name}'s acknowledged vote for ${id} was not recorded`);
-        }
-      }));
+      await Promise.all(
+        attendees.map(async (a) => {
+          for (const id of a.ackedVotes.keys()) {
+            const again = await a.connection!.send('upvoteQuestion', { sessionId, questionId: id });
+            assert.equal(again.kind, 'ok', `${a.name} voting again for ${id}`);
+            if (again.kind === 'ok')
+              assert.equal(again.data.votes, byId.get(id)!.votes, `${a.name}'s acknowledged vote for ${id} was not recorded`);
+          }
+        }),
+      );
 
       // Each attendee sees its acknowledged questions in the Q&A list.
-      await Promise.all(attendees.map(async (a) => {
-        const list = await a.connection!.send('subscribeSession', { sessionId });
-        assert.equal(list.kind, 'ok');
-        if (list.kind !== 'ok') return;
-        const listed = new Map(list.data.questions.map((q) => [q.id, q]));
-        for (const [id, acked] of a.ackedQuestions) assert.equal(listed.get(id)?.text, acked.text, `${a.name} does not see its question ${id}`);
-      }));
+      await Promise.all(
+        attendees.map(async (a) => {
+          const list = await a.connection!.send('subscribeSession', { sessionId });
+          assert.equal(list.kind, 'ok');
+          if (list.kind !== 'ok') return;
+          const listed = new Map(list.data.questions.map((q) => [q.id, q]));
+          for (const [id, acked] of a.ackedQuestions)
+            assert.equal(listed.get(id)?.text, acked.text, `${a.name} does not see its question ${id}`);
+        }),
+      );
 
       assert.equal(server.child.exitCode, null, 'the restarted server is running');
       assert.deepEqual(errorLines(beforeKill), [], 'errors logged before the kill');

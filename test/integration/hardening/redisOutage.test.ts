@@ -27,7 +27,12 @@ describe('Redis outage: the node stays up, fails fast, and recovers without a re
 
   before(async () => {
     redis = await RedisServer.start();
-    server = await startServer({ STORE: 'redis', REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), RTC_LISTEN_IP: '127.0.0.1' });
+    server = await startServer({
+      STORE: 'redis',
+      REDIS_URL: redis.url,
+      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+      RTC_LISTEN_IP: '127.0.0.1',
+    });
   });
 
   after(async () => {
@@ -46,7 +51,11 @@ describe('Redis outage: the node stays up, fails fast, and recovers without a re
     const load = (async () => {
       while (running) {
         const started = Date.now();
-        const res = await fetch(`${server.url}/api/events/demo/speakers`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `Speaker ${n++}`, title: '', organisation: '', presence: 'remote' }) });
+        const res = await fetch(`${server.url}/api/events/demo/speakers`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ name: `Speaker ${n++}`, title: '', organisation: '', presence: 'remote' }),
+        });
         const body = (await res.json()) as { id?: string; error?: { code: string } };
         writes.push({ at: started, ms: Date.now() - started, status: res.status, code: body.error?.code ?? null, id: body.id ?? null });
         await sleep(100);
@@ -90,8 +99,12 @@ describe('Redis outage: the node stays up, fails fast, and recovers without a re
     const during = writes.filter((w) => w.at >= down + COMMAND_TIMEOUT_MS && w.at + w.ms < restarting);
     const recoveryMs = firstOk - back;
     const slowest = Math.max(...during.map((w) => w.ms));
-    console.log(`      ${writes.length} writes: ${writes.filter((w) => w.status === 201).length} stored; ${during.length} during the outage, all ${[...new Set(during.map((w) => `${w.status} ${w.code}`))].join(', ')}, slowest ${slowest} ms`);
-    console.log(`      Redis answered again ${back - restarting} ms after its restart began; the first successful write ended ${firstOk - restarting} ms after it began (${recoveryMs} ms after Redis answered)`);
+    console.log(
+      `      ${writes.length} writes: ${writes.filter((w) => w.status === 201).length} stored; ${during.length} during the outage, all ${[...new Set(during.map((w) => `${w.status} ${w.code}`))].join(', ')}, slowest ${slowest} ms`,
+    );
+    console.log(
+      `      Redis answered again ${back - restarting} ms after its restart began; the first successful write ended ${firstOk - restarting} ms after it began (${recoveryMs} ms after Redis answered)`,
+    );
     assert.ok(during.length > 10, `only ${during.length} writes during the outage`);
     for (const w of during) assert.deepEqual([w.status, w.code], [503, 'unavailable']);
     assert.ok(slowest <= COMMAND_TIMEOUT_MS * 2 + 500, `a failing write took ${slowest} ms`);
@@ -99,13 +112,22 @@ describe('Redis outage: the node stays up, fails fast, and recovers without a re
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
 
     // Every write the node acknowledged, before and after the outage, is there.
-    const stored = new Set(((await (await fetch(`${server.url}/api/events/demo/speakers`, { headers: admin })).json()) as { id: string }[]).map((s) => s.id));
+    const stored = new Set(
+      ((await (await fetch(`${server.url}/api/events/demo/speakers`, { headers: admin })).json()) as { id: string }[]).map((s) => s.id),
+    );
     const acknowledged = writes.filter((w) => w.status === 201).map((w) => w.id!);
-    assert.deepEqual(acknowledged.filter((id) => !stored.has(id)), [], 'acknowledged writes were lost');
+    assert.deepEqual(
+      acknowledged.filter((id) => !stored.has(id)),
+      [],
+      'acknowledged writes were lost',
+    );
     const ackSet = new Set(acknowledged);
     const phantoms = [...stored].filter((id) => !ackSet.has(id));
     console.log(`      stored ${stored.size} speakers, acknowledged ${acknowledged.length}, phantom ${phantoms.length}`);
-    assert.ok(acknowledged.some((id, i) => writes.filter((w) => w.status === 201)[i].at < down && stored.has(id)), 'writes from before the outage survived');
+    assert.ok(
+      acknowledged.some((id, i) => writes.filter((w) => w.status === 201)[i].at < down && stored.has(id)),
+      'writes from before the outage survived',
+    );
     assert.equal(viewer.connected, true);
     assert.ok(await request(viewer, 'getRouterRtpCapabilities', {}), 'the viewer was served through it');
   });

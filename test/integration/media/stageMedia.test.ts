@@ -80,7 +80,10 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
 
     const routers = stage.distributionRouters;
     assert.equal(routers.length, 2);
-    assert.deepEqual(routers.map((r) => r.consumers), [2, 1]);
+    assert.deepEqual(
+      routers.map((r) => r.consumers),
+      [2, 1],
+    );
 
     second.close();
     assert.equal(routers[1].consumers, 0, 'closing a peer gives its consumers back');

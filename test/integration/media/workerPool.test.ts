@@ -29,7 +29,10 @@ describe('WorkerPool', function () {
     assert.equal(pool.workers.length, 2);
     assert.ok(pool.isReady());
     const slices = pool.status().map((s) => [s.rtcMinPort, s.rtcMaxPort]);
-    assert.deepEqual(slices, [[41000, 41049], [41050, 41099]]);
+    assert.deepEqual(slices, [
+      [41000, 41049],
+      [41050, 41099],
+    ]);
     const transport = await (await pool.workers[1].createRouter({ mediaCodecs: [] })).createPlainTransport({ listenIp: '127.0.0.1' });
     assert.ok(transport.tuple.localPort >= 41050 && transport.tuple.localPort <= 41099, 'worker 1 binds in its slice');
   });

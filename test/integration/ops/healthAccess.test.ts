@@ -37,7 +37,8 @@ describe('Stream health access, event filtering and uplink warnings', function (
   it('only ops, hosts and admins read /api/health, its history and its alerts', async () => {
     for (const path of ['/api/health', '/api/health/history', '/api/health/alerts']) {
       failed(await api.get(path), 401, 'unauthorized');
-      for (const role of OTHER_ROLES) assert.match(failed(await api.as(tokenFor(role)).get(path), 403, 'forbidden').message, new RegExp(role));
+      for (const role of OTHER_ROLES)
+        assert.match(failed(await api.as(tokenFor(role)).get(path), 403, 'forbidden').message, new RegExp(role));
       for (const role of HEALTH_ROLES) ok(await api.as(tokenFor(role)).get(path));
     }
   });
@@ -64,10 +65,22 @@ describe('Stream health access, event filtering and uplink warnings', function (
     await request(host, 'subscribeHealth', {});
     await request(elsewhere, 'subscribeHealth', {});
 
-    node.node.ops.health.emit('sample', healthSample(Date.now(), [stageHealth('demo/keynote'), stageHealth('other-fair/main'), stageHealth('demo/release')]));
+    node.node.ops.health.emit(
+      'sample',
+      healthSample(Date.now(), [stageHealth('demo/keynote'), stageHealth('other-fair/main'), stageHealth('demo/release')]),
+    );
     await waitFor(async () => (got.host.length > 0 && got.elsewhere.length > 0 ? true : undefined), 5000, 'samples pushed');
-    assert.deepEqual(got.host[0].stages.map((s) => [s.eventId, s.stageId]), [['demo', 'keynote'], ['demo', 'release']]);
-    assert.deepEqual(got.elsewhere[0].stages.map((s) => s.key), ['other-fair/main']);
+    assert.deepEqual(
+      got.host[0].stages.map((s) => [s.eventId, s.stageId]),
+      [
+        ['demo', 'keynote'],
+        ['demo', 'release'],
+      ],
+    );
+    assert.deepEqual(
+      got.elsewhere[0].stages.map((s) => s.key),
+      ['other-fair/main'],
+    );
     assert.equal(got.host[0].workers.length, 1, 'node and workers are shown to every event');
     assert.equal(got.attendee, 0);
 
@@ -92,7 +105,10 @@ describe('Stream health access, event filtering and uplink warnings', function (
     await request(host, 'subscribeHealth', {});
 
     const sourceId = `camera:${participantId}`;
-    const at = (ms: number, score: number) => healthSample(Date.now() + ms, [stageHealth('demo/keynote', { sources: [sourceHealth({ id: sourceId, ownerId: participantId, score })] })]);
+    const at = (ms: number, score: number) =>
+      healthSample(Date.now() + ms, [
+        stageHealth('demo/keynote', { sources: [sourceHealth({ id: sourceId, ownerId: participantId, score })] }),
+      ]);
     node.node.ops.health.emit('sample', at(0, 2));
     node.node.ops.health.emit('sample', at(2500, 2));
     const poor = await waitFor(async () => warnings[0], 5000, 'an uplinkWarning to the speaker');

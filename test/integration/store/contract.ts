@@ -9,14 +9,28 @@ function stage(id: string, eventId = 'ev1'): StageRecord {
 
 function session(id: string, eventId: string): SessionRecord {
   return {
-    id, eventId, stageId: 'main', title: `Talk ${id}`, kind: 'keynote', speakerIds: ['sp1'],
-    plannedStart: '2026-12-01T09:00:00+08:00', plannedEnd: '2026-12-01T09:30:00+08:00', status: 'scheduled',
+    id,
+    eventId,
+    stageId: 'main',
+    title: `Talk ${id}`,
+    kind: 'keynote',
+    speakerIds: ['sp1'],
+    plannedStart: '2026-12-01T09:00:00+08:00',
+    plannedEnd: '2026-12-01T09:30:00+08:00',
+    status: 'scheduled',
   };
 }
 
 function question(id: string, sessionId: string, text = 'Will the code be open?'): QuestionRecord {
   return {
-    id, eventId: 'ev1', sessionId, text, authorId: 'p1', authorName: 'Ada', status: 'pending', pinned: false,
+    id,
+    eventId: 'ev1',
+    sessionId,
+    text,
+    authorId: 'p1',
+    authorName: 'Ada',
+    status: 'pending',
+    pinned: false,
     createdAt: '2026-12-01T09:05:00.000Z',
   };
 }
@@ -58,7 +72,10 @@ export function storeContract(open: () => Promise<Store>): void {
     await stages.put(stage('a', 'ev2'));
     const ids = (await stages.list('ev1')).map((s) => s.id).sort();
     assert.deepEqual(ids, ['a', 'b']);
-    assert.deepEqual((await stages.list('ev2')).map((s) => s.id), ['a']);
+    assert.deepEqual(
+      (await stages.list('ev2')).map((s) => s.id),
+      ['a'],
+    );
     assert.deepEqual(await stages.list('ev3'), []);
   });
 
@@ -90,7 +107,10 @@ export function storeContract(open: () => Promise<Store>): void {
     await stages.put(stage('b'));
     assert.equal(await stages.delete('ev1', 'a'), true);
     assert.equal(await stages.delete('ev1', 'a'), false);
-    assert.deepEqual((await stages.list('ev1')).map((s) => s.id), ['b']);
+    assert.deepEqual(
+      (await stages.list('ev1')).map((s) => s.id),
+      ['b'],
+    );
   });
 
   it('keeps text exactly, including markup and non-Latin script', async () => {
@@ -105,7 +125,14 @@ export function storeContract(open: () => Promise<Store>): void {
     assert.equal(await store.votes.add('q1', 'bob'), true);
     assert.equal(await store.votes.add('q2', 'alice'), true);
     const counts = await store.votes.counts(['q1', 'q2', 'q3']);
-    assert.deepEqual([...counts.entries()], [['q1', 2], ['q2', 1], ['q3', 0]]);
+    assert.deepEqual(
+      [...counts.entries()],
+      [
+        ['q1', 2],
+        ['q2', 1],
+        ['q3', 0],
+      ],
+    );
     assert.equal(await store.votes.hasVoted('q1', 'bob'), true);
     assert.equal(await store.votes.remove('q1', 'bob'), true);
     assert.equal(await store.votes.remove('q1', 'bob'), false);

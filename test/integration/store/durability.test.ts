@@ -36,7 +36,10 @@ async function assertAllAcknowledgedPresent(store: Store, lastAcked: number): Pr
   const missing = ackedIds.filter((id) => !ids.has(id));
   assert.deepEqual(missing, [], 'every acknowledged question is stored');
   const votes = await store.votes.counts(ackedIds);
-  assert.ok(ackedIds.every((id) => votes.get(id) === 1), 'every acknowledged vote is stored');
+  assert.ok(
+    ackedIds.every((id) => votes.get(id) === 1),
+    'every acknowledged vote is stored',
+  );
 }
 
 describe('Acknowledged writes survive kill -9 of the stagecast process', function () {

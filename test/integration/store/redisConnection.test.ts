@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { closeConnection, commandConnection, subscriberConnection, whenReady, withCommandTimeout } from '../../../server/store/redisConnection';
+import {
+  closeConnection,
+  commandConnection,
+  subscriberConnection,
+  whenReady,
+  withCommandTimeout,
+} from '../../../server/store/redisConnection';
 import { RedisStore } from '../../../server/store/RedisStore';
 import type { QuestionRecord } from '../../../server/store/records';
 import { AppError } from '../../../server/errors';
@@ -103,7 +109,17 @@ const OK = '+OK\r\n';
 const answerAll: Answer = (command) => (command[0] === 'PING' ? '+PONG\r\n' : OK);
 
 function question(id: string): QuestionRecord {
-  return { id, eventId: 'ev1', sessionId: 's1', text: 'Is it open?', authorId: 'p1', authorName: 'Ada', status: 'pending', pinned: false, createdAt: '2026-12-01T09:05:00.000Z' };
+  return {
+    id,
+    eventId: 'ev1',
+    sessionId: 's1',
+    text: 'Is it open?',
+    authorId: 'p1',
+    authorName: 'Ada',
+    status: 'pending',
+    pinned: false,
+    createdAt: '2026-12-01T09:05:00.000Z',
+  };
 }
 
 function unavailable(error: unknown): boolean {
@@ -123,7 +139,9 @@ describe('Redis connection guarantees (node-redis, against a scripted stand-in)'
   });
 
   it('a write in flight when the connection drops fails as unavailable and is not sent again on the next connection', async () => {
-    fake = await FakeRedis.start((command, connection) => (command[0] === 'HSET' && connection === 1 ? 'drop' : answerAll(command, connection)));
+    fake = await FakeRedis.start((command, connection) =>
+      command[0] === 'HSET' && connection === 1 ? 'drop' : answerAll(command, connection),
+    );
     store = new RedisStore({ url: fake.url, commandTimeoutMs: 1000 });
     await assert.rejects(store.collection('questions').put(question('q1')), unavailable);
     assert.ok(fake.names(1).includes('HSET'), 'the write was on the wire when the connection dropped');
@@ -150,7 +168,10 @@ describe('Redis connection guarantees (node-redis, against a scripted stand-in)'
   it('a command Redis never answers fails as unavailable (the command timeout bounds the wait for the answer)', async () => {
     fake = await FakeRedis.start((command) => (command[0] === 'HGET' ? 'silence' : OK));
     store = new RedisStore({ url: fake.url, commandTimeoutMs: 300 });
-    await assert.rejects(store.collection('questions').get('s1', 'q3'), (error: unknown) => unavailable(error) && /did not answer/.test(String((error as AppError).cause)));
+    await assert.rejects(
+      store.collection('questions').get('s1', 'q3'),
+      (error: unknown) => unavailable(error) && /did not answer/.test(String((error as AppError).cause)),
+    );
   });
 
   it('a command connection refuses a command at once while Redis is away, and never sends it later', async () => {
@@ -185,7 +206,11 @@ describe('Redis connection guarantees (node-redis, against a scripted stand-in)'
       await assert.rejects(transaction);
       await whenReady(redis, 5000);
       assert.equal(await redis.ping(), 'PONG');
-      assert.deepEqual(fake.allNames().filter((name) => ['MULTI', 'SET', 'SADD', 'EXEC'].includes(name)), [], 'the refused transaction was sent once Redis was back');
+      assert.deepEqual(
+        fake.allNames().filter((name) => ['MULTI', 'SET', 'SADD', 'EXEC'].includes(name)),
+        [],
+        'the refused transaction was sent once Redis was back',
+      );
     } finally {
       closeConnection(redis);
     }
@@ -200,7 +225,9 @@ describe('Redis connection guarantees (node-redis, against a scripted stand-in)'
     try {
       await sub.subscribe('news', () => undefined);
       assert.ok(fake.names(1).includes('SUBSCRIBE'), 'the first SUBSCRIBE was cut off');
-      assert.ok(fake.connections.slice(1).some((commands) => commands.some((command) => command[0] === 'SUBSCRIBE' && command[1] === 'news')));
+      assert.ok(
+        fake.connections.slice(1).some((commands) => commands.some((command) => command[0] === 'SUBSCRIBE' && command[1] === 'news')),
+      );
     } finally {
       closeConnection(sub);
     }

@@ -4,7 +4,12 @@ import { choosePublisherNode, chooseViewerNode, ORIGIN_VIEWER_WEIGHT } from '../
 
 function node(id: string, load: Partial<NodeLoad> = {}, draining = false): NodeInfo {
   return {
-    id, url: `http://${id}:3000`, announcedIp: '10.0.0.1', startedAt: '', heartbeatAt: '', draining,
+    id,
+    url: `http://${id}:3000`,
+    announcedIp: '10.0.0.1',
+    startedAt: '',
+    heartbeatAt: '',
+    draining,
     load: { viewers: 0, sockets: 0, workerCpuPercent: 0, freeConsumers: 1000, origins: 0, ...load },
   };
 }

@@ -75,15 +75,27 @@ function NewAchievementForm({ onCancel, onCreated }: { onCancel: () => void; onC
   const [fields, setFields] = useState({ title: '', institution: '', field: '', summary: '', contact: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (name: keyof typeof fields) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => setFields({ ...fields, [name]: e.currentTarget.value });
+  const set = (name: keyof typeof fields) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+    setFields({ ...fields, [name]: e.currentTarget.value });
   const create = async (): Promise<void> => {
     setBusy(true);
     try {
       // Created unattached; saving the session attaches it (the session may not exist yet).
-      const body = { title: fields.title.trim(), institution: fields.institution.trim(), field: fields.field.trim(), summary: fields.summary.trim(), contact: fields.contact.trim(), sessionId: null };
+      const body = {
+        title: fields.title.trim(),
+        institution: fields.institution.trim(),
+        field: fields.field.trim(),
+        summary: fields.summary.trim(),
+        contact: fields.contact.trim(),
+        sessionId: null,
+      };
       onCreated(await api.post<AchievementRecord>(eventPath(identity.eventId, 'achievements'), body));
     } catch (failure) {
-      setError(failure instanceof ApiError ? [failure.message, ...failure.fieldProblems.map((p) => `${p.field}: ${p.problems.join(', ')}`)].join(' — ') : String(failure));
+      setError(
+        failure instanceof ApiError
+          ? [failure.message, ...failure.fieldProblems.map((p) => `${p.field}: ${p.problems.join(', ')}`)].join(' — ')
+          : String(failure),
+      );
     } finally {
       setBusy(false);
     }

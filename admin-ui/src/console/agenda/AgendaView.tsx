@@ -94,7 +94,12 @@ export function AgendaView() {
               <button type="button" aria-label="Previous day" onClick={() => setDay(shiftDay(day, -1))}>
                 ‹
               </button>
-              <input type="date" aria-label="Day shown" value={day} onInput={(e) => e.currentTarget.value && setDay(e.currentTarget.value)} />
+              <input
+                type="date"
+                aria-label="Day shown"
+                value={day}
+                onInput={(e) => e.currentTarget.value && setDay(e.currentTarget.value)}
+              />
               <button type="button" aria-label="Next day" onClick={() => setDay(shiftDay(day, 1))}>
                 ›
               </button>
@@ -102,7 +107,13 @@ export function AgendaView() {
             <button type="button" class="button-quiet" onClick={() => setDay(wallClock(Date.now(), zone).date)}>
               Today
             </button>
-            <button type="button" id="new-session" class="button-primary" disabled={stages.length === 0} onClick={() => openNew(stages[0]?.id ?? '', nextFreeHour())}>
+            <button
+              type="button"
+              id="new-session"
+              class="button-primary"
+              disabled={stages.length === 0}
+              onClick={() => openNew(stages[0]?.id ?? '', nextFreeHour())}
+            >
               New session
             </button>
           </div>

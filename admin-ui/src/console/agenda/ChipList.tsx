@@ -8,7 +8,15 @@ export interface Chip {
 }
 
 /** The picked entries of a picker, each with a remove button. Text only: names come from participants. */
-export function ChipList({ chips, removeLabel, onRemove }: { chips: Chip[]; removeLabel: (chip: Chip) => string; onRemove: (id: string) => void }) {
+export function ChipList({
+  chips,
+  removeLabel,
+  onRemove,
+}: {
+  chips: Chip[];
+  removeLabel: (chip: Chip) => string;
+  onRemove: (id: string) => void;
+}) {
   return (
     <ul class="chips">
       {chips.map((chip) => (

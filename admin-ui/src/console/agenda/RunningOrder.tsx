@@ -5,7 +5,17 @@ import { formatRange } from '../../lib/zonedTime';
 const STATUS_TEXT = { scheduled: 'Scheduled', live: 'Live', done: 'Done' } as const;
 
 /** The day as a list, in time order across stages: the same sessions as the timeline, easy to scan and to reach by keyboard. */
-export function RunningOrder({ items, stages, zone, onOpen }: { items: AgendaItem[]; stages: StageRecord[]; zone: string; onOpen: (item: AgendaItem) => void }) {
+export function RunningOrder({
+  items,
+  stages,
+  zone,
+  onOpen,
+}: {
+  items: AgendaItem[];
+  stages: StageRecord[];
+  zone: string;
+  onOpen: (item: AgendaItem) => void;
+}) {
   if (items.length === 0) return null;
   const stageName = new Map(stages.map((s) => [s.id, s.name]));
   return (
@@ -36,7 +46,13 @@ export function RunningOrder({ items, stages, zone, onOpen }: { items: AgendaIte
                 </span>
               </td>
               <td>{item.speakers.map((s) => s.name).join(', ') || <span class="muted">—</span>}</td>
-              <td>{item.status === 'live' ? <span class="badge badge-live">Live</span> : <span class="muted">{STATUS_TEXT[item.status]}</span>}</td>
+              <td>
+                {item.status === 'live' ? (
+                  <span class="badge badge-live">Live</span>
+                ) : (
+                  <span class="muted">{STATUS_TEXT[item.status]}</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

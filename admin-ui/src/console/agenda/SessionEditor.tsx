@@ -56,7 +56,9 @@ export function SessionEditor(props: SessionEditorProps) {
     if (Object.keys(local).length > 0) return;
     setBusy(true);
     try {
-      const session = await saveDraft(api, identity.eventId, zone, draft, props.achievements, (stored) => setDraft((d) => ({ ...d, id: stored.id })));
+      const session = await saveDraft(api, identity.eventId, zone, draft, props.achievements, (stored) =>
+        setDraft((d) => ({ ...d, id: stored.id })),
+      );
       notify({ tone: 'success', text: `${draft.id ? 'Saved' : 'Scheduled'} “${session.title}”.` });
       props.onSaved(session);
     } catch (failure) {
@@ -83,7 +85,8 @@ export function SessionEditor(props: SessionEditorProps) {
     setConflict(overlapped);
     props.onConflict(overlapped);
     // The message says it all unless every problem sits next to its field.
-    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0)) setError([failure.message, ...unplaced].join(' — '));
+    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0))
+      setError([failure.message, ...unplaced].join(' — '));
   };
 
   const remove = async (): Promise<void> => {
@@ -125,8 +128,9 @@ export function SessionEditor(props: SessionEditorProps) {
           <div class="form-conflict" role="alert">
             <strong>Overlaps “{conflict.title}”</strong>
             <span>
-              {formatRange(conflict.plannedStart, conflict.plannedEnd, zone)} on {stageName(conflict.stageId)} ({formatDay(wallClock(conflict.plannedStart, zone).date)}). Pick
-              another time or stage; the other session is outlined on the timeline.
+              {formatRange(conflict.plannedStart, conflict.plannedEnd, zone)} on {stageName(conflict.stageId)} (
+              {formatDay(wallClock(conflict.plannedStart, zone).date)}). Pick another time or stage; the other session is outlined on the
+              timeline.
             </span>
           </div>
         )}
@@ -138,13 +142,25 @@ export function SessionEditor(props: SessionEditorProps) {
 
         <label class="field">
           <span>Title</span>
-          <input id="session-title" ref={titleInput} value={draft.title} maxLength={200} onInput={(e) => update({ title: e.currentTarget.value })} {...invalid('title')} />
+          <input
+            id="session-title"
+            ref={titleInput}
+            value={draft.title}
+            maxLength={200}
+            onInput={(e) => update({ title: e.currentTarget.value })}
+            {...invalid('title')}
+          />
           {fieldError('title')}
         </label>
         <div class="field-row">
           <label class="field">
             <span>Kind</span>
-            <select id="session-kind" value={draft.kind} onChange={(e) => isSessionKind(e.currentTarget.value) && update({ kind: e.currentTarget.value })} {...invalid('kind')}>
+            <select
+              id="session-kind"
+              value={draft.kind}
+              onChange={(e) => isSessionKind(e.currentTarget.value) && update({ kind: e.currentTarget.value })}
+              {...invalid('kind')}
+            >
               {SESSION_KINDS.map((kind) => (
                 <option key={kind} value={kind}>
                   {SESSION_KIND_LABEL[kind]}
@@ -155,7 +171,12 @@ export function SessionEditor(props: SessionEditorProps) {
           </label>
           <label class="field">
             <span>Stage</span>
-            <select id="session-stage" value={draft.stageId} onChange={(e) => update({ stageId: e.currentTarget.value })} {...invalid('stageId')}>
+            <select
+              id="session-stage"
+              value={draft.stageId}
+              onChange={(e) => update({ stageId: e.currentTarget.value })}
+              {...invalid('stageId')}
+            >
               {stages.map((stage) => (
                 <option key={stage.id} value={stage.id}>
                   {stage.name}
@@ -172,12 +193,28 @@ export function SessionEditor(props: SessionEditorProps) {
         <div class="field-row">
           <label class="field">
             <span>Starts</span>
-            <input id="session-start" type="time" step={300} value={draft.start} required onInput={(e) => update({ start: e.currentTarget.value })} {...invalid('start')} />
+            <input
+              id="session-start"
+              type="time"
+              step={300}
+              value={draft.start}
+              required
+              onInput={(e) => update({ start: e.currentTarget.value })}
+              {...invalid('start')}
+            />
             {fieldError('start')}
           </label>
           <label class="field">
             <span>Ends</span>
-            <input id="session-end" type="time" step={300} value={draft.end} required onInput={(e) => update({ end: e.currentTarget.value })} {...invalid('end')} />
+            <input
+              id="session-end"
+              type="time"
+              step={300}
+              value={draft.end}
+              required
+              onInput={(e) => update({ end: e.currentTarget.value })}
+              {...invalid('end')}
+            />
             {fieldError('end')}
           </label>
         </div>
@@ -185,7 +222,12 @@ export function SessionEditor(props: SessionEditorProps) {
 
         <fieldset class="field">
           <legend>Speakers</legend>
-          <SpeakerPicker speakers={props.speakers} selected={draft.speakerIds} onChange={(speakerIds) => update({ speakerIds })} onCreated={props.onListsChanged} />
+          <SpeakerPicker
+            speakers={props.speakers}
+            selected={draft.speakerIds}
+            onChange={(speakerIds) => update({ speakerIds })}
+            onCreated={props.onListsChanged}
+          />
           {fieldError('speakerIds')}
         </fieldset>
 
@@ -202,7 +244,11 @@ export function SessionEditor(props: SessionEditorProps) {
             {fieldError('achievementIds')}
           </fieldset>
         ) : (
-          draft.achievementIds.length > 0 && <p class="hint">Saving as {SESSION_KIND_LABEL[draft.kind].toLowerCase()} detaches its {draft.achievementIds.length} achievement(s).</p>
+          draft.achievementIds.length > 0 && (
+            <p class="hint">
+              Saving as {SESSION_KIND_LABEL[draft.kind].toLowerCase()} detaches its {draft.achievementIds.length} achievement(s).
+            </p>
+          )
         )}
 
         <footer class="drawer-actions">

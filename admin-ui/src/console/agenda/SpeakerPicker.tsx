@@ -78,9 +78,20 @@ function NewSpeakerForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
   const create = async (): Promise<void> => {
     setBusy(true);
     try {
-      onCreated(await api.post<SpeakerRecord>(eventPath(identity.eventId, 'speakers'), { name: name.trim(), title: title.trim(), organisation: organisation.trim(), presence }));
+      onCreated(
+        await api.post<SpeakerRecord>(eventPath(identity.eventId, 'speakers'), {
+          name: name.trim(),
+          title: title.trim(),
+          organisation: organisation.trim(),
+          presence,
+        }),
+      );
     } catch (failure) {
-      setError(failure instanceof ApiError ? [failure.message, ...failure.fieldProblems.map((p) => `${p.field}: ${p.problems.join(', ')}`)].join(' — ') : String(failure));
+      setError(
+        failure instanceof ApiError
+          ? [failure.message, ...failure.fieldProblems.map((p) => `${p.field}: ${p.problems.join(', ')}`)].join(' — ')
+          : String(failure),
+      );
     } finally {
       setBusy(false);
     }

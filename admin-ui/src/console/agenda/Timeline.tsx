@@ -80,7 +80,8 @@ export function Timeline(props: TimelineProps) {
   // The session a change would overlap must be in view, or its outline says nothing.
   const conflictStart = placed.find((p) => p.item.id === props.conflictId)?.start;
   useEffect(() => {
-    if (scroller.current && conflictStart !== undefined) scroller.current.scrollLeft = Math.max(0, (conflictStart - origin - 30) * PX_PER_MINUTE);
+    if (scroller.current && conflictStart !== undefined)
+      scroller.current.scrollLeft = Math.max(0, (conflictStart - origin - 30) * PX_PER_MINUTE);
   }, [props.conflictId, conflictStart]);
 
   const updateDrag = (next: Drag | null): void => {
@@ -112,7 +113,8 @@ export function Timeline(props: TimelineProps) {
       return;
     }
     const stage = stages[entry.lane + current.deltaLanes];
-    if (stage && (current.deltaMinutes !== 0 || current.deltaLanes !== 0)) props.onMove(entry.item, stage.id, entry.start + current.deltaMinutes);
+    if (stage && (current.deltaMinutes !== 0 || current.deltaLanes !== 0))
+      props.onMove(entry.item, stage.id, entry.start + current.deltaMinutes);
   };
 
   const onLaneClick = (event: MouseEvent, stage: StageRecord): void => {

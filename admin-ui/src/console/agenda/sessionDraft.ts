@@ -72,7 +72,8 @@ export function localProblems(draft: SessionDraft, zone: string): Partial<Record
   if (draft.title.trim() === '') problems.title = 'Give the session a title.';
   if (!draft.date || !draft.start) problems.start = 'Pick a day and a start time.';
   else if (!draft.end) problems.end = 'Pick an end time.';
-  else if (zonedToMs(draft.date, draft.end, zone) <= zonedToMs(draft.date, draft.start, zone)) problems.end = 'The end must be after the start.';
+  else if (zonedToMs(draft.date, draft.end, zone) <= zonedToMs(draft.date, draft.start, zone))
+    problems.end = 'The end must be after the start.';
   return problems;
 }
 
@@ -116,7 +117,9 @@ export async function saveDraft(
   if (isRelease) {
     await detach(attachedBefore.filter((id) => !wanted.has(id)));
     const toAttach = [...wanted].filter((id) => !attachedBefore.includes(id));
-    await Promise.all(toAttach.map((id) => api.patch<AchievementRecord>(eventPath(eventId, 'achievements', id), { sessionId: session.id })));
+    await Promise.all(
+      toAttach.map((id) => api.patch<AchievementRecord>(eventPath(eventId, 'achievements', id), { sessionId: session.id })),
+    );
   }
   return session;
 }

@@ -1,12 +1,15 @@
 import type { AlertRecord, StageRecord } from '../../../../signaling/contract';
 
-const clock = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const clock = (iso: string): string =>
+  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /** Alerts open now (loudest first), then the ones that cleared lately. */
 export function AlertList({ open, recent, stages }: { open: AlertRecord[]; recent: AlertRecord[]; stages: StageRecord[] }) {
   const stageName = new Map(stages.map((s) => [s.id, s.name]));
   const where = (alert: AlertRecord): string => (alert.stageId ? (stageName.get(alert.stageId) ?? alert.stageId) : 'node');
-  const sorted = [...open].sort((a, b) => Number(b.severity === 'critical') - Number(a.severity === 'critical') || b.raisedAt.localeCompare(a.raisedAt));
+  const sorted = [...open].sort(
+    (a, b) => Number(b.severity === 'critical') - Number(a.severity === 'critical') || b.raisedAt.localeCompare(a.raisedAt),
+  );
   return (
     <section class="panel alerts-panel" aria-labelledby="alerts-heading">
       <h2 id="alerts-heading">

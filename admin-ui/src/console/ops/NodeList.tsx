@@ -44,7 +44,8 @@ export function NodeList() {
               {node.draining && <span class="node-tag">draining</span>}
             </div>
             <p class="muted">
-              {node.load.viewers} viewers · {node.load.sockets} connections · worker CPU {node.load.workerCpuPercent} % · room for {node.load.freeConsumers} consumers
+              {node.load.viewers} viewers · {node.load.sockets} connections · worker CPU {node.load.workerCpuPercent} % · room for{' '}
+              {node.load.freeConsumers} consumers
             </p>
           </li>
         ))}

@@ -38,7 +38,8 @@ export function OpsView() {
               {feed.subscribed ? 'Live' : 'Connecting…'}
             </span>
             {feed.intervalMs !== null && ` · a sample every ${feed.intervalMs / 1000} s`}
-            {latest && ` · node ${latest.nodeId} · CPU ${Math.round(latest.node.cpuPercent)} % · event loop p99 ${latest.node.eventLoopLagMs.p99.toFixed(1)} ms`}
+            {latest &&
+              ` · node ${latest.nodeId} · CPU ${Math.round(latest.node.cpuPercent)} % · event loop p99 ${latest.node.eventLoopLagMs.p99.toFixed(1)} ms`}
           </p>
         </div>
         {down > 0 && (

@@ -1,7 +1,13 @@
 import type { StageRecord } from '../../../../signaling/contract';
 import type { StageLevel, StageStatus } from './healthSeries';
 
-const LEVEL_TEXT: Record<StageLevel, string> = { down: 'Source down', critical: 'Critical', degraded: 'Degraded', ok: 'Healthy', idle: 'No media' };
+const LEVEL_TEXT: Record<StageLevel, string> = {
+  down: 'Source down',
+  critical: 'Critical',
+  degraded: 'Degraded',
+  ok: 'Healthy',
+  idle: 'No media',
+};
 
 const kbps = (bps: number): string => (bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbps` : `${Math.round(bps / 1000)} kbps`);
 
@@ -14,7 +20,13 @@ export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; 
         const level = status?.level ?? 'idle';
         const health = status?.health ?? null;
         return (
-          <article key={stage.id} class={`health-card level-${level}`} data-stage={stage.id} data-level={level} aria-label={`${stage.name}: ${LEVEL_TEXT[level]}`}>
+          <article
+            key={stage.id}
+            class={`health-card level-${level}`}
+            data-stage={stage.id}
+            data-level={level}
+            aria-label={`${stage.name}: ${LEVEL_TEXT[level]}`}
+          >
             <header>
               <h2>{stage.name}</h2>
               <span class="level-badge">{LEVEL_TEXT[level]}</span>
@@ -26,7 +38,9 @@ export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; 
                   <dt>Viewers</dt>
                   <dd>
                     {health.viewers}
-                    {health.viewers > 0 && health.receivingViewers < health.viewers && <span class="muted"> ({health.receivingViewers} receiving)</span>}
+                    {health.viewers > 0 && health.receivingViewers < health.viewers && (
+                      <span class="muted"> ({health.receivingViewers} receiving)</span>
+                    )}
                   </dd>
                 </div>
                 <div>

@@ -17,7 +17,12 @@ interface TimeChartProps {
 
 // Distinct on a dark background, and in the same order for the same keys on every chart.
 const PALETTE = ['#5b8cff', '#2fa565', '#f2a93b', '#e5484d', '#a06cf0', '#1fb5b0', '#f08a3c', '#d9b23a', '#ec6cb9', '#8fa3bf'];
-const AXIS = { stroke: '#99a3ae', grid: { stroke: '#2b313b', width: 1 }, ticks: { stroke: '#2b313b', width: 1 }, font: '11px system-ui, sans-serif' };
+const AXIS = {
+  stroke: '#99a3ae',
+  grid: { stroke: '#2b313b', width: 1 },
+  ticks: { stroke: '#2b313b', width: 1 },
+  font: '11px system-ui, sans-serif',
+};
 const HEIGHT = 170;
 
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
@@ -56,7 +61,13 @@ export function TimeChart({ title, unit, data, now, yRange, minMax = 1 }: TimeCh
       ],
       series: [
         {},
-        ...data.series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true, points: { show: false } })),
+        ...data.series.map((s, i) => ({
+          label: s.label,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+        })),
       ],
     };
     const plot = new uPlot(options, aligned(data), element);

@@ -30,7 +30,10 @@ export function keepWindow(samples: HealthSampleView[], now: number): HealthSamp
 }
 
 /** Builds the chart's columns: one series per key `pick` reports in any sample, null where a sample lacks it. */
-function collect(samples: HealthSampleView[], pick: (sample: HealthSampleView) => { key: string; label: string; value: number | null }[]): ChartData {
+function collect(
+  samples: HealthSampleView[],
+  pick: (sample: HealthSampleView) => { key: string; label: string; value: number | null }[],
+): ChartData {
   const xs = samples.map((s) => s.takenAtMs / 1000);
   const byKey = new Map<string, Series>();
   samples.forEach((sample, index) => {
@@ -51,10 +54,18 @@ function sourceLabel(stage: StageHealthView, source: SourceHealth, stageNames: R
   return `${stageNames.get(stage.stageId) ?? stage.stageId} · ${source.label || source.id}`;
 }
 
-function perSource(samples: HealthSampleView[], stageNames: ReadonlyMap<string, string>, value: (source: SourceHealth) => number | null): ChartData {
+function perSource(
+  samples: HealthSampleView[],
+  stageNames: ReadonlyMap<string, string>,
+  value: (source: SourceHealth) => number | null,
+): ChartData {
   return collect(samples, (sample) =>
     sample.stages.flatMap((stage) =>
-      stage.sources.map((source) => ({ key: `${stage.stageId}#${source.id}`, label: sourceLabel(stage, source, stageNames), value: value(source) })),
+      stage.sources.map((source) => ({
+        key: `${stage.stageId}#${source.id}`,
+        label: sourceLabel(stage, source, stageNames),
+        value: value(source),
+      })),
     ),
   );
 }
@@ -84,7 +95,9 @@ export function workerCpuChart(samples: HealthSampleView[]): ChartData {
 }
 
 export function viewersChart(samples: HealthSampleView[], stageNames: ReadonlyMap<string, string>): ChartData {
-  return collect(samples, (sample) => sample.stages.map((stage) => ({ key: stage.stageId, label: stageNames.get(stage.stageId) ?? stage.stageId, value: stage.viewers })));
+  return collect(samples, (sample) =>
+    sample.stages.map((stage) => ({ key: stage.stageId, label: stageNames.get(stage.stageId) ?? stage.stageId, value: stage.viewers })),
+  );
 }
 
 export type StageLevel = 'down' | 'critical' | 'degraded' | 'ok' | 'idle';
@@ -115,7 +128,14 @@ export function stageStatus(stageId: string, latest: HealthSampleView | null, op
   const critical = alerts.find((a) => a.severity === 'critical');
   if (critical) return { stageId, level: 'critical', reason: critical.message, health, alerts };
   const silent = health?.sources.find((s) => s.kind === 'onsite' && !s.receiving);
-  if (silent) return { stageId, level: 'degraded', reason: `${silent.label || silent.id} silent for ${(silent.silentForMs / 1000).toFixed(0)} s`, health, alerts };
+  if (silent)
+    return {
+      stageId,
+      level: 'degraded',
+      reason: `${silent.label || silent.id} silent for ${(silent.silentForMs / 1000).toFixed(0)} s`,
+      health,
+      alerts,
+    };
   const warning = alerts.find((a) => a.severity === 'warning');
   if (warning) return { stageId, level: 'degraded', reason: warning.message, health, alerts };
   if (!health || health.sources.length === 0) return { stageId, level: 'idle', reason: 'No source open', health, alerts };

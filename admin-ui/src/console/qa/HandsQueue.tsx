@@ -10,7 +10,9 @@ interface HandsQueueProps {
 
 /** Raised hands, oldest first; an accepted hand may publish camera and microphone until it is lowered. */
 export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
-  const list = [...(hands?.values() ?? [])].sort((a, b) => Number(b.status === 'accepted') - Number(a.status === 'accepted') || Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
+  const list = [...(hands?.values() ?? [])].sort(
+    (a, b) => Number(b.status === 'accepted') - Number(a.status === 'accepted') || Date.parse(a.raisedAt) - Date.parse(b.raisedAt),
+  );
   return (
     <section class="panel hands-panel" aria-labelledby="hands-heading">
       <h2 id="hands-heading">
@@ -26,7 +28,9 @@ export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
             <li key={hand.id} class={`hand hand-${hand.status}`} data-hand={hand.id}>
               <div class="hand-text">
                 <strong>{hand.name}</strong>
-                <span class="muted">{hand.status === 'accepted' ? 'Speaking: may use camera and microphone' : `raised ${timeAgo(hand.raisedAt, now)}`}</span>
+                <span class="muted">
+                  {hand.status === 'accepted' ? 'Speaking: may use camera and microphone' : `raised ${timeAgo(hand.raisedAt, now)}`}
+                </span>
               </div>
               <div class="hand-actions">
                 {hand.status === 'raised' && (

@@ -12,7 +12,12 @@ import { HandsQueue } from './HandsQueue';
 import { COLUMNS, type ModerationAction, type QuestionColumn, commandFor, isTyping } from './moderationKeys';
 import { QuestionCard } from './QuestionCard';
 
-const COLUMN_TITLE: Record<QuestionColumn, string> = { pending: 'Pending', approved: 'Approved', answered: 'Answered', rejected: 'Rejected' };
+const COLUMN_TITLE: Record<QuestionColumn, string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  answered: 'Answered',
+  rejected: 'Rejected',
+};
 const COLUMN_HINT: Record<QuestionColumn, string> = {
   pending: 'Oldest first. Attendees do not see these yet.',
   approved: 'Shown to attendees: pinned, then most votes.',
@@ -68,7 +73,8 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
     setBusy(true);
     try {
       qa.applyHand(await request(socket, 'answerHand', { sessionId: session.id, handId: hand.id, action }));
-      if (action === 'accept') notify({ tone: 'success', text: `${hand.name} may speak now: their camera can be put on air in Stage control.` });
+      if (action === 'accept')
+        notify({ tone: 'success', text: `${hand.name} may speak now: their camera can be put on air in Stage control.` });
     } catch (error) {
       notify({ tone: 'error', text: `Could not ${action} ${hand.name}'s hand: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
@@ -129,7 +135,12 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
         </div>
         <label class="field field-inline">
           <span>Session</span>
-          <select id="qa-session" value={session?.id ?? ''} onChange={(e) => setChosenSessionId(e.currentTarget.value || null)} disabled={stageSessions.length === 0}>
+          <select
+            id="qa-session"
+            value={session?.id ?? ''}
+            onChange={(e) => setChosenSessionId(e.currentTarget.value || null)}
+            disabled={stageSessions.length === 0}
+          >
             {stageSessions.length === 0 && <option value="">No session on this stage</option>}
             {stageSessions.map((s) => (
               <option key={s.id} value={s.id}>
@@ -146,7 +157,8 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
         </p>
       )}
       <p class="shortcuts" aria-label="Keyboard shortcuts">
-        <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>H</kbd>/<kbd>L</kbd> column · <kbd>A</kbd> approve · <kbd>R</kbd> reject · <kbd>P</kbd> pin · <kbd>D</kbd> answered
+        <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>H</kbd>/<kbd>L</kbd> column · <kbd>A</kbd> approve · <kbd>R</kbd> reject · <kbd>P</kbd> pin ·{' '}
+        <kbd>D</kbd> answered
       </p>
       {!session ? (
         <p class="empty">Schedule a session on this stage in the Agenda to collect questions.</p>

@@ -20,7 +20,9 @@ export function timeAgo(iso: string, now: number): string {
 
 /** What a moderator can do with a question in each status, in the order the buttons appear. */
 function actionsFor(question: QuestionView): { action: ModerationAction; label: string; key: string; tone: string }[] {
-  const pin = question.pinned ? { action: 'unpin' as const, label: 'Unpin', key: 'P', tone: 'quiet' } : { action: 'pin' as const, label: 'Pin', key: 'P', tone: 'quiet' };
+  const pin = question.pinned
+    ? { action: 'unpin' as const, label: 'Unpin', key: 'P', tone: 'quiet' }
+    : { action: 'pin' as const, label: 'Pin', key: 'P', tone: 'quiet' };
   switch (question.status) {
     case 'pending':
       return [
@@ -28,9 +30,17 @@ function actionsFor(question: QuestionView): { action: ModerationAction; label: 
         { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
       ];
     case 'approved':
-      return [{ action: 'answer', label: 'Answered', key: 'D', tone: 'approve' }, pin, { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' }];
+      return [
+        { action: 'answer', label: 'Answered', key: 'D', tone: 'approve' },
+        pin,
+        { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
+      ];
     case 'answered':
-      return [{ action: 'approve', label: 'Reopen', key: 'A', tone: 'quiet' }, pin, { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' }];
+      return [
+        { action: 'approve', label: 'Reopen', key: 'A', tone: 'quiet' },
+        pin,
+        { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
+      ];
     case 'rejected':
       return [{ action: 'approve', label: 'Approve', key: 'A', tone: 'approve' }];
   }

@@ -21,7 +21,9 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
   const programLive = programId === null || byId.has(programId);
   const previousLive = previousId !== null && byId.has(previousId) && previousId !== programId;
   const lowerThird = program?.lowerThird ?? null;
-  const detail = lowerThird ? [[lowerThird.speakerTitle, lowerThird.organisation].filter(Boolean).join(', '), lowerThird.sessionTitle].filter(Boolean).join(' · ') : '';
+  const detail = lowerThird
+    ? [[lowerThird.speakerTitle, lowerThird.organisation].filter(Boolean).join(', '), lowerThird.sessionTitle].filter(Boolean).join(' · ')
+    : '';
 
   return (
     <section class="panel" aria-labelledby="on-air-heading">
@@ -42,11 +44,23 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
         </p>
       )}
       <div class="undo-row">
-        <button type="button" id="program-undo" class="button-undo" disabled={busy || !previousLive} onClick={() => previousId && onTake(previousId)}>
+        <button
+          type="button"
+          id="program-undo"
+          class="button-undo"
+          disabled={busy || !previousLive}
+          onClick={() => previousId && onTake(previousId)}
+        >
           ↶ Back to {previousLive ? sourceName(byId.get(previousId ?? ''), previousId) : 'the previous source'}
         </button>
         {programId !== null && (
-          <button type="button" class="button-quiet" disabled={busy} onClick={() => onTake(null)} title="Viewers then pick the best source themselves">
+          <button
+            type="button"
+            class="button-quiet"
+            disabled={busy}
+            onClick={() => onTake(null)}
+            title="Viewers then pick the best source themselves"
+          >
             Clear program
           </button>
         )}
@@ -60,12 +74,18 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
             {lowerThird.speakerName && detail && <span>{detail}</span>}
           </>
         ) : (
-          <span class="muted">{programId === null ? 'Shown once a source is on air.' : 'Nothing to show: no live session and no speaker chosen.'}</span>
+          <span class="muted">
+            {programId === null ? 'Shown once a source is on air.' : 'Nothing to show: no live session and no speaker chosen.'}
+          </span>
         )}
       </div>
       <label class="field">
         <span>Name on the lower-third</span>
-        <select value={chosenSpeakerId ?? ''} disabled={busy || programId === null || !programLive} onChange={(e) => onSpeaker(e.currentTarget.value || null)}>
+        <select
+          value={chosenSpeakerId ?? ''}
+          disabled={busy || programId === null || !programLive}
+          onChange={(e) => onSpeaker(e.currentTarget.value || null)}
+        >
           <option value="">The live session's first speaker</option>
           {speakers.map((speaker) => (
             <option key={speaker.id} value={speaker.id}>

@@ -29,7 +29,10 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
   // What follows the live session comes first; sessions planned before it that never ran come after.
   const scheduled = items.filter((item) => item.status === 'scheduled');
   const liveStart = live ? Date.parse(live.plannedStart) : -Infinity;
-  const upcoming = [...scheduled.filter((item) => Date.parse(item.plannedStart) >= liveStart), ...scheduled.filter((item) => Date.parse(item.plannedStart) < liveStart)].slice(0, 4);
+  const upcoming = [
+    ...scheduled.filter((item) => Date.parse(item.plannedStart) >= liveStart),
+    ...scheduled.filter((item) => Date.parse(item.plannedStart) < liveStart),
+  ].slice(0, 4);
   const twoStep = (key: string, act: () => void) => () => {
     if (armed === key) {
       setArmed(null);
@@ -50,7 +53,13 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
               {live.speakers.length > 0 && ` · ${live.speakers.map((s) => s.name).join(', ')}`}
             </span>
           </div>
-          <button type="button" id="end-session" class={armed === `end-${live.id}` ? 'button-danger' : 'button-quiet'} disabled={busy} onClick={twoStep(`end-${live.id}`, () => onEnd(live))}>
+          <button
+            type="button"
+            id="end-session"
+            class={armed === `end-${live.id}` ? 'button-danger' : 'button-quiet'}
+            disabled={busy}
+            onClick={twoStep(`end-${live.id}`, () => onEnd(live))}
+          >
             {armed === `end-${live.id}` ? 'Click again to end' : 'End session'}
           </button>
         </div>
@@ -69,7 +78,12 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
                   <strong>{item.title}</strong>
                   <span class="muted">{formatRange(item.plannedStart, item.plannedEnd, zone)}</span>
                 </div>
-                <button type="button" class={armed === key ? 'button-primary' : 'button-quiet'} disabled={busy} onClick={twoStep(key, () => onStart(item))}>
+                <button
+                  type="button"
+                  class={armed === key ? 'button-primary' : 'button-quiet'}
+                  disabled={busy}
+                  onClick={twoStep(key, () => onStart(item))}
+                >
                   {armed === key ? (live ? `Click again: end “${live.title}”, start this` : 'Click again to start') : label}
                 </button>
               </li>

@@ -11,7 +11,12 @@ import { SourceGrid } from './SourceGrid';
 import { sourceName } from './sourceLabels';
 import { useStageMonitor } from './useStageMonitor';
 
-const MONITOR_STATE_TEXT = { connecting: 'Connecting to the stage…', live: 'Previews live', reconnecting: 'Reconnecting…', failed: 'Not connected' } as const;
+const MONITOR_STATE_TEXT = {
+  connecting: 'Connecting to the stage…',
+  live: 'Previews live',
+  reconnecting: 'Reconnecting…',
+  failed: 'Not connected',
+} as const;
 
 /** The host runs one stage: previews of every source, one click to put one on air, the sessions in order. */
 export function StageControlView({ stageId, onStage }: { stageId: string | null; onStage: (id: string) => void }) {
@@ -47,7 +52,10 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
       await api.put<ProgramChange>(eventPath(identity.eventId, 'stages', stageId, 'program'), body);
       if (before !== sourceId) setPreviousId(before);
     } catch (error) {
-      notify({ tone: 'error', text: `${sourceName(sourceById.get(sourceId ?? ''), sourceId)} did not go on air: ${error instanceof ApiError ? error.message : String(error)}` });
+      notify({
+        tone: 'error',
+        text: `${sourceName(sourceById.get(sourceId ?? ''), sourceId)} did not go on air: ${error instanceof ApiError ? error.message : String(error)}`,
+      });
     } finally {
       setPendingId(null);
       setBusy(false);
@@ -114,7 +122,13 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
                 if (programId) void putOnAir(programId, id);
               }}
             />
-            <SessionControls items={stageItems} zone={zone} busy={busy} onStart={(item) => void sessionAction(item, 'start')} onEnd={(item) => void sessionAction(item, 'end')} />
+            <SessionControls
+              items={stageItems}
+              zone={zone}
+              busy={busy}
+              onStart={(item) => void sessionAction(item, 'start')}
+              onEnd={(item) => void sessionAction(item, 'end')}
+            />
           </div>
         </div>
       )}

@@ -136,7 +136,8 @@ export class StageMonitor {
         rtpParameters: options.rtpParameters as types.RtpParameters,
       });
       this.#previews.set(producerId, { consumer, sourceId });
-      if (options.type === 'simulcast') await this.connection.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: PREVIEW_SPATIAL_LAYER });
+      if (options.type === 'simulcast')
+        await this.connection.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: PREVIEW_SPATIAL_LAYER });
       await this.connection.request('resumeConsumer', { consumerId: consumer.id });
     } catch (error) {
       // The producer closed meanwhile, or this browser cannot decode it: the other previews still play.

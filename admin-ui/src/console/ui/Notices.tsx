@@ -23,7 +23,11 @@ export function useNotices(): { notices: Notice[]; notify: (notice: NoticeInput)
       const id = nextId.current++;
       // Newest last; at most four on screen so a burst of errors does not cover the console.
       setNotices((list) => [...list, { ...notice, id }].slice(-4));
-      if (notice.tone !== 'error') timers.current.set(id, window.setTimeout(() => dismiss(id), notice.action ? NOTICE_WITH_ACTION_MS : NOTICE_MS));
+      if (notice.tone !== 'error')
+        timers.current.set(
+          id,
+          window.setTimeout(() => dismiss(id), notice.action ? NOTICE_WITH_ACTION_MS : NOTICE_MS),
+        );
     },
     [dismiss],
   );

@@ -1,7 +1,15 @@
 import type { StageRecord } from '../../../../signaling/contract';
 
 /** One tab per stage of the event; views about a single stage put this at their top. */
-export function StageTabs({ stages, current, onSelect }: { stages: StageRecord[]; current: string | null; onSelect: (id: string) => void }) {
+export function StageTabs({
+  stages,
+  current,
+  onSelect,
+}: {
+  stages: StageRecord[];
+  current: string | null;
+  onSelect: (id: string) => void;
+}) {
   if (stages.length === 0) return <p class="empty">This event has no stages yet.</p>;
   return (
     <div class="stage-tabs" role="tablist" aria-label="Stages">

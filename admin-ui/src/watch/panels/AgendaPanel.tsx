@@ -9,7 +9,12 @@ export function AgendaPanel({ items, zone, error }: { items: AgendaItem[]; zone:
   return (
     <ol class="agenda-list" id="watch-agenda">
       {items.map((item) => (
-        <li key={item.id} class={`agenda-item status-${item.status}`} data-session={item.id} aria-current={item.status === 'live' ? 'true' : undefined}>
+        <li
+          key={item.id}
+          class={`agenda-item status-${item.status}`}
+          data-session={item.id}
+          aria-current={item.status === 'live' ? 'true' : undefined}
+        >
           <div class="agenda-time">
             {formatRange(item.plannedStart, item.plannedEnd, zone)}
             {item.status === 'live' && <span class="live-tag">Live now</span>}

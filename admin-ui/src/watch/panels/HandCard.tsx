@@ -67,7 +67,13 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
       follow(await request(socket, what, { sessionId: session.id }));
     } catch (error) {
       const code = error instanceof Error ? failureCode(error) : undefined;
-      setNote(code === 'forbidden' ? 'Your access does not include raising a hand.' : code === 'conflict' ? 'This session is over.' : 'That did not work; try again in a moment.');
+      setNote(
+        code === 'forbidden'
+          ? 'Your access does not include raising a hand.'
+          : code === 'conflict'
+            ? 'This session is over.'
+            : 'That did not work; try again in a moment.',
+      );
     } finally {
       setBusy(false);
     }
@@ -77,7 +83,12 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
   const accepted = hand?.status === 'accepted';
   const stream = publisher.stream;
   return (
-    <section class={`hand-card${accepted ? ' accepted' : ''}`} aria-label="Speak in the hall" data-hand-state={hand?.status ?? 'none'} data-media-state={media.state}>
+    <section
+      class={`hand-card${accepted ? ' accepted' : ''}`}
+      aria-label="Speak in the hall"
+      data-hand-state={hand?.status ?? 'none'}
+      data-media-state={media.state}
+    >
       {accepted && stream && (
         <div class="self-view">
           <TrackVideo track={stream.getVideoTracks()[0] ?? null} mirror label="Your camera" />
@@ -96,7 +107,11 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
             <strong>You are connected to the hall.</strong> The host puts you on screen.
           </p>
         )}
-        {accepted && media.state === 'failed' && <p class="hand-problem">Your camera or microphone could not start ({media.error?.message ?? 'unknown error'}). Allow them for this site, then try again.</p>}
+        {accepted && media.state === 'failed' && (
+          <p class="hand-problem">
+            Your camera or microphone could not start ({media.error?.message ?? 'unknown error'}). Allow them for this site, then try again.
+          </p>
+        )}
         {note && <p class="hand-note">{note}</p>}
       </div>
       <div class="hand-actions">

@@ -14,7 +14,17 @@ interface Sent {
 }
 
 /** Ask a question, upvote others', and see the moderators' published questions and answers, live. */
-export function QaPanel({ socket, session, eventId, participantId }: { socket: StageSocket; session: AgendaItem | null; eventId: string; participantId: string | null }) {
+export function QaPanel({
+  socket,
+  session,
+  eventId,
+  participantId,
+}: {
+  socket: StageSocket;
+  session: AgendaItem | null;
+  eventId: string;
+  participantId: string | null;
+}) {
   const qa = useSessionQa(socket, session?.id ?? null);
   const connected = useConnected(socket);
   const voted = useVotedQuestions(eventId);

@@ -56,7 +56,14 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
           <button type="button" role="tab" id="tab-qa" aria-selected={tab === 'qa'} aria-controls="panel-qa" onClick={() => setTab('qa')}>
             Q&amp;A
           </button>
-          <button type="button" role="tab" id="tab-agenda" aria-selected={tab === 'agenda'} aria-controls="panel-agenda" onClick={() => setTab('agenda')}>
+          <button
+            type="button"
+            role="tab"
+            id="tab-agenda"
+            aria-selected={tab === 'agenda'}
+            aria-controls="panel-agenda"
+            onClick={() => setTab('agenda')}
+          >
             Programme
           </button>
         </div>
