@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { PeerStage, ReceiveRouter } from './peerStage';
+import { isPortExhaustion } from './ports';
 import { MediaError, type MediaKind, type SourceKind } from './types';
 
 export type TransportDirection = 'send' | 'recv';
@@ -37,13 +38,13 @@ export interface ConsumerLayersEvent {
 }
 
 /** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
-type TransportEntry = (
-  | { kind: 'webrtc'; transport: types.WebRtcTransport }
-  | { kind: 'plain'; transport: types.PlainTransport }
-) & {
+type TransportEntry = ({ kind: 'webrtc'; transport: types.WebRtcTransport } | { kind: 'plain'; transport: types.PlainTransport }) & {
   direction: TransportDirection;
   connected: boolean;
 };
+
+/** Told when a transport cannot bind a port (the worker pool reports the worker's slice as full). */
+export type PortsExhaustedListener = (router: types.Router) => void;
 
 export interface MediaPeerEvents {
   consumerclosed: [{ consumerId: string; producerId: string }];
@@ -81,6 +82,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     readonly stage: PeerStage<MediaPeer>,
     readonly followsProgram: boolean,
     logger: Logger,
+    private readonly onPortsExhausted: PortsExhaustedListener = () => undefined,
   ) {
     super();
     this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, participant: participantId });
@@ -130,21 +132,24 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async #openTransport(direction: TransportDirection): Promise<TransportParams> {
     const router = direction === 'send' ? this.stage.origin : (await this.#receiveRouter()).router;
     const { options } = this.stage;
-    const transport = await router.createWebRtcTransport({
-      listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
-      appData: { participant: this.participantId, direction },
-    });
+    const transport = await this.#binding(router, () =>
+      router.createWebRtcTransport({
+        listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
+        appData: { participant: this.participantId, direction },
+      }),
+    );
     if (this.#closed) {
       transport.close();
       throw new MediaError('not_found', 'peer closed');
     }
     if (direction === 'send') await transport.setMaxIncomingBitrate(options.maxIncomingBitrate);
     else {
-      const follow = (): void => this.#setReceiving(['connected', 'completed'].includes(transport.iceState) && transport.dtlsState === 'connected');
+      const follow = (): void =>
+        this.#setReceiving(['connected', 'completed'].includes(transport.iceState) && transport.dtlsState === 'connected');
       transport.on('icestatechange', follow);
       transport.on('dtlsstatechange', follow);
     }
@@ -164,16 +169,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    */
   async createEgressTransport(remote: { ip: string; port: number; srtp?: types.SrtpParameters }): Promise<string> {
     this.#assertOpen();
-    if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv')) throw new MediaError('conflict', 'a recv transport already exists');
+    if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv'))
+      throw new MediaError('conflict', 'a recv transport already exists');
     const { router } = await this.#receiveRouter();
-    const transport = await router.createPlainTransport({
-      listenIp: '127.0.0.1',
-      rtcpMux: true,
-      comedia: false,
-      enableSrtp: remote.srtp !== undefined,
-      srtpCryptoSuite: remote.srtp?.cryptoSuite,
-      appData: { participant: this.participantId, direction: 'recv' },
-    });
+    const transport = await this.#binding(router, () =>
+      router.createPlainTransport({
+        listenIp: '127.0.0.1',
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: remote.srtp !== undefined,
+        srtpCryptoSuite: remote.srtp?.cryptoSuite,
+        appData: { participant: this.participantId, direction: 'recv' },
+      }),
+    );
     await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
     this.#keep({ kind: 'plain', transport, direction: 'recv', connected: true });
     this.#setReceiving(true);
@@ -200,7 +208,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const { transport, direction } = this.#transport(request.transportId);
     if (direction !== 'send') throw new MediaError('bad_request', 'produce needs a send transport');
     const max = this.stage.options.maxProducersPerPeer;
-    if (this.#producers.size + this.#pendingProducers >= max) throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
+    if (this.#producers.size + this.#pendingProducers >= max)
+      throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
     const sourceId = `${request.source}:${this.participantId}`;
     this.#pendingProducers += 1;
     let producer: types.Producer;
@@ -250,7 +259,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
     const max = this.stage.options.maxConsumersPerPeer;
-    if (this.#consumers.size + this.#pendingConsumers >= max) throw new MediaError('conflict', `a connection holds at most ${max} consumers`);
+    if (this.#consumers.size + this.#pendingConsumers >= max)
+      throw new MediaError('conflict', `a connection holds at most ${max} consumers`);
     this.#pendingConsumers += 1;
     let consumer: types.Consumer;
     let receiver: ReceiveRouter;
@@ -339,6 +349,17 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       this.#logger.warn({ transport: transport.id }, 'router closed under a transport; closing the peer');
       this.close();
     });
+  }
+
+  /** Creates a transport; a worker out of ports is this node's capacity running out, not a bug: `unavailable`. */
+  async #binding<T>(router: types.Router, create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isPortExhaustion(error)) throw error;
+      this.onPortsExhausted(router);
+      throw new MediaError('unavailable', 'this node has no free media port right now; try again shortly');
+    }
   }
 
   async #receiveRouter(): Promise<ReceiveRouter> {

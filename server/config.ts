@@ -18,7 +18,10 @@ export class Config {
   @IsString() @MinLength(1) sqlitePath = './data/stagecast.db';
   @IsString() @Matches(/^rediss?:\/\/\S+$/) redisUrl = 'redis://127.0.0.1:6379';
   @IsInt() @Min(100) @Max(60000) redisCommandTimeoutMs = 2000;
-  @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) nodeId = `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) nodeId = `${os
+    .hostname()
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
   @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+$/) publicUrl?: string;
   @IsInt() @Min(200) @Max(60_000) clusterHeartbeatMs = 2000;
   @IsInt() @Min(1000) @Max(120_000) clusterNodeTtlMs = 6000;
@@ -38,6 +41,11 @@ export class Config {
   @IsInt() @Min(1) @Max(32) maxProducersPerPeer = 4;
   @IsInt() @Min(1) @Max(1000) maxConsumersPerPeer = 64;
   @IsInt() @Min(1) @Max(1000) maxStagesPerEvent = 20;
+  @IsInt() @Min(1) @Max(1000) maxPeersPerParticipant = 4;
+  @IsInt() @Min(1) @Max(1_000_000) maxPeersPerIp = 200;
+  @IsInt() @Min(1) @Max(2000) maxTransportsPerParticipant = 8;
+  @IsInt() @Min(1) @Max(2_000_000) maxTransportsPerIp = 400;
+  @IsInt() @Min(0) @Max(1_000_000) maxParkedPeersPerIp = 100;
   @IsInt() @Min(2000) @Max(600_000) drainGraceMs = 5000;
   @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
   @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
@@ -81,48 +89,271 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   httpBodyLimit: { env: 'HTTP_BODY_LIMIT', kind: 'string', allowed: 'a size such as 64kb or 1mb', doc: 'largest accepted request body' },
   store: { env: 'STORE', kind: 'string', allowed: 'sqlite | redis', doc: 'sqlite is embedded; redis shares state between nodes' },
   sqlitePath: { env: 'SQLITE_PATH', kind: 'string', allowed: 'a file path', doc: 'SQLite database file (WAL mode)' },
-  redisUrl: { env: 'REDIS_URL', kind: 'string', allowed: 'a redis:// or rediss:// URL', doc: 'Redis server when STORE=redis', secret: true },
-  redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a Redis command slower than this, or waiting this long for a connection, fails as unavailable' },
-  nodeId: { env: 'NODE_ID', kind: 'string', allowed: 'letters, digits, _ . - (1–64)', doc: 'this node\'s name in the cluster; default <hostname>-<pid>-<4 random hex>' },
-  publicUrl: { env: 'PUBLIC_URL', kind: 'string', allowed: 'an http(s) origin such as https://node1.example.org', doc: 'where browsers reach this node (join answers name it); default http://<ANNOUNCED_IP>:<PORT>' },
-  clusterHeartbeatMs: { env: 'CLUSTER_HEARTBEAT_MS', kind: 'int', allowed: 'an integer 200–60000', doc: 'with STORE=redis: how often a node renews its registry record' },
-  clusterNodeTtlMs: { env: 'CLUSTER_NODE_TTL_MS', kind: 'int', allowed: 'an integer 1000–120000, above CLUSTER_HEARTBEAT_MS', doc: 'a node not heard of for this long is dropped (its stages\' origins can be taken over)' },
-  clusterRequestTimeoutMs: { env: 'CLUSTER_REQUEST_TIMEOUT_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'a request to another node (open a pipe, an ingest) fails as unavailable after this long' },
-  mediasoupNumWorkers: { env: 'MEDIASOUP_NUM_WORKERS', kind: 'int', allowed: 'an integer 1–64', doc: 'mediasoup workers; default one per core' },
-  mediasoupLogLevel: { env: 'MEDIASOUP_LOG_LEVEL', kind: 'string', allowed: 'debug | warn | error | none', doc: 'mediasoup worker log level' },
-  rtcMinPort: { env: 'RTC_MIN_PORT', kind: 'int', allowed: 'an integer 1024–65535, below RTC_MAX_PORT', doc: 'first UDP/TCP port for media' },
-  rtcMaxPort: { env: 'RTC_MAX_PORT', kind: 'int', allowed: 'an integer 1024–65535, above RTC_MIN_PORT', doc: 'last port for media; split evenly between workers' },
+  redisUrl: {
+    env: 'REDIS_URL',
+    kind: 'string',
+    allowed: 'a redis:// or rediss:// URL',
+    doc: 'Redis server when STORE=redis',
+    secret: true,
+  },
+  redisCommandTimeoutMs: {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    kind: 'int',
+    allowed: 'an integer 100–60000',
+    doc: 'a Redis command slower than this, or waiting this long for a connection, fails as unavailable',
+  },
+  nodeId: {
+    env: 'NODE_ID',
+    kind: 'string',
+    allowed: 'letters, digits, _ . - (1–64)',
+    doc: "this node's name in the cluster; default <hostname>-<pid>-<4 random hex>",
+  },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    kind: 'string',
+    allowed: 'an http(s) origin such as https://node1.example.org',
+    doc: 'where browsers reach this node (join answers name it); default http://<ANNOUNCED_IP>:<PORT>',
+  },
+  clusterHeartbeatMs: {
+    env: 'CLUSTER_HEARTBEAT_MS',
+    kind: 'int',
+    allowed: 'an integer 200–60000',
+    doc: 'with STORE=redis: how often a node renews its registry record',
+  },
+  clusterNodeTtlMs: {
+    env: 'CLUSTER_NODE_TTL_MS',
+    kind: 'int',
+    allowed: 'an integer 1000–120000, above CLUSTER_HEARTBEAT_MS',
+    doc: "a node not heard of for this long is dropped (its stages' origins can be taken over)",
+  },
+  clusterRequestTimeoutMs: {
+    env: 'CLUSTER_REQUEST_TIMEOUT_MS',
+    kind: 'int',
+    allowed: 'an integer 100–60000',
+    doc: 'a request to another node (open a pipe, an ingest) fails as unavailable after this long',
+  },
+  mediasoupNumWorkers: {
+    env: 'MEDIASOUP_NUM_WORKERS',
+    kind: 'int',
+    allowed: 'an integer 1–64',
+    doc: 'mediasoup workers; default one per core',
+  },
+  mediasoupLogLevel: {
+    env: 'MEDIASOUP_LOG_LEVEL',
+    kind: 'string',
+    allowed: 'debug | warn | error | none',
+    doc: 'mediasoup worker log level',
+  },
+  rtcMinPort: {
+    env: 'RTC_MIN_PORT',
+    kind: 'int',
+    allowed: 'an integer 1024–65535, below RTC_MAX_PORT',
+    doc: 'first UDP/TCP port for media',
+  },
+  rtcMaxPort: {
+    env: 'RTC_MAX_PORT',
+    kind: 'int',
+    allowed: 'an integer 1024–65535, above RTC_MIN_PORT',
+    doc: 'last port for media; split evenly between workers',
+  },
   rtcListenIp: { env: 'RTC_LISTEN_IP', kind: 'string', allowed: 'an IPv4 address', doc: 'IP the media sockets bind to' },
-  announcedIp: { env: 'ANNOUNCED_IP', kind: 'string', allowed: 'an IP or host name', doc: 'address given to browsers and encoders; default: RTC_LISTEN_IP, or the first non-loopback IPv4 when that is 0.0.0.0' },
-  maxConsumersPerRouter: { env: 'MAX_CONSUMERS_PER_ROUTER', kind: 'int', allowed: 'an integer 1–5000', doc: 'consumers per distribution router before the next opens' },
-  reconnectGraceMs: { env: 'RECONNECT_GRACE_MS', kind: 'int', allowed: 'an integer 0–600000', doc: 'how long a dropped viewer keeps its media, waiting to resume' },
-  socketMaxPayloadBytes: { env: 'SOCKET_MAX_PAYLOAD_BYTES', kind: 'int', allowed: 'an integer 1024–10485760', doc: 'largest Socket.IO message accepted' },
-  allowedOrigins: { env: 'ALLOWED_ORIGINS', kind: 'string', allowed: 'comma-separated http(s) origins, or empty', doc: 'browser origins allowed to connect besides the server itself' },
-  socketRefusalLimit: { env: 'SOCKET_REFUSAL_LIMIT', kind: 'int', allowed: 'an integer 1–1000000', doc: 'a connection whose requests are refused more often than this within SOCKET_REFUSAL_WINDOW_MS is closed, with everything it opened' },
-  socketRefusalWindowMs: { env: 'SOCKET_REFUSAL_WINDOW_MS', kind: 'int', allowed: 'an integer 1000–600000', doc: 'the window SOCKET_REFUSAL_LIMIT counts refusals over' },
-  maxProducersPerPeer: { env: 'MAX_PRODUCERS_PER_PEER', kind: 'int', allowed: 'an integer 1–32', doc: 'producers one joined connection may publish at once' },
-  maxConsumersPerPeer: { env: 'MAX_CONSUMERS_PER_PEER', kind: 'int', allowed: 'an integer 1–1000', doc: 'consumers one joined connection may hold at once' },
+  announcedIp: {
+    env: 'ANNOUNCED_IP',
+    kind: 'string',
+    allowed: 'an IP or host name',
+    doc: 'address given to browsers and encoders; default: RTC_LISTEN_IP, or the first non-loopback IPv4 when that is 0.0.0.0',
+  },
+  maxConsumersPerRouter: {
+    env: 'MAX_CONSUMERS_PER_ROUTER',
+    kind: 'int',
+    allowed: 'an integer 1–5000',
+    doc: 'consumers per distribution router before the next opens',
+  },
+  reconnectGraceMs: {
+    env: 'RECONNECT_GRACE_MS',
+    kind: 'int',
+    allowed: 'an integer 0–600000',
+    doc: 'how long a dropped viewer keeps its media, waiting to resume',
+  },
+  socketMaxPayloadBytes: {
+    env: 'SOCKET_MAX_PAYLOAD_BYTES',
+    kind: 'int',
+    allowed: 'an integer 1024–10485760',
+    doc: 'largest Socket.IO message accepted',
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    kind: 'string',
+    allowed: 'comma-separated http(s) origins, or empty',
+    doc: 'browser origins allowed to connect besides the server itself',
+  },
+  socketRefusalLimit: {
+    env: 'SOCKET_REFUSAL_LIMIT',
+    kind: 'int',
+    allowed: 'an integer 1–1000000',
+    doc: 'a connection whose requests are refused more often than this within SOCKET_REFUSAL_WINDOW_MS is closed, with everything it opened',
+  },
+  socketRefusalWindowMs: {
+    env: 'SOCKET_REFUSAL_WINDOW_MS',
+    kind: 'int',
+    allowed: 'an integer 1000–600000',
+    doc: 'the window SOCKET_REFUSAL_LIMIT counts refusals over',
+  },
+  maxProducersPerPeer: {
+    env: 'MAX_PRODUCERS_PER_PEER',
+    kind: 'int',
+    allowed: 'an integer 1–32',
+    doc: 'producers one joined connection may publish at once',
+  },
+  maxConsumersPerPeer: {
+    env: 'MAX_CONSUMERS_PER_PEER',
+    kind: 'int',
+    allowed: 'an integer 1–1000',
+    doc: 'consumers one joined connection may hold at once',
+  },
   maxStagesPerEvent: { env: 'MAX_STAGES_PER_EVENT', kind: 'int', allowed: 'an integer 1–1000', doc: 'stages an event may have' },
-  drainGraceMs: { env: 'DRAIN_GRACE_MS', kind: 'int', allowed: 'an integer 2000–600000', doc: 'on SIGTERM: refuse new joins, tell viewers to reconnect elsewhere, and exit within this long' },
-  joinRateLimitPerMinute: { env: 'JOIN_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–100000', doc: 'anonymous joins per client IP per minute' },
-  questionRateLimitPerMinute: { env: 'QUESTION_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'questions one participant may ask per minute' },
-  voteRateLimitPerMinute: { env: 'VOTE_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'upvotes one participant may cast per minute' },
-  handRateLimitPerMinute: { env: 'HAND_RATE_LIMIT_PER_MINUTE', kind: 'int', allowed: 'an integer 1–10000', doc: 'hands one participant may raise per minute' },
-  jwtSecret: { env: 'JWT_SECRET', kind: 'string', allowed: 'at least 32 characters', doc: 'HS256 secret for access tokens; required in production', secret: true },
+  maxPeersPerParticipant: {
+    env: 'MAX_PEERS_PER_PARTICIPANT',
+    kind: 'int',
+    allowed: 'an integer 1–1000',
+    doc: 'stage connections (joined or parked) one participant (token subject) may hold on a node; a join beyond is refused with conflict',
+  },
+  maxPeersPerIp: {
+    env: 'MAX_PEERS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 1–1000000',
+    doc: 'stage connections (joined or parked) one client address may hold on a node (a hall or an office behind one NAT counts once)',
+  },
+  maxTransportsPerParticipant: {
+    env: 'MAX_TRANSPORTS_PER_PARTICIPANT',
+    kind: 'int',
+    allowed: 'an integer 1–2000',
+    doc: 'media transports one participant may hold on a node, over all its stage connections',
+  },
+  maxTransportsPerIp: {
+    env: 'MAX_TRANSPORTS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 1–2000000',
+    doc: 'media transports one client address may hold on a node',
+  },
+  maxParkedPeersPerIp: {
+    env: 'MAX_PARKED_PEERS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 0–1000000',
+    doc: 'dropped connections of one client address kept for a resume; a drop beyond is closed at once',
+  },
+  drainGraceMs: {
+    env: 'DRAIN_GRACE_MS',
+    kind: 'int',
+    allowed: 'an integer 2000–600000',
+    doc: 'on SIGTERM: refuse new joins, tell viewers to reconnect elsewhere, and exit within this long',
+  },
+  joinRateLimitPerMinute: {
+    env: 'JOIN_RATE_LIMIT_PER_MINUTE',
+    kind: 'int',
+    allowed: 'an integer 1–100000',
+    doc: 'anonymous joins per client IP per minute',
+  },
+  questionRateLimitPerMinute: {
+    env: 'QUESTION_RATE_LIMIT_PER_MINUTE',
+    kind: 'int',
+    allowed: 'an integer 1–10000',
+    doc: 'questions one participant may ask per minute',
+  },
+  voteRateLimitPerMinute: {
+    env: 'VOTE_RATE_LIMIT_PER_MINUTE',
+    kind: 'int',
+    allowed: 'an integer 1–10000',
+    doc: 'upvotes one participant may cast per minute',
+  },
+  handRateLimitPerMinute: {
+    env: 'HAND_RATE_LIMIT_PER_MINUTE',
+    kind: 'int',
+    allowed: 'an integer 1–10000',
+    doc: 'hands one participant may raise per minute',
+  },
+  jwtSecret: {
+    env: 'JWT_SECRET',
+    kind: 'string',
+    allowed: 'at least 32 characters',
+    doc: 'HS256 secret for access tokens; required in production',
+    secret: true,
+  },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },
-  healthSampleIntervalMs: { env: 'HEALTH_SAMPLE_INTERVAL_MS', kind: 'int', allowed: 'an integer 100–60000', doc: 'time between two stream-health samples' },
-  healthHistoryMs: { env: 'HEALTH_HISTORY_MS', kind: 'int', allowed: 'an integer 10000–86400000', doc: 'how much sample history is kept in memory for charts' },
-  metricsToken: { env: 'METRICS_TOKEN', kind: 'string', allowed: 'at least 16 characters, or unset', doc: 'when set, GET /metrics requires Authorization: Bearer <token>', secret: true },
-  alertSourceSilentMs: { env: 'ALERT_SOURCE_SILENT_MS', kind: 'int', allowed: 'an integer 500–600000', doc: 'an on-site feed silent this long raises source_down' },
-  alertLossPercent: { env: 'ALERT_LOSS_PERCENT', kind: 'int', allowed: 'an integer 1–100', doc: 'packet loss of a source above this percent counts as high' },
-  alertLossForMs: { env: 'ALERT_LOSS_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'high loss lasting this long raises high_loss' },
-  alertScoreBelow: { env: 'ALERT_SCORE_BELOW', kind: 'int', allowed: 'an integer 1–10', doc: 'a receiving source scoring below this (mediasoup 0–10) counts as low' },
-  alertScoreForMs: { env: 'ALERT_SCORE_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a low score lasting this long raises low_score' },
-  alertWorkerCpuPercent: { env: 'ALERT_WORKER_CPU_PERCENT', kind: 'int', allowed: 'an integer 1–100', doc: 'worker CPU above this percent of a core counts as high' },
-  alertWorkerCpuForMs: { env: 'ALERT_WORKER_CPU_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'high worker CPU lasting this long raises worker_cpu' },
-  alertNoViewersForMs: { env: 'ALERT_NO_VIEWERS_FOR_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a stage with a live session and no viewer receiving for this long raises no_viewers_receiving' },
-  alertClearAfterMs: { env: 'ALERT_CLEAR_AFTER_MS', kind: 'int', allowed: 'an integer 0–3600000', doc: 'a condition must stay fine this long before its alert clears (no flapping)' },
+  healthSampleIntervalMs: {
+    env: 'HEALTH_SAMPLE_INTERVAL_MS',
+    kind: 'int',
+    allowed: 'an integer 100–60000',
+    doc: 'time between two stream-health samples',
+  },
+  healthHistoryMs: {
+    env: 'HEALTH_HISTORY_MS',
+    kind: 'int',
+    allowed: 'an integer 10000–86400000',
+    doc: 'how much sample history is kept in memory for charts',
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    kind: 'string',
+    allowed: 'at least 16 characters, or unset',
+    doc: 'when set, GET /metrics requires Authorization: Bearer <token>',
+    secret: true,
+  },
+  alertSourceSilentMs: {
+    env: 'ALERT_SOURCE_SILENT_MS',
+    kind: 'int',
+    allowed: 'an integer 500–600000',
+    doc: 'an on-site feed silent this long raises source_down',
+  },
+  alertLossPercent: {
+    env: 'ALERT_LOSS_PERCENT',
+    kind: 'int',
+    allowed: 'an integer 1–100',
+    doc: 'packet loss of a source above this percent counts as high',
+  },
+  alertLossForMs: {
+    env: 'ALERT_LOSS_FOR_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'high loss lasting this long raises high_loss',
+  },
+  alertScoreBelow: {
+    env: 'ALERT_SCORE_BELOW',
+    kind: 'int',
+    allowed: 'an integer 1–10',
+    doc: 'a receiving source scoring below this (mediasoup 0–10) counts as low',
+  },
+  alertScoreForMs: {
+    env: 'ALERT_SCORE_FOR_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'a low score lasting this long raises low_score',
+  },
+  alertWorkerCpuPercent: {
+    env: 'ALERT_WORKER_CPU_PERCENT',
+    kind: 'int',
+    allowed: 'an integer 1–100',
+    doc: 'worker CPU above this percent of a core counts as high',
+  },
+  alertWorkerCpuForMs: {
+    env: 'ALERT_WORKER_CPU_FOR_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'high worker CPU lasting this long raises worker_cpu',
+  },
+  alertNoViewersForMs: {
+    env: 'ALERT_NO_VIEWERS_FOR_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'a stage with a live session and no viewer receiving for this long raises no_viewers_receiving',
+  },
+  alertClearAfterMs: {
+    env: 'ALERT_CLEAR_AFTER_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'a condition must stay fine this long before its alert clears (no flapping)',
+  },
 };
 
 /** Used only outside production, with a warning at boot, so `npm start` works out of the box. */
@@ -160,7 +391,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.rtcMaxPort - config.rtcMinPort + 1 < config.mediasoupNumWorkers * 2) {
     refuse(SETTINGS.rtcMaxPort, env.RTC_MAX_PORT ?? String(config.rtcMaxPort));
   }
-  if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs) refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
+  if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs)
+    refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
   return config;
 }

@@ -12,6 +12,8 @@ import { fanOutConferenceEvents } from './fanout';
 import { registerLiveHandlers } from './liveHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
+import { clientAddressOf } from './clientAddress';
+import type { MediaQuotaLimits } from './MediaQuota';
 import { originAllowed } from './origins';
 import { RequestRouter } from './RequestRouter';
 import { eventRoom, participantRoom, stageRoom } from './rooms';
@@ -32,6 +34,8 @@ export interface SignalingOptions {
   /** A connection refused more than this many times within `refusalWindowMs` is closed. */
   refusalLimit: number;
   refusalWindowMs: number;
+  /** Caps per participant and per client address on peers, transports and parked peers. */
+  mediaQuota: MediaQuotaLimits;
 }
 
 export interface SignalingDeps {
@@ -75,7 +79,7 @@ export class SignalingServer {
         callback(allowed ? null : 'origin not allowed', allowed);
       },
     });
-    this.peers = new StagePeers(options.reconnectGraceMs, this.#logger);
+    this.peers = new StagePeers(options.reconnectGraceMs, options.mediaQuota, this.#logger);
     this.#requests = new RequestRouter(this.#logger, {
       limit: options.refusalLimit,
       windowMs: options.refusalWindowMs,
@@ -132,7 +136,10 @@ export class SignalingServer {
     const sockets = [...this.io.of('/').sockets.values()];
     this.#logger.info({ sockets: sockets.length, ...notice }, 'draining: telling connections to reconnect');
     for (const socket of sockets) {
-      socket.emit('draining', { reconnectInMs: notice.reconnectInMs + Math.floor(Math.random() * spreadMs), alternateUrl: notice.alternateUrl });
+      socket.emit('draining', {
+        reconnectInMs: notice.reconnectInMs + Math.floor(Math.random() * spreadMs),
+        alternateUrl: notice.alternateUrl,
+      });
     }
   }
 
@@ -150,8 +157,10 @@ export class SignalingServer {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
     if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
     const principal = this.deps.signer.verify(auth.token);
-    if (!(await this.deps.conference.events.event(principal.eventId))) throw new AppError('unauthorized', 'the token is for an event that does not exist');
+    if (!(await this.deps.conference.events.event(principal.eventId)))
+      throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;
+    socket.data.clientIp = clientAddressOf(socket);
     socket.data.peer = null;
     socket.data.refusals = [];
   }

@@ -102,7 +102,10 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   async sampleNow(): Promise<HealthSample> {
     const started = performance.now();
     const nowMs = Date.now();
-    const [workers, stages] = await Promise.all([this.#sampleWorkers(nowMs), Promise.all([...this.media.stages.values()].map((s) => this.#sampleStage(s, nowMs)))]);
+    const [workers, stages] = await Promise.all([
+      this.#sampleWorkers(nowMs),
+      Promise.all([...this.media.stages.values()].map((s) => this.#sampleStage(s, nowMs))),
+    ]);
     this.#streams.endSample();
     const sample: HealthSample = {
       nodeId: this.nodeId,
@@ -165,10 +168,21 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     const slots = this.pool.slotWorkers();
     this.#workerCpu.retain(new Set(slots.flatMap((s) => (s.worker ? [s.worker.pid] : []))));
     return Promise.all(
-      slots.map(async ({ index, worker, restarts }): Promise<WorkerHealth> => {
-        if (!worker || worker.closed) return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts };
+      slots.map(async ({ index, worker, restarts, ports }): Promise<WorkerHealth> => {
+        const portFigures = { portsInUse: ports.inUse, portsTotal: ports.total, portsExhausted: ports.exhausted };
+        if (!worker || worker.closed)
+          return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts, ...portFigures };
         const [usage, rssBytes] = await Promise.all([this.#workerCpu.read(worker, nowMs), residentBytes(worker.pid)]);
-        return { index, pid: worker.pid, alive: true, cpuPercent: usage.cpuPercent, rssBytes, maxRssBytes: usage.maxRssBytes, restarts };
+        return {
+          index,
+          pid: worker.pid,
+          alive: true,
+          cpuPercent: usage.cpuPercent,
+          rssBytes,
+          maxRssBytes: usage.maxRssBytes,
+          restarts,
+          ...portFigures,
+        };
       }),
     );
   }

@@ -114,7 +114,11 @@ export function createConference(config: Config, store: Store, media: MediaNode,
 }
 
 /** Health sampling, alerts and metrics (sampling begins with `start`). */
-export function createOps(config: Config, parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts }, logger: Logger): Promise<NodeOps> {
+export function createOps(
+  config: Config,
+  parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts },
+  logger: Logger,
+): Promise<NodeOps> {
   const { cluster } = parts;
   return NodeOps.create({
     config,
@@ -141,7 +145,16 @@ export interface ApiParts {
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
-export function createApi({ config, signer, conference: { conference, ports }, ops, store, admission, cluster, nodes }: ApiParts): ApiRegistry {
+export function createApi({
+  config,
+  signer,
+  conference: { conference, ports },
+  ops,
+  store,
+  admission,
+  cluster,
+  nodes,
+}: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events });
   registerAgendaRoutes(api, conference);
   registerLiveRoutes(api, conference);
@@ -169,7 +182,11 @@ export function createApi({ config, signer, conference: { conference, ports }, o
 }
 
 /** The HTTP server: health, metrics, the API and the pages (not listening yet). */
-export function createHttpServer(config: Config, parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] }, logger: Logger): http.Server {
+export function createHttpServer(
+  config: Config,
+  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] },
+  logger: Logger,
+): http.Server {
   const app = createHttpApp({
     logger,
     bodyLimit: config.httpBodyLimit,
@@ -213,6 +230,13 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
       allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
       refusalLimit: config.socketRefusalLimit,
       refusalWindowMs: config.socketRefusalWindowMs,
+      mediaQuota: {
+        peersPerParticipant: config.maxPeersPerParticipant,
+        peersPerIp: config.maxPeersPerIp,
+        transportsPerParticipant: config.maxTransportsPerParticipant,
+        transportsPerIp: config.maxTransportsPerIp,
+        parkedPerIp: config.maxParkedPeersPerIp,
+      },
       peerOrigins: parts.peerOrigins,
       ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
     },

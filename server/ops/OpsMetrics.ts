@@ -9,21 +9,34 @@ type Labels<K extends string> = Partial<Record<K, string | number>>;
 
 /** Gauges, rewritten from every sample. */
 function createGauges(registry: Registry) {
-  const gauge = <K extends string>(name: string, help: string, labelNames: readonly K[]): Gauge<K> => new Gauge({ name, help, labelNames, registers: [registry] });
+  const gauge = <K extends string>(name: string, help: string, labelNames: readonly K[]): Gauge<K> =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
   return {
     viewers: gauge('stagecast_stage_viewers', 'Viewers following the program of a stage', ['stage']),
     receiving: gauge('stagecast_stage_viewers_receiving', 'Viewers of a stage with media flowing to them', ['stage']),
-    bitrateOut: gauge('stagecast_stage_bitrate_out_bps', 'Estimated bitrate sent to the consumers of a stage (source bitrate x active consumers)', ['stage']),
+    bitrateOut: gauge(
+      'stagecast_stage_bitrate_out_bps',
+      'Estimated bitrate sent to the consumers of a stage (source bitrate x active consumers)',
+      ['stage'],
+    ),
     routers: gauge('stagecast_stage_routers', 'Routers a stage uses (origin + distribution)', ['stage']),
     consumersByScore: gauge('stagecast_stage_consumers_by_score', 'Consumers of a stage per mediasoup score (0-10)', ['stage', 'score']),
     sources: gauge('stagecast_sources', 'Sources of a stage, by kind', ['stage', 'kind']),
     sourcesSilent: gauge('stagecast_sources_silent', 'Sources of a stage whose media stopped arriving, by kind', ['stage', 'kind']),
     sourceBitrate: gauge('stagecast_source_bitrate_bps', 'Bitrate received from the sources of a stage, summed by kind', ['stage', 'kind']),
-    sourceLoss: gauge('stagecast_source_loss_percent', 'Worst packet loss over the last sample among the sources of a kind', ['stage', 'kind']),
+    sourceLoss: gauge('stagecast_source_loss_percent', 'Worst packet loss over the last sample among the sources of a kind', [
+      'stage',
+      'kind',
+    ]),
     sourceScore: gauge('stagecast_source_score', 'Worst mediasoup score (0-10) among the receiving sources of a kind', ['stage', 'kind']),
     workerCpu: gauge('stagecast_worker_cpu_percent', 'CPU of a mediasoup worker over the last sample, percent of one core', ['worker']),
     workerRss: gauge('stagecast_worker_rss_bytes', 'Resident memory of a mediasoup worker', ['worker']),
     workerAlive: gauge('stagecast_worker_alive', '1 while the worker slot has a live worker', ['worker']),
+    workerPortsInUse: gauge('stagecast_worker_ports_in_use', 'RTC ports held by the transports of a mediasoup worker, by protocol', [
+      'worker',
+      'protocol',
+    ]),
+    workerPorts: gauge('stagecast_worker_ports', "RTC ports of a mediasoup worker's slice of the range (as many UDP as TCP)", ['worker']),
     sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
     sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
     alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
@@ -32,9 +45,14 @@ function createGauges(registry: Registry) {
 
 /** Counters: they only grow. */
 function createCounters(registry: Registry) {
-  const counter = <K extends string>(name: string, help: string, labelNames: readonly K[]): Counter<K> => new Counter({ name, help, labelNames, registers: [registry] });
+  const counter = <K extends string>(name: string, help: string, labelNames: readonly K[]): Counter<K> =>
+    new Counter({ name, help, labelNames, registers: [registry] });
   return {
-    forwardedBytes: counter('stagecast_forwarded_bytes_total', 'Media bytes received from sources (in) and estimated bytes sent to consumers (out)', ['stage', 'direction']),
+    forwardedBytes: counter(
+      'stagecast_forwarded_bytes_total',
+      'Media bytes received from sources (in) and estimated bytes sent to consumers (out)',
+      ['stage', 'direction'],
+    ),
     joins: counter('stagecast_joins_total', 'Participants who joined a stage on this node', ['stage']),
     switches: counter('stagecast_program_switches_total', 'Program changes of a stage', ['stage']),
     questions: counter('stagecast_questions_total', 'Questions asked, per event', ['event']),
@@ -77,12 +95,27 @@ export class OpsMetrics {
   /** Rewrites the gauges from a sample and adds its increments to the counters. */
   observeSample(sample: HealthSample): void {
     const g = this.#g;
-    for (const gaugeOfStage of [g.viewers, g.receiving, g.bitrateOut, g.routers, g.consumersByScore, g.sources, g.sourcesSilent, g.sourceBitrate, g.sourceLoss, g.sourceScore]) gaugeOfStage.reset();
+    for (const gaugeOfStage of [
+      g.viewers,
+      g.receiving,
+      g.bitrateOut,
+      g.routers,
+      g.consumersByScore,
+      g.sources,
+      g.sourcesSilent,
+      g.sourceBitrate,
+      g.sourceLoss,
+      g.sourceScore,
+    ])
+      gaugeOfStage.reset();
     for (const stage of sample.stages) this.#observeStage(stage);
-    for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive]) gaugeOfWorker.reset();
+    for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {
       const labels = { worker: String(worker.index) };
       g.workerAlive.set(labels, worker.alive ? 1 : 0);
+      g.workerPortsInUse.set({ ...labels, protocol: 'udp' }, worker.portsInUse.udp);
+      g.workerPortsInUse.set({ ...labels, protocol: 'tcp' }, worker.portsInUse.tcp);
+      g.workerPorts.set(labels, worker.portsTotal);
       if (worker.cpuPercent !== null) g.workerCpu.set(labels, worker.cpuPercent);
       if (worker.rssBytes !== null) g.workerRss.set(labels, worker.rssBytes);
     }

@@ -67,7 +67,12 @@ function sourceObservations(stage: StageHealth, source: SourceHealth, t: AlertTh
     // was just re-opened and has not started yet keeps its alert open ('unknown').
     const silent = source.silentForMs >= t.sourceSilentMs;
     out.push({
-      ...base, rule: 'source_down', severity: 'critical', forMs: 0, threshold: t.sourceSilentMs, value: source.silentForMs,
+      ...base,
+      rule: 'source_down',
+      severity: 'critical',
+      forMs: 0,
+      threshold: t.sourceSilentMs,
+      value: source.silentForMs,
       state: silent ? 'bad' : source.receiving ? 'good' : 'unknown',
       message: `${name}: no media for ${(source.silentForMs / 1000).toFixed(1)} s${source.feed?.some((f) => f.packetsArriving) ? ' (packets reach its ports but are refused: wrong SSRC or payload type?)' : ''}`,
     });
@@ -75,12 +80,22 @@ function sourceObservations(stage: StageHealth, source: SourceHealth, t: AlertTh
   // Loss and score only mean something while media flows; a silent source is source_down's business.
   const flowing = source.receiving;
   out.push({
-    ...base, rule: 'high_loss', severity: 'warning', forMs: t.lossForMs, threshold: t.lossPercent, value: source.lossPercent,
+    ...base,
+    rule: 'high_loss',
+    severity: 'warning',
+    forMs: t.lossForMs,
+    threshold: t.lossPercent,
+    value: source.lossPercent,
     state: !flowing ? 'unknown' : source.lossPercent > t.lossPercent ? 'bad' : 'good',
     message: `${name}: ${source.lossPercent} % packet loss (threshold ${t.lossPercent} %)`,
   });
   out.push({
-    ...base, rule: 'low_score', severity: 'warning', forMs: t.scoreForMs, threshold: t.scoreBelow, value: source.score,
+    ...base,
+    rule: 'low_score',
+    severity: 'warning',
+    forMs: t.scoreForMs,
+    threshold: t.scoreBelow,
+    value: source.score,
     state: !flowing || source.score === null ? 'unknown' : source.score < t.scoreBelow ? 'bad' : 'good',
     message: `${name}: stream score ${source.score ?? '–'}/10 (below ${t.scoreBelow})`,
   });
@@ -91,8 +106,15 @@ function stageObservation(stage: StageHealth, live: boolean, t: AlertThresholds)
   const ids = splitStageKey(stage.key);
   const who = stage.viewers === 0 ? 'no viewer is connected' : `${stage.viewers} viewers connected, none receives media`;
   return {
-    rule: 'no_viewers_receiving', subject: stage.key, ...ids, sourceId: null, ownerId: null, severity: 'critical',
-    forMs: t.noViewersForMs, threshold: 0, value: stage.receivingViewers,
+    rule: 'no_viewers_receiving',
+    subject: stage.key,
+    ...ids,
+    sourceId: null,
+    ownerId: null,
+    severity: 'critical',
+    forMs: t.noViewersForMs,
+    threshold: 0,
+    value: stage.receivingViewers,
     // Only while a session is live: an empty stage between sessions is not an incident.
     state: !live ? 'good' : stage.receivingViewers === 0 ? 'bad' : 'good',
     message: `stage ${stage.key} is live but ${who}`,
@@ -111,10 +133,34 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
   }
   for (const worker of sample.workers) {
     out.push({
-      rule: 'worker_cpu', subject: `worker:${worker.index}`, eventId: '', stageId: null, sourceId: null, ownerId: null, severity: 'warning',
-      forMs: thresholds.workerCpuForMs, threshold: thresholds.workerCpuPercent, value: worker.cpuPercent,
+      rule: 'worker_cpu',
+      subject: `worker:${worker.index}`,
+      eventId: '',
+      stageId: null,
+      sourceId: null,
+      ownerId: null,
+      severity: 'warning',
+      forMs: thresholds.workerCpuForMs,
+      threshold: thresholds.workerCpuPercent,
+      value: worker.cpuPercent,
       state: !worker.alive || worker.cpuPercent === null ? 'unknown' : worker.cpuPercent > thresholds.workerCpuPercent ? 'bad' : 'good',
       message: `mediasoup worker ${worker.index} (pid ${worker.pid ?? '–'}) at ${worker.cpuPercent ?? '–'} % CPU (threshold ${thresholds.workerCpuPercent} %)`,
+    });
+    // Raised at once: joins are being refused now. It clears once a port frees or a transport binds
+    // again and stays so for the clear window (an attacker cycling at the limit keeps it open).
+    out.push({
+      rule: 'ports_exhausted',
+      subject: `worker:${worker.index}`,
+      eventId: '',
+      stageId: null,
+      sourceId: null,
+      ownerId: null,
+      severity: 'critical',
+      forMs: 0,
+      threshold: worker.portsTotal,
+      value: Math.max(worker.portsInUse.udp, worker.portsInUse.tcp),
+      state: !worker.alive ? 'unknown' : worker.portsExhausted ? 'bad' : 'good',
+      message: `mediasoup worker ${worker.index} has no free RTC port (its transports hold ${worker.portsInUse.udp} UDP and ${worker.portsInUse.tcp} TCP of ${worker.portsTotal}): new transports are refused with unavailable`,
     });
   }
   return out;

@@ -88,7 +88,15 @@ export interface HandRecord {
   raisedAt: string;
 }
 
-export const ALERT_RULES = ['source_down', 'high_loss', 'low_score', 'worker_cpu', 'worker_died', 'no_viewers_receiving'] as const;
+export const ALERT_RULES = [
+  'source_down',
+  'high_loss',
+  'low_score',
+  'worker_cpu',
+  'worker_died',
+  'no_viewers_receiving',
+  'ports_exhausted',
+] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 /**

@@ -29,7 +29,10 @@ describe('WorkerPool', function () {
     assert.equal(pool.workers.length, 2);
     assert.ok(pool.isReady());
     const slices = pool.status().map((s) => [s.rtcMinPort, s.rtcMaxPort]);
-    assert.deepEqual(slices, [[41000, 41049], [41050, 41099]]);
+    assert.deepEqual(slices, [
+      [41000, 41049],
+      [41050, 41099],
+    ]);
     const transport = await (await pool.workers[1].createRouter({ mediaCodecs: [] })).createPlainTransport({ listenIp: '127.0.0.1' });
     assert.ok(transport.tuple.localPort >= 41050 && transport.tuple.localPort <= 41099, 'worker 1 binds in its slice');
   });
@@ -50,7 +53,15 @@ describe('WorkerPool', function () {
     assert.equal(replacement.index, 0);
     assert.notEqual(replacement.pid, victim.pid);
     assert.ok(pool.isReady());
-    assert.deepEqual(pool.status()[0], { index: 0, pid: replacement.pid, alive: true, restarts: 1, rtcMinPort: 41100, rtcMaxPort: 41149 });
+    assert.deepEqual(pool.status()[0], {
+      index: 0,
+      pid: replacement.pid,
+      alive: true,
+      restarts: 1,
+      rtcMinPort: 41100,
+      rtcMaxPort: 41149,
+      ports: { inUse: { udp: 0, tcp: 0 }, total: 50, exhausted: false },
+    });
   });
 
   it('close() ends every worker process and is safe to call twice', async () => {

@@ -29,12 +29,20 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
   }
 
   /** The latest sample's view of the stage, once it satisfies `check`. */
-  async function stageWhere(check: (stage: HealthSampleView['stages'][number]) => boolean, what: string, timeoutMs = 10_000): Promise<HealthSampleView['stages'][number]> {
-    return waitFor(async () => {
-      const body = ok<{ sample: HealthSampleView | null }>(await api.as(tokenFor('ops')).get('/api/health'));
-      const stage = body.sample?.stages.find((s) => s.stageId === 'keynote');
-      return stage && check(stage) ? stage : undefined;
-    }, timeoutMs, what);
+  async function stageWhere(
+    check: (stage: HealthSampleView['stages'][number]) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<HealthSampleView['stages'][number]> {
+    return waitFor(
+      async () => {
+        const body = ok<{ sample: HealthSampleView | null }>(await api.as(tokenFor('ops')).get('/api/health'));
+        const stage = body.sample?.stages.find((s) => s.stageId === 'keynote');
+        return stage && check(stage) ? stage : undefined;
+      },
+      timeoutMs,
+      what,
+    );
   }
 
   before(async () => {
@@ -42,10 +50,17 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     api = new ApiClient(node.url);
     // A live session: the stage is on air for the whole file.
     const admin = api.as(tokenFor('admin'));
-    const session = ok<{ id: string }>(await admin.post('/api/events/demo/sessions', {
-      stageId: 'keynote', title: 'Health check', kind: 'keynote', speakerIds: [],
-      plannedStart: '2026-12-01T09:00:00+08:00', plannedEnd: '2026-12-01T09:30:00+08:00',
-    }), 201);
+    const session = ok<{ id: string }>(
+      await admin.post('/api/events/demo/sessions', {
+        stageId: 'keynote',
+        title: 'Health check',
+        kind: 'keynote',
+        speakerIds: [],
+        plannedStart: '2026-12-01T09:00:00+08:00',
+        plannedEnd: '2026-12-01T09:30:00+08:00',
+      }),
+      201,
+    );
     ok(await admin.post(`/api/events/demo/sessions/${session.id}/start`));
     await openFeed();
     // One viewer on a distribution router, consuming the feed over plain RTP.
@@ -53,7 +68,8 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     const viewer = await node.node.media.createPeer(STAGE_KEY, { participantId: 'viewer-1', displayName: 'viewer', followsProgram: true });
     await viewer.createEgressTransport({ ip: '127.0.0.1', port: 9 });
     for (const source of stage.sources) {
-      for (const { producerId } of source.producers) await viewer.resumeConsumer((await viewer.consume(producerId, stage.rtpCapabilities)).id);
+      for (const { producerId } of source.producers)
+        await viewer.resumeConsumer((await viewer.consume(producerId, stage.rtpCapabilities)).id);
     }
   });
 
@@ -64,11 +80,17 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
   });
 
   it('samples the source, the viewers and the workers, and keeps a history per stage', async () => {
-    const stage = await stageWhere((s) => s.sources[0]?.receiving === true && s.receivingViewers === 1, 'a sample with the feed flowing to the viewer');
+    const stage = await stageWhere(
+      (s) => s.sources[0]?.receiving === true && s.receivingViewers === 1,
+      'a sample with the feed flowing to the viewer',
+    );
     const source = stage.sources[0];
     assert.deepEqual([source.id, source.kind, source.producers.length, source.feed?.length], ['onsite', 'onsite', 2, 2]);
     assert.ok(source.bitrateBps > 0 && source.score === 10 && source.lossPercent === 0, JSON.stringify(source));
-    assert.ok(source.feed!.every((f) => f.packetsArriving), 'packets arrive at both RTP ports');
+    assert.ok(
+      source.feed!.every((f) => f.packetsArriving),
+      'packets arrive at both RTP ports',
+    );
     assert.deepEqual([stage.viewers, stage.consumers, stage.consumerScores[10], stage.routers], [1, 2, 2, 2]);
     assert.ok(stage.bitrateOutBps > 0);
     const { sample } = ok<{ sample: HealthSampleView }>(await api.as(tokenFor('host')).get('/api/health'));
@@ -76,13 +98,22 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     assert.ok(sample.workers.every((w) => w.alive && w.pid !== null && (w.rssBytes ?? 0) > 0));
     assert.ok(sample.node.rssBytes > 0 && sample.node.eventLoopLagMs.max >= 0);
 
-    const history = await waitFor(async () => {
-      const body = ok<{ samples: HealthSampleView[]; intervalMs: number }>(await api.as(tokenFor('ops')).get('/api/health/history?stage=keynote'));
-      return body.samples.length >= 3 ? body : undefined;
-    }, 5000, 'three samples of history');
+    const history = await waitFor(
+      async () => {
+        const body = ok<{ samples: HealthSampleView[]; intervalMs: number }>(
+          await api.as(tokenFor('ops')).get('/api/health/history?stage=keynote'),
+        );
+        return body.samples.length >= 3 ? body : undefined;
+      },
+      5000,
+      'three samples of history',
+    );
     assert.equal(history.intervalMs, 500);
     assert.ok(history.samples.every((s) => s.stages.every((st) => st.stageId === 'keynote')));
-    assert.ok(history.samples.every((s, i) => i === 0 || s.seq > history.samples[i - 1].seq), 'oldest first');
+    assert.ok(
+      history.samples.every((s, i) => i === 0 || s.seq > history.samples[i - 1].seq),
+      'oldest first',
+    );
     failed(await api.as(tokenFor('ops')).get('/api/health/history?stage=nowhere'), 404, 'not_found');
     failed(await api.as(tokenFor('ops')).get('/api/health/history?stage=Not_A_Slug'), 400, 'bad_request');
   });
@@ -116,7 +147,8 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     const families = parsePrometheusTextFormat(await res.text());
 
     const names = new Set(families.map((f) => f.name));
-    for (const name of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) assert.ok(names.has(name), `default metric ${name}`);
+    for (const name of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes'])
+      assert.ok(names.has(name), `default metric ${name}`);
     assert.equal(families.find((f) => f.name === 'stagecast_stage_viewers')?.type, 'GAUGE');
     assert.equal(families.find((f) => f.name === 'stagecast_forwarded_bytes_total')?.type, 'COUNTER');
     assert.equal(value(families, 'stagecast_stage_viewers', { stage: STAGE_KEY }), 1);
@@ -131,9 +163,18 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     assert.equal(value(families, 'stagecast_worker_alive', { worker: '1' }), 1);
     assert.ok(value(families, 'stagecast_worker_cpu_percent', { worker: '0' })! >= 0);
 
-    // Bounded labels: stages, source kinds, worker slots, score buckets, rules; never a participant.
-    const labelNames = new Set(families.filter((f) => f.name.startsWith('stagecast_')).flatMap((f) => f.metrics.flatMap((m) => Object.keys(m.labels ?? {}))));
-    assert.deepEqual([...labelNames].sort(), ['direction', 'kind', 'rule', 'score', 'stage', 'worker']);
+    const udpPorts = ['0', '1'].reduce(
+      (sum, worker) => sum + (value(families, 'stagecast_worker_ports_in_use', { worker, protocol: 'udp' }) ?? 0),
+      0,
+    );
+    assert.ok(udpPorts >= 2, 'the feed (RTP and RTCP) and the viewers hold UDP ports');
+    assert.ok(value(families, 'stagecast_worker_ports', { worker: '0' })! > 0);
+
+    // Bounded labels: stages, source kinds, worker slots, port protocols, score buckets, rules; never a participant.
+    const labelNames = new Set(
+      families.filter((f) => f.name.startsWith('stagecast_')).flatMap((f) => f.metrics.flatMap((m) => Object.keys(m.labels ?? {}))),
+    );
+    assert.deepEqual([...labelNames].sort(), ['direction', 'kind', 'protocol', 'rule', 'score', 'stage', 'worker']);
   });
 
   it('a source_down alert reaches a connected ops socket within 5 s of the feed stopping, and clears once the feed is back', async () => {
@@ -148,21 +189,31 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     const subscription: HealthSubscription = await request(ops, 'subscribeHealth', {});
     assert.deepEqual(subscription.alerts, []);
     assert.equal(subscription.intervalMs, 500);
-    await waitFor(async () => (samples.some((s) => s.stages.some((st) => st.key === STAGE_KEY && st.sources[0]?.receiving)) ? true : undefined), 5000, 'pushed samples with the feed flowing');
+    await waitFor(
+      async () => (samples.some((s) => s.stages.some((st) => st.key === STAGE_KEY && st.sources[0]?.receiving)) ? true : undefined),
+      5000,
+      'pushed samples with the feed flowing',
+    );
 
     const stoppedAt = Date.now();
     encoders.at(-1)!.kill('SIGKILL');
     const down = await waitFor(async () => raised.find((a) => a.rule === 'source_down'), 5000, 'a source_down alert on the ops socket');
     const latency = Date.now() - stoppedAt;
     assert.ok(latency < 5000, `alert after ${latency} ms`);
-    assert.deepEqual([down.eventId, down.stageId, down.sourceId, down.severity, down.clearedAt], ['demo', 'keynote', 'onsite', 'critical', null]);
+    assert.deepEqual(
+      [down.eventId, down.stageId, down.sourceId, down.severity, down.clearedAt],
+      ['demo', 'keynote', 'onsite', 'critical', null],
+    );
     assert.match(down.message, /no media for/);
 
     // While it stays down: no second alert for the same condition.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(raised.filter((a) => a.rule === 'source_down').length, 1, 'one alert per condition');
     const open = ok<{ alerts: AlertRecord[] }>(await api.as(tokenFor('host')).get('/api/health'));
-    assert.deepEqual(open.alerts.map((a) => a.id), [down.id]);
+    assert.deepEqual(
+      open.alerts.map((a) => a.id),
+      [down.id],
+    );
 
     // The encoder comes back (a new ffmpeg asks for the ports again, as `npm run ingest` does).
     await openFeed();
