@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { weakSecretReason } from './weakSecrets';
 
 /**
  * Every setting of stagecast, read once from the environment at boot and validated with class-validator.
@@ -374,6 +375,19 @@ function refuse(setting: Setting, raw: string | undefined): never {
   throw new ConfigError(`invalid configuration: ${setting.env}=${shown} (allowed: ${setting.allowed})`);
 }
 
+/**
+ * Anyone can mint tokens of any role with a secret that is published or guessable: production does not
+ * start with one. One line, naming the variable, never the value.
+ */
+function refuseWeakSecret(secret: string): void {
+  const reason = weakSecretReason(secret, [DEV_JWT_SECRET]);
+  if (reason) {
+    throw new ConfigError(
+      `invalid configuration: JWT_SECRET=(hidden) is refused in production: ${reason}; generate one, e.g. openssl rand -base64 48`,
+    );
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = new Config();
   const target = config as unknown as Record<string, unknown>;
@@ -394,6 +408,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs)
     refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
+  if (config.nodeEnv === 'production' && config.jwtSecret) refuseWeakSecret(config.jwtSecret);
   return config;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEV_JWT_SECRET } from '../../server/config';
 import { SqliteStore } from '../../server/store/SqliteStore';
 import { isRunning } from '../../media/processExit';
 import { waitFor, workerPids } from '../helpers/net';
@@ -60,10 +61,14 @@ describe('stagecast server process', function () {
   it('reports a killed worker on /readyz until the pool has replaced it', async () => {
     const before = workerPids(server.child.pid!);
     process.kill(before[0], 'SIGKILL');
-    const notReady = await waitFor(async () => {
-      const res = await fetch(`${server.url}/readyz`);
-      return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
-    }, 5000, '/readyz 503');
+    const notReady = await waitFor(
+      async () => {
+        const res = await fetch(`${server.url}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
+      },
+      5000,
+      '/readyz 503',
+    );
     assert.equal(notReady.checks.workers, '1/2 mediasoup workers alive');
     await waitFor(async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
     const after = workerPids(server.child.pid!);
@@ -120,5 +125,15 @@ describe('configuration at boot', () => {
     const result = boot({ NODE_ENV: 'production', JWT_SECRET: '' });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /JWT_SECRET/);
+  });
+
+  it('refuses the published development secret in production, in one line naming JWT_SECRET and not the value', () => {
+    const result = boot({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET });
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^stagecast: invalid configuration: JWT_SECRET=\(hidden\) is refused in production: it is the development secret published with stagecast; [^\n]*\n$/,
+    );
+    assert.ok(!(result.stderr + result.stdout).includes(DEV_JWT_SECRET));
   });
 });

@@ -33,14 +33,49 @@ describe('config', () => {
   ];
   for (const [env, message] of refusals) {
     it(`refuses ${JSON.stringify(env)} in one line`, () => {
-      assert.throws(() => loadConfig(env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        assert.doesNotMatch(error.message, /\n/);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.doesNotMatch(error.message, /\n/);
+          return true;
+        },
+      );
     });
   }
+
+  const weakSecrets: [string, RegExp][] = [
+    [DEV_JWT_SECRET, /development secret/],
+    [DEV_JWT_SECRET.toUpperCase(), /development secret/],
+    ['a'.repeat(40), /repeated/],
+    ['secret'.repeat(6), /repeated/],
+    ['changeme'.repeat(4), /repeated/],
+    ['0123456789'.repeat(4), /repeated/],
+    ['abab-abab-abab-abab-abab-abab-abab-abab-abab', /fewer than 10 different characters/],
+    ['changeme-before-going-live-on-friday-night', /placeholder "changeme"/],
+  ];
+  for (const [secret, reason] of weakSecrets) {
+    it(`refuses a weak JWT_SECRET in production (${reason.source}) in one line, without the value`, () => {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /^invalid configuration: JWT_SECRET=\(hidden\) is refused in production: /);
+          assert.match(error.message, reason);
+          assert.doesNotMatch(error.message, /\n/);
+          assert.ok(!error.message.includes(secret));
+          return true;
+        },
+      );
+    });
+  }
+
+  it('accepts a generated secret in production, and the development one outside it', () => {
+    const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated })), generated);
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET })), DEV_JWT_SECRET);
+  });
 
   it('never shows secrets when describing the config', () => {
     const secret = 's'.repeat(40);
@@ -58,7 +93,9 @@ describe('config', () => {
 describe('README configuration table', () => {
   it('documents every environment variable the config reads', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const missing = Object.values(SETTINGS).map((s) => s.env).filter((env) => !readme.includes(`| \`${env}\` |`));
+    const missing = Object.values(SETTINGS)
+      .map((s) => s.env)
+      .filter((env) => !readme.includes(`| \`${env}\` |`));
     assert.deepEqual(missing, []);
   });
 });
