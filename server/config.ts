@@ -54,6 +54,7 @@ export class Config {
   @IsInt() @Min(1) @Max(10_000) handRateLimitPerMinute = 5;
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
+  @IsInt() @Min(60) @Max(30 * 24 * 3600) tokenMaxTtlSeconds = 7 * 24 * 3600;
   @IsBoolean() seedDemo = true;
   // 1 s rather than 2: with ALERT_SOURCE_SILENT_MS 3000 a silent hall feed is reported within 5 s.
   @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 1000;
@@ -281,6 +282,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     secret: true,
   },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
+  tokenMaxTtlSeconds: {
+    env: 'TOKEN_MAX_TTL_SECONDS',
+    kind: 'int',
+    allowed: 'an integer 60–2592000, at least TOKEN_TTL_SECONDS',
+    doc: 'longest lifetime a token may have (exp − iat): a token beyond it, or without exp, is refused; npm run token refuses a longer --ttl',
+  },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },
   healthSampleIntervalMs: {
     env: 'HEALTH_SAMPLE_INTERVAL_MS',
@@ -407,6 +414,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs)
     refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
+  if (config.tokenMaxTtlSeconds < config.tokenTtlSeconds)
+    refuse(SETTINGS.tokenMaxTtlSeconds, env.TOKEN_MAX_TTL_SECONDS ?? String(config.tokenMaxTtlSeconds));
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
   if (config.nodeEnv === 'production' && config.jwtSecret) refuseWeakSecret(config.jwtSecret);
   return config;

@@ -143,6 +143,21 @@ export class SignalingServer {
     }
   }
 
+  /**
+   * Closes this node's connections opened with a revoked token, and what they joined (not parked: the
+   * token cannot resume it). The client sees the disconnect reason `io server disconnect`.
+   */
+  disconnectToken(tokenId: string): void {
+    for (const peer of this.peers.all()) if (peer.principal.tokenId === tokenId) this.peers.close(peer);
+    for (const socket of this.io.of('/').sockets.values()) {
+      if (socket.data.principal.tokenId !== tokenId) continue;
+      this.#logger.info({ participant: socket.data.principal.id }, 'token revoked; closing its connection');
+      const peer = socket.data.peer;
+      if (peer) this.peers.close(peer);
+      socket.disconnect(true);
+    }
+  }
+
   async close(): Promise<void> {
     this.#health.close();
     this.peers.closeAll();
@@ -157,6 +172,7 @@ export class SignalingServer {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
     if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
     const principal = this.deps.signer.verify(auth.token);
+    await this.deps.conference.revocations.assertNotRevoked(principal);
     if (!(await this.deps.conference.events.event(principal.eventId)))
       throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;

@@ -27,6 +27,7 @@ import { registerLiveRoutes } from '../http/routes/live';
 import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
+import { registerTokenRoutes } from '../http/routes/tokens';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
 import { resolveAnnouncedIp } from '../network';
@@ -155,7 +156,7 @@ export function createApi({
   cluster,
   nodes,
 }: ApiParts): ApiRegistry {
-  const api = new ApiRegistry({ signer, events: conference.events });
+  const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   registerAgendaRoutes(api, conference);
   registerLiveRoutes(api, conference);
   registerMediaRoutes(api, {
@@ -168,6 +169,7 @@ export function createApi({
   });
   registerOpsRoutes(api, { conference, health: ops.health, alerts: ops.alerts, store });
   registerNodeRoutes(api, nodes);
+  registerTokenRoutes(api, { signer, revocations: conference.revocations });
   let openApi: object | undefined;
   api.add({
     method: 'get',
@@ -242,6 +244,8 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
     },
   );
   revokeSpeakingWhenHandLowered(conference.everywhere, signaling.peers);
+  // Every node hears a revocation made on any node (the cluster relays it) and closes that token's connections here.
+  conference.everywhere.on('tokenrevoked', ({ tokenId }) => signaling.disconnectToken(tokenId));
   return signaling;
 }
 
@@ -257,5 +261,5 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
 }
 
 export function tokenSigner(config: Config): TokenSigner {
-  return createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
+  return createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds, config.tokenMaxTtlSeconds);
 }

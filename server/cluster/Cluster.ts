@@ -18,7 +18,7 @@ import { adapterPublisher, commandClient, subscriberClient, whenReady } from './
 import { StageOrigins } from './StageOrigins';
 
 /** The conference events other nodes' server-side listeners need (live sessions, lowered hands). */
-const RELAYED_EVENTS = ['sessionchanged', 'handchanged'] as const satisfies readonly (keyof ConferenceEvents)[];
+const RELAYED_EVENTS = ['sessionchanged', 'handchanged', 'tokenrevoked'] as const satisfies readonly (keyof ConferenceEvents)[];
 const CONFERENCE_CHANNEL = 'conference';
 /** The typed emit cannot take an event name generic over the relayed ones; payloads come from our own nodes. */
 type RelayBus = { emit(event: string, payload: unknown): boolean };
@@ -80,7 +80,12 @@ export class Cluster {
     this.#adapterClients = adapterClients;
     this.#logger = logger.child({ module: 'Cluster', node: options.nodeId });
     const prefix = `${options.prefix}cluster:`;
-    this.#registry = new NodeRegistry(command, options.nodeId, { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix }, this.#logger);
+    this.#registry = new NodeRegistry(
+      command,
+      options.nodeId,
+      { heartbeatMs: options.heartbeatMs, ttlMs: options.nodeTtlMs, prefix },
+      this.#logger,
+    );
     const origins = new StageOrigins(command, this.#registry, prefix, options.nodeTtlMs);
     this.stages = new ClusterStages(media, this.#registry, origins, messenger, this.#originClient(), this.#logger);
     this.#pipes = new OriginPipes(media, logger);
@@ -114,7 +119,12 @@ export class Cluster {
 
   /** Registers this node (first heartbeat done): from now on it takes viewers and serves its stages. */
   async join(self: NodeSelf): Promise<void> {
-    await this.#registry.start(() => ({ url: self.url, announcedIp: self.announcedIp, draining: self.draining(), load: { ...self.load(), origins: this.stages.originCount } }));
+    await this.#registry.start(() => ({
+      url: self.url,
+      announcedIp: self.announcedIp,
+      draining: self.draining(),
+      load: { ...self.load(), origins: this.stages.originCount },
+    }));
     this.#logger.info({ nodes: this.#registry.nodes().length }, 'joined the cluster');
   }
 
@@ -184,7 +194,8 @@ export class Cluster {
   /** Opens an on-site feed on the stage's origin (this node if it has none), wherever the request arrived. */
   async openIngest(stageKey: string, options: IngestOptions): Promise<IngestTarget & { originNodeId: string }> {
     const origin = await this.stages.claim(stageKey);
-    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.open', { stageKey, options })) as IngestTarget & { originNodeId: string };
+    if (origin !== this.nodeId)
+      return (await this.messenger.request(origin, 'ingest.open', { stageKey, options })) as IngestTarget & { originNodeId: string };
     const target = await (await this.media.stage(stageKey)).openIngest(options);
     return { ...target, originNodeId: this.nodeId };
   }
@@ -193,7 +204,8 @@ export class Cluster {
   async ingestTarget(stageKey: string, sourceId: string): Promise<IngestTarget & { originNodeId: string }> {
     const origin = await this.#originOf(stageKey);
     if (!origin) throw new AppError('not_found', `stage ${stageKey} has no origin node: open the feed again`);
-    if (origin !== this.nodeId) return (await this.messenger.request(origin, 'ingest.get', { stageKey, sourceId })) as IngestTarget & { originNodeId: string };
+    if (origin !== this.nodeId)
+      return (await this.messenger.request(origin, 'ingest.get', { stageKey, sourceId })) as IngestTarget & { originNodeId: string };
     const target = this.media.existingStage(stageKey)?.ingestTarget(sourceId);
     if (!target) throw new AppError('not_found', `feed ${sourceId} of stage ${stageKey} is not open`);
     return { ...target, originNodeId: this.nodeId };
@@ -201,7 +213,12 @@ export class Cluster {
 
   describeStage(stageKey: string): ClusterStageView {
     const origin = this.stages.isOrigin(stageKey);
-    return { nodeId: this.nodeId, role: origin ? 'origin' : 'edge', originNodeId: origin ? null : this.stages.linkOf(stageKey), edges: this.#pipes.describe(stageKey) };
+    return {
+      nodeId: this.nodeId,
+      role: origin ? 'origin' : 'edge',
+      originNodeId: origin ? null : this.stages.linkOf(stageKey),
+      edges: this.#pipes.describe(stageKey),
+    };
   }
 
   get droppedBroadcasts(): number {
@@ -224,8 +241,12 @@ export class Cluster {
   #originClient(): OriginClient {
     return {
       openPipe: async (originNodeId, stageKey, edge) =>
-        (await this.messenger.request(originNodeId, 'pipe.open', { stageKey, endpoint: edge })) as { endpoint: PipeEndpoint; sources: SourceInfo[] },
-      send: async (originNodeId, stageKey, producerId) => (await this.messenger.request(originNodeId, 'pipe.send', { stageKey, producerId })) as PipedProducerParameters,
+        (await this.messenger.request(originNodeId, 'pipe.open', { stageKey, endpoint: edge })) as {
+          endpoint: PipeEndpoint;
+          sources: SourceInfo[];
+        },
+      send: async (originNodeId, stageKey, producerId) =>
+        (await this.messenger.request(originNodeId, 'pipe.send', { stageKey, producerId })) as PipedProducerParameters,
       closePipe: async (originNodeId, stageKey) => {
         await this.messenger.request(originNodeId, 'pipe.close', { stageKey });
       },
@@ -258,7 +279,8 @@ export class Cluster {
     });
     this.messenger.onRequest('ingest.open', async (payload) => {
       const { stageKey, options } = parseIngestRequest(payload);
-      if (!this.stages.isOrigin(stageKey)) throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}; retry`);
+      if (!this.stages.isOrigin(stageKey))
+        throw new AppError('conflict', `node ${this.nodeId} is not the origin of stage ${stageKey}; retry`);
       return this.openIngest(stageKey, options);
     });
     this.messenger.onRequest('ingest.get', async (payload) => {

@@ -6,6 +6,7 @@ import { EventDirectory } from './EventDirectory';
 import { HandsService } from './HandsService';
 import { type ProgramMedia, ProgramService } from './ProgramService';
 import { QaService } from './QaService';
+import { TokenRevocations } from './TokenRevocations';
 
 export interface ConferenceLimits {
   questionsPerMinute: number;
@@ -23,12 +24,17 @@ export class Conference {
   readonly program: ProgramService;
   readonly qa: QaService;
   readonly hands: HandsService;
+  readonly revocations: TokenRevocations;
 
   constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits, logger: Logger) {
     this.events = new EventDirectory(store);
     this.agenda = new AgendaService(store, this.bus, { stagesPerEvent: limits.stagesPerEvent });
     this.program = new ProgramService(store, this.bus, this.agenda, media, logger);
-    this.qa = new QaService(store, this.bus, this.agenda, { questionsPerMinute: limits.questionsPerMinute, votesPerMinute: limits.votesPerMinute });
+    this.qa = new QaService(store, this.bus, this.agenda, {
+      questionsPerMinute: limits.questionsPerMinute,
+      votesPerMinute: limits.votesPerMinute,
+    });
     this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
+    this.revocations = new TokenRevocations(store, this.bus);
   }
 }

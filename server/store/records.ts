@@ -124,6 +124,20 @@ export interface AlertRecord {
   clearReason: 'recovered' | 'gone' | null;
 }
 
+/** A token refused before its expiry (leaked, a person who left the team): named by its `jti`. */
+export interface RevokedTokenRecord {
+  /** The token's `jti`. */
+  id: string;
+  eventId: string;
+  participantId: string;
+  role: string;
+  /** The token's own expiry: past it the record no longer matters. */
+  expiresAt: string;
+  revokedAt: string;
+  /** The admin who revoked it (participant id). */
+  revokedBy: string;
+}
+
 /** Every collection with its record type; the store implementations are generic over this map. */
 export interface Collections {
   events: EventRecord;
@@ -134,6 +148,7 @@ export interface Collections {
   questions: QuestionRecord;
   hands: HandRecord;
   alerts: AlertRecord;
+  revokedTokens: RevokedTokenRecord;
 }
 
 export type CollectionName = keyof Collections;
@@ -148,4 +163,5 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   questions: (r) => r.sessionId,
   hands: (r) => r.sessionId,
   alerts: (r) => r.eventId,
+  revokedTokens: (r) => r.eventId,
 };

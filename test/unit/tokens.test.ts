@@ -24,14 +24,18 @@ describe('access tokens', () => {
 
   it('refuses an expired token', () => {
     const token = jwt.sign({ role: 'host', event: 'demo', name: 'x', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
-      algorithm: 'HS256', issuer: 'stagecast', subject: 'p1',
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
     });
     assert.throws(() => signer.verify(token), refusedAs(/expired/));
   });
 
   it('refuses a tampered payload', () => {
     const [header, , signature] = signer.sign({ role: 'attendee', eventId: 'demo' }).split('.');
-    const forged = Buffer.from(JSON.stringify({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ role: 'admin', event: 'demo', name: 'x', sub: 'p1', iss: 'stagecast' })).toString(
+      'base64url',
+    );
     assert.throws(() => signer.verify(`${header}.${forged}.${signature}`), refusedAs(/invalid token/));
   });
 
@@ -43,7 +47,39 @@ describe('access tokens', () => {
   });
 
   it('refuses a validly signed token with an unknown role', () => {
-    const token = jwt.sign({ role: 'superuser', event: 'demo', name: 'x' }, SECRET, { algorithm: 'HS256', issuer: 'stagecast', subject: 'p1' });
+    const token = jwt.sign({ role: 'superuser', event: 'demo', name: 'x' }, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
+    });
     assert.throws(() => signer.verify(token), refusedAs(/claims/));
+  });
+
+  const handMade = (claims: object, options: jwt.SignOptions = {}): string =>
+    jwt.sign({ role: 'admin', event: 'demo', name: 'x', ...claims }, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
+      ...options,
+    });
+
+  it('refuses a validly signed token without exp, whatever else it carries', () => {
+    assert.throws(() => signer.verify(handMade({}, { jwtid: 'j1' })), refusedAs(/without expiry/));
+  });
+
+  it('refuses a token whose lifetime is beyond the cap, and one without a token id', () => {
+    const capped = createTokenSigner(SECRET, 3600, 7200);
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 7201, jwtid: 'j1' })), refusedAs(/lifetime beyond 7200 s/));
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 60, jwtid: 'j1', noTimestamp: true })), refusedAs(/lifetime/));
+    assert.equal(capped.verify(handMade({}, { expiresIn: 7200, jwtid: 'j1' })).tokenId, 'j1');
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 60 })), refusedAs(/without id/));
+  });
+
+  it('gives every token an id and an expiry, and cannot sign beyond its cap', () => {
+    const a = signer.verify(signer.sign({ role: 'host', eventId: 'demo' }));
+    const b = signer.verify(signer.sign({ role: 'host', eventId: 'demo' }));
+    assert.notEqual(a.tokenId, b.tokenId);
+    assert.ok(Math.abs(a.expiresAtMs - (Date.now() + 3600_000)) < 60_000);
+    assert.throws(() => createTokenSigner(SECRET, 7201, 7200), RangeError);
   });
 });

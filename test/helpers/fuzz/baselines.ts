@@ -23,9 +23,23 @@ export function restBodies(ids: FuzzIds): Record<string, Payload> {
     UpdateStageDto: { name: 'Renamed' },
     CreateSpeakerDto: { name: 'Nobody', title: 'Dr', organisation: 'Nowhere', presence: 'remote' },
     UpdateSpeakerDto: { title: 'Prof' },
-    CreateAchievementDto: { title: 'Nothing', institution: 'None', field: 'none', summary: 'None at all', contact: 'nobody@example.org', sessionId: null },
+    CreateAchievementDto: {
+      title: 'Nothing',
+      institution: 'None',
+      field: 'none',
+      summary: 'None at all',
+      contact: 'nobody@example.org',
+      sessionId: null,
+    },
     UpdateAchievementDto: { summary: 'Still nothing', sessionId: ids.sessionId },
-    CreateSessionDto: { stageId: 'release', title: 'Never', kind: 'speech', speakerIds: [ids.speakerId], plannedStart: '2040-01-01T09:00:00Z', plannedEnd: '2040-01-01T10:00:00Z' },
+    CreateSessionDto: {
+      stageId: 'release',
+      title: 'Never',
+      kind: 'speech',
+      speakerIds: [ids.speakerId],
+      plannedStart: '2040-01-01T09:00:00Z',
+      plannedEnd: '2040-01-01T10:00:00Z',
+    },
     UpdateSessionDto: { title: 'Renamed', plannedStart: '2040-01-01T09:00:00+08:00' },
     SetProgramDto: { sourceId: 'onsite', speakerId: ids.speakerId },
     SubmitQuestionDto: { text: 'Never asked' },
@@ -33,12 +47,22 @@ export function restBodies(ids: FuzzIds): Record<string, Payload> {
     AnswerHandDto: { action: 'accept' },
     IngestDto: { videoCodec: 'H264', feed: 'cam2', label: 'Second camera' },
     JoinEventDto: { name: 'Guest' },
+    // Shaped like a token, signed by nobody: no mutation of it can revoke a real one.
+    RevokeTokenDto: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2lnbmVkLWJ5LW5vYm9keQ' },
   };
 }
 
 const RTP_PARAMETERS: Payload = {
   mid: '0',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+  codecs: [
+    {
+      mimeType: 'video/VP8',
+      payloadType: 96,
+      clockRate: 90000,
+      parameters: {},
+      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+    },
+  ],
   headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
   encodings: [{ ssrc: 1111, rtx: { ssrc: 2222 }, maxBitrate: 500_000, scaleResolutionDownBy: 2 }],
   rtcp: { cname: 'fuzz', reducedSize: true },
@@ -56,7 +80,10 @@ export function socketBaselines(ids: FuzzIds): Record<string, Payload> {
     ResumeDto: { peerId: UUID },
     EmptyDto: {},
     CreateTransportDto: { direction: 'recv' },
-    ConnectTransportDto: { transportId: UUID, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: FINGERPRINT }] } },
+    ConnectTransportDto: {
+      transportId: UUID,
+      dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: FINGERPRINT }] },
+    },
     RestartIceDto: { transportId: UUID },
     ProduceDto: { transportId: UUID, kind: 'video', rtpParameters: RTP_PARAMETERS, source: 'camera' },
     ProducerRefDto: { producerId: UUID },

@@ -39,7 +39,14 @@ const VALID_BODIES: Record<string, unknown> = {
   UpdateSpeakerDto: {},
   CreateAchievementDto: { title: 'Nothing', institution: 'None', field: 'none', summary: '', contact: '', sessionId: null },
   UpdateAchievementDto: {},
-  CreateSessionDto: { stageId: 'keynote', title: 'Never', kind: 'speech', speakerIds: [], plannedStart: '2040-01-01T09:00:00Z', plannedEnd: '2040-01-01T10:00:00Z' },
+  CreateSessionDto: {
+    stageId: 'keynote',
+    title: 'Never',
+    kind: 'speech',
+    speakerIds: [],
+    plannedStart: '2040-01-01T09:00:00Z',
+    plannedEnd: '2040-01-01T10:00:00Z',
+  },
   UpdateSessionDto: {},
   SetProgramDto: { sourceId: null },
   SubmitQuestionDto: { text: 'Never asked' },
@@ -47,6 +54,8 @@ const VALID_BODIES: Record<string, unknown> = {
   AnswerHandDto: { action: 'accept' },
   IngestDto: {},
   JoinDto: {},
+  // A throwaway token of the demo event: revoking it (when a role may) affects no caller of the sweep.
+  RevokeTokenDto: { token: tokenFor('speaker', 'demo', 'Throwaway') },
 };
 
 function base64url(value: object): string {
@@ -82,7 +91,8 @@ describe('REST access: the permission table, route by route', function () {
     return client.call(route.method, fill(route.path, values), bodyOf(route));
   }
 
-  const actionRoutes = (): (RouteSpec & { access: Action })[] => routes.filter((r): r is RouteSpec & { access: Action } => isAction(r.access));
+  const actionRoutes = (): (RouteSpec & { access: Action })[] =>
+    routes.filter((r): r is RouteSpec & { access: Action } => isAction(r.access));
 
   before(async () => {
     stagecast = await startStagecast();
@@ -91,21 +101,63 @@ describe('REST access: the permission table, route by route', function () {
     const admin = as('admin');
 
     // Demo event: a live session with an approved question and a raised hand; the keynote stage's feed open.
-    const session = ok<SessionRecord>(await admin.post('/api/events/demo/sessions', { stageId: 'keynote', title: 'Permission walk', kind: 'panel', speakerIds: [], plannedStart: '2033-01-01T09:00:00Z', plannedEnd: '2033-01-01T10:00:00Z' }), 201);
+    const session = ok<SessionRecord>(
+      await admin.post('/api/events/demo/sessions', {
+        stageId: 'keynote',
+        title: 'Permission walk',
+        kind: 'panel',
+        speakerIds: [],
+        plannedStart: '2033-01-01T09:00:00Z',
+        plannedEnd: '2033-01-01T10:00:00Z',
+      }),
+      201,
+    );
     ok(await admin.post(`/api/events/demo/sessions/${session.id}/start`));
-    const question = ok<QuestionView>(await as('attendee').post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Who may do what?' }), 201);
+    const question = ok<QuestionView>(
+      await as('attendee').post(`/api/events/demo/sessions/${session.id}/questions`, { text: 'Who may do what?' }),
+      201,
+    );
     ok(await admin.post(`/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, { action: 'approve' }));
     const hand = ok<HandRecord>(await as('attendee').post(`/api/events/demo/sessions/${session.id}/hands`), 201);
     ok(await admin.post('/api/events/demo/stages/keynote/ingest', {}), 201);
-    demo = { eventId: 'demo', stageId: 'keynote', sessionId: session.id, questionId: question.id, handId: hand.id, speakerId: randomUUID(), achievementId: randomUUID() };
+    demo = {
+      eventId: 'demo',
+      stageId: 'keynote',
+      sessionId: session.id,
+      questionId: question.id,
+      handId: hand.id,
+      speakerId: randomUUID(),
+      achievementId: randomUUID(),
+    };
 
     // A private event with a stage and a session.
     ok(await admin.post('/api/events', { id: 'closed', name: 'Closed-door meeting', isPublic: false, timezone: 'UTC' }), 201);
     const closedAdmin = as('admin', 'closed');
     ok(await closedAdmin.post('/api/events/closed/stages', { id: 'room', name: 'Room' }), 201);
-    const closedSession = ok<SessionRecord>(await closedAdmin.post('/api/events/closed/sessions', { stageId: 'room', title: 'Behind doors', kind: 'signing', speakerIds: [], plannedStart: '2033-01-01T09:00:00Z', plannedEnd: '2033-01-01T10:00:00Z' }), 201);
-    const closedQuestion = ok<QuestionView>(await as('attendee', 'closed').post(`/api/events/closed/sessions/${closedSession.id}/questions`, { text: 'Off the record?' }), 201);
-    closed = { eventId: 'closed', stageId: 'room', sessionId: closedSession.id, questionId: closedQuestion.id, handId: randomUUID(), speakerId: randomUUID(), achievementId: randomUUID() };
+    const closedSession = ok<SessionRecord>(
+      await closedAdmin.post('/api/events/closed/sessions', {
+        stageId: 'room',
+        title: 'Behind doors',
+        kind: 'signing',
+        speakerIds: [],
+        plannedStart: '2033-01-01T09:00:00Z',
+        plannedEnd: '2033-01-01T10:00:00Z',
+      }),
+      201,
+    );
+    const closedQuestion = ok<QuestionView>(
+      await as('attendee', 'closed').post(`/api/events/closed/sessions/${closedSession.id}/questions`, { text: 'Off the record?' }),
+      201,
+    );
+    closed = {
+      eventId: 'closed',
+      stageId: 'room',
+      sessionId: closedSession.id,
+      questionId: closedQuestion.id,
+      handId: randomUUID(),
+      speakerId: randomUUID(),
+      achievementId: randomUUID(),
+    };
   });
 
   after(async () => {
@@ -117,26 +169,61 @@ describe('REST access: the permission table, route by route', function () {
    * prepared (each request can be repeated: it changes nothing another one depends on).
    */
   const representative: Partial<Record<Action, { method: Method; path: () => string; body?: unknown; status: number }>> = {
-    'event.manage': { method: 'patch', path: () => '/api/events/demo', body: { name: 'Tech Achievement Fair — Demo', isPublic: true, timezone: 'UTC' }, status: 200 },
+    'event.manage': {
+      method: 'patch',
+      path: () => '/api/events/demo',
+      body: { name: 'Tech Achievement Fair — Demo', isPublic: true, timezone: 'UTC' },
+      status: 200,
+    },
     'agenda.manage': { method: 'patch', path: () => '/api/events/demo/stages/keynote', body: { name: DEMO_STAGE_NAME }, status: 200 },
     'program.control': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/start`, status: 200 },
-    'question.submit': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/questions`, body: { text: 'May I ask?' }, status: 201 },
-    'question.vote': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/questions/${demo.questionId}/upvote`, status: 200 },
-    'question.moderate': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/questions/${demo.questionId}/moderate`, body: { action: 'approve' }, status: 200 },
+    'question.submit': {
+      method: 'post',
+      path: () => `/api/events/demo/sessions/${demo.sessionId}/questions`,
+      body: { text: 'May I ask?' },
+      status: 201,
+    },
+    'question.vote': {
+      method: 'post',
+      path: () => `/api/events/demo/sessions/${demo.sessionId}/questions/${demo.questionId}/upvote`,
+      status: 200,
+    },
+    'question.moderate': {
+      method: 'post',
+      path: () => `/api/events/demo/sessions/${demo.sessionId}/questions/${demo.questionId}/moderate`,
+      body: { action: 'approve' },
+      status: 200,
+    },
     'hand.raise': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/hands`, status: 201 },
     'hand.viewQueue': { method: 'get', path: () => `/api/events/demo/sessions/${demo.sessionId}/hands`, status: 200 },
-    'hand.answer': { method: 'post', path: () => `/api/events/demo/sessions/${demo.sessionId}/hands/${demo.handId}/answer`, body: { action: 'accept' }, status: 200 },
+    'hand.answer': {
+      method: 'post',
+      path: () => `/api/events/demo/sessions/${demo.sessionId}/hands/${demo.handId}/answer`,
+      body: { action: 'accept' },
+      status: 200,
+    },
     'stage.ingest': { method: 'post', path: () => '/api/events/demo/stages/keynote/ingest', body: { videoCodec: 'VP8' }, status: 201 },
     'stage.inspect': { method: 'get', path: () => '/api/events/demo/stages/keynote/media', status: 200 },
     'stage.watch': { method: 'get', path: () => '/api/events/demo/stages/keynote/placement', status: 200 },
     'health.view': { method: 'get', path: () => '/api/health', status: 200 },
+    'token.revoke': {
+      method: 'post',
+      path: () => '/api/events/demo/tokens/revocations',
+      body: { token: tokenFor('speaker', 'demo', 'Throwaway') },
+      status: 201,
+    },
   };
 
   it('the representative requests cover every action a REST route uses, as the route files declare them', () => {
     const fromRegistry = new Set(actionRoutes().map((r) => r.access));
     const fromFiles = accessValuesInRouteFiles();
-    for (const value of fromFiles) assert.ok(isAction(value) || value === 'event-read' || value === 'anyone', `unknown access value '${value}' in a route file`);
-    assert.deepEqual([...fromRegistry].sort(), [...fromFiles].filter(isAction).sort(), 'the registry and the route files name the same actions');
+    for (const value of fromFiles)
+      assert.ok(isAction(value) || value === 'event-read' || value === 'anyone', `unknown access value '${value}' in a route file`);
+    assert.deepEqual(
+      [...fromRegistry].sort(),
+      [...fromFiles].filter(isAction).sort(),
+      'the registry and the route files name the same actions',
+    );
     assert.deepEqual(Object.keys(representative).sort(), [...fromRegistry].sort());
     assert.ok(routes.length >= 30, `only ${routes.length} routes registered`);
   });
@@ -163,7 +250,11 @@ describe('REST access: the permission table, route by route', function () {
       const event = ok<{ isPublic: boolean; name: string }>(await anonymous.get('/api/events/demo'));
       assert.deepEqual([event.isPublic, event.name], [true, 'Tech Achievement Fair — Demo']);
       const hands = ok<HandRecord[]>(await as('moderator').get(`/api/events/demo/sessions/${demo.sessionId}/hands`));
-      assert.deepEqual(hands.map((h) => h.status).sort(), ['accepted', 'raised', 'raised'], 'the first hand accepted, plus one from the attendee and one from the speaker');
+      assert.deepEqual(
+        hands.map((h) => h.status).sort(),
+        ['accepted', 'raised', 'raised'],
+        'the first hand accepted, plus one from the attendee and one from the speaker',
+      );
     });
   });
 
@@ -199,7 +290,11 @@ describe('REST access: the permission table, route by route', function () {
   it('every route of an event refuses a token of another event with 403, even an admin’s', async () => {
     const guarded = actionRoutes().filter((r) => r.path.includes(':eventId'));
     for (const route of guarded) {
-      assert.match(failed(await callRoute(as('admin', 'elsewhere'), route, demo), 403, 'forbidden').message, /another event/, route.operationId);
+      assert.match(
+        failed(await callRoute(as('admin', 'elsewhere'), route, demo), 403, 'forbidden').message,
+        /another event/,
+        route.operationId,
+      );
     }
     assert.equal(ok<StageRecord>(await anonymous.get('/api/events/demo/stages/keynote')).name, DEMO_STAGE_NAME);
   });
@@ -209,15 +304,27 @@ describe('REST access: the permission table, route by route', function () {
     const adminClaims = () => ({ role: 'admin', event: 'demo', name: 'Mallory', sub: randomUUID(), iss: 'stagecast' });
     const forged: [string, () => string][] = [
       ['an expired token', () => jwt.sign({ ...adminClaims(), iat: now() - 120, exp: now() - 60 }, DEV_JWT_SECRET, { algorithm: 'HS256' })],
-      ['a tampered token (attendee payload swapped for admin, signature kept)', () => {
-        const [header, , signature] = tokenFor('attendee').split('.');
-        return `${header}.${base64url({ ...adminClaims(), exp: now() + 600 })}.${signature}`;
-      }],
+      [
+        'a tampered token (attendee payload swapped for admin, signature kept)',
+        () => {
+          const [header, , signature] = tokenFor('attendee').split('.');
+          return `${header}.${base64url({ ...adminClaims(), exp: now() + 600 })}.${signature}`;
+        },
+      ],
       ['an alg "none" token', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...adminClaims(), exp: now() + 600 })}.`],
-      ['a token signed with another secret', () => jwt.sign({ ...adminClaims(), exp: now() + 600 }, 'z'.repeat(48), { algorithm: 'HS256' })],
+      [
+        'a token signed with another secret',
+        () => jwt.sign({ ...adminClaims(), exp: now() + 600 }, 'z'.repeat(48), { algorithm: 'HS256' }),
+      ],
       ['a token signed with HS512', () => jwt.sign({ ...adminClaims(), exp: now() + 600 }, DEV_JWT_SECRET, { algorithm: 'HS512' })],
-      ['a token of another issuer', () => jwt.sign({ ...adminClaims(), iss: 'someone-else', exp: now() + 600 }, DEV_JWT_SECRET, { algorithm: 'HS256' })],
-      ['a token with an unknown role', () => jwt.sign({ ...adminClaims(), role: 'root', exp: now() + 600 }, DEV_JWT_SECRET, { algorithm: 'HS256' })],
+      [
+        'a token of another issuer',
+        () => jwt.sign({ ...adminClaims(), iss: 'someone-else', exp: now() + 600 }, DEV_JWT_SECRET, { algorithm: 'HS256' }),
+      ],
+      [
+        'a token with an unknown role',
+        () => jwt.sign({ ...adminClaims(), role: 'root', exp: now() + 600 }, DEV_JWT_SECRET, { algorithm: 'HS256' }),
+      ],
       ['a string that is no JWT', () => 'not.a.jwt'],
     ];
 
