@@ -101,7 +101,9 @@ export class MediaNode extends EventEmitter<MediaNodeEvents> implements WorkerPi
 
   async createPeer(stageKey: string, peer: { participantId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer> {
     const stage = await this.stage(stageKey);
-    return new MediaPeer(peer.participantId, peer.displayName, stage, peer.followsProgram, this.rootLogger);
+    return new MediaPeer(peer.participantId, peer.displayName, stage, peer.followsProgram, this.rootLogger, (router) =>
+      this.pool.portsExhausted(router),
+    );
   }
 
   closeStage(key: string): void {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { PeerStage, ReceiveRouter } from './peerStage';
+import { isPortExhaustion } from './ports';
 import { MediaError, type MediaKind, type SourceKind } from './types';
 
 export type TransportDirection = 'send' | 'recv';
@@ -42,6 +43,9 @@ type TransportEntry = ({ kind: 'webrtc'; transport: types.WebRtcTransport } | { 
   connected: boolean;
 };
 
+/** Told when a transport cannot bind a port (the worker pool reports the worker's slice as full). */
+export type PortsExhaustedListener = (router: types.Router) => void;
+
 export interface MediaPeerEvents {
   consumerclosed: [{ consumerId: string; producerId: string }];
   consumerlayerschange: [ConsumerLayersEvent];
@@ -78,6 +82,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     readonly stage: PeerStage<MediaPeer>,
     readonly followsProgram: boolean,
     logger: Logger,
+    private readonly onPortsExhausted: PortsExhaustedListener = () => undefined,
   ) {
     super();
     this.#logger = logger.child({ module: 'MediaPeer', stage: stage.key, participant: participantId });
@@ -127,14 +132,16 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async #openTransport(direction: TransportDirection): Promise<TransportParams> {
     const router = direction === 'send' ? this.stage.origin : (await this.#receiveRouter()).router;
     const { options } = this.stage;
-    const transport = await router.createWebRtcTransport({
-      listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
-      appData: { participant: this.participantId, direction },
-    });
+    const transport = await this.#binding(router, () =>
+      router.createWebRtcTransport({
+        listenIps: [{ ip: options.listenIp, announcedIp: options.announcedIp }],
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
+        appData: { participant: this.participantId, direction },
+      }),
+    );
     if (this.#closed) {
       transport.close();
       throw new MediaError('not_found', 'peer closed');
@@ -165,14 +172,16 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (this.#pendingDirections.has('recv') || [...this.#transports.values()].some((t) => t.direction === 'recv'))
       throw new MediaError('conflict', 'a recv transport already exists');
     const { router } = await this.#receiveRouter();
-    const transport = await router.createPlainTransport({
-      listenIp: '127.0.0.1',
-      rtcpMux: true,
-      comedia: false,
-      enableSrtp: remote.srtp !== undefined,
-      srtpCryptoSuite: remote.srtp?.cryptoSuite,
-      appData: { participant: this.participantId, direction: 'recv' },
-    });
+    const transport = await this.#binding(router, () =>
+      router.createPlainTransport({
+        listenIp: '127.0.0.1',
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: remote.srtp !== undefined,
+        srtpCryptoSuite: remote.srtp?.cryptoSuite,
+        appData: { participant: this.participantId, direction: 'recv' },
+      }),
+    );
     await transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtp });
     this.#keep({ kind: 'plain', transport, direction: 'recv', connected: true });
     this.#setReceiving(true);
@@ -340,6 +349,17 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       this.#logger.warn({ transport: transport.id }, 'router closed under a transport; closing the peer');
       this.close();
     });
+  }
+
+  /** Creates a transport; a worker out of ports is this node's capacity running out, not a bug: `unavailable`. */
+  async #binding<T>(router: types.Router, create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isPortExhaustion(error)) throw error;
+      this.onPortsExhausted(router);
+      throw new MediaError('unavailable', 'this node has no free media port right now; try again shortly');
+    }
   }
 
   async #receiveRouter(): Promise<ReceiveRouter> {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
+import { WorkerPorts, type WorkerPortUsage } from './ports';
 import { waitForExit } from './processExit';
 
 export interface WorkerPoolOptions {
@@ -22,6 +23,7 @@ export interface WorkerSlotStatus {
   restarts: number;
   rtcMinPort: number;
   rtcMaxPort: number;
+  ports: WorkerPortUsage;
 }
 
 export interface WorkerDiedEvent {
@@ -44,6 +46,8 @@ export interface WorkerPoolEvents {
 interface Slot {
   index: number;
   worker: types.Worker | null;
+  /** The ports its live worker's transports hold; null while the slot has no worker. */
+  ports: WorkerPorts | null;
   restarts: number;
   rtcMinPort: number;
   rtcMaxPort: number;
@@ -69,6 +73,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.#slots = Array.from({ length: options.numWorkers }, (_, index) => ({
       index,
       worker: null,
+      ports: null,
       restarts: 0,
       rtcMinPort: options.rtcMinPort + index * span,
       rtcMaxPort: options.rtcMinPort + (index + 1) * span - 1,
@@ -97,8 +102,18 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   /** Every slot with its live worker (null while it is being replaced), in slot order. */
-  slotWorkers(): { index: number; worker: types.Worker | null; restarts: number }[] {
-    return this.#slots.map((slot) => ({ index: slot.index, worker: slot.worker, restarts: slot.restarts }));
+  slotWorkers(): { index: number; worker: types.Worker | null; restarts: number; ports: WorkerPortUsage }[] {
+    return this.#slots.map((slot) => ({ index: slot.index, worker: slot.worker, restarts: slot.restarts, ports: this.#portUsage(slot) }));
+  }
+
+  /** A transport on this router could not bind a port: its worker's slice is reported full until a port frees. */
+  portsExhausted(router: types.Router): void {
+    const slot = this.#slots.find((s) => s.ports?.holds(router));
+    slot?.ports?.bindFailed();
+    this.#logger.warn(
+      { worker: slot?.index, ports: slot ? `${slot.rtcMinPort}-${slot.rtcMaxPort}` : undefined },
+      'no free RTC port on a worker',
+    );
   }
 
   /** True when every slot has a live worker. */
@@ -114,7 +129,12 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       restarts: slot.restarts,
       rtcMinPort: slot.rtcMinPort,
       rtcMaxPort: slot.rtcMaxPort,
+      ports: this.#portUsage(slot),
     }));
+  }
+
+  #portUsage(slot: Slot): WorkerPortUsage {
+    return slot.ports?.usage ?? { inUse: { udp: 0, tcp: 0 }, total: slot.rtcMaxPort - slot.rtcMinPort + 1, exhausted: false };
   }
 
   /** Closes every worker and resolves once their processes have exited (SIGKILL after `exitTimeoutMs`). */
@@ -135,6 +155,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         slot.worker.close();
       }
       slot.worker = null;
+      slot.ports = null;
     }
     await waitForExit(pids, exitTimeoutMs);
   }
@@ -150,6 +171,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       throw new Error('worker pool closed while starting a worker');
     }
     slot.worker = worker;
+    slot.ports = new WorkerPorts(worker, slot.rtcMaxPort - slot.rtcMinPort + 1);
     worker.on('died', (error: Error) => this.#onDied(slot, worker, error));
     this.#logger.info({ worker: slot.index, pid: worker.pid, ports: `${slot.rtcMinPort}-${slot.rtcMaxPort}` }, 'worker started');
     return worker;
@@ -158,6 +180,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   #onDied(slot: Slot, worker: types.Worker, error: Error): void {
     if (slot.worker !== worker) return;
     slot.worker = null;
+    slot.ports = null;
     this.#logger.error({ worker: slot.index, pid: worker.pid, err: error }, 'worker died; replacing it');
     this.emit('workerdied', { index: slot.index, pid: worker.pid, error });
     this.#scheduleRespawn(slot, this.#options.respawnDelayMs);

@@ -25,7 +25,12 @@ function main(): number {
     process.stderr.write(`--ttl must be a positive integer, got ${values.ttl}\n`);
     return 2;
   }
-  const signer = createTokenSigner(jwtSecretOf(config), ttl);
+  // Servers refuse a longer-lived token at verification anyway; refusing here says why at once.
+  if (ttl > config.tokenMaxTtlSeconds) {
+    process.stderr.write(`--ttl ${ttl} is beyond TOKEN_MAX_TTL_SECONDS (${config.tokenMaxTtlSeconds}); servers would refuse the token\n`);
+    return 2;
+  }
+  const signer = createTokenSigner(jwtSecretOf(config), ttl, config.tokenMaxTtlSeconds);
   process.stdout.write(`${signer.sign({ role: values.role, eventId: values.event, name: values.name })}\n`);
   return 0;
 }

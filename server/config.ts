@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { weakSecretReason } from './weakSecrets';
 
 /**
  * Every setting of stagecast, read once from the environment at boot and validated with class-validator.
@@ -41,6 +42,11 @@ export class Config {
   @IsInt() @Min(1) @Max(32) maxProducersPerPeer = 4;
   @IsInt() @Min(1) @Max(1000) maxConsumersPerPeer = 64;
   @IsInt() @Min(1) @Max(1000) maxStagesPerEvent = 20;
+  @IsInt() @Min(1) @Max(1000) maxPeersPerParticipant = 4;
+  @IsInt() @Min(1) @Max(1_000_000) maxPeersPerIp = 200;
+  @IsInt() @Min(1) @Max(2000) maxTransportsPerParticipant = 8;
+  @IsInt() @Min(1) @Max(2_000_000) maxTransportsPerIp = 400;
+  @IsInt() @Min(0) @Max(1_000_000) maxParkedPeersPerIp = 100;
   @IsInt() @Min(2000) @Max(600_000) drainGraceMs = 5000;
   @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
   @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
@@ -48,6 +54,7 @@ export class Config {
   @IsInt() @Min(1) @Max(10_000) handRateLimitPerMinute = 5;
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
+  @IsInt() @Min(60) @Max(30 * 24 * 3600) tokenMaxTtlSeconds = 7 * 24 * 3600;
   @IsBoolean() seedDemo = true;
   // 1 s rather than 2: with ALERT_SOURCE_SILENT_MS 3000 a silent hall feed is reported within 5 s.
   @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 1000;
@@ -207,6 +214,36 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     doc: 'consumers one joined connection may hold at once',
   },
   maxStagesPerEvent: { env: 'MAX_STAGES_PER_EVENT', kind: 'int', allowed: 'an integer 1–1000', doc: 'stages an event may have' },
+  maxPeersPerParticipant: {
+    env: 'MAX_PEERS_PER_PARTICIPANT',
+    kind: 'int',
+    allowed: 'an integer 1–1000',
+    doc: 'stage connections (joined or parked) one participant (token subject) may hold on a node; a join beyond is refused with conflict',
+  },
+  maxPeersPerIp: {
+    env: 'MAX_PEERS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 1–1000000',
+    doc: 'stage connections (joined or parked) one client address may hold on a node (a hall or an office behind one NAT counts once)',
+  },
+  maxTransportsPerParticipant: {
+    env: 'MAX_TRANSPORTS_PER_PARTICIPANT',
+    kind: 'int',
+    allowed: 'an integer 1–2000',
+    doc: 'media transports one participant may hold on a node, over all its stage connections',
+  },
+  maxTransportsPerIp: {
+    env: 'MAX_TRANSPORTS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 1–2000000',
+    doc: 'media transports one client address may hold on a node',
+  },
+  maxParkedPeersPerIp: {
+    env: 'MAX_PARKED_PEERS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 0–1000000',
+    doc: 'dropped connections of one client address kept for a resume; a drop beyond is closed at once',
+  },
   drainGraceMs: {
     env: 'DRAIN_GRACE_MS',
     kind: 'int',
@@ -245,6 +282,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     secret: true,
   },
   tokenTtlSeconds: { env: 'TOKEN_TTL_SECONDS', kind: 'int', allowed: 'an integer 60–604800', doc: 'lifetime of issued access tokens' },
+  tokenMaxTtlSeconds: {
+    env: 'TOKEN_MAX_TTL_SECONDS',
+    kind: 'int',
+    allowed: 'an integer 60–2592000, at least TOKEN_TTL_SECONDS',
+    doc: 'longest lifetime a token may have (exp − iat): a token beyond it, or without exp, is refused; npm run token refuses a longer --ttl',
+  },
   seedDemo: { env: 'SEED_DEMO', kind: 'bool', allowed: 'true | false', doc: 'seed the demo event when the store is empty' },
   healthSampleIntervalMs: {
     env: 'HEALTH_SAMPLE_INTERVAL_MS',
@@ -339,6 +382,19 @@ function refuse(setting: Setting, raw: string | undefined): never {
   throw new ConfigError(`invalid configuration: ${setting.env}=${shown} (allowed: ${setting.allowed})`);
 }
 
+/**
+ * Anyone can mint tokens of any role with a secret that is published or guessable: production does not
+ * start with one. One line, naming the variable, never the value.
+ */
+function refuseWeakSecret(secret: string): void {
+  const reason = weakSecretReason(secret, [DEV_JWT_SECRET]);
+  if (reason) {
+    throw new ConfigError(
+      `invalid configuration: JWT_SECRET=(hidden) is refused in production: ${reason}; generate one, e.g. openssl rand -base64 48`,
+    );
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = new Config();
   const target = config as unknown as Record<string, unknown>;
@@ -358,7 +414,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.clusterNodeTtlMs <= config.clusterHeartbeatMs)
     refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
+  if (config.tokenMaxTtlSeconds < config.tokenTtlSeconds)
+    refuse(SETTINGS.tokenMaxTtlSeconds, env.TOKEN_MAX_TTL_SECONDS ?? String(config.tokenMaxTtlSeconds));
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
+  if (config.nodeEnv === 'production' && config.jwtSecret) refuseWeakSecret(config.jwtSecret);
   return config;
 }
 

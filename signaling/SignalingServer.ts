@@ -12,6 +12,8 @@ import { fanOutConferenceEvents } from './fanout';
 import { registerLiveHandlers } from './liveHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
+import { clientAddressOf } from './clientAddress';
+import type { MediaQuotaLimits } from './MediaQuota';
 import { originAllowed } from './origins';
 import { RequestRouter } from './RequestRouter';
 import { eventRoom, participantRoom, stageRoom } from './rooms';
@@ -32,6 +34,8 @@ export interface SignalingOptions {
   /** A connection refused more than this many times within `refusalWindowMs` is closed. */
   refusalLimit: number;
   refusalWindowMs: number;
+  /** Caps per participant and per client address on peers, transports and parked peers. */
+  mediaQuota: MediaQuotaLimits;
 }
 
 export interface SignalingDeps {
@@ -75,7 +79,7 @@ export class SignalingServer {
         callback(allowed ? null : 'origin not allowed', allowed);
       },
     });
-    this.peers = new StagePeers(options.reconnectGraceMs, this.#logger);
+    this.peers = new StagePeers(options.reconnectGraceMs, options.mediaQuota, this.#logger);
     this.#requests = new RequestRouter(this.#logger, {
       limit: options.refusalLimit,
       windowMs: options.refusalWindowMs,
@@ -139,6 +143,21 @@ export class SignalingServer {
     }
   }
 
+  /**
+   * Closes this node's connections opened with a revoked token, and what they joined (not parked: the
+   * token cannot resume it). The client sees the disconnect reason `io server disconnect`.
+   */
+  disconnectToken(tokenId: string): void {
+    for (const peer of this.peers.all()) if (peer.principal.tokenId === tokenId) this.peers.close(peer);
+    for (const socket of this.io.of('/').sockets.values()) {
+      if (socket.data.principal.tokenId !== tokenId) continue;
+      this.#logger.info({ participant: socket.data.principal.id }, 'token revoked; closing its connection');
+      const peer = socket.data.peer;
+      if (peer) this.peers.close(peer);
+      socket.disconnect(true);
+    }
+  }
+
   async close(): Promise<void> {
     this.#health.close();
     this.peers.closeAll();
@@ -153,9 +172,11 @@ export class SignalingServer {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
     if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
     const principal = this.deps.signer.verify(auth.token);
+    await this.deps.conference.revocations.assertNotRevoked(principal);
     if (!(await this.deps.conference.events.event(principal.eventId)))
       throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;
+    socket.data.clientIp = clientAddressOf(socket);
     socket.data.peer = null;
     socket.data.refusals = [];
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { MediaPeer } from '../media/MediaPeer';
 import type { Principal } from '../server/auth/tokens';
 import { stageKey } from '../server/stageKey';
+import { MediaQuota, type MediaQuotaLimits, type PeerIndex } from './MediaQuota';
 import { stageRoom } from './rooms';
 import type { ParticipantSocket, StagePeer } from './socketTypes';
 
@@ -10,17 +11,37 @@ function roomOf(peer: StagePeer): string {
   return stageRoom(peer.stageKey);
 }
 
+function addTo(index: Map<string, Set<StagePeer>>, key: string, peer: StagePeer): void {
+  const set = index.get(key) ?? new Set<StagePeer>();
+  set.add(peer);
+  index.set(key, set);
+}
+
+function removeFrom(index: Map<string, Set<StagePeer>>, key: string, peer: StagePeer): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(peer);
+  if (set.size === 0) index.delete(key);
+}
+
 /**
  * The participants joined to stages on this node. A peer outlives a dropped connection for the grace
  * period, so a viewer whose network blinks keeps its transports and consumers and resumes on a new socket.
+ * Peers are indexed by participant and by client address, which the media caps (`quota`) count.
  */
-export class StagePeers {
+export class StagePeers implements PeerIndex {
   readonly #peers = new Map<string, StagePeer>();
+  readonly #byParticipant = new Map<string, Set<StagePeer>>();
+  readonly #byAddress = new Map<string, Set<StagePeer>>();
+  readonly quota: MediaQuota;
 
   constructor(
     private readonly graceMs: number,
+    limits: MediaQuotaLimits,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.quota = new MediaQuota(this, limits);
+  }
 
   get size(): number {
     return this.#peers.size;
@@ -43,9 +64,12 @@ export class StagePeers {
       stageKey: stageKey(principal.eventId, stageId),
       media,
       socket: null,
+      clientIp: socket.data.clientIp,
       graceTimer: null,
     };
     this.#peers.set(peer.peerId, peer);
+    addTo(this.#byParticipant, principal.id, peer);
+    addTo(this.#byAddress, peer.clientIp, peer);
     media.on('consumerclosed', (event) => peer.socket?.emit('consumerClosed', event));
     media.on('consumerlayerschange', (event) => peer.socket?.emit('consumerLayersChanged', event));
     media.on('producerclosed', (event) => peer.socket?.emit('producerClosed', event));
@@ -73,11 +97,25 @@ export class StagePeers {
     peer.socket = socket;
     socket.data.peer = peer;
     void socket.join(roomOf(peer));
+    if (peer.clientIp !== socket.data.clientIp) {
+      removeFrom(this.#byAddress, peer.clientIp, peer);
+      peer.clientIp = socket.data.clientIp;
+      addTo(this.#byAddress, peer.clientIp, peer);
+    }
   }
 
-  /** The connection dropped: keep the media for the grace period, then close it. */
+  /**
+   * The connection dropped: keep the media for the grace period, then close it. An address already
+   * holding its cap of parked peers gets this one closed at once: parked media costs ports without
+   * holding a connection, so it is the cheap way to fill a node.
+   */
   park(peer: StagePeer, socket: ParticipantSocket): void {
     if (peer.socket !== socket) return;
+    if (!this.quota.mayPark(peer.clientIp)) {
+      this.logger.info({ peer: peer.peerId, ip: peer.clientIp }, 'parked-peer cap of the address reached; closing instead of parking');
+      this.close(peer);
+      return;
+    }
     peer.socket = null;
     peer.graceTimer = setTimeout(() => {
       this.logger.info({ peer: peer.peerId }, 'reconnect grace expired; closing peer');
@@ -88,6 +126,8 @@ export class StagePeers {
 
   close(peer: StagePeer): void {
     if (!this.#peers.delete(peer.peerId)) return;
+    removeFrom(this.#byParticipant, peer.principal.id, peer);
+    removeFrom(this.#byAddress, peer.clientIp, peer);
     if (peer.graceTimer) clearTimeout(peer.graceTimer);
     peer.graceTimer = null;
     const socket = peer.socket;
@@ -101,7 +141,27 @@ export class StagePeers {
 
   /** The live peers of one participant (several tabs, say). */
   ofParticipant(participantId: string): StagePeer[] {
-    return [...this.#peers.values()].filter((p) => p.principal.id === participantId);
+    return [...(this.#byParticipant.get(participantId) ?? [])];
+  }
+
+  /** The live peers opened (or last resumed) from one client address. */
+  ofAddress(ip: string): StagePeer[] {
+    return [...(this.#byAddress.get(ip) ?? [])];
+  }
+
+  /**
+   * A participant joining again while a peer of theirs is parked replaces it instead of adding one
+   * (a page that reloaded, a client that never resumes): the oldest parked peer on the same stage,
+   * else, when the participant is at its cap, the oldest parked one elsewhere.
+   */
+  replaceParked(participantId: string, stageId: string): void {
+    const parked = this.ofParticipant(participantId).filter((peer) => peer.socket === null);
+    const replaced =
+      parked.find((peer) => peer.stageId === stageId) ??
+      (this.ofParticipant(participantId).length >= this.quota.limits.peersPerParticipant ? parked[0] : undefined);
+    if (!replaced) return;
+    this.logger.debug({ peer: replaced.peerId, participant: participantId }, 'join replaces a parked peer');
+    this.close(replaced);
   }
 
   /** Closes what a participant publishes here, in every tab (the right to speak was taken). */

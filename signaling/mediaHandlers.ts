@@ -18,6 +18,7 @@ import {
   RestartIceDto,
   ResumeDto,
 } from './dto';
+import type { Requester } from './MediaQuota';
 import type { HandleRequest, HandlerContext, ParticipantSocket, StagePeer } from './socketTypes';
 import type { StagePeers } from './StagePeers';
 
@@ -46,6 +47,11 @@ async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContex
   await ports.preparePublish(media.stage.key);
 }
 
+/** Whom the media caps count a request against: the token's subject and the connection's address. */
+function requesterOf({ socket, principal }: HandlerContext): Requester {
+  return { participantId: principal.id, ip: socket.data.clientIp };
+}
+
 function joinedPeer({ socket }: HandlerContext): StagePeer {
   const peer = socket.data.peer;
   if (!peer) throw new AppError('conflict', 'join a stage first');
@@ -56,20 +62,31 @@ function joinedPeer({ socket }: HandlerContext): StagePeer {
 export function registerMediaHandlers(handle: HandleRequest, socket: ParticipantSocket, ports: MediaHandlerPorts): void {
   const { peers } = ports;
 
-  handle(socket, 'join', JoinDto, async ({ stageId }, { principal }) => {
+  handle(socket, 'join', JoinDto, async ({ stageId }, context) => {
+    const { principal } = context;
     assertCan(principal, 'stage.watch');
     ports.assertAdmitting();
     const program = await ports.currentProgram(principal.eventId, stageId);
     const previous = socket.data.peer;
     if (previous) peers.close(previous);
-    const key = stageKey(principal.eventId, stageId);
-    const stage = await ports.openStage(key);
-    const media = await ports.createMediaPeer(key, {
-      participantId: principal.id,
-      displayName: principal.name,
-      followsProgram: !can(principal.role, 'stage.preview'),
-    });
-    const peer = peers.create(principal, stageId, media, socket);
+    // Nothing is opened for a participant or an address over its cap; a parked peer of the same
+    // participant makes room first (it is replaced, not added to).
+    peers.replaceParked(principal.id, stageId);
+    const release = peers.quota.reservePeer(requesterOf(context));
+    let peer: StagePeer;
+    let stage: Awaited<ReturnType<MediaHandlerPorts['openStage']>>;
+    try {
+      const key = stageKey(principal.eventId, stageId);
+      stage = await ports.openStage(key);
+      const media = await ports.createMediaPeer(key, {
+        participantId: principal.id,
+        displayName: principal.name,
+        followsProgram: !can(principal.role, 'stage.preview'),
+      });
+      peer = peers.create(principal, stageId, media, socket);
+    } finally {
+      release();
+    }
     return {
       peerId: peer.peerId,
       participantId: principal.id,
@@ -98,7 +115,13 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
 
   handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
     if (direction === 'send') await assertMayPublish(ports, context);
-    return joinedPeer(context).media.createTransport(direction);
+    const { media } = joinedPeer(context);
+    const release = peers.quota.reserveTransport(requesterOf(context));
+    try {
+      return await media.createTransport(direction);
+    } finally {
+      release();
+    }
   });
 
   handle(socket, 'connectTransport', ConnectTransportDto, async ({ transportId, dtlsParameters }, context) => {

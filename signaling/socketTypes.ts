@@ -18,12 +18,16 @@ export interface StagePeer {
   readonly media: MediaPeer;
   /** The connection it talks through now; null while parked after a drop. */
   socket: ParticipantSocket | null;
+  /** The client address of the connection that opened or last resumed it: the per-IP caps count it there. */
+  clientIp: string;
   graceTimer: NodeJS.Timeout | null;
 }
 
 /** What the server keeps on each connection. */
 export interface SocketData {
   principal: Principal;
+  /** Where the connection comes from (signaling/clientAddress.ts): the per-IP caps count against it. */
+  clientIp: string;
   /** The stage this connection has joined on this node; null before `join` and after `leave`. */
   peer: StagePeer | null;
   /** When this connection's recent requests were refused (within the refusal window). */

@@ -168,11 +168,21 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     const slots = this.pool.slotWorkers();
     this.#workerCpu.retain(new Set(slots.flatMap((s) => (s.worker ? [s.worker.pid] : []))));
     return Promise.all(
-      slots.map(async ({ index, worker, restarts }): Promise<WorkerHealth> => {
+      slots.map(async ({ index, worker, restarts, ports }): Promise<WorkerHealth> => {
+        const portFigures = { portsInUse: ports.inUse, portsTotal: ports.total, portsExhausted: ports.exhausted };
         if (!worker || worker.closed)
-          return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts };
+          return { index, pid: null, alive: false, cpuPercent: null, rssBytes: null, maxRssBytes: null, restarts, ...portFigures };
         const [usage, rssBytes] = await Promise.all([this.#workerCpu.read(worker, nowMs), residentBytes(worker.pid)]);
-        return { index, pid: worker.pid, alive: true, cpuPercent: usage.cpuPercent, rssBytes, maxRssBytes: usage.maxRssBytes, restarts };
+        return {
+          index,
+          pid: worker.pid,
+          alive: true,
+          cpuPercent: usage.cpuPercent,
+          rssBytes,
+          maxRssBytes: usage.maxRssBytes,
+          restarts,
+          ...portFigures,
+        };
       }),
     );
   }

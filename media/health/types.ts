@@ -97,6 +97,12 @@ export interface WorkerHealth {
   /** Peak resident memory (getrusage). */
   maxRssBytes: number | null;
   restarts: number;
+  /** RTC ports its transports hold, per protocol (a WebRTC transport: a UDP and a TCP port; plain: one or two UDP; pipe: one UDP). */
+  portsInUse: { udp: number; tcp: number };
+  /** The worker's slice of the RTC port range (that many UDP and as many TCP ports). */
+  portsTotal: number;
+  /** A transport could not bind a port and none has been freed or taken since. */
+  portsExhausted: boolean;
 }
 
 export interface NodeHealth {

@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'stage.ingest': ['host', 'ops', 'admin'],
   'stage.inspect': ['host', 'ops', 'admin'],
   'event.manage': ['admin'],
+  'token.revoke': ['admin'],
   'agenda.manage': ['host', 'admin'],
   'program.control': ['host', 'admin'],
   'question.submit': EVERYONE,

@@ -16,6 +16,10 @@ export interface Principal {
   role: Role;
   eventId: string;
   name: string;
+  /** The token's own id (`jti`): what a revocation names. */
+  tokenId: string;
+  /** When the token expires (ms since the epoch): a revocation need not outlive it. */
+  expiresAtMs: number;
 }
 
 const ALGORITHM = 'HS256';
@@ -26,7 +30,16 @@ export interface TokenSigner {
   verify(token: string): Principal;
 }
 
-export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
+/** The longest lifetime a token may have unless told otherwise (TOKEN_MAX_TTL_SECONDS's default). */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Signs tokens that live `ttlSeconds`, and verifies tokens: HS256 only, our issuer, an `exp`, a `jti`,
+ * and a lifetime (`exp - iat`) of at most `maxTtlSeconds`, whoever signed them with the secret (a
+ * hand-made token without expiry or for ten years is refused, not trusted forever).
+ */
+export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS): TokenSigner {
+  if (ttlSeconds > maxTtlSeconds) throw new RangeError(`a token lifetime of ${ttlSeconds} s is beyond the cap of ${maxTtlSeconds} s`);
   return {
     sign({ role, eventId, name, id }) {
       return jwt.sign({ role, event: eventId, name: name ?? role }, secret, {
@@ -34,6 +47,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         expiresIn: ttlSeconds,
         issuer: ISSUER,
         subject: id ?? randomUUID(),
+        jwtid: randomUUID(),
       });
     },
     verify(token) {
@@ -47,11 +61,15 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
       }
       if (typeof payload !== 'object' || payload === null) throw new AppError('unauthorized', 'invalid token');
       const claims = payload as Record<string, unknown>;
-      const { sub, role, event, name } = claims;
+      const { sub, role, event, name, exp, iat, jti } = claims;
       if (typeof sub !== 'string' || !isRole(role) || typeof event !== 'string' || typeof name !== 'string') {
         throw new AppError('unauthorized', 'invalid token claims');
       }
-      return { id: sub, role, eventId: event, name };
+      if (typeof exp !== 'number') throw new AppError('unauthorized', 'token without expiry (exp)');
+      if (typeof iat !== 'number' || exp - iat > maxTtlSeconds)
+        throw new AppError('unauthorized', `token lifetime beyond ${maxTtlSeconds} s`);
+      if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128) throw new AppError('unauthorized', 'token without id (jti)');
+      return { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000 };
     },
   };
 }

@@ -28,6 +28,7 @@ import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
 import { registerPublicEventRoutes } from '../http/routes/publicEvents';
+import { registerTokenRoutes } from '../http/routes/tokens';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
 import { resolveAnnouncedIp } from '../network';
@@ -158,7 +159,7 @@ export function createApi({
   cluster,
   nodes,
 }: ApiParts): ApiRegistry {
-  const api = new ApiRegistry({ signer, events: conference.events });
+  const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   registerAgendaRoutes(api, conference);
   registerLiveRoutes(api, conference);
   registerMediaRoutes(api, {
@@ -173,6 +174,7 @@ export function createApi({
   // The front page's viewer counts: viewers joined to each stage on this node.
   registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
+  registerTokenRoutes(api, { signer, revocations: conference.revocations });
   let openApi: object | undefined;
   api.add({
     method: 'get',
@@ -237,11 +239,20 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
       allowedOrigins: config.allowedOrigins ? config.allowedOrigins.split(',') : [],
       refusalLimit: config.socketRefusalLimit,
       refusalWindowMs: config.socketRefusalWindowMs,
+      mediaQuota: {
+        peersPerParticipant: config.maxPeersPerParticipant,
+        peersPerIp: config.maxPeersPerIp,
+        transportsPerParticipant: config.maxTransportsPerParticipant,
+        transportsPerIp: config.maxTransportsPerIp,
+        parkedPerIp: config.maxParkedPeersPerIp,
+      },
       peerOrigins: parts.peerOrigins,
       ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
     },
   );
   revokeSpeakingWhenHandLowered(conference.everywhere, signaling.peers);
+  // Every node hears a revocation made on any node (the cluster relays it) and closes that token's connections here.
+  conference.everywhere.on('tokenrevoked', ({ tokenId }) => signaling.disconnectToken(tokenId));
   return signaling;
 }
 
@@ -257,5 +268,5 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
 }
 
 export function tokenSigner(config: Config): TokenSigner {
-  return createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds);
+  return createTokenSigner(jwtSecretOf(config), config.tokenTtlSeconds, config.tokenMaxTtlSeconds);
 }

@@ -6,6 +6,7 @@ import { EventDirectory } from './EventDirectory';
 import { HandsService } from './HandsService';
 import { type ProgramMedia, ProgramService } from './ProgramService';
 import { QaService } from './QaService';
+import { TokenRevocations } from './TokenRevocations';
 
 export interface ConferenceLimits {
   questionsPerMinute: number;
@@ -23,6 +24,7 @@ export class Conference {
   readonly program: ProgramService;
   readonly qa: QaService;
   readonly hands: HandsService;
+  readonly revocations: TokenRevocations;
 
   constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits, logger: Logger) {
     this.events = new EventDirectory(store);
@@ -33,5 +35,6 @@ export class Conference {
       votesPerMinute: limits.votesPerMinute,
     });
     this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
+    this.revocations = new TokenRevocations(store, this.bus);
   }
 }

@@ -15,6 +15,8 @@ export interface ConferenceEvents {
   questionchanged: [QuestionView];
   questionremoved: [{ eventId: string; sessionId: string; questionId: string }];
   handchanged: [HandRecord];
+  /** A token was revoked: its open connections close (on every node: the cluster relays it). */
+  tokenrevoked: [{ eventId: string; tokenId: string }];
 }
 
 export class ConferenceBus extends EventEmitter<ConferenceEvents> {}

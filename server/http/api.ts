@@ -2,6 +2,7 @@ import { type Request, type RequestHandler, type Response, Router } from 'expres
 import { type Action, assertCan } from '../auth/permissions';
 import type { Principal, TokenSigner } from '../auth/tokens';
 import type { EventDirectory } from '../conference/EventDirectory';
+import type { TokenRevocations } from '../conference/TokenRevocations';
 import { AppError } from '../errors';
 import { EmptyDto, validateDto } from '../validation';
 
@@ -71,7 +72,7 @@ function jsonBody(req: Request): unknown {
 export class ApiRegistry {
   readonly routes: RouteSpec[] = [];
 
-  constructor(private readonly deps: { signer: TokenSigner; events: EventDirectory }) {}
+  constructor(private readonly deps: { signer: TokenSigner; events: EventDirectory; revocations: TokenRevocations }) {}
 
   add<P extends object, Q extends object, B extends object>(spec: RouteSpec<P, Q, B>): void {
     // Every path parameter is validated: a route with one must name its params DTO.
@@ -94,6 +95,7 @@ export class ApiRegistry {
     const params = spec.params ? await validateDto(spec.params, { ...req.params }) : {};
     const token = bearerToken(req);
     const caller = token ? this.deps.signer.verify(token) : null;
+    if (caller) await this.deps.revocations.assertNotRevoked(caller);
     const principal = await this.#authorize(
       spec.access,
       caller,

@@ -32,6 +32,11 @@ function createGauges(registry: Registry) {
     workerCpu: gauge('stagecast_worker_cpu_percent', 'CPU of a mediasoup worker over the last sample, percent of one core', ['worker']),
     workerRss: gauge('stagecast_worker_rss_bytes', 'Resident memory of a mediasoup worker', ['worker']),
     workerAlive: gauge('stagecast_worker_alive', '1 while the worker slot has a live worker', ['worker']),
+    workerPortsInUse: gauge('stagecast_worker_ports_in_use', 'RTC ports held by the transports of a mediasoup worker, by protocol', [
+      'worker',
+      'protocol',
+    ]),
+    workerPorts: gauge('stagecast_worker_ports', "RTC ports of a mediasoup worker's slice of the range (as many UDP as TCP)", ['worker']),
     sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
     sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
     alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
@@ -104,10 +109,13 @@ export class OpsMetrics {
     ])
       gaugeOfStage.reset();
     for (const stage of sample.stages) this.#observeStage(stage);
-    for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive]) gaugeOfWorker.reset();
+    for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {
       const labels = { worker: String(worker.index) };
       g.workerAlive.set(labels, worker.alive ? 1 : 0);
+      g.workerPortsInUse.set({ ...labels, protocol: 'udp' }, worker.portsInUse.udp);
+      g.workerPortsInUse.set({ ...labels, protocol: 'tcp' }, worker.portsInUse.tcp);
+      g.workerPorts.set(labels, worker.portsTotal);
       if (worker.cpuPercent !== null) g.workerCpu.set(labels, worker.cpuPercent);
       if (worker.rssBytes !== null) g.workerRss.set(labels, worker.rssBytes);
     }

@@ -146,6 +146,22 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
       state: !worker.alive || worker.cpuPercent === null ? 'unknown' : worker.cpuPercent > thresholds.workerCpuPercent ? 'bad' : 'good',
       message: `mediasoup worker ${worker.index} (pid ${worker.pid ?? '–'}) at ${worker.cpuPercent ?? '–'} % CPU (threshold ${thresholds.workerCpuPercent} %)`,
     });
+    // Raised at once: joins are being refused now. It clears once a port frees or a transport binds
+    // again and stays so for the clear window (an attacker cycling at the limit keeps it open).
+    out.push({
+      rule: 'ports_exhausted',
+      subject: `worker:${worker.index}`,
+      eventId: '',
+      stageId: null,
+      sourceId: null,
+      ownerId: null,
+      severity: 'critical',
+      forMs: 0,
+      threshold: worker.portsTotal,
+      value: Math.max(worker.portsInUse.udp, worker.portsInUse.tcp),
+      state: !worker.alive ? 'unknown' : worker.portsExhausted ? 'bad' : 'good',
+      message: `mediasoup worker ${worker.index} has no free RTC port (its transports hold ${worker.portsInUse.udp} UDP and ${worker.portsInUse.tcp} TCP of ${worker.portsTotal}): new transports are refused with unavailable`,
+    });
   }
   return out;
 }

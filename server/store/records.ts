@@ -88,7 +88,15 @@ export interface HandRecord {
   raisedAt: string;
 }
 
-export const ALERT_RULES = ['source_down', 'high_loss', 'low_score', 'worker_cpu', 'worker_died', 'no_viewers_receiving'] as const;
+export const ALERT_RULES = [
+  'source_down',
+  'high_loss',
+  'low_score',
+  'worker_cpu',
+  'worker_died',
+  'no_viewers_receiving',
+  'ports_exhausted',
+] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 /**
@@ -116,6 +124,20 @@ export interface AlertRecord {
   clearReason: 'recovered' | 'gone' | null;
 }
 
+/** A token refused before its expiry (leaked, a person who left the team): named by its `jti`. */
+export interface RevokedTokenRecord {
+  /** The token's `jti`. */
+  id: string;
+  eventId: string;
+  participantId: string;
+  role: string;
+  /** The token's own expiry: past it the record no longer matters. */
+  expiresAt: string;
+  revokedAt: string;
+  /** The admin who revoked it (participant id). */
+  revokedBy: string;
+}
+
 /** Every collection with its record type; the store implementations are generic over this map. */
 export interface Collections {
   events: EventRecord;
@@ -126,6 +148,7 @@ export interface Collections {
   questions: QuestionRecord;
   hands: HandRecord;
   alerts: AlertRecord;
+  revokedTokens: RevokedTokenRecord;
 }
 
 export type CollectionName = keyof Collections;
@@ -140,6 +163,7 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   questions: (r) => r.sessionId,
   hands: (r) => r.sessionId,
   alerts: (r) => r.eventId,
+  revokedTokens: (r) => r.eventId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

@@ -40,7 +40,19 @@ export function stageHealth(key: string, overrides: Partial<StageHealth> = {}): 
 }
 
 export function workerHealth(index: number, overrides: Partial<WorkerHealth> = {}): WorkerHealth {
-  return { index, pid: 1000 + index, alive: true, cpuPercent: 10, rssBytes: 1e7, maxRssBytes: 2e7, restarts: 0, ...overrides };
+  return {
+    index,
+    pid: 1000 + index,
+    alive: true,
+    cpuPercent: 10,
+    rssBytes: 1e7,
+    maxRssBytes: 2e7,
+    restarts: 0,
+    portsInUse: { udp: 0, tcp: 0 },
+    portsTotal: 100,
+    portsExhausted: false,
+    ...overrides,
+  };
 }
 
 let seq = 0;

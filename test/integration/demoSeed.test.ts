@@ -208,7 +208,14 @@ describe('demo seed: a plausible programme for today', () => {
     const bus = new ConferenceBus();
     const agenda = new AgendaService(store, bus);
     const qa = new QaService(store, bus, agenda, { questionsPerMinute: 5, votesPerMinute: 60 });
-    const moderator: Principal = { id: 'moderator', role: 'moderator', eventId: DEMO_EVENT_ID, name: 'Moderator' };
+    const moderator: Principal = {
+      id: 'moderator',
+      role: 'moderator',
+      eventId: DEMO_EVENT_ID,
+      name: 'Moderator',
+      tokenId: 'moderator-token',
+      expiresAtMs: Date.now() + 3_600_000,
+    };
     let pending = 0;
     for (const session of await agenda.listSessions(DEMO_EVENT_ID)) {
       const attendee = await qa.list(null, DEMO_EVENT_ID, session.id);

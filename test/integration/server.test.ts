@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEV_JWT_SECRET } from '../../server/config';
 import { SqliteStore } from '../../server/store/SqliteStore';
 import { isRunning } from '../../media/processExit';
 import { waitFor, workerPids } from '../helpers/net';
@@ -124,5 +125,15 @@ describe('configuration at boot', () => {
     const result = boot({ NODE_ENV: 'production', JWT_SECRET: '' });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /JWT_SECRET/);
+  });
+
+  it('refuses the published development secret in production, in one line naming JWT_SECRET and not the value', () => {
+    const result = boot({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET });
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^stagecast: invalid configuration: JWT_SECRET=\(hidden\) is refused in production: it is the development secret published with stagecast; [^\n]*\n$/,
+    );
+    assert.ok(!(result.stderr + result.stdout).includes(DEV_JWT_SECRET));
   });
 });

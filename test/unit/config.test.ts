@@ -45,6 +45,38 @@ describe('config', () => {
     });
   }
 
+  const weakSecrets: [string, RegExp][] = [
+    [DEV_JWT_SECRET, /development secret/],
+    [DEV_JWT_SECRET.toUpperCase(), /development secret/],
+    ['a'.repeat(40), /repeated/],
+    ['secret'.repeat(6), /repeated/],
+    ['changeme'.repeat(4), /repeated/],
+    ['0123456789'.repeat(4), /repeated/],
+    ['abab-abab-abab-abab-abab-abab-abab-abab-abab', /fewer than 10 different characters/],
+    ['changeme-before-going-live-on-friday-night', /placeholder "changeme"/],
+  ];
+  for (const [secret, reason] of weakSecrets) {
+    it(`refuses a weak JWT_SECRET in production (${reason.source}) in one line, without the value`, () => {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /^invalid configuration: JWT_SECRET=\(hidden\) is refused in production: /);
+          assert.match(error.message, reason);
+          assert.doesNotMatch(error.message, /\n/);
+          assert.ok(!error.message.includes(secret));
+          return true;
+        },
+      );
+    });
+  }
+
+  it('accepts a generated secret in production, and the development one outside it', () => {
+    const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated })), generated);
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET })), DEV_JWT_SECRET);
+  });
+
   it('never shows secrets when describing the config', () => {
     const secret = 's'.repeat(40);
     const described = JSON.stringify(describeConfig(loadConfig({ JWT_SECRET: secret, REDIS_URL: 'redis://:pw@host:6379' })));

@@ -54,4 +54,32 @@ describe('access tokens', () => {
     });
     assert.throws(() => signer.verify(token), refusedAs(/claims/));
   });
+
+  const handMade = (claims: object, options: jwt.SignOptions = {}): string =>
+    jwt.sign({ role: 'admin', event: 'demo', name: 'x', ...claims }, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'stagecast',
+      subject: 'p1',
+      ...options,
+    });
+
+  it('refuses a validly signed token without exp, whatever else it carries', () => {
+    assert.throws(() => signer.verify(handMade({}, { jwtid: 'j1' })), refusedAs(/without expiry/));
+  });
+
+  it('refuses a token whose lifetime is beyond the cap, and one without a token id', () => {
+    const capped = createTokenSigner(SECRET, 3600, 7200);
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 7201, jwtid: 'j1' })), refusedAs(/lifetime beyond 7200 s/));
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 60, jwtid: 'j1', noTimestamp: true })), refusedAs(/lifetime/));
+    assert.equal(capped.verify(handMade({}, { expiresIn: 7200, jwtid: 'j1' })).tokenId, 'j1');
+    assert.throws(() => capped.verify(handMade({}, { expiresIn: 60 })), refusedAs(/without id/));
+  });
+
+  it('gives every token an id and an expiry, and cannot sign beyond its cap', () => {
+    const a = signer.verify(signer.sign({ role: 'host', eventId: 'demo' }));
+    const b = signer.verify(signer.sign({ role: 'host', eventId: 'demo' }));
+    assert.notEqual(a.tokenId, b.tokenId);
+    assert.ok(Math.abs(a.expiresAtMs - (Date.now() + 3600_000)) < 60_000);
+    assert.throws(() => createTokenSigner(SECRET, 7201, 7200), RangeError);
+  });
 });

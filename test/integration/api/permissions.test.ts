@@ -54,6 +54,8 @@ const VALID_BODIES: Record<string, unknown> = {
   AnswerHandDto: { action: 'accept' },
   IngestDto: {},
   JoinDto: {},
+  // A throwaway token of the demo event: revoking it (when a role may) affects no caller of the sweep.
+  RevokeTokenDto: { token: tokenFor('speaker', 'demo', 'Throwaway') },
 };
 
 function base64url(value: object): string {
@@ -204,6 +206,12 @@ describe('REST access: the permission table, route by route', function () {
     'stage.inspect': { method: 'get', path: () => '/api/events/demo/stages/keynote/media', status: 200 },
     'stage.watch': { method: 'get', path: () => '/api/events/demo/stages/keynote/placement', status: 200 },
     'health.view': { method: 'get', path: () => '/api/health', status: 200 },
+    'token.revoke': {
+      method: 'post',
+      path: () => '/api/events/demo/tokens/revocations',
+      body: { token: tokenFor('speaker', 'demo', 'Throwaway') },
+      status: 201,
+    },
   };
 
   it('the representative requests cover every action a REST route uses, as the route files declare them', () => {

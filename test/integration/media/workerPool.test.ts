@@ -53,7 +53,15 @@ describe('WorkerPool', function () {
     assert.equal(replacement.index, 0);
     assert.notEqual(replacement.pid, victim.pid);
     assert.ok(pool.isReady());
-    assert.deepEqual(pool.status()[0], { index: 0, pid: replacement.pid, alive: true, restarts: 1, rtcMinPort: 41100, rtcMaxPort: 41149 });
+    assert.deepEqual(pool.status()[0], {
+      index: 0,
+      pid: replacement.pid,
+      alive: true,
+      restarts: 1,
+      rtcMinPort: 41100,
+      rtcMaxPort: 41149,
+      ports: { inUse: { udp: 0, tcp: 0 }, total: 50, exhausted: false },
+    });
   });
 
   it('close() ends every worker process and is safe to call twice', async () => {

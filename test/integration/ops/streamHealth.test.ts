@@ -163,11 +163,18 @@ describe('Stream health: samples, alerts and metrics of an ffmpeg-fed stage', fu
     assert.equal(value(families, 'stagecast_worker_alive', { worker: '1' }), 1);
     assert.ok(value(families, 'stagecast_worker_cpu_percent', { worker: '0' })! >= 0);
 
-    // Bounded labels: stages, source kinds, worker slots, score buckets, rules; never a participant.
+    const udpPorts = ['0', '1'].reduce(
+      (sum, worker) => sum + (value(families, 'stagecast_worker_ports_in_use', { worker, protocol: 'udp' }) ?? 0),
+      0,
+    );
+    assert.ok(udpPorts >= 2, 'the feed (RTP and RTCP) and the viewers hold UDP ports');
+    assert.ok(value(families, 'stagecast_worker_ports', { worker: '0' })! > 0);
+
+    // Bounded labels: stages, source kinds, worker slots, port protocols, score buckets, rules; never a participant.
     const labelNames = new Set(
       families.filter((f) => f.name.startsWith('stagecast_')).flatMap((f) => f.metrics.flatMap((m) => Object.keys(m.labels ?? {}))),
     );
-    assert.deepEqual([...labelNames].sort(), ['direction', 'kind', 'rule', 'score', 'stage', 'worker']);
+    assert.deepEqual([...labelNames].sort(), ['direction', 'kind', 'protocol', 'rule', 'score', 'stage', 'worker']);
   });
 
   it('a source_down alert reaches a connected ops socket within 5 s of the feed stopping, and clears once the feed is back', async () => {
