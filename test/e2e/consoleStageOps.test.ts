@@ -42,14 +42,16 @@ async function expectPlaying(page: Page, sourceId: string, timeoutMs = 10_000): 
     timeoutMs,
     `the watch page playing ${sourceId}`,
   );
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  const later = await playing(page);
-  assert.equal(later?.programSourceId, sourceId);
-  assert.ok(
-    (later?.framesDecoded ?? 0) > first.framesDecoded,
-    `frames keep decoding on ${sourceId}: ${first.framesDecoded} then ${later?.framesDecoded}`,
+  // More frames on the same source: awaited, not sampled after a fixed pause (a loaded machine may
+  // decode nothing for a while without anything being wrong).
+  return waitFor(
+    async () => {
+      const later = await playing(page);
+      return later?.programSourceId === sourceId && later.framesDecoded > first.framesDecoded ? later : undefined;
+    },
+    timeoutMs,
+    `frames that keep decoding on ${sourceId} (first ${first.framesDecoded})`,
   );
-  return later ?? first;
 }
 
 /** Whether a source tile's preview `<video>` shows moving pictures. */

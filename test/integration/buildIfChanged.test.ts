@@ -6,7 +6,16 @@ import path from 'node:path';
 
 const REPO = path.join(__dirname, '../..');
 /** What `npm run build` reads: the sources, the build scripts and configs, the lockfile. */
-const COPIED = ['admin-ui', 'server', 'signaling', 'scripts/build-if-changed.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const COPIED = [
+  'admin-ui',
+  'server',
+  'media',
+  'signaling',
+  'scripts/build-if-changed.mjs',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+];
 /**
  * The copy compiles two server files, not the whole server: what is under test is when the build
  * script runs tsc and Vite, not TypeScript itself, and a full compile takes seconds each time.
@@ -80,10 +89,10 @@ describe('npm run build compiles and bundles only what changed', function () {
   });
 
   it('a changed server file is compiled again; the browser app, which does not import it, is left alone', async () => {
-    append('server/errors.ts', '\nexport const BUILD_PROBE_SERVER = 1;\n');
+    append('server/probe/first.ts', '\nexport const BUILD_PROBE_SERVER = 1;\n');
     const output = await build();
     assert.ok(!serverSkipped(output) && uiSkipped(output), output);
-    assert.match(emitted('server/errors.js'), /BUILD_PROBE_SERVER/);
+    assert.match(emitted('server/probe/first.js'), /BUILD_PROBE_SERVER/);
   });
 
   it('a new file in a source folder is compiled, though no other file changed', async () => {
