@@ -89,7 +89,12 @@ interface Setting {
 
 /** Environment variable, parsing and documentation of each setting; the README table mirrors this. */
 export const SETTINGS: { [K in keyof Config]-?: Setting } = {
-  nodeEnv: { env: 'NODE_ENV', kind: 'string', allowed: 'development | production | test', doc: 'production requires JWT_SECRET' },
+  nodeEnv: {
+    env: 'NODE_ENV',
+    kind: 'string',
+    allowed: 'development | production | test',
+    doc: 'production requires JWT_SECRET and METRICS_TOKEN',
+  },
   host: { env: 'HOST', kind: 'string', allowed: 'a host or IP to bind', doc: 'HTTP listen address' },
   port: { env: 'PORT', kind: 'int', allowed: 'an integer 0–65535 (0 = any free port)', doc: 'HTTP port' },
   logLevel: { env: 'LOG_LEVEL', kind: 'string', allowed: 'fatal | error | warn | info | debug | trace | silent', doc: 'log level' },
@@ -328,8 +333,8 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   metricsToken: {
     env: 'METRICS_TOKEN',
     kind: 'string',
-    allowed: 'at least 16 characters, or unset',
-    doc: 'when set, GET /metrics requires Authorization: Bearer <token>',
+    allowed: 'at least 16 characters; required in production',
+    doc: 'when set, GET /metrics requires Authorization: Bearer <token>; unset (outside production), private events are not named in its labels',
     secret: true,
   },
   alertSourceSilentMs: {
@@ -447,6 +452,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
   if (config.nodeEnv === 'production' && config.jwtSecret) refuseWeakSecret(config.jwtSecret);
+  // Open metrics would show any scraper this node's audience and streams; production keeps them behind a token.
+  if (config.nodeEnv === 'production' && !config.metricsToken) {
+    throw new ConfigError(`invalid configuration: METRICS_TOKEN is required in production (allowed: ${SETTINGS.metricsToken.allowed})`);
+  }
   return config;
 }
 

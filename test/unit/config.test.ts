@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { ConfigError, DEV_JWT_SECRET, SETTINGS, describeConfig, jwtSecretOf, loadConfig } from '../../server/config';
 import { clientAddress, compileProxyTrust } from '../../server/proxyTrust';
 
+const METRICS_TOKEN = 'a-metrics-scrape-token';
+
 describe('config', () => {
   it('has documented defaults that boot the embedded setup', () => {
     const config = loadConfig({});
@@ -64,7 +66,7 @@ describe('config', () => {
   for (const [secret, reason] of weakSecrets) {
     it(`refuses a weak JWT_SECRET in production (${reason.source}) in one line, without the value`, () => {
       assert.throws(
-        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }),
+        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, METRICS_TOKEN }),
         (error: unknown) => {
           assert.ok(error instanceof ConfigError);
           assert.match(error.message, /^invalid configuration: JWT_SECRET=\(hidden\) is refused in production: /);
@@ -79,8 +81,21 @@ describe('config', () => {
 
   it('accepts a generated secret in production, and the development one outside it', () => {
     const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
-    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated })), generated);
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated, METRICS_TOKEN })), generated);
     assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET })), DEV_JWT_SECRET);
+  });
+
+  it('requires METRICS_TOKEN in production, in one line naming it', () => {
+    const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /^invalid configuration: METRICS_TOKEN is required in production \(allowed: [^\n]+\)$/);
+        return true;
+      },
+    );
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).metricsToken, undefined, 'optional outside production');
   });
 
   it('never shows secrets when describing the config', () => {
