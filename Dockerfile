@@ -35,6 +35,6 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000/tcp 40000-40999/udp 40000-40999/tcp
-# JWT_SECRET must be provided at run time (production refuses to start without it).
+# JWT_SECRET and METRICS_TOKEN must be provided at run time (production refuses to start without them).
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/server/main.js"]

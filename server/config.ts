@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { compileProxyTrust } from './proxyTrust';
 import { weakSecretReason } from './weakSecrets';
 
 /**
@@ -37,6 +38,11 @@ export class Config {
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
+  // off, a hop count, or proxy addresses/CIDRs; the list's entries are checked by compiling it (loadConfig).
+  @IsString() @Matches(/^(off|[1-9]\d?|(?!\d+$)[^,\s]+(,[^,\s]+)*)$/) trustProxy = 'off';
+  // Generous: a hall or an office behind one NAT opens a connection per attendee.
+  @IsInt() @Min(1) @Max(1_000_000) maxSocketsPerIp = 500;
+  @IsInt() @Min(100) @Max(60_000) socketConnectTimeoutMs = 5000;
   @IsInt() @Min(1) @Max(1_000_000) socketRefusalLimit = 50;
   @IsInt() @Min(1000) @Max(600_000) socketRefusalWindowMs = 10_000;
   @IsInt() @Min(1) @Max(32) maxProducersPerPeer = 4;
@@ -83,7 +89,12 @@ interface Setting {
 
 /** Environment variable, parsing and documentation of each setting; the README table mirrors this. */
 export const SETTINGS: { [K in keyof Config]-?: Setting } = {
-  nodeEnv: { env: 'NODE_ENV', kind: 'string', allowed: 'development | production | test', doc: 'production requires JWT_SECRET' },
+  nodeEnv: {
+    env: 'NODE_ENV',
+    kind: 'string',
+    allowed: 'development | production | test',
+    doc: 'production requires JWT_SECRET and METRICS_TOKEN',
+  },
   host: { env: 'HOST', kind: 'string', allowed: 'a host or IP to bind', doc: 'HTTP listen address' },
   port: { env: 'PORT', kind: 'int', allowed: 'an integer 0–65535 (0 = any free port)', doc: 'HTTP port' },
   logLevel: { env: 'LOG_LEVEL', kind: 'string', allowed: 'fatal | error | warn | info | debug | trace | silent', doc: 'log level' },
@@ -188,6 +199,24 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     kind: 'string',
     allowed: 'comma-separated http(s) origins, or empty',
     doc: 'browser origins allowed to connect besides the server itself',
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    kind: 'string',
+    allowed: 'off, a hop count 1–99, or comma-separated proxy addresses or CIDRs (loopback, linklocal, uniquelocal)',
+    doc: 'which proxies in front of the node are trusted to name the client in X-Forwarded-For (REST rate limits, socket caps); off: the TCP peer is the client',
+  },
+  maxSocketsPerIp: {
+    env: 'MAX_SOCKETS_PER_IP',
+    kind: 'int',
+    allowed: 'an integer 1–1000000',
+    doc: 'concurrent Socket.IO connections one client address may hold on a node; beyond, the handshake is refused with rate_limited',
+  },
+  socketConnectTimeoutMs: {
+    env: 'SOCKET_CONNECT_TIMEOUT_MS',
+    kind: 'int',
+    allowed: 'an integer 100–60000',
+    doc: 'a connection that has not completed its Socket.IO handshake (token) within this long is closed',
   },
   socketRefusalLimit: {
     env: 'SOCKET_REFUSAL_LIMIT',
@@ -304,8 +333,8 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   metricsToken: {
     env: 'METRICS_TOKEN',
     kind: 'string',
-    allowed: 'at least 16 characters, or unset',
-    doc: 'when set, GET /metrics requires Authorization: Bearer <token>',
+    allowed: 'at least 16 characters; required in production',
+    doc: 'when set, GET /metrics requires Authorization: Bearer <token>; unset (outside production), private events are not named in its labels',
     secret: true,
   },
   alertSourceSilentMs: {
@@ -416,8 +445,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
   if (config.tokenMaxTtlSeconds < config.tokenTtlSeconds)
     refuse(SETTINGS.tokenMaxTtlSeconds, env.TOKEN_MAX_TTL_SECONDS ?? String(config.tokenMaxTtlSeconds));
+  try {
+    compileProxyTrust(config.trustProxy);
+  } catch {
+    refuse(SETTINGS.trustProxy, env.TRUST_PROXY);
+  }
   if (config.nodeEnv === 'production' && !config.jwtSecret) refuse(SETTINGS.jwtSecret, env.JWT_SECRET);
   if (config.nodeEnv === 'production' && config.jwtSecret) refuseWeakSecret(config.jwtSecret);
+  // Open metrics would show any scraper this node's audience and streams; production keeps them behind a token.
+  if (config.nodeEnv === 'production' && !config.metricsToken) {
+    throw new ConfigError(`invalid configuration: METRICS_TOKEN is required in production (allowed: ${SETTINGS.metricsToken.allowed})`);
+  }
   return config;
 }
 

@@ -5,6 +5,7 @@ import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
 import type { Admission } from '../server/Admission';
 import type { TokenSigner } from '../server/auth/tokens';
+import type { ProxyTrust } from '../server/proxyTrust';
 import type { Conference } from '../server/conference/Conference';
 import { AppError, toErrorAnswer } from '../server/errors';
 import type { ClientToServerEvents, HandshakeAuth } from './contract';
@@ -18,6 +19,7 @@ import { originAllowed } from './origins';
 import { RequestRouter } from './RequestRouter';
 import { eventRoom, participantRoom, stageRoom } from './rooms';
 import type { ParticipantSocket, SignalingIo } from './socketTypes';
+import { SocketsPerAddress } from './SocketsPerAddress';
 import { StagePeers } from './StagePeers';
 
 export interface SignalingOptions {
@@ -36,6 +38,12 @@ export interface SignalingOptions {
   refusalWindowMs: number;
   /** Caps per participant and per client address on peers, transports and parked peers. */
   mediaQuota: MediaQuotaLimits;
+  /** Which proxies may name the client in X-Forwarded-For (the same rule as the REST API's); default none. */
+  trustProxy?: ProxyTrust;
+  /** Concurrent connections one client address may hold; beyond, the handshake is refused (`rate_limited`). */
+  maxSocketsPerIp: number;
+  /** An engine.io connection that has not completed the Socket.IO handshake within this long is closed. */
+  connectTimeoutMs: number;
 }
 
 export interface SignalingDeps {
@@ -61,6 +69,8 @@ export class SignalingServer {
   readonly #logger: Logger;
   readonly #forwardedStages = new WeakSet<StageMedia>();
   readonly #health: HealthFanout;
+  readonly #trust: ProxyTrust;
+  readonly #sockets: SocketsPerAddress;
 
   constructor(
     httpServer: http.Server,
@@ -68,8 +78,12 @@ export class SignalingServer {
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
+    this.#trust = options.trustProxy ?? (() => false);
+    this.#sockets = new SocketsPerAddress(options.maxSocketsPerIp);
     this.io = new Server(httpServer, {
       maxHttpBufferSize: options.maxPayloadBytes,
+      // Socket.IO's default holds a connection that never authenticates for 45 s.
+      connectTimeout: options.connectTimeoutMs,
       serveClient: false,
       cors: options.allowedOrigins.length > 0 ? { origin: options.allowedOrigins } : undefined,
       ...(options.adapter ? { adapter: options.adapter } : {}),
@@ -92,14 +106,20 @@ export class SignalingServer {
     });
     this.#mediaPorts = this.#mediaHandlerPorts();
     this.io.use((socket, next) => {
-      this.#authenticate(socket).then(
-        () => next(),
-        (error: unknown) => {
-          const { body, unexpected } = toErrorAnswer(error);
-          if (unexpected) this.#logger.error({ err: error }, 'handshake failed');
-          next(Object.assign(new Error(body.message), { data: { code: body.code } }));
-        },
-      );
+      let release: (() => void) | null = null;
+      const refuse = (error: unknown): void => {
+        release?.();
+        const { body, unexpected } = toErrorAnswer(error);
+        if (unexpected) this.#logger.error({ err: error }, 'handshake failed');
+        next(Object.assign(new Error(body.message), { data: { code: body.code } }));
+      };
+      try {
+        release = this.#admit(socket);
+      } catch (error) {
+        refuse(error);
+        return;
+      }
+      this.#authenticate(socket).then(() => next(), refuse);
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     fanOutConferenceEvents(deps.conference.bus, this.io);
@@ -167,6 +187,24 @@ export class SignalingServer {
     });
   }
 
+  /**
+   * Counts the connection against its client address (refused with `rate_limited` at the cap). The
+   * slot is freed when the connection closes, whether or not its handshake completed (a connection
+   * that closes while its token is checked never gets a `disconnect`).
+   */
+  #admit(socket: ParticipantSocket): () => void {
+    const clientIp = clientAddressOf(socket, this.#trust);
+    const release = this.#sockets.acquire(clientIp);
+    if (!release) {
+      this.#logger.debug({ clientIp }, 'connection refused: too many from this address');
+      throw new AppError('rate_limited', 'too many connections from this address; close one and retry');
+    }
+    socket.data.clientIp = clientIp;
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+    return release;
+  }
+
   /** A valid token of an event that exists: a deleted event's tokens open nothing. */
   async #authenticate(socket: ParticipantSocket): Promise<void> {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
@@ -176,7 +214,6 @@ export class SignalingServer {
     if (!(await this.deps.conference.events.event(principal.eventId)))
       throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;
-    socket.data.clientIp = clientAddressOf(socket);
     socket.data.peer = null;
     socket.data.refusals = [];
   }

@@ -1,11 +1,12 @@
+import { clientAddress, type ProxyTrust } from '../server/proxyTrust';
 import type { ParticipantSocket } from './socketTypes';
 
 /**
- * The client address a connection's caps are counted against. Today: the TCP peer of the handshake
- * (no proxy is trusted). The one place to change when a trusted proxy's forwarded address is used.
+ * The client address a connection's caps are counted against: the handshake's TCP peer, or under
+ * `TRUST_PROXY` the client a trusted proxy names in `X-Forwarded-For` — the same rule, and the same
+ * function, as express's `req.ip` for the REST rate limits.
  */
-export function clientAddressOf(socket: ParticipantSocket): string {
-  const address = socket.handshake.address;
-  // An IPv4 client on a dual-stack listener shows as ::ffff:a.b.c.d; count it as a.b.c.d.
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+export function clientAddressOf(socket: ParticipantSocket, trust: ProxyTrust): string {
+  const { headers, address } = socket.handshake;
+  return clientAddress({ headers, remoteAddress: address }, trust);
 }

@@ -11,16 +11,25 @@ export type AckDataOf<E extends keyof ClientToServerEvents> = Parameters<ClientT
   ? T
   : never;
 
-export async function connect(url: string, token: string, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+export async function connect(
+  url: string,
+  token: string,
+  options: { reconnection?: boolean; headers?: Record<string, string> } = {},
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     auth: { token },
     transports: ['websocket'],
     reconnection: options.reconnection ?? false,
     forceNew: true,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(error));
+    socket.once('connect_error', (error) => {
+      // Refused: nothing is left open behind the rejection.
+      socket.disconnect();
+      reject(error);
+    });
   });
   return socket;
 }

@@ -31,6 +31,7 @@ import { registerPublicEventRoutes } from '../http/routes/publicEvents';
 import { registerTokenRoutes } from '../http/routes/tokens';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
+import { compileProxyTrust } from '../proxyTrust';
 import { resolveAnnouncedIp } from '../network';
 import { NodeOps } from '../ops/NodeOps';
 import { createStore, type Store } from '../store';
@@ -202,6 +203,7 @@ export function createHttpServer(
     peerOrigins: parts.peerOrigins,
     // HSTS and upgrade-insecure-requests only where browsers reach the node over https.
     https: config.publicUrl?.startsWith('https://') ?? false,
+    trustProxy: compileProxyTrust(config.trustProxy),
   });
   const server = http.createServer(app);
   answerClientErrors(server);
@@ -247,6 +249,9 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
         parkedPerIp: config.maxParkedPeersPerIp,
       },
       peerOrigins: parts.peerOrigins,
+      trustProxy: compileProxyTrust(config.trustProxy),
+      maxSocketsPerIp: config.maxSocketsPerIp,
+      connectTimeoutMs: config.socketConnectTimeoutMs,
       ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
     },
   );

@@ -116,13 +116,10 @@ export class ApiRegistry {
     const foreign = principal !== null && eventId !== undefined && principal.eventId !== eventId;
     if (access === 'event-read') {
       if (eventId === undefined) return principal;
-      const event = await this.deps.events.event(eventId);
-      if (!event) throw new AppError('not_found', `no event ${eventId}`);
+      // A private event is, to a caller without a token of it, exactly an unknown one (404).
+      await this.deps.events.visibleEvent(eventId, principal);
       // A token of another event counts for nothing here: its holder reads a public event anonymously.
-      if (event.isPublic) return foreign ? null : principal;
-      if (!principal) throw new AppError('unauthorized', 'this event is private: a token is required');
-      if (foreign) throw new AppError('forbidden', 'token is for another event');
-      return principal;
+      return foreign ? null : principal;
     }
     if (!principal) throw new AppError('unauthorized', 'missing bearer token');
     if (foreign) throw new AppError('forbidden', 'token is for another event');

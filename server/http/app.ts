@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { ProxyTrust } from '../proxyTrust';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes, type ReadinessProbe } from './health';
 
@@ -22,13 +23,16 @@ export interface HttpAppOptions {
    * hall's LAN say, those two would send every asset and socket of a page to an https that is not there.
    */
   https?: boolean;
+  /** Which proxies may name the client in X-Forwarded-For (`req.ip`, the rate limits' key); default none. */
+  trustProxy?: ProxyTrust;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
   const logger = options.logger.child({ module: 'http' });
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // A function, not express's own forms: the Socket.IO handshake applies the very same one.
+  app.set('trust proxy', options.trustProxy ?? (() => false));
   const peers = options.peerOrigins ?? (() => []);
   // A page may open its WebSocket to another node: Chromium does not let an http: source cover ws:.
   const peerSources = (): string =>

@@ -10,6 +10,7 @@ import { AlertEngine } from './AlertEngine';
 import type { AlertThresholds } from './alertRules';
 import { LiveStages } from './LiveStages';
 import { OpsMetrics } from './OpsMetrics';
+import { PublicEventLabels } from './PublicEventLabels';
 
 export function alertThresholds(config: Config): AlertThresholds {
   return {
@@ -73,8 +74,14 @@ export class NodeOps {
       logger,
     });
     alerts.attach(health, pool);
-    const metrics = new OpsMetrics(conference.bus);
-    health.on('sample', (sample) => metrics.observeSample(sample));
+    // Without METRICS_TOKEN anyone may scrape: the labels then name no private event.
+    const labels = config.metricsToken === undefined ? new PublicEventLabels(store, logger.child({ module: 'metrics' })) : undefined;
+    await labels?.refresh();
+    const metrics = new OpsMetrics(conference.bus, labels);
+    health.on('sample', (sample) => {
+      metrics.observeSample(sample);
+      void labels?.refresh();
+    });
     alerts.on('raised', (alert) => metrics.alertRaised(alert));
     alerts.on('cleared', (alert) => metrics.alertCleared(alert));
     return new NodeOps(health, alerts, metrics, liveStages);

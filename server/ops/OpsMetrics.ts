@@ -5,7 +5,83 @@ import type { QuestionView } from '../conference/views';
 import type { AlertRecord } from '../store/records';
 import { ALERT_RULES } from '../store/records';
 
-type Labels<K extends string> = Partial<Record<K, string | number>>;
+/**
+ * What the `stage` and `event` labels say. Open: the stage key and the event id. A scrape that needs no
+ * token (no METRICS_TOKEN) gets a policy that names no private event (see PublicEventLabels).
+ */
+export interface MetricLabels {
+  stage(stageKey: string): string;
+  event(eventId: string): string;
+}
+
+const OPEN_LABELS: MetricLabels = { stage: (key) => key, event: (id) => id };
+
+/** A stage's gauge figures; stages that share a label (private ones) are summed into one. */
+interface StageFigures {
+  viewers: number;
+  receiving: number;
+  bitrateOut: number;
+  routers: number;
+  scores: number[];
+  kinds: Map<string, KindFigures>;
+}
+
+interface KindFigures {
+  count: number;
+  silent: number;
+  bitrate: number;
+  /** The worst (highest) loss and the worst (lowest) score among the sources of this kind. */
+  loss: number;
+  score: number | null;
+}
+
+function mergeKind(into: KindFigures | undefined, kind: KindFigures): KindFigures {
+  if (!into) return { ...kind };
+  return {
+    count: into.count + kind.count,
+    silent: into.silent + kind.silent,
+    bitrate: into.bitrate + kind.bitrate,
+    loss: Math.max(into.loss, kind.loss),
+    score: into.score === null ? kind.score : kind.score === null ? into.score : Math.min(into.score, kind.score),
+  };
+}
+
+function figuresOf(stage: StageHealth): StageFigures {
+  const kinds = new Map<string, KindFigures>();
+  for (const source of stage.sources) {
+    const one: KindFigures = {
+      count: 1,
+      silent: source.receiving ? 0 : 1,
+      bitrate: source.bitrateBps,
+      loss: source.lossPercent,
+      score: source.score,
+    };
+    kinds.set(source.kind, mergeKind(kinds.get(source.kind), one));
+  }
+  return {
+    viewers: stage.viewers,
+    receiving: stage.receivingViewers,
+    bitrateOut: stage.bitrateOutBps,
+    routers: stage.routers,
+    scores: [...stage.consumerScores],
+    kinds,
+  };
+}
+
+function mergeFigures(into: StageFigures | undefined, stage: StageFigures): StageFigures {
+  if (!into) return stage;
+  const kinds = new Map(into.kinds);
+  for (const [kind, figures] of stage.kinds) kinds.set(kind, mergeKind(kinds.get(kind), figures));
+  const length = Math.max(into.scores.length, stage.scores.length);
+  return {
+    viewers: into.viewers + stage.viewers,
+    receiving: into.receiving + stage.receiving,
+    bitrateOut: into.bitrateOut + stage.bitrateOut,
+    routers: into.routers + stage.routers,
+    scores: Array.from({ length }, (_, score) => (into.scores[score] ?? 0) + (stage.scores[score] ?? 0)),
+    kinds,
+  };
+}
 
 /** Gauges, rewritten from every sample. */
 function createGauges(registry: Registry) {
@@ -76,7 +152,10 @@ export class OpsMetrics {
   readonly #cumulative = new Map<string, { joins: number; switches: number }>();
   readonly #onQuestion = (question: QuestionView): void => this.#countQuestion(question);
 
-  constructor(private readonly bus: ConferenceBus) {
+  constructor(
+    private readonly bus: ConferenceBus,
+    private readonly labels: MetricLabels = OPEN_LABELS,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     this.#g = createGauges(this.registry);
     this.#c = createCounters(this.registry);
@@ -108,7 +187,13 @@ export class OpsMetrics {
       g.sourceScore,
     ])
       gaugeOfStage.reset();
-    for (const stage of sample.stages) this.#observeStage(stage);
+    const byLabel = new Map<string, StageFigures>();
+    for (const stage of sample.stages) {
+      const label = this.labels.stage(stage.key);
+      this.#countStage(stage, label);
+      byLabel.set(label, mergeFigures(byLabel.get(label), figuresOf(stage)));
+    }
+    for (const [label, figures] of byLabel) this.#setStageGauges(label, figures);
     for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {
       const labels = { worker: String(worker.index) };
@@ -137,47 +222,43 @@ export class OpsMetrics {
     this.registry.clear();
   }
 
-  #observeStage(stage: StageHealth): void {
+  #setStageGauges(stage: string, figures: StageFigures): void {
     const g = this.#g;
-    const c = this.#c;
-    const labels: Labels<'stage'> = { stage: stage.key };
-    g.viewers.set(labels, stage.viewers);
-    g.receiving.set(labels, stage.receivingViewers);
-    g.bitrateOut.set(labels, stage.bitrateOutBps);
-    g.routers.set(labels, stage.routers);
-    stage.consumerScores.forEach((count, score) => g.consumersByScore.set({ stage: stage.key, score: String(score) }, count));
-    const byKind = new Map<string, { count: number; silent: number; bitrate: number; loss: number; score: number | null }>();
-    let bytesIn = 0;
-    for (const source of stage.sources) {
-      const kind = byKind.get(source.kind) ?? { count: 0, silent: 0, bitrate: 0, loss: 0, score: null };
-      kind.count += 1;
-      if (!source.receiving) kind.silent += 1;
-      kind.bitrate += source.bitrateBps;
-      kind.loss = Math.max(kind.loss, source.lossPercent);
-      if (source.score !== null) kind.score = kind.score === null ? source.score : Math.min(kind.score, source.score);
-      byKind.set(source.kind, kind);
-      for (const producer of source.producers) bytesIn += producer.bytesDelta;
-    }
-    for (const [kind, k] of byKind) {
-      const l = { stage: stage.key, kind };
+    g.viewers.set({ stage }, figures.viewers);
+    g.receiving.set({ stage }, figures.receiving);
+    g.bitrateOut.set({ stage }, figures.bitrateOut);
+    g.routers.set({ stage }, figures.routers);
+    figures.scores.forEach((count, score) => g.consumersByScore.set({ stage, score: String(score) }, count));
+    for (const [kind, k] of figures.kinds) {
+      const l = { stage, kind };
       g.sources.set(l, k.count);
       g.sourcesSilent.set(l, k.silent);
       g.sourceBitrate.set(l, k.bitrate);
       g.sourceLoss.set(l, k.loss);
       if (k.score !== null) g.sourceScore.set(l, k.score);
     }
-    c.forwardedBytes.inc({ stage: stage.key, direction: 'in' }, bytesIn);
-    c.forwardedBytes.inc({ stage: stage.key, direction: 'out' }, stage.bytesOutDelta);
+  }
+
+  /** Adds what is new in a stage's cumulative figures to the counters of its label. */
+  #countStage(stage: StageHealth, label: string): void {
+    const c = this.#c;
+    let bytesIn = 0;
+    for (const source of stage.sources) for (const producer of source.producers) bytesIn += producer.bytesDelta;
+    c.forwardedBytes.inc({ stage: label, direction: 'in' }, bytesIn);
+    c.forwardedBytes.inc({ stage: label, direction: 'out' }, stage.bytesOutDelta);
     const last = this.#cumulative.get(stage.key) ?? { joins: 0, switches: 0 };
     // The figures restart at 0 when a stage's media reopens; count what is new either way.
-    c.joins.inc(labels, stage.joins >= last.joins ? stage.joins - last.joins : stage.joins);
-    c.switches.inc(labels, stage.programSwitches >= last.switches ? stage.programSwitches - last.switches : stage.programSwitches);
+    c.joins.inc({ stage: label }, stage.joins >= last.joins ? stage.joins - last.joins : stage.joins);
+    c.switches.inc(
+      { stage: label },
+      stage.programSwitches >= last.switches ? stage.programSwitches - last.switches : stage.programSwitches,
+    );
     this.#cumulative.set(stage.key, { joins: stage.joins, switches: stage.programSwitches });
   }
 
   #countQuestion(question: QuestionView): void {
     // The bus reports every change of a question; only a submission yields a pending one without votes
     // (an author's own vote, moderation and pinning all change one or the other).
-    if (question.status === 'pending' && question.votes === 0) this.#c.questions.inc({ event: question.eventId });
+    if (question.status === 'pending' && question.votes === 0) this.#c.questions.inc({ event: this.labels.event(question.eventId) });
   }
 }

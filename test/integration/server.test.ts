@@ -127,6 +127,12 @@ describe('configuration at boot', () => {
     assert.match(result.stderr, /JWT_SECRET/);
   });
 
+  it('requires METRICS_TOKEN in production, in one line naming it', () => {
+    const result = boot({ NODE_ENV: 'production', JWT_SECRET: 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ', METRICS_TOKEN: '' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^stagecast: invalid configuration: METRICS_TOKEN is required in production \(allowed: [^\n]*\)\n$/);
+  });
+
   it('refuses the published development secret in production, in one line naming JWT_SECRET and not the value', () => {
     const result = boot({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET });
     assert.equal(result.status, 1);

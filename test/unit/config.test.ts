@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { ConfigError, DEV_JWT_SECRET, SETTINGS, describeConfig, jwtSecretOf, loadConfig } from '../../server/config';
+import { clientAddress, compileProxyTrust } from '../../server/proxyTrust';
+
+const METRICS_TOKEN = 'a-metrics-scrape-token';
 
 describe('config', () => {
   it('has documented defaults that boot the embedded setup', () => {
@@ -30,6 +33,11 @@ describe('config', () => {
     [{ RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' }, /RTC_MIN_PORT="50000"/],
     [{ MEDIASOUP_NUM_WORKERS: '0' }, /MEDIASOUP_NUM_WORKERS="0"/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET=\(hidden\)/],
+    [{ TRUST_PROXY: 'yes' }, /^invalid configuration: TRUST_PROXY="yes" \(allowed: /],
+    [{ TRUST_PROXY: '10.0.0.0/8, 10.1.0.1' }, /TRUST_PROXY=/],
+    [{ TRUST_PROXY: '0' }, /TRUST_PROXY="0"/],
+    [{ MAX_SOCKETS_PER_IP: '0' }, /MAX_SOCKETS_PER_IP="0"/],
+    [{ SOCKET_CONNECT_TIMEOUT_MS: '10' }, /SOCKET_CONNECT_TIMEOUT_MS="10"/],
   ];
   for (const [env, message] of refusals) {
     it(`refuses ${JSON.stringify(env)} in one line`, () => {
@@ -58,7 +66,7 @@ describe('config', () => {
   for (const [secret, reason] of weakSecrets) {
     it(`refuses a weak JWT_SECRET in production (${reason.source}) in one line, without the value`, () => {
       assert.throws(
-        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }),
+        () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, METRICS_TOKEN }),
         (error: unknown) => {
           assert.ok(error instanceof ConfigError);
           assert.match(error.message, /^invalid configuration: JWT_SECRET=\(hidden\) is refused in production: /);
@@ -73,8 +81,21 @@ describe('config', () => {
 
   it('accepts a generated secret in production, and the development one outside it', () => {
     const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
-    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated })), generated);
+    assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated, METRICS_TOKEN })), generated);
     assert.equal(jwtSecretOf(loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET })), DEV_JWT_SECRET);
+  });
+
+  it('requires METRICS_TOKEN in production, in one line naming it', () => {
+    const generated = 'q7Jx1v9Rk2pLw0ZsB4nYt6HcM8dFgA3eUoViKrSjNlQ';
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: generated }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /^invalid configuration: METRICS_TOKEN is required in production \(allowed: [^\n]+\)$/);
+        return true;
+      },
+    );
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).metricsToken, undefined, 'optional outside production');
   });
 
   it('never shows secrets when describing the config', () => {
@@ -87,6 +108,35 @@ describe('config', () => {
   it('documents every setting with its environment variable', () => {
     const envs = Object.values(SETTINGS).map((s) => s.env);
     assert.equal(new Set(envs).size, envs.length, 'no variable used twice');
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const request = (peer: string, forwardedFor?: string) => ({
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    remoteAddress: peer,
+  });
+  const client = (setting: string, peer: string, forwardedFor?: string): string =>
+    clientAddress(request(peer, forwardedFor), compileProxyTrust(loadConfig({ TRUST_PROXY: setting }).trustProxy));
+
+  it('off (default): the TCP peer is the client, whatever X-Forwarded-For says', () => {
+    assert.equal(loadConfig({}).trustProxy, 'off');
+    assert.equal(client('off', '127.0.0.1', '203.0.113.9'), '127.0.0.1');
+    assert.equal(client('off', '::ffff:192.0.2.4', '203.0.113.9'), '192.0.2.4', 'an IPv4-mapped peer counts as IPv4');
+  });
+
+  it('a hop count trusts that many proxies, and no more', () => {
+    assert.equal(client('1', '10.0.0.5', '198.51.100.1, 203.0.113.9'), '203.0.113.9');
+    assert.equal(client('2', '10.0.0.5', '198.51.100.1, 203.0.113.9'), '198.51.100.1');
+    assert.equal(client('2', '10.0.0.5'), '10.0.0.5', 'no header: the peer');
+  });
+
+  it('a list trusts those proxies only: a client cannot pick its address by prepending to the header', () => {
+    const setting = 'loopback,10.0.0.0/8';
+    assert.equal(client(setting, '10.0.0.5', '203.0.113.9'), '203.0.113.9');
+    assert.equal(client(setting, '10.0.0.5', '198.51.100.66, 203.0.113.9'), '203.0.113.9', 'forged entry left of the real client');
+    assert.equal(client(setting, '127.0.0.1', '10.1.2.3, 203.0.113.9'), '203.0.113.9');
+    assert.equal(client(setting, '192.0.2.4', '203.0.113.9'), '192.0.2.4', 'an untrusted peer names no one');
   });
 });
 

@@ -80,9 +80,10 @@ export function registerMediaRoutes(
     body: JoinEventDto,
     status: 201,
     middleware: [joinLimiter],
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, principal }) => {
       deps.admission?.assertOpen();
-      const event = await agenda.getEvent(params.eventId);
+      // A private event answers like an unknown one, except to a token of it (which knows it exists).
+      const event = await deps.conference.events.visibleEvent(params.eventId, principal);
       if (!event.isPublic) throw new AppError('forbidden', 'this event is private: use the access link you were given');
       const placement = deps.placement ? deps.placement.viewer() : null;
       if (deps.placement && !placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');

@@ -682,7 +682,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       assert.equal(ok<AgendaItem[]>(await anonymous.get(`${EVENT}/agenda?stageId=${stageId}`))[0]?.title, 'Public talk');
     });
 
-    it('a private event refuses reads without a token (401) and with a token of another event (403)', async () => {
+    it('a private event answers reads without a token, or with a token of another event, as an unknown one (404)', async () => {
       ok(await admin.post('/api/events', { id: 'board', name: 'Board meeting', isPublic: false, timezone: 'UTC' }), 201);
       const boardAdmin = anonymous.as(tokenFor('admin', 'board'));
       ok(await boardAdmin.post('/api/events/board/stages', { id: 'room', name: 'Board room' }), 201);
@@ -705,8 +705,9 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       const outsider = anonymous.as(tokenFor('admin', 'demo'));
       const member = anonymous.as(tokenFor('attendee', 'board'));
       for (const path of paths) {
-        failed(await anonymous.get(path), 401, 'unauthorized');
-        failed(await outsider.get(path), 403, 'forbidden');
+        const unknown = failed(await anonymous.get(path.replace('/board', '/no-such-board')), 404, 'not_found').message;
+        assert.equal(failed(await anonymous.get(path), 404, 'not_found').message, unknown.replace('no-such-board', 'board'));
+        assert.equal(failed(await outsider.get(path), 404, 'not_found').message, 'no event board');
         ok(await member.get(path));
       }
       assert.equal(ok<AgendaItem[]>(await member.get('/api/events/board/agenda'))[0]?.title, 'Budget');
