@@ -1,19 +1,11 @@
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode, toErrorAnswer } from '../server/errors';
+import { AppError, ERROR_CODES, type ErrorCode, toErrorAnswer } from '../server/errors';
 import { validateDto } from '../server/validation';
 import type { AckResponse, ClientToServerEvents } from './contract';
 import type { AckData, HandlerContext, HandleRequest, ParticipantSocket } from './socketTypes';
 
 /** Refusals that are the client's doing; `unavailable` and `internal` are the server's and never count. */
-const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set([
-  'bad_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'rate_limited',
-  'payload_too_large',
-]);
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set(ERROR_CODES.filter((code) => code !== 'unavailable' && code !== 'internal'));
 
 export interface RefusalPolicy {
   /** A connection refused more than this many times within `windowMs` is handed to `onAbuse`. */

@@ -1,6 +1,7 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { ERROR_CODES } from '../errors';
 import type { ApiRegistry, RouteSpec } from './api';
 
 type Json = Record<string, unknown>;
@@ -15,17 +16,7 @@ const ERROR_SCHEMA = {
       properties: {
         code: {
           type: 'string',
-          enum: [
-            'bad_request',
-            'unauthorized',
-            'forbidden',
-            'not_found',
-            'conflict',
-            'rate_limited',
-            'payload_too_large',
-            'unavailable',
-            'internal',
-          ],
+          enum: [...ERROR_CODES],
         },
         message: { type: 'string' },
         details: {},

@@ -29,8 +29,13 @@ describe('REST: anonymous join and on-site ingest', function () {
   });
 
   it('refuses private and unknown events, and bad names', async () => {
-    assert.equal((await post('/api/events/closed-door/join', {})).status, 403);
-    assert.equal((await post('/api/events/nope/join', {})).status, 404);
+    // A private event answers an anonymous visitor exactly like one that does not exist.
+    const privateAnswer = await post('/api/events/closed-door/join', {});
+    const unknownAnswer = await post('/api/events/nope/join', {});
+    assert.equal(privateAnswer.status, 404);
+    assert.equal(unknownAnswer.status, 404);
+    assert.deepEqual(await privateAnswer.json(), { error: { code: 'not_found', message: 'no event closed-door' } });
+    assert.deepEqual(await unknownAnswer.json(), { error: { code: 'not_found', message: 'no event nope' } });
     const bad = await post('/api/events/demo/join', { name: 'x'.repeat(500), role: 'admin' });
     assert.equal(bad.status, 400);
     const error = ((await bad.json()) as { error: { code: string; details: { field: string }[] } }).error;
