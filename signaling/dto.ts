@@ -217,7 +217,7 @@ export class QuestionRefDto extends SessionRefDto {
 }
 
 export class SubmitQuestionSocketDto extends SessionRefDto {
-  /** 1–500 characters once trimmed (checked by the Q&A service). */
+  /** 1–500 characters once cleaned of invisible and control characters (checked by the Q&A service). */
   @IsString() @MaxLength(2000) text!: string;
 }
 

@@ -7,6 +7,7 @@ import type { QuestionRecord, QuestionStatus } from '../store/records';
 import type { AgendaService } from './AgendaService';
 import type { ConferenceBus, QuestionView } from './ConferenceBus';
 import { RateLimiter } from './RateLimiter';
+import { cleanHumanText, showsSomething } from './humanText';
 
 export const QUESTION_MAX_LENGTH = 500;
 export type ModerationAction = 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
@@ -54,10 +55,10 @@ export class QaService {
   }
 
   async submit(principal: Principal, eventId: string, sessionId: string, rawText: string): Promise<QuestionView> {
-    const text = rawText.trim();
-    if (text.length < 1 || text.length > QUESTION_MAX_LENGTH) {
+    const text = cleanHumanText(rawText);
+    if (!showsSomething(text) || text.length > QUESTION_MAX_LENGTH) {
       throw new AppError('bad_request', `a question has 1–${QUESTION_MAX_LENGTH} characters`, {
-        details: [{ field: 'text', problems: [`length after trimming is ${text.length}`] }],
+        details: [{ field: 'text', problems: [showsSomething(text) ? `length after cleaning is ${text.length}` : 'no visible character'] }],
       });
     }
     const session = await this.agenda.getSession(eventId, sessionId);

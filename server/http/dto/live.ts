@@ -23,8 +23,8 @@ export class SetProgramDto {
 }
 
 export class SubmitQuestionDto {
-  /** 1–500 characters once trimmed; longer input is refused, not cut. */
-  @JSONSchema({ description: '1–500 characters once trimmed' })
+  /** 1–500 characters once cleaned of invisible and control characters; longer input is refused, not cut. */
+  @JSONSchema({ description: '1–500 characters once cleaned of invisible and control characters' })
   @IsString()
   @MaxLength(2000)
   text!: string;

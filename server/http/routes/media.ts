@@ -8,6 +8,7 @@ import type { ApiRegistry } from '../api';
 import { IngestDto, IngestQuery, JoinEventDto } from '../dto/live';
 import { EventParams, StageParams } from '../params';
 import { stageKey } from '../../stageKey';
+import { selfChosenName } from '../../conference/humanText';
 
 export interface StageMediaView {
   sources: unknown[];
@@ -87,7 +88,11 @@ export function registerMediaRoutes(
       if (!event.isPublic) throw new AppError('forbidden', 'this event is private: use the access link you were given');
       const placement = deps.placement ? deps.placement.viewer() : null;
       if (deps.placement && !placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');
-      const token = deps.signer.sign({ role: 'attendee', eventId: event.id, name: body.name?.trim() || 'Guest' });
+      const token = deps.signer.sign({
+        role: 'attendee',
+        eventId: event.id,
+        name: body.name === undefined ? 'Guest' : selfChosenName(body.name),
+      });
       return {
         token,
         participantId: deps.signer.verify(token).id,
