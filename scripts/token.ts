@@ -1,4 +1,4 @@
-// Prints a signed access token: npm run token -- --role host --event demo [--name "Ada"] [--ttl 3600]
+// Prints a signed access token: npm run token -- --role host --event demo [--name "Ada"] [--ttl 3600] [--stage keynote]
 import { parseArgs } from 'node:util';
 import { ROLES, createTokenSigner, isRole } from '../server/auth/tokens';
 import { ConfigError, jwtSecretOf, loadConfig } from '../server/config';
@@ -10,11 +10,12 @@ function main(): number {
       event: { type: 'string' },
       name: { type: 'string' },
       ttl: { type: 'string' },
+      stage: { type: 'string' },
     },
     strict: true,
   });
-  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds]`;
-  if (!isRole(values.role) || !values.event) {
+  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds] [--stage stageId]\n  a speaker token needs --stage: it publishes on that stage only`;
+  if (!isRole(values.role) || !values.event || (values.role === 'speaker' && !values.stage)) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }
@@ -31,7 +32,7 @@ function main(): number {
     return 2;
   }
   const signer = createTokenSigner(jwtSecretOf(config), ttl, config.tokenMaxTtlSeconds);
-  process.stdout.write(`${signer.sign({ role: values.role, eventId: values.event, name: values.name })}\n`);
+  process.stdout.write(`${signer.sign({ role: values.role, eventId: values.event, name: values.name, stageId: values.stage })}\n`);
   return 0;
 }
 

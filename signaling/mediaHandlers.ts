@@ -44,6 +44,10 @@ async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContex
   if (!can(principal.role, 'stage.publish') && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) {
     assertCan(principal, 'stage.publish');
   }
+  // A token minted for one stage's speaker publishes there only.
+  if (principal.stageId !== undefined && principal.stageId !== stageId) {
+    throw new AppError('forbidden', `this token publishes on stage ${principal.stageId} only`);
+  }
   await ports.preparePublish(media.stage.key);
 }
 

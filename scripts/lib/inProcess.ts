@@ -34,6 +34,6 @@ export async function startStagecast(
 /** Signs with the development secret, which servers started without JWT_SECRET use. */
 export const devSigner = createTokenSigner(DEV_JWT_SECRET, 3600);
 
-export function tokenFor(role: Role, eventId = 'demo', name: string = role): string {
-  return devSigner.sign({ role, eventId, name });
+export function tokenFor(role: Role, eventId = 'demo', name: string = role, stageId?: string): string {
+  return devSigner.sign({ role, eventId, name, stageId });
 }

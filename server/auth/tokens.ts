@@ -20,13 +20,15 @@ export interface Principal {
   tokenId: string;
   /** When the token expires (ms since the epoch): a revocation need not outlive it. */
   expiresAtMs: number;
+  /** A speaker token's stage (`stg`): the one stage it may publish on. Absent: any stage of the event. */
+  stageId?: string;
 }
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'stagecast';
 
 export interface TokenSigner {
-  sign(claims: { role: Role; eventId: string; name?: string; id?: string }): string;
+  sign(claims: { role: Role; eventId: string; name?: string; id?: string; stageId?: string }): string;
   verify(token: string): Principal;
 }
 
@@ -41,8 +43,8 @@ export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS): TokenSigner {
   if (ttlSeconds > maxTtlSeconds) throw new RangeError(`a token lifetime of ${ttlSeconds} s is beyond the cap of ${maxTtlSeconds} s`);
   return {
-    sign({ role, eventId, name, id }) {
-      return jwt.sign({ role, event: eventId, name: name ?? role }, secret, {
+    sign({ role, eventId, name, id, stageId }) {
+      return jwt.sign({ role, event: eventId, name: name ?? role, ...(stageId === undefined ? {} : { stg: stageId }) }, secret, {
         algorithm: ALGORITHM,
         expiresIn: ttlSeconds,
         issuer: ISSUER,
@@ -61,7 +63,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       }
       if (typeof payload !== 'object' || payload === null) throw new AppError('unauthorized', 'invalid token');
       const claims = payload as Record<string, unknown>;
-      const { sub, role, event, name, exp, iat, jti } = claims;
+      const { sub, role, event, name, exp, iat, jti, stg } = claims;
       if (typeof sub !== 'string' || !isRole(role) || typeof event !== 'string' || typeof name !== 'string') {
         throw new AppError('unauthorized', 'invalid token claims');
       }
@@ -69,7 +71,8 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       if (typeof iat !== 'number' || exp - iat > maxTtlSeconds)
         throw new AppError('unauthorized', `token lifetime beyond ${maxTtlSeconds} s`);
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128) throw new AppError('unauthorized', 'token without id (jti)');
-      return { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000 };
+      if (stg !== undefined && typeof stg !== 'string') throw new AppError('unauthorized', 'invalid token claims');
+      return { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000, ...(stg === undefined ? {} : { stageId: stg }) };
     },
   };
 }
