@@ -20,7 +20,7 @@ export interface Principal {
   tokenId: string;
   /** When the token expires (ms since the epoch): a revocation need not outlive it. */
   expiresAtMs: number;
-  /** A speaker token's stage (`stg`): the one stage it may publish on. Absent: any stage of the event. */
+  /** A speaker token's stage (`stg`): the one stage it may publish on. Absent: every stage of the event. */
   stageId?: string;
 }
 

@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { IsBoolean, IsIP, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min } from 'class-validator';
+
+/**
+ * Every setting of stagecast, read once from the environment at boot and validated with class-validator.
+ * A bad value stops the process with one line naming the variable, the value and what is allowed.
+ */
+export class Config {
+  @IsIn(['development', 'production', 'test']) nodeEnv = 'development' as 'development' | 'production' | 'test';
+  @IsString() @MinLength(1) host = '0.0.0.0';
+  @IsInt() @Min(0) @Max(65535) port = 3000;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel = 'info';
+  @IsIn(['auto', 'pretty', 'json']) logFormat = 'auto' as 'auto' | 'pretty' | 'json';
+  @IsString() @Matches(/^\d+(b|kb|mb)$/) httpBodyLimit = '64kb';
+  @IsIn(['sqlite', 'redis']) store = 'sqlite' as 'sqlite' | 'redis';
+  @IsString() @MinLength(1) sqlitePath = './data/stagecast.db';
+  @IsString() @Matches(/^rediss?:\/\/\S+$/) redisUrl = 'redis://127.0.0.1:6379';
+  @IsInt() @Min(100) @Max(60000) redisCommandTimeoutMs = 2000;
+  @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) nodeId = `${os
+    .hostname()
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+$/) publicUrl?: string;
+  @IsInt() @Min(200) @Max(60_000) clusterHeartbeatMs = 2000;
+  @IsInt() @Min(1000) @Max(120_000) clusterNodeTtlMs = 6000;
+  @IsInt() @Min(100) @Max(60_000) clusterRequestTimeoutMs = 3000;
+  @IsInt() @Min(1) @Max(64) mediasoupNumWorkers = os.availableParallelism();
+  @IsIn(['debug', 'warn', 'error', 'none']) mediasoupLogLevel = 'warn' as 'debug' | 'warn' | 'error' | 'none';
+  @IsInt() @Min(1024) @Max(65535) rtcMinPort = 40000;
+  @IsInt() @Min(1024) @Max(65535) rtcMaxPort = 49999;
+  @IsIP(4) rtcListenIp = '0.0.0.0';
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.:-]{1,253}$/) announcedIp?: string;
+  @IsInt() @Min(1) @Max(5000) maxConsumersPerRouter = 500;
+  @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
+  @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
+  @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
+  // off, a hop count, or proxy addresses/CIDRs; the list's entries are checked by compiling it (loadConfig).
+  @IsString() @Matches(/^(off|[1-9]\d?|(?!\d+$)[^,\s]+(,[^,\s]+)*)$/) trustProxy = 'off';
+  // Generous: a hall or an office behind one NAT opens a connection per attendee.
+  @IsInt() @Min(1) @Max(1_000_000) maxSocketsPerIp = 500;
+  @IsInt() @Min(100) @Max(60_000) socketConnectTimeoutMs = 5000;
+  @IsInt() @Min(1) @Max(1_000_000) socketRefusalLimit = 50;
+  @IsInt() @Min(1000) @Max(600_000) socketRefusalWindowMs = 10_000;
+  @IsInt() @Min(1) @Max(32) maxProducersPerPeer = 4;
+  @IsInt() @Min(1) @Max(1000) maxConsumersPerPeer = 64;
+  @IsInt() @Min(1) @Max(1000) maxStagesPerEvent = 20;
+  @IsInt() @Min(1) @Max(1000) maxPeersPerParticipant = 4;
+  @IsInt() @Min(1) @Max(1_000_000) maxPeersPerIp = 200;
+  @IsInt() @Min(1) @Max(2000) maxTransportsPerParticipant = 8;
+  @IsInt() @Min(1) @Max(2_000_000) maxTransportsPerIp = 400;
+  @IsInt() @Min(0) @Max(1_000_000) maxParkedPeersPerIp = 100;
+  @IsInt() @Min(2000) @Max(600_000) drainGraceMs = 5000;
+  @IsInt() @Min(1) @Max(100_000) joinRateLimitPerMinute = 30;
+  @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
+  @IsInt() @Min(1) @Max(10_000) voteRateLimitPerMinute = 60;
+  @IsInt() @Min(1) @Max(10_000) handRateLimitPerMinute = 5;
+  @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
+  @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
+  @IsInt() @Min(60) @Max(30 * 24 * 3600) tokenMaxTtlSeconds = 7 * 24 * 3600;
+  @IsBoolean() seedDemo = true;
+  // 1 s rather than 2: with ALERT_SOURCE_SILENT_MS 3000 a silent hall feed is reported within 5 s.
+  @IsInt() @Min(100) @Max(60_000) healthSampleIntervalMs = 1000;
+  @IsInt() @Min(10_000) @Max(24 * 3600_000) healthHistoryMs = 600_000;
+  @IsOptional() @IsString() @MinLength(16) metricsToken?: string;
+  @IsInt() @Min(500) @Max(600_000) alertSourceSilentMs = 3000;
+  @IsInt() @Min(1) @Max(100) alertLossPercent = 5;
+  @IsInt() @Min(0) @Max(3600_000) alertLossForMs = 10_000;
+  @IsInt() @Min(1) @Max(10) alertScoreBelow = 5;
+  @IsInt() @Min(0) @Max(3600_000) alertScoreForMs = 10_000;
+  @IsInt() @Min(1) @Max(100) alertWorkerCpuPercent = 85;
+  @IsInt() @Min(0) @Max(3600_000) alertWorkerCpuForMs = 10_000;
+  @IsInt() @Min(0) @Max(3600_000) alertNoViewersForMs = 15_000;
+  @IsInt() @Min(0) @Max(3600_000) alertClearAfterMs = 4000;
+}
