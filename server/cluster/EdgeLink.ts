@@ -50,24 +50,36 @@ export class EdgeLink {
 
   /** Opens the pipe and brings the remote node's sources over (only `only` of them when given). */
   async open(only?: SourceInfo[]): Promise<void> {
-    const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, {
-      role: 'origin-pipe',
-      origin: this.originNodeId,
-    });
-    this.#transport = transport;
-    if (this.#closed) {
-      transport.close();
-      return;
+    // Syncs asked for while the link opens (a source published on the edge meanwhile) wait for it and
+    // run after its first sync: run at once they would find no pipe, do nothing, and the source would
+    // never come over.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const before = this.#syncing;
+    this.#syncing = before.then(() => held);
+    try {
+      await before;
+      const { transport, local } = await openNodePipe(this.stage.origin, this.stage.options, {
+        role: 'origin-pipe',
+        origin: this.originNodeId,
+      });
+      this.#transport = transport;
+      if (this.#closed) {
+        transport.close();
+        return;
+      }
+      const { endpoint, sources } = await this.origin.openPipe(this.originNodeId, this.stage.key, local);
+      if (this.#closed) {
+        // Closed while the other node was opening its end: the close it was sent may have come first.
+        this.origin.closePipe(this.originNodeId, this.stage.key).catch(() => undefined);
+        return;
+      }
+      await connectNodePipe(transport, endpoint);
+      this.#logger.info({ port: local.port, remotePort: endpoint.port }, 'link opened');
+      await this.#sync(only ?? sources);
+    } finally {
+      release();
     }
-    const { endpoint, sources } = await this.origin.openPipe(this.originNodeId, this.stage.key, local);
-    if (this.#closed) {
-      // Closed while the other node was opening its end: the close it was sent may have come first.
-      this.origin.closePipe(this.originNodeId, this.stage.key).catch(() => undefined);
-      return;
-    }
-    await connectNodePipe(transport, endpoint);
-    this.#logger.info({ port: local.port, remotePort: endpoint.port }, 'link opened');
-    await this.sync(only ?? sources);
   }
 
   /** Makes the local stage's piped sources match the origin's (one sync at a time, in order). */
