@@ -1,5 +1,7 @@
 // Prints a signed access token: npm run token -- --role host --event demo [--name "Ada"] [--ttl 3600] [--stage keynote]
+// A platform administrator (creates events, administers all): npm run token -- --role admin --event '*'
 import { parseArgs } from 'node:util';
+import { EVERY_EVENT } from '../server/auth/permissions';
 import { ROLES, createTokenSigner, isRole } from '../server/auth/tokens';
 import { ConfigError, jwtSecretOf, loadConfig } from '../server/config';
 
@@ -14,8 +16,9 @@ function main(): number {
     },
     strict: true,
   });
-  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds] [--stage stageId]\n  a speaker token needs --stage: it publishes on that stage only`;
-  if (!isRole(values.role) || !values.event || (values.role === 'speaker' && !values.stage)) {
+  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds] [--stage stageId]\n  a speaker token needs --stage: it publishes on that stage only\n  --event '*' (admin only): a platform administrator, who creates events`;
+  const platformMisuse = values.event === EVERY_EVENT && values.role !== 'admin';
+  if (!isRole(values.role) || !values.event || (values.role === 'speaker' && !values.stage) || platformMisuse) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }

@@ -56,6 +56,8 @@ export class Config {
   @IsInt() @Min(1) @Max(10_000) questionRateLimitPerMinute = 5;
   @IsInt() @Min(1) @Max(10_000) voteRateLimitPerMinute = 60;
   @IsInt() @Min(1) @Max(10_000) handRateLimitPerMinute = 5;
+  @IsInt() @Min(1) @Max(100_000) questionRateLimitPerNetworkPerMinute = 20;
+  @IsInt() @Min(1) @Max(10_000) openHandsPerNetwork = 5;
   @IsOptional() @IsString() @MinLength(32) jwtSecret?: string;
   @IsInt() @Min(60) @Max(7 * 24 * 3600) tokenTtlSeconds = 12 * 3600;
   @IsInt() @Min(60) @Max(30 * 24 * 3600) tokenMaxTtlSeconds = 7 * 24 * 3600;

@@ -226,6 +226,18 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 1–10000',
     doc: 'hands one participant may raise per minute',
   },
+  questionRateLimitPerNetworkPerMinute: {
+    env: 'QUESTION_RATE_LIMIT_PER_NETWORK_PER_MINUTE',
+    kind: 'int',
+    allowed: 'an integer 1–100000',
+    doc: 'questions anonymous participants of one network (IPv4 address, IPv6 /64) may ask per minute together',
+  },
+  openHandsPerNetwork: {
+    env: 'OPEN_HANDS_PER_NETWORK',
+    kind: 'int',
+    allowed: 'an integer 1–10000',
+    doc: 'hands anonymous participants of one network may hold raised in one session together',
+  },
   jwtSecret: {
     env: 'JWT_SECRET',
     kind: 'string',

@@ -12,7 +12,7 @@
 import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
 import type { AgendaItem } from '../server/conference/agendaTypes';
 import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageView } from '../server/conference/publicEventTypes';
-import type { ProgramChange, QuestionView } from '../server/conference/views';
+import type { ModeratedQuestionView, ModerationAction, ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
 import type { HealthSampleView, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
@@ -36,6 +36,8 @@ export type {
   HandRecord,
   HealthSampleView,
   MediaKind,
+  ModeratedQuestionView,
+  ModerationAction,
   NodeInfo,
   ProgramChange,
   PublicEventsView,
@@ -174,7 +176,7 @@ export interface SubmitQuestionRequest {
 }
 
 export interface ModerateQuestionRequest extends QuestionRef {
-  action: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+  action: ModerationAction;
 }
 
 export interface AnswerHandRequest {

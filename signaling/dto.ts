@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { MODERATION_ACTIONS, type ModerationAction } from '../server/conference/views';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -222,7 +223,7 @@ export class SubmitQuestionSocketDto extends SessionRefDto {
 }
 
 export class ModerateQuestionSocketDto extends QuestionRefDto {
-  @IsIn(['approve', 'reject', 'pin', 'unpin', 'answer']) action!: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+  @IsIn(MODERATION_ACTIONS) action!: ModerationAction;
 }
 
 export class AnswerHandSocketDto extends SessionRefDto {

@@ -1,5 +1,5 @@
 import type { ConferenceBus } from '../server/conference/ConferenceBus';
-import { isPublicStatus } from '../server/conference/QaService';
+import { isPublicStatus, publicQuestionView } from '../server/conference/QaService';
 import { eventRoom, moderatorsRoom, participantRoom, publicQaRoom, stageRoom } from './rooms';
 import type { SignalingIo } from './socketTypes';
 import { stageKey } from '../server/stageKey';
@@ -15,7 +15,7 @@ export function fanOutConferenceEvents(bus: ConferenceBus, io: SignalingIo): voi
   bus.on('questionchanged', (question) => {
     io.to(moderatorsRoom(question.sessionId)).emit('questionUpdated', question);
     const attendees = io.to(publicQaRoom(question.sessionId)).except(moderatorsRoom(question.sessionId));
-    if (isPublicStatus(question.status)) attendees.emit('questionUpdated', question);
+    if (isPublicStatus(question.status)) attendees.emit('questionUpdated', publicQuestionView(question));
     else attendees.emit('questionRemoved', { sessionId: question.sessionId, questionId: question.id });
   });
   bus.on('questionremoved', (event) => {

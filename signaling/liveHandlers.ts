@@ -9,10 +9,13 @@ import type { HandleRequest, ParticipantSocket } from './socketTypes';
 export interface LiveHandlerPorts {
   qa: Pick<QaService, 'list' | 'submit' | 'upvote' | 'withdraw' | 'moderate'>;
   hands: Pick<HandsService, 'ownOpenHand' | 'queue' | 'raise' | 'lowerOwn' | 'answer'>;
+  /** The network tag of a client address (networkSource.ts). */
+  sourceOf: (address: string) => string;
 }
 
 /** Q&A and raised hands over Socket.IO: the same operations as the REST routes, with live pushes. */
-export function registerLiveHandlers(handle: HandleRequest, socket: ParticipantSocket, { qa, hands }: LiveHandlerPorts): void {
+export function registerLiveHandlers(handle: HandleRequest, socket: ParticipantSocket, { qa, hands, sourceOf }: LiveHandlerPorts): void {
+  const source = sourceOf(socket.data.clientIp);
   handle(socket, 'subscribeSession', SessionRefDto, async ({ sessionId }, { principal }) => {
     const moderator = can(principal.role, 'question.viewAll');
     const questions = await qa.list(principal, principal.eventId, sessionId);
@@ -31,12 +34,12 @@ export function registerLiveHandlers(handle: HandleRequest, socket: ParticipantS
 
   handle(socket, 'submitQuestion', SubmitQuestionSocketDto, async ({ sessionId, text }, { principal }) => {
     assertCan(principal, 'question.submit');
-    return qa.submit(principal, principal.eventId, sessionId, text);
+    return qa.submit(principal, principal.eventId, sessionId, text, source);
   });
 
   handle(socket, 'upvoteQuestion', QuestionRefDto, async ({ sessionId, questionId }, { principal }) => {
     assertCan(principal, 'question.vote');
-    return qa.upvote(principal, principal.eventId, sessionId, questionId);
+    return qa.upvote(principal, principal.eventId, sessionId, questionId, source);
   });
 
   handle(socket, 'withdrawQuestion', QuestionRefDto, async ({ sessionId, questionId }, { principal }) => {
@@ -52,7 +55,7 @@ export function registerLiveHandlers(handle: HandleRequest, socket: ParticipantS
 
   handle(socket, 'raiseHand', SessionRefDto, async ({ sessionId }, { principal }) => {
     assertCan(principal, 'hand.raise');
-    return hands.raise(principal, principal.eventId, sessionId);
+    return hands.raise(principal, principal.eventId, sessionId, source);
   });
 
   handle(socket, 'lowerHand', SessionRefDto, async ({ sessionId }, { principal }) => {

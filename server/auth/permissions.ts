@@ -34,6 +34,16 @@ export function can(role: Role, action: Action): boolean {
   return (PERMISSIONS[action] as readonly Role[]).includes(role);
 }
 
+/**
+ * The event of a platform administrator's token (`npm run token -- --role admin --event '*'`): it
+ * administers every event, and only it creates events. No event can have this id (ids are slugs).
+ */
+export const EVERY_EVENT = '*';
+
+export function isPlatformAdmin(principal: Principal): boolean {
+  return principal.role === 'admin' && principal.eventId === EVERY_EVENT;
+}
+
 /** Throws `forbidden` unless the principal's role may perform the action. */
 export function assertCan(principal: Principal, action: Action): void {
   if (!can(principal.role, action)) {

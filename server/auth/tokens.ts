@@ -22,13 +22,18 @@ export interface Principal {
   expiresAtMs: number;
   /** A speaker token's stage (`stg`): the one stage it may publish on. Absent: every stage of the event. */
   stageId?: string;
+  /**
+   * Issued by the public join link (`anon`) to whoever asked, rather than to a person a host or admin
+   * invited: the event's audience policy and the per-network vote budget apply to it.
+   */
+  anonymous: boolean;
 }
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'stagecast';
 
 export interface TokenSigner {
-  sign(claims: { role: Role; eventId: string; name?: string; id?: string; stageId?: string }): string;
+  sign(claims: { role: Role; eventId: string; name?: string; id?: string; stageId?: string; anonymous?: boolean }): string;
   verify(token: string): Principal;
 }
 
@@ -43,8 +48,9 @@ export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS): TokenSigner {
   if (ttlSeconds > maxTtlSeconds) throw new RangeError(`a token lifetime of ${ttlSeconds} s is beyond the cap of ${maxTtlSeconds} s`);
   return {
-    sign({ role, eventId, name, id, stageId }) {
-      return jwt.sign({ role, event: eventId, name: name ?? role, ...(stageId === undefined ? {} : { stg: stageId }) }, secret, {
+    sign({ role, eventId, name, id, stageId, anonymous }) {
+      const scope = { ...(stageId === undefined ? {} : { stg: stageId }), ...(anonymous === true ? { anon: true } : {}) };
+      return jwt.sign({ role, event: eventId, name: name ?? role, ...scope }, secret, {
         algorithm: ALGORITHM,
         expiresIn: ttlSeconds,
         issuer: ISSUER,
@@ -63,7 +69,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       }
       if (typeof payload !== 'object' || payload === null) throw new AppError('unauthorized', 'invalid token');
       const claims = payload as Record<string, unknown>;
-      const { sub, role, event, name, exp, iat, jti, stg } = claims;
+      const { sub, role, event, name, exp, iat, jti, stg, anon } = claims;
       if (typeof sub !== 'string' || !isRole(role) || typeof event !== 'string' || typeof name !== 'string') {
         throw new AppError('unauthorized', 'invalid token claims');
       }
@@ -71,8 +77,10 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       if (typeof iat !== 'number' || exp - iat > maxTtlSeconds)
         throw new AppError('unauthorized', `token lifetime beyond ${maxTtlSeconds} s`);
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128) throw new AppError('unauthorized', 'token without id (jti)');
-      if (stg !== undefined && typeof stg !== 'string') throw new AppError('unauthorized', 'invalid token claims');
-      return { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000, ...(stg === undefined ? {} : { stageId: stg }) };
+      if ((stg !== undefined && typeof stg !== 'string') || (anon !== undefined && anon !== true))
+        throw new AppError('unauthorized', 'invalid token claims');
+      const principal = { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000, anonymous: anon === true };
+      return stg === undefined ? principal : { ...principal, stageId: stg };
     },
   };
 }

@@ -107,11 +107,14 @@ export function createConference(config: Config, store: Store, media: MediaNode,
     ports.program,
     {
       questionsPerMinute: config.questionRateLimitPerMinute,
+      questionsPerNetworkPerMinute: config.questionRateLimitPerNetworkPerMinute,
       votesPerMinute: config.voteRateLimitPerMinute,
       raisesPerMinute: config.handRateLimitPerMinute,
+      openHandsPerNetwork: config.openHandsPerNetwork,
       stagesPerEvent: config.maxStagesPerEvent,
     },
     logger,
+    jwtSecretOf(config),
   );
   return { conference, ports, everywhere: cluster ? cluster.relayConference(conference.bus) : conference.bus };
 }

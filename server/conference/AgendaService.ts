@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Collection, Store } from '../store';
-import type { AchievementRecord, EventRecord, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
+import {
+  type AchievementRecord,
+  type AudiencePolicy,
+  DEFAULT_AUDIENCE_POLICY,
+  type EventRecord,
+  type SessionRecord,
+  type SpeakerRecord,
+  type StageRecord,
+} from '../store/records';
 import type {
   AchievementPatch,
   AgendaItem,
@@ -24,6 +32,12 @@ async function found<T>(lookup: Promise<T | undefined>, what: string): Promise<T
   const record = await lookup;
   if (record === undefined) throw new AppError('not_found', `no ${what}`);
   return record;
+}
+
+/** A stored policy (or the defaults) with the fields a change names; fields it leaves undefined stay. */
+function withAudience(current: AudiencePolicy | undefined, change: Partial<AudiencePolicy> | undefined): AudiencePolicy {
+  const named = Object.entries(change ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_AUDIENCE_POLICY, ...current, ...Object.fromEntries(named) };
 }
 
 function overlaps(a: Pick<SessionRecord, 'plannedStart' | 'plannedEnd'>, b: Pick<SessionRecord, 'plannedStart' | 'plannedEnd'>): boolean {
@@ -66,13 +80,14 @@ export class AgendaService {
   }
 
   async createEvent(input: NewEvent): Promise<EventRecord> {
-    const event: EventRecord = { ...input, createdAt: new Date().toISOString() };
+    const event: EventRecord = { ...input, audience: withAudience(undefined, input.audience), createdAt: new Date().toISOString() };
     if (!(await this.#events.insert(event))) throw new AppError('conflict', `event ${input.id} already exists`);
     return event;
   }
 
   async updateEvent(eventId: string, patch: EventPatch): Promise<EventRecord> {
-    const event = { ...(await this.getEvent(eventId)), ...patch };
+    const current = await this.getEvent(eventId);
+    const event = { ...current, ...patch, audience: withAudience(current.audience, patch.audience) };
     await this.#events.put(event);
     return event;
   }
@@ -85,6 +100,11 @@ export class AgendaService {
       for (const record of await collection.list(eventId)) await collection.delete(eventId, record.id);
     }
     await this.#events.delete('', eventId);
+  }
+
+  /** What the event lets anonymous participants do (the defaults where it never said). */
+  async audience(eventId: string): Promise<AudiencePolicy> {
+    return withAudience((await this.getEvent(eventId)).audience, undefined);
   }
 
   // Stages

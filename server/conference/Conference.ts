@@ -6,12 +6,15 @@ import { EventDirectory } from './EventDirectory';
 import { HandsService } from './HandsService';
 import { type ProgramMedia, ProgramService } from './ProgramService';
 import { QaService } from './QaService';
+import { type SourceTagger, sourceTagger } from './networkSource';
 import { TokenRevocations } from './TokenRevocations';
 
 export interface ConferenceLimits {
   questionsPerMinute: number;
+  questionsPerNetworkPerMinute: number;
   votesPerMinute: number;
   raisesPerMinute: number;
+  openHandsPerNetwork: number;
   /** Stages one event may have (each costs an origin router once live). */
   stagesPerEvent: number;
 }
@@ -25,16 +28,17 @@ export class Conference {
   readonly qa: QaService;
   readonly hands: HandsService;
   readonly revocations: TokenRevocations;
+  /** The network tag of a client address, the same on every node (networkSource.ts). */
+  readonly sourceOf: SourceTagger;
 
-  constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits, logger: Logger) {
+  /** `secret`: the deployment's shared secret, from which network tags are keyed. */
+  constructor(store: Store, media: ProgramMedia, limits: ConferenceLimits, logger: Logger, secret: string) {
+    this.sourceOf = sourceTagger(secret);
     this.events = new EventDirectory(store);
     this.agenda = new AgendaService(store, this.bus, { stagesPerEvent: limits.stagesPerEvent });
     this.program = new ProgramService(store, this.bus, this.agenda, media, logger);
-    this.qa = new QaService(store, this.bus, this.agenda, {
-      questionsPerMinute: limits.questionsPerMinute,
-      votesPerMinute: limits.votesPerMinute,
-    });
-    this.hands = new HandsService(store, this.bus, this.agenda, limits.raisesPerMinute);
+    this.qa = new QaService(store, this.bus, this.agenda, limits);
+    this.hands = new HandsService(store, this.bus, this.agenda, limits);
     this.revocations = new TokenRevocations(store, this.bus);
   }
 }

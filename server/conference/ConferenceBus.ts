@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { HandRecord, SessionRecord } from '../store/records';
-import type { ProgramChange, QuestionView } from './views';
+import type { ModeratedQuestionView, ProgramChange } from './views';
 
 export type { LowerThird, ProgramChange, QuestionView } from './views';
 
@@ -12,7 +12,7 @@ export interface ConferenceEvents {
   agendachanged: [{ eventId: string; stageId: string | null }];
   sessionchanged: [SessionRecord];
   programchanged: [ProgramChange];
-  questionchanged: [QuestionView];
+  questionchanged: [ModeratedQuestionView];
   questionremoved: [{ eventId: string; sessionId: string; questionId: string }];
   handchanged: [HandRecord];
   /** A token was revoked: its open connections close (on every node: the cluster relays it). */

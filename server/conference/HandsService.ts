@@ -42,9 +42,9 @@ export class HandsService {
     private readonly store: Store,
     private readonly bus: ConferenceBus,
     private readonly agenda: AgendaService,
-    raisesPerMinute: number,
+    private readonly limits: { raisesPerMinute: number; openHandsPerNetwork: number },
   ) {
-    this.#limiter = new RateLimiter(raisesPerMinute, 60_000, 'raised hands');
+    this.#limiter = new RateLimiter(limits.raisesPerMinute, 60_000, 'raised hands');
   }
 
   /** The open hands of a session, oldest first: the moderators' queue. */
@@ -54,13 +54,24 @@ export class HandsService {
     return hands.filter(isOpen).sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
   }
 
-  /** Raises the caller's hand; raising it again while it is open answers the same hand. */
-  async raise(principal: Principal, eventId: string, sessionId: string): Promise<HandRecord> {
+  /**
+   * Raises the caller's hand; raising it again while it is open answers the same hand. Anonymous
+   * participants of one network (`source`, networkSource.ts) hold at most `openHandsPerNetwork` open
+   * hands in a session together, so re-joining cannot fill the queue.
+   */
+  async raise(principal: Principal, eventId: string, sessionId: string, source: string): Promise<HandRecord> {
     const session = await this.agenda.getSession(eventId, sessionId);
     if (session.status === 'done') throw new AppError('conflict', 'the session is over');
-    return this.#lock.run(`${sessionId}/${principal.id}`, async () => {
-      const open = await this.#openHandOf(sessionId, principal.id);
+    if (principal.anonymous && !(await this.agenda.audience(eventId)).anonymousMayRaiseHand)
+      throw new AppError('forbidden', 'in this event only invited participants raise hands');
+    // Per session, not per participant: the network count must see every raise of the session in order.
+    return this.#lock.run(sessionId, async () => {
+      const hands = await this.store.collection('hands').list(sessionId);
+      const open = hands.find((h) => h.participantId === principal.id && isOpen(h));
       if (open) return open;
+      const fromNetwork = hands.filter((h) => h.anonymous === true && h.sourceTag === source && isOpen(h)).length;
+      if (principal.anonymous && fromNetwork >= this.limits.openHandsPerNetwork)
+        throw new AppError('rate_limited', `${fromNetwork} hands from your network are already raised; wait until one is answered`);
       this.#limiter.hit(principal.id);
       const hand: HandRecord = {
         id: randomUUID(),
@@ -68,6 +79,8 @@ export class HandsService {
         sessionId,
         participantId: principal.id,
         name: principal.name,
+        sourceTag: source,
+        anonymous: principal.anonymous,
         status: 'raised',
         raisedAt: new Date().toISOString(),
       };

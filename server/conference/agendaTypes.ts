@@ -1,7 +1,7 @@
-import type { AchievementRecord, EventRecord, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
+import type { AchievementRecord, AudiencePolicy, EventRecord, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
 
 /** Inputs of the agenda operations (the REST DTOs implement these). */
-export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone'>;
+export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone'> & { audience?: Partial<AudiencePolicy> };
 export type EventPatch = Partial<Omit<NewEvent, 'id'>>;
 export type NewStage = Pick<StageRecord, 'id' | 'name'>;
 export type StagePatch = Partial<Omit<NewStage, 'id'>>;

@@ -1,6 +1,6 @@
 /**
- * What the conference shows its participants. Types only, with no runtime imports: the browser app
- * and the Socket.IO contract import them as they are.
+ * What the conference shows its participants. Types (and the constant lists they derive from), with no
+ * runtime imports: the browser app and the Socket.IO contract import them as they are.
  */
 import type { QuestionRecord } from '../store/records';
 
@@ -19,7 +19,24 @@ export interface ProgramChange {
   changedAt: string;
 }
 
-/** A question as participants see it: the record plus its vote count. */
-export interface QuestionView extends QuestionRecord {
+/** What a moderator may do to a question. */
+export const MODERATION_ACTIONS = ['approve', 'reject', 'pin', 'unpin', 'answer', 'countHeldVotes'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * A question as everyone sees it: no author id or network, which would link an anonymous participant's
+ * questions to each other, and no held votes.
+ */
+export interface QuestionView extends Omit<QuestionRecord, 'authorId' | 'sourceTag'> {
+  /** Counted votes. */
   votes: number;
+  /** The caller asked it: set in answers to one participant (a listing, their own submission), never in broadcasts. */
+  mine?: boolean;
+}
+
+/** A question as moderators see it: who asked, from which network, and the votes held past a network's budget. */
+export interface ModeratedQuestionView extends QuestionRecord {
+  votes: number;
+  /** Votes beyond their network's budget (a burst from one place), not counted until a moderator counts them. */
+  heldVotes: number;
 }

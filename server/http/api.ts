@@ -1,5 +1,5 @@
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import { type Action, assertCan } from '../auth/permissions';
+import { type Action, EVERY_EVENT, assertCan, isPlatformAdmin } from '../auth/permissions';
 import type { Principal, TokenSigner } from '../auth/tokens';
 import type { EventDirectory } from '../conference/EventDirectory';
 import type { TokenRevocations } from '../conference/TokenRevocations';
@@ -12,9 +12,11 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * Who may call a route:
  * - an Action of the permission table: a valid token of the route's event whose role may do it;
  * - 'event-read': anyone for a public event, a token of the event otherwise;
- * - 'anyone': no check (the handler decides, e.g. the join endpoint).
+ * - 'anyone': no check (the handler decides, e.g. the join endpoint);
+ * - 'platform': a platform administrator's token (permissions.ts `isPlatformAdmin`).
+ * A platform administrator's token counts as a token of every event.
  */
-export type Access = Action | 'event-read' | 'anyone';
+export type Access = Action | 'event-read' | 'anyone' | 'platform';
 
 type DtoClass<T> = new () => T;
 
@@ -113,7 +115,7 @@ export class ApiRegistry {
   /** Checks access and answers the principal the handler acts for (null: an anonymous reader). */
   async #authorize(access: Access, principal: Principal | null, eventId: string | undefined): Promise<Principal | null> {
     if (access === 'anyone') return principal;
-    const foreign = principal !== null && eventId !== undefined && principal.eventId !== eventId;
+    const foreign = principal !== null && eventId !== undefined && principal.eventId !== eventId && !isPlatformAdmin(principal);
     if (access === 'event-read') {
       if (eventId === undefined) return principal;
       // A private event is, to a caller without a token of it, exactly an unknown one (404).
@@ -123,6 +125,11 @@ export class ApiRegistry {
     }
     if (!principal) throw new AppError('unauthorized', 'missing bearer token');
     if (foreign) throw new AppError('forbidden', 'token is for another event');
+    if (access === 'platform') {
+      if (!isPlatformAdmin(principal))
+        throw new AppError('forbidden', `only a platform administrator (an admin token of event "${EVERY_EVENT}") may do this`);
+      return principal;
+    }
     assertCan(principal, access);
     return principal;
   }

@@ -2,7 +2,7 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { ERROR_CODES } from '../errors';
-import type { ApiRegistry, RouteSpec } from './api';
+import type { Access, ApiRegistry, RouteSpec } from './api';
 
 type Json = Record<string, unknown>;
 
@@ -70,11 +70,15 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
   }
   if (spec.access !== 'anyone') {
     op.security = spec.access === 'event-read' ? [{}, { bearer: [] }] : [{ bearer: [] }];
-    op.description =
-      spec.access === 'event-read' ? 'Public events: no token needed. Private events: a token of the event.' : `Permission: ${spec.access}`;
+    op.description = ACCESS_DESCRIPTIONS[spec.access] ?? `Permission: ${spec.access}`;
   }
   return op;
 }
+
+const ACCESS_DESCRIPTIONS: Partial<Record<Access, string>> = {
+  'event-read': 'Public events: no token needed. Private events: a token of the event.',
+  platform: 'A platform administrator\'s token (role admin, event "*").',
+};
 
 /** The schemas the routes use (inputs and documented answers), and those they reference, by name; not every DTO of the process. */
 function reachableSchemas(registry: ApiRegistry, all: Record<string, Json>): Record<string, Json> {

@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
-import type { Collection, Store, Votes } from './Store';
+import type { Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 export interface RedisStoreOptions {
   url: string;
@@ -144,6 +144,39 @@ class RedisCollection<T extends { id: string }> implements Collection<T> {
   }
 }
 
+/**
+ * Adds a vote atomically. KEYS: counted voters (set), held voters (set), the source's counted votes on
+ * the question (sorted set voter → time). ARGV: voter, now, window ms, limit ('' = no budget).
+ * Answers 1 counted, 2 held, 0 already voted.
+ */
+const ADD_VOTE = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 or redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+if ARGV[4] ~= '' then
+  local now = tonumber(ARGV[2])
+  local window = tonumber(ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+  if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then
+    redis.call('SADD', KEYS[2], ARGV[1])
+    return 2
+  end
+  redis.call('ZADD', KEYS[3], now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], window)
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+`;
+
+const COUNT_HELD = `
+local held = redis.call('SCARD', KEYS[2])
+if held > 0 then
+  redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[2])
+end
+return held
+`;
+
+const OUTCOMES: Record<number, VoteOutcome> = { 0: 'duplicate', 1: 'counted', 2: 'held' };
+
 class RedisVotes implements Votes {
   constructor(
     private readonly link: RedisLink,
@@ -154,22 +187,40 @@ class RedisVotes implements Votes {
     return `${this.prefix}votes:${questionId}`;
   }
 
-  async add(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.sAdd(this.#key(questionId), voterId))) === 1;
+  #heldKey(questionId: string): string {
+    return `${this.prefix}heldvotes:${questionId}`;
   }
 
-  async remove(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.sRem(this.#key(questionId), voterId))) === 1;
-  }
-
-  async hasVoted(questionId: string, voterId: string): Promise<boolean> {
-    return (await this.link.run((redis) => redis.sIsMember(this.#key(questionId), voterId))) === 1;
+  async add(questionId: string, voterId: string, budget?: VoteBudget): Promise<VoteOutcome> {
+    const keys = [this.#key(questionId), this.#heldKey(questionId), `${this.prefix}votesource:${questionId}:${budget?.source ?? ''}`];
+    const args = [voterId, String(budget?.nowMs ?? 0), String(budget?.windowMs ?? 0), budget === undefined ? '' : String(budget.limit)];
+    const answer = await this.link.run((redis) => redis.eval(ADD_VOTE, { keys, arguments: args }));
+    return OUTCOMES[Number(answer)] ?? 'duplicate';
   }
 
   async counts(questionIds: readonly string[]): Promise<Map<string, number>> {
-    if (questionIds.length === 0) return new Map();
+    return this.#cardinalities(
+      questionIds.map((id) => this.#key(id)),
+      questionIds,
+    );
+  }
+
+  async held(questionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#cardinalities(
+      questionIds.map((id) => this.#heldKey(id)),
+      questionIds,
+    );
+  }
+
+  async countHeld(questionId: string): Promise<number> {
+    const answer = await this.link.run((redis) => redis.eval(COUNT_HELD, { keys: [this.#key(questionId), this.#heldKey(questionId)] }));
+    return Number(answer);
+  }
+
+  async #cardinalities(keys: string[], questionIds: readonly string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
     // Sent together in one write (node-redis pipelines the commands of one tick).
-    const counts = await this.link.run((redis) => Promise.all(questionIds.map((id) => redis.sCard(this.#key(id)))));
+    const counts = await this.link.run((redis) => Promise.all(keys.map((key) => redis.sCard(key))));
     return new Map(questionIds.map((id, i) => [id, counts[i] ?? 0]));
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
-import type { Collection, Store, Votes } from './Store';
+import type { Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 /**
  * The embedded default store: one SQLite file in WAL mode with `synchronous = FULL`, so a write
@@ -32,6 +32,7 @@ export class SqliteStore implements Store {
         question_id TEXT NOT NULL, voter_id TEXT NOT NULL, PRIMARY KEY (question_id, voter_id)
       ) WITHOUT ROWID;
     `);
+    addVoteSourceColumns(this.#db);
     this.votes = new SqliteVotes(this.#db);
   }
 
@@ -97,32 +98,57 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   }
 }
 
+/** Stores written before votes had sources gain the columns; their votes count, with no source. */
+function addVoteSourceColumns(db: Database.Database): void {
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(votes)')
+      .all()
+      .map((c) => c.name),
+  );
+  if (!columns.has('source')) db.exec("ALTER TABLE votes ADD COLUMN source TEXT NOT NULL DEFAULT ''");
+  if (!columns.has('counted')) db.exec('ALTER TABLE votes ADD COLUMN counted INTEGER NOT NULL DEFAULT 1');
+  if (!columns.has('at_ms')) db.exec('ALTER TABLE votes ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0');
+}
+
 class SqliteVotes implements Votes {
-  #add: Database.Statement<[string, string]>;
-  #remove: Database.Statement<[string, string]>;
-  #has: Database.Statement<[string, string], { one: number }>;
-  #count: Database.Statement<[string], { n: number }>;
+  #add: Database.Statement<[string, string, string, number, number]>;
+  #countedFromSource: Database.Statement<[string, string, number], { n: number }>;
+  #count: Database.Statement<[string, number], { n: number }>;
+  #countHeld: Database.Statement<[string]>;
+  #addWithin: (questionId: string, voterId: string, budget: VoteBudget | undefined) => VoteOutcome;
 
   constructor(db: Database.Database) {
-    this.#add = db.prepare('INSERT OR IGNORE INTO votes (question_id, voter_id) VALUES (?, ?)');
-    this.#remove = db.prepare('DELETE FROM votes WHERE question_id = ? AND voter_id = ?');
-    this.#has = db.prepare('SELECT 1 AS one FROM votes WHERE question_id = ? AND voter_id = ?');
-    this.#count = db.prepare('SELECT COUNT(*) AS n FROM votes WHERE question_id = ?');
+    this.#add = db.prepare('INSERT OR IGNORE INTO votes (question_id, voter_id, source, counted, at_ms) VALUES (?, ?, ?, ?, ?)');
+    this.#countedFromSource = db.prepare(
+      'SELECT COUNT(*) AS n FROM votes WHERE question_id = ? AND source = ? AND counted = 1 AND at_ms > ?',
+    );
+    this.#count = db.prepare('SELECT COUNT(*) AS n FROM votes WHERE question_id = ? AND counted = ?');
+    this.#countHeld = db.prepare('UPDATE votes SET counted = 1 WHERE question_id = ? AND counted = 0');
+    // The budget check and the insert are one transaction: two votes of one source cannot both pass it.
+    this.#addWithin = db.transaction((questionId: string, voterId: string, budget: VoteBudget | undefined): VoteOutcome => {
+      const counts =
+        budget === undefined ||
+        (this.#countedFromSource.get(questionId, budget.source, budget.nowMs - budget.windowMs)?.n ?? 0) < budget.limit;
+      const changes = this.#add.run(questionId, voterId, budget?.source ?? '', counts ? 1 : 0, budget?.nowMs ?? Date.now()).changes;
+      if (changes === 0) return 'duplicate';
+      return counts ? 'counted' : 'held';
+    });
   }
 
-  async add(questionId: string, voterId: string): Promise<boolean> {
-    return this.#add.run(questionId, voterId).changes === 1;
-  }
-
-  async remove(questionId: string, voterId: string): Promise<boolean> {
-    return this.#remove.run(questionId, voterId).changes === 1;
-  }
-
-  async hasVoted(questionId: string, voterId: string): Promise<boolean> {
-    return this.#has.get(questionId, voterId) !== undefined;
+  async add(questionId: string, voterId: string, budget?: VoteBudget): Promise<VoteOutcome> {
+    return this.#addWithin(questionId, voterId, budget);
   }
 
   async counts(questionIds: readonly string[]): Promise<Map<string, number>> {
-    return new Map(questionIds.map((id) => [id, this.#count.get(id)?.n ?? 0]));
+    return new Map(questionIds.map((id) => [id, this.#count.get(id, 1)?.n ?? 0]));
+  }
+
+  async held(questionIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(questionIds.map((id) => [id, this.#count.get(id, 0)?.n ?? 0]));
+  }
+
+  async countHeld(questionId: string): Promise<number> {
+    return this.#countHeld.run(questionId).changes;
   }
 }

@@ -16,12 +16,31 @@ export interface Collection<T> {
   delete(scope: string, id: string): Promise<boolean>;
 }
 
-/** One vote per voter per question, whatever the retries: adding twice is a no-op. */
+/**
+ * How many votes one network source (see signaling/networkSource.ts) may add to one question: while it
+ * has fewer than `limit` counted votes on it within the last `windowMs`, a vote counts; beyond, it is
+ * held (recorded, not counted) until a moderator counts it.
+ */
+export interface VoteBudget {
+  source: string;
+  limit: number;
+  windowMs: number;
+  nowMs: number;
+}
+
+/** What adding a vote did: counted, held past its source's budget, or nothing (the voter had voted). */
+export type VoteOutcome = 'counted' | 'held' | 'duplicate';
+
+/** One vote per voter per question, whatever the retries: adding twice changes nothing. */
 export interface Votes {
-  add(questionId: string, voterId: string): Promise<boolean>;
-  remove(questionId: string, voterId: string): Promise<boolean>;
+  /** Without a budget the vote counts (invited participants, seeded votes). Atomic per question. */
+  add(questionId: string, voterId: string, budget?: VoteBudget): Promise<VoteOutcome>;
+  /** Counted votes per question. */
   counts(questionIds: readonly string[]): Promise<Map<string, number>>;
-  hasVoted(questionId: string, voterId: string): Promise<boolean>;
+  /** Held votes per question. */
+  held(questionIds: readonly string[]): Promise<Map<string, number>>;
+  /** Counts a question's held votes (a moderator vouched for them); answers how many there were. */
+  countHeld(questionId: string): Promise<number>;
 }
 
 export interface Store {

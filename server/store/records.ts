@@ -11,7 +11,31 @@ export interface EventRecord {
   isPublic: boolean;
   timezone: string;
   createdAt: string;
+  /** What anonymous participants may do; absent in records written before it existed: the defaults. */
+  audience?: AudiencePolicy;
 }
+
+/**
+ * What participants who came through the public join link (anonymous tokens) may do besides watching.
+ * Invited participants (tokens from a host or admin) may always do what their role allows.
+ */
+export interface AudiencePolicy {
+  anonymousMayAsk: boolean;
+  anonymousMayVote: boolean;
+  anonymousMayRaiseHand: boolean;
+  /**
+   * Anonymous votes one network (an IPv4 address, an IPv6 /64) adds to one question per 10 minutes;
+   * votes beyond are held for moderators, not counted. Fifty colleagues behind one office NAT share it.
+   */
+  votesPerNetwork: number;
+}
+
+export const DEFAULT_AUDIENCE_POLICY: AudiencePolicy = {
+  anonymousMayAsk: true,
+  anonymousMayVote: true,
+  anonymousMayRaiseHand: true,
+  votesPerNetwork: 5,
+};
 
 export interface StageRecord {
   id: string;
@@ -70,6 +94,8 @@ export interface QuestionRecord {
   text: string;
   authorId: string;
   authorName: string;
+  /** The author's network (server/conference/networkSource.ts): moderators see floods from one place. */
+  sourceTag?: string;
   status: QuestionStatus;
   pinned: boolean;
   createdAt: string;
@@ -84,6 +110,10 @@ export interface HandRecord {
   sessionId: string;
   participantId: string;
   name: string;
+  /** The participant's network, as on questions. */
+  sourceTag?: string;
+  /** Raised with an anonymous token (the public join link). */
+  anonymous?: boolean;
   status: HandStatus;
   raisedAt: string;
 }

@@ -36,16 +36,22 @@ export class ApiClient {
   constructor(
     readonly url: string,
     private readonly authorization: string | null = null,
+    private readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 
   /** The same node, called with `Authorization: Bearer <token>`. */
   as(token: string): ApiClient {
-    return new ApiClient(this.url, `Bearer ${token}`);
+    return new ApiClient(this.url, `Bearer ${token}`, this.headers);
   }
 
   /** The same node, called with this exact Authorization header value. */
   withAuthorization(value: string): ApiClient {
-    return new ApiClient(this.url, value);
+    return new ApiClient(this.url, value, this.headers);
+  }
+
+  /** The same caller, sending these headers too (e.g. X-Forwarded-For through a trusted proxy). */
+  withHeaders(headers: Record<string, string>): ApiClient {
+    return new ApiClient(this.url, this.authorization, { ...this.headers, ...headers });
   }
 
   async call(method: Method, path: string, body?: unknown): Promise<Reply> {
@@ -61,6 +67,7 @@ export class ApiClient {
               ? agent.patch(path)
               : agent.delete(path);
     if (this.authorization !== null) test = test.set('Authorization', this.authorization);
+    for (const [name, value] of Object.entries(this.headers)) test = test.set(name, value);
     const res = body === undefined ? await test : await test.send(body as object);
     return { method, path, status: res.status, body: res.body as unknown, text: res.text ?? '' };
   }

@@ -188,7 +188,7 @@ export class QaAttendee {
   }
 
   #heard(question: QuestionView): void {
-    if (question.status !== 'approved' || question.authorId === this.participantId || this.votedFor.has(question.id)) return;
+    if (question.status !== 'approved' || this.ackedQuestions.has(question.id) || this.votedFor.has(question.id)) return;
     this.#votable.add(question.id);
   }
 }

@@ -207,7 +207,7 @@ describe('demo seed: a plausible programme for today', () => {
     await seedDemoIfEmpty(store);
     const bus = new ConferenceBus();
     const agenda = new AgendaService(store, bus);
-    const qa = new QaService(store, bus, agenda, { questionsPerMinute: 5, votesPerMinute: 60 });
+    const qa = new QaService(store, bus, agenda, { questionsPerMinute: 5, questionsPerNetworkPerMinute: 20, votesPerMinute: 60 });
     const moderator: Principal = {
       id: 'moderator',
       role: 'moderator',
@@ -215,6 +215,7 @@ describe('demo seed: a plausible programme for today', () => {
       name: 'Moderator',
       tokenId: 'moderator-token',
       expiresAtMs: Date.now() + 3_600_000,
+      anonymous: false,
     };
     let pending = 0;
     for (const session of await agenda.listSessions(DEMO_EVENT_ID)) {

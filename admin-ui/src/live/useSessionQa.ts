@@ -64,7 +64,8 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
 
   const apply = (question: QuestionView): void => {
     if (question.sessionId !== sessionId) return;
-    setQuestions((map) => new Map(map).set(question.id, question));
+    // A push does not say `mine` (it goes to everyone): keep what this participant's own answers said.
+    setQuestions((map) => new Map(map).set(question.id, map.get(question.id)?.mine === true ? { ...question, mine: true } : question));
   };
   const applyHand = (hand: HandRecord): void => {
     if (hand.sessionId !== sessionId) return;

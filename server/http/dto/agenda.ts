@@ -4,8 +4,12 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsISO8601,
   IsString,
+  Max,
+  Min,
+  ValidateNested,
   IsUUID,
   Matches,
   MaxLength,
@@ -13,7 +17,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
-import { SESSION_KINDS, type SessionKind } from '../../store/records';
+import { type AudiencePolicy, SESSION_KINDS, type SessionKind } from '../../store/records';
+import { Type } from 'class-transformer';
 import { Optional, SLUG } from '../../validation';
 
 /** ISO 8601 date-time with an explicit zone (Z or ±hh:mm): a time without one is ambiguous. */
@@ -21,17 +26,32 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 const zoneMessage = '$property must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T09:30:00+08:00';
 const TIMEZONE = /^[A-Za-z0-9_+\-/]{1,64}$/;
 
+/** What anonymous participants may do; fields left out keep their current value (or the default). */
+export class AudiencePolicyDto implements Partial<AudiencePolicy> {
+  @Optional() @IsBoolean() anonymousMayAsk?: boolean;
+  @Optional() @IsBoolean() anonymousMayVote?: boolean;
+  @Optional() @IsBoolean() anonymousMayRaiseHand?: boolean;
+  @JSONSchema({ description: 'anonymous votes one network adds to one question per 10 minutes; more are held for moderators' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  votesPerNetwork?: number;
+}
+
 export class CreateEventDto implements NewEvent {
   @Matches(SLUG) id!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsBoolean() isPublic!: boolean;
   @IsString() @Matches(TIMEZONE) timezone!: string;
+  @Optional() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
 }
 
 export class UpdateEventDto implements Partial<NewEvent> {
   @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @Optional() @IsBoolean() isPublic?: boolean;
   @Optional() @IsString() @Matches(TIMEZONE) timezone?: string;
+  @Optional() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
 }
 
 export class CreateStageDto implements NewStage {

@@ -1,4 +1,5 @@
 import { JSONSchema } from 'class-validator-jsonschema';
+import { MODERATION_ACTIONS, type ModerationAction } from '../../conference/views';
 import { IsIn, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Optional } from '../../validation';
 
@@ -31,7 +32,7 @@ export class SubmitQuestionDto {
 }
 
 export class ModerateQuestionDto {
-  @IsIn(['approve', 'reject', 'pin', 'unpin', 'answer']) action!: 'approve' | 'reject' | 'pin' | 'unpin' | 'answer';
+  @IsIn(MODERATION_ACTIONS) action!: ModerationAction;
 }
 
 export class AnswerHandDto {

@@ -1,3 +1,4 @@
+import { isPlatformAdmin } from '../../auth/permissions';
 import type { Conference } from '../../conference/Conference';
 import type { ApiRegistry } from '../api';
 import {
@@ -31,7 +32,11 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
     update: UpdateEventDto,
     read: 'event-read',
     write: 'event.manage',
-    list: async ({ principal }) => (await agenda.listEvents()).filter((e) => e.isPublic || e.id === principal?.eventId),
+    createAccess: 'platform',
+    list: async ({ principal }) =>
+      (await agenda.listEvents()).filter(
+        (e) => e.isPublic || e.id === principal?.eventId || (principal !== null && isPlatformAdmin(principal)),
+      ),
     get: ({ params }) => agenda.getEvent(params.eventId),
     add: ({ body }) => agenda.createEvent(body),
     change: ({ params, body }) => agenda.updateEvent(params.eventId, body),

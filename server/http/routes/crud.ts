@@ -16,6 +16,8 @@ export interface CrudSpec<LP extends object, IP extends object, C extends object
   update: DtoClass<U>;
   read: Access;
   write: Action;
+  /** Who may create one, when not whoever may `write`. */
+  createAccess?: Access;
   list: (input: RouteInput<LP, object, object>) => Promise<unknown>;
   get: (input: RouteInput<IP, object, object>) => Promise<unknown>;
   add: (input: RouteInput<LP, object, C>) => Promise<unknown>;
@@ -46,7 +48,7 @@ export function registerCrud<LP extends object, IP extends object, C extends obj
     operationId: `create${spec.name}`,
     summary: `Create a ${lower}`,
     tag,
-    access: spec.write,
+    access: spec.createAccess ?? spec.write,
     params: spec.listParams,
     body: spec.create,
     status: 201,

@@ -4,6 +4,12 @@ import type { ApiRegistry } from '../api';
 import { AnswerHandDto, ModerateQuestionDto, SetProgramDto, SubmitQuestionDto } from '../dto/live';
 import { HandParams, QuestionParams, SessionParams, StageParams } from '../params';
 import type { Principal } from '../../auth/tokens';
+import type { Request } from 'express';
+
+/** The client address under TRUST_PROXY (express's `req.ip`); the socket's address when express has none. */
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}
 
 function caller(principal: Principal | null): Principal {
   if (!principal) throw new AppError('unauthorized', 'missing bearer token');
@@ -11,7 +17,7 @@ function caller(principal: Principal | null): Principal {
 }
 
 /** On-air control, Q&A and raised hands: the same operations the consoles use over Socket.IO. */
-export function registerLiveRoutes(api: ApiRegistry, { program, qa, hands }: Conference): void {
+export function registerLiveRoutes(api: ApiRegistry, { program, qa, hands, sourceOf }: Conference): void {
   const session = '/api/events/:eventId/sessions/:sessionId';
 
   api.add({
@@ -76,7 +82,8 @@ export function registerLiveRoutes(api: ApiRegistry, { program, qa, hands }: Con
     params: SessionParams,
     body: SubmitQuestionDto,
     status: 201,
-    handler: ({ params, body, principal }) => qa.submit(caller(principal), params.eventId, params.sessionId, body.text),
+    handler: ({ params, body, principal, req }) =>
+      qa.submit(caller(principal), params.eventId, params.sessionId, body.text, sourceOf(clientIp(req))),
   });
   api.add({
     method: 'post',
@@ -86,7 +93,8 @@ export function registerLiveRoutes(api: ApiRegistry, { program, qa, hands }: Con
     tag: 'qa',
     access: 'question.vote',
     params: QuestionParams,
-    handler: ({ params, principal }) => qa.upvote(caller(principal), params.eventId, params.sessionId, params.questionId),
+    handler: ({ params, principal, req }) =>
+      qa.upvote(caller(principal), params.eventId, params.sessionId, params.questionId, sourceOf(clientIp(req))),
   });
   api.add({
     method: 'delete',
@@ -130,7 +138,7 @@ export function registerLiveRoutes(api: ApiRegistry, { program, qa, hands }: Con
     access: 'hand.raise',
     params: SessionParams,
     status: 201,
-    handler: ({ params, principal }) => hands.raise(caller(principal), params.eventId, params.sessionId),
+    handler: ({ params, principal, req }) => hands.raise(caller(principal), params.eventId, params.sessionId, sourceOf(clientIp(req))),
   });
   api.add({
     method: 'delete',

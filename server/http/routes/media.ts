@@ -92,6 +92,7 @@ export function registerMediaRoutes(
         role: 'attendee',
         eventId: event.id,
         name: body.name === undefined ? 'Guest' : selfChosenName(body.name),
+        anonymous: true,
       });
       return {
         token,

@@ -55,7 +55,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
   this.timeout(30_000);
   let stop: () => Promise<void>;
   let anonymous: ApiClient;
-  let admin: ApiClient;
+  let platform: ApiClient;
   let host: ApiClient;
   let stageCount = 0;
 
@@ -85,7 +85,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     const started = await startStagecast({ MAX_STAGES_PER_EVENT: '1000' });
     stop = started.stop;
     anonymous = new ApiClient(started.url);
-    admin = anonymous.as(tokenFor('admin'));
+    platform = anonymous.as(tokenFor('admin', '*'));
     host = anonymous.as(tokenFor('host'));
   });
 
@@ -96,7 +96,12 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
   describe('events (admin)', () => {
     it('an admin creates, reads, lists, updates and deletes an event', async () => {
       const created = ok<EventRecord>(
-        await admin.post('/api/events', { id: 'fair-2031', name: 'Tech Achievement Fair 2031', isPublic: true, timezone: 'Asia/Shanghai' }),
+        await platform.post('/api/events', {
+          id: 'fair-2031',
+          name: 'Tech Achievement Fair 2031',
+          isPublic: true,
+          timezone: 'Asia/Shanghai',
+        }),
         201,
       );
       assert.equal(created.id, 'fair-2031');
@@ -130,7 +135,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     });
 
     it('deleting an event deletes its stages, speakers and sessions with it', async () => {
-      ok(await admin.post('/api/events', { id: 'gone', name: 'Gone soon', isPublic: true, timezone: 'UTC' }), 201);
+      ok(await platform.post('/api/events', { id: 'gone', name: 'Gone soon', isPublic: true, timezone: 'UTC' }), 201);
       const goneAdmin = anonymous.as(tokenFor('admin', 'gone'));
       ok(await goneAdmin.post('/api/events/gone/stages', { id: 'hall', name: 'Hall' }), 201);
       const speaker = ok<SpeakerRecord>(await goneAdmin.post('/api/events/gone/speakers', speakerBody), 201);
@@ -143,7 +148,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
       );
 
       ok(await goneAdmin.delete('/api/events/gone'), 204);
-      ok(await admin.post('/api/events', { id: 'gone', name: 'Back again', isPublic: true, timezone: 'UTC' }), 201);
+      ok(await platform.post('/api/events', { id: 'gone', name: 'Back again', isPublic: true, timezone: 'UTC' }), 201);
       assert.deepEqual(ok<unknown[]>(await anonymous.get('/api/events/gone/stages')), []);
       assert.deepEqual(ok<unknown[]>(await anonymous.get('/api/events/gone/speakers')), []);
       assert.deepEqual(ok<unknown[]>(await anonymous.get('/api/events/gone/sessions')), []);
@@ -151,12 +156,12 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     });
 
     it('refuses an event id that exists with 409 conflict', async () => {
-      failed(await admin.post('/api/events', { id: 'demo', name: 'Another demo', isPublic: true, timezone: 'UTC' }), 409, 'conflict');
+      failed(await platform.post('/api/events', { id: 'demo', name: 'Another demo', isPublic: true, timezone: 'UTC' }), 409, 'conflict');
       assert.equal(ok<EventRecord>(await anonymous.get('/api/events/demo')).name, 'Tech Achievement Fair — Demo');
     });
 
     it('a 400 names each bad field of an event and creates nothing', async () => {
-      const reply = await admin.post('/api/events', {
+      const reply = await platform.post('/api/events', {
         id: 'Not A Slug',
         name: '',
         isPublic: 'yes',
@@ -683,7 +688,7 @@ describe('REST agenda: events, stages, speakers, achievements, sessions', functi
     });
 
     it('a private event answers reads without a token, or with a token of another event, as an unknown one (404)', async () => {
-      ok(await admin.post('/api/events', { id: 'board', name: 'Board meeting', isPublic: false, timezone: 'UTC' }), 201);
+      ok(await platform.post('/api/events', { id: 'board', name: 'Board meeting', isPublic: false, timezone: 'UTC' }), 201);
       const boardAdmin = anonymous.as(tokenFor('admin', 'board'));
       ok(await boardAdmin.post('/api/events/board/stages', { id: 'room', name: 'Board room' }), 201);
       const session = ok<SessionRecord>(

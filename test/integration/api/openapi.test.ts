@@ -188,7 +188,11 @@ describe('REST OpenAPI document', function () {
       const concrete = route.path.replace(/:([A-Za-z0-9_]+)/g, (_all, name: string) => values[name] ?? randomUUID());
       // Access is checked before the body: call as a role the route admits, so validation is what answers.
       const caller =
-        route.access in PERMISSIONS ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0])) : anonymous;
+        route.access === 'platform'
+          ? anonymous.as(tokenFor('admin', '*'))
+          : route.access in PERMISSIONS
+            ? anonymous.as(tokenFor(PERMISSIONS[route.access as keyof typeof PERMISSIONS][0]))
+            : anonymous;
       // Every documented field, set to a value of no type the schemas allow (an array): none may be refused as unknown.
       const allDocumented = Object.fromEntries(Object.keys(schema.properties ?? {}).map((f) => [f, [[]]]));
       const full = await caller.call(route.method, concrete, allDocumented);
@@ -221,6 +225,9 @@ describe('REST OpenAPI document', function () {
         assert.equal(op.security, undefined, route.operationId);
       } else if (route.access === 'event-read') {
         assert.deepEqual(op.security, [{}, { bearer: [] }], route.operationId);
+      } else if (route.access === 'platform') {
+        assert.deepEqual(op.security, [{ bearer: [] }], route.operationId);
+        assert.match(op.description ?? '', /platform administrator/, route.operationId);
       } else {
         assert.ok(route.access in PERMISSIONS);
         assert.deepEqual(op.security, [{ bearer: [] }], route.operationId);

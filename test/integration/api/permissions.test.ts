@@ -132,7 +132,7 @@ describe('REST access: the permission table, route by route', function () {
     };
 
     // A private event with a stage and a session.
-    ok(await admin.post('/api/events', { id: 'closed', name: 'Closed-door meeting', isPublic: false, timezone: 'UTC' }), 201);
+    ok(await as('admin', '*').post('/api/events', { id: 'closed', name: 'Closed-door meeting', isPublic: false, timezone: 'UTC' }), 201);
     const closedAdmin = as('admin', 'closed');
     ok(await closedAdmin.post('/api/events/closed/stages', { id: 'room', name: 'Room' }), 201);
     const closedSession = ok<SessionRecord>(

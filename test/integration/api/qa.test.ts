@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../server/auth/tokens';
-import type { QuestionView } from '../../../server/conference/ConferenceBus';
+import { publicQuestionView } from '../../../server/conference/QaService';
+import type { ModeratedQuestionView, QuestionView } from '../../../server/conference/views';
 import type { HandRecord, SessionRecord } from '../../../server/store/records';
 import { ApiClient, badFields, failed, ok, sleep } from '../../helpers/api';
 import { startStagecast, testSigner, tokenFor } from '../../helpers/stagecast';
@@ -47,12 +48,17 @@ describe('REST Q&A and raised hands', function () {
     return ok<QuestionView>(await who.api.post(`${EVENT}/sessions/${session.id}/questions`, { text }), 201);
   }
 
-  async function moderate(session: SessionRecord, question: QuestionView, action: string): Promise<QuestionView> {
-    return ok<QuestionView>(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${question.id}/moderate`, { action }));
+  async function moderate(session: SessionRecord, question: QuestionView, action: string): Promise<ModeratedQuestionView> {
+    return ok<ModeratedQuestionView>(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${question.id}/moderate`, { action }));
   }
 
   async function listAs(client: ApiClient, session: SessionRecord): Promise<QuestionView[]> {
     return ok<QuestionView[]>(await client.get(`${EVENT}/sessions/${session.id}/questions`));
+  }
+
+  /** What the moderators list, as its author was answered: the public view, marked theirs. */
+  function asAuthorSees(question: ModeratedQuestionView | undefined): QuestionView | undefined {
+    return question && { ...publicQuestionView(question), mine: true };
   }
 
   before(async () => {
@@ -76,10 +82,13 @@ describe('REST Q&A and raised hands', function () {
       assert.equal(question.status, 'pending');
       assert.equal(question.pinned, false);
       assert.equal(question.votes, 0);
-      assert.equal(question.authorId, ada.id);
+      assert.equal(question.mine, true);
       assert.equal(question.authorName, 'Ada');
       assert.equal(question.sessionId, session.id);
-      assert.deepEqual(await listAs(moderator, session), [question]);
+      const listed = ok<ModeratedQuestionView[]>(await moderator.get(`${EVENT}/sessions/${session.id}/questions`));
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].authorId, ada.id);
+      assert.deepEqual(asAuthorSees(listed[0]), question);
     });
 
     it('refuses empty, whitespace-only and over-long text with 400 naming text, and stores nothing', async () => {
@@ -240,8 +249,7 @@ describe('REST Q&A and raised hands', function () {
   describe('moderating', () => {
     it('approves, pins, unpins, rejects (which unpins) and marks answered', async () => {
       const session = await newSession();
-      let q = await ask(participant(), session, 'Walk me through the lifecycle');
-      q = await moderate(session, q, 'approve');
+      let q = await moderate(session, await ask(participant(), session, 'Walk me through the lifecycle'), 'approve');
       assert.deepEqual([q.status, q.pinned], ['approved', false]);
       q = await moderate(session, q, 'pin');
       assert.deepEqual([q.status, q.pinned], ['approved', true]);
@@ -256,7 +264,7 @@ describe('REST Q&A and raised hands', function () {
       assert.deepEqual([q.status, q.pinned], ['answered', false]);
       q = await moderate(session, q, 'pin');
       assert.deepEqual([q.status, q.pinned], ['answered', true], 'an answered question can be pinned');
-      assert.deepEqual(await listAs(anonymous, session), [q]);
+      assert.deepEqual(await listAs(anonymous, session), [publicQuestionView(q)]);
     });
 
     it('marks a pending question answered directly', async () => {
@@ -275,8 +283,9 @@ describe('REST Q&A and raised hands', function () {
       for (const action of ['pin', 'answer']) {
         failed(await moderator.post(`${EVENT}/sessions/${session.id}/questions/${rejected.id}/moderate`, { action }), 409, 'conflict');
       }
-      const byId = new Map((await listAs(moderator, session)).map((q) => [q.id, q]));
-      assert.deepEqual(byId.get(pending.id), pending);
+      const listed = ok<ModeratedQuestionView[]>(await moderator.get(`${EVENT}/sessions/${session.id}/questions`));
+      const byId = new Map(listed.map((q) => [q.id, q]));
+      assert.deepEqual(asAuthorSees(byId.get(pending.id)), pending);
       assert.deepEqual(byId.get(rejected.id), rejected);
     });
 

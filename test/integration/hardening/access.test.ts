@@ -122,7 +122,7 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
   });
 
   it("another event's token: forbidden on this event's REST routes; over Socket.IO it reaches nothing of this event", async () => {
-    ok(await as('admin').post('/api/events', { id: 'other', name: 'Another fair', isPublic: false, timezone: 'UTC' }), 201);
+    ok(await as('admin', '*').post('/api/events', { id: 'other', name: 'Another fair', isPublic: false, timezone: 'UTC' }), 201);
     const foreign = as('admin', 'other');
     assert.match(
       failed(await foreign.patch('/api/events/demo/stages/keynote', { name: 'Owned' }), 403, 'forbidden').message,
@@ -135,6 +135,22 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     assert.ok(!join.ok && join.error.code === 'not_found', 'the stage of another event is not found');
     // A token of an event that does not exist (deleted, or never was) opens no connection.
     assert.equal(await handshake(server.url, { token: token('admin', 'no-such-event') }), 'unauthorized');
+  });
+
+  it("creates events only with a platform administrator's token (admin of event '*'), which administers every event", async () => {
+    const body = { id: 'claimed', name: 'Claimed fair', isPublic: true, timezone: 'UTC' };
+    assert.match(failed(await as('admin').post('/api/events', body), 403, 'forbidden').message, /platform administrator/);
+    failed(await as('host', '*').post('/api/events', body), 403, 'forbidden');
+    failed(await as('admin').get('/api/events/claimed'), 404, 'not_found');
+    const platform = as('admin', '*');
+    ok(await platform.post('/api/events', body), 201);
+    ok(await platform.patch('/api/events/demo/stages/keynote', { name: 'Keynote hall' }));
+    assert.ok(
+      ok<{ id: string }[]>(await platform.get('/api/events')).some((e) => e.id === 'other'),
+      'it lists private events too',
+    );
+    // A platform token is for the API: it names no event a connection could join.
+    assert.equal(await handshake(server.url, { token: token('admin', '*') }), 'unauthorized');
   });
 
   describe('socket requests that need a permission', () => {

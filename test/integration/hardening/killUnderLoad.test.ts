@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProgramChange, QuestionView } from '../../../signaling/contract';
+import type { ModeratedQuestionView, ProgramChange } from '../../../signaling/contract';
 import { ApiClient, ok, sleep } from '../../helpers/api';
 import { freePort, waitFor } from '../../helpers/net';
 import { QaAttendee, QaModerator } from '../../helpers/qaLoad';
@@ -197,7 +197,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
       }
 
       // Every acknowledged question is stored once, with its text and author; nothing stored was never asked.
-      const stored = ok<QuestionView[]>(
+      const stored = ok<ModeratedQuestionView[]>(
         await new ApiClient(url).as(tokenFor('moderator')).get(`/api/events/demo/sessions/${sessionId}/questions`),
       );
       assert.equal(new Set(stored.map((q) => q.id)).size, stored.length, 'a question id is listed twice');

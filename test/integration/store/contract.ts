@@ -120,10 +120,10 @@ export function storeContract(open: () => Promise<Store>): void {
   });
 
   it('counts one vote per voter, idempotently', async () => {
-    assert.equal(await store.votes.add('q1', 'alice'), true);
-    assert.equal(await store.votes.add('q1', 'alice'), false);
-    assert.equal(await store.votes.add('q1', 'bob'), true);
-    assert.equal(await store.votes.add('q2', 'alice'), true);
+    assert.equal(await store.votes.add('q1', 'alice'), 'counted');
+    assert.equal(await store.votes.add('q1', 'alice'), 'duplicate');
+    assert.equal(await store.votes.add('q1', 'bob'), 'counted');
+    assert.equal(await store.votes.add('q2', 'alice'), 'counted');
     const counts = await store.votes.counts(['q1', 'q2', 'q3']);
     assert.deepEqual(
       [...counts.entries()],
@@ -133,15 +133,40 @@ export function storeContract(open: () => Promise<Store>): void {
         ['q3', 0],
       ],
     );
-    assert.equal(await store.votes.hasVoted('q1', 'bob'), true);
-    assert.equal(await store.votes.remove('q1', 'bob'), true);
-    assert.equal(await store.votes.remove('q1', 'bob'), false);
-    assert.equal(await store.votes.hasVoted('q1', 'bob'), false);
-    assert.equal((await store.votes.counts(['q1'])).get('q1'), 1);
+  });
+
+  it("counts a network's votes on a question up to its budget within the window, holds the rest, and counts them when told", async () => {
+    const budget = (source: string, nowMs: number) => ({ source, limit: 2, windowMs: 60_000, nowMs });
+    const t0 = 1_000_000;
+    assert.equal(await store.votes.add('q1', 'a', budget('net-1', t0)), 'counted');
+    assert.equal(await store.votes.add('q1', 'b', budget('net-1', t0 + 1)), 'counted');
+    assert.equal(await store.votes.add('q1', 'c', budget('net-1', t0 + 2)), 'held');
+    assert.equal(await store.votes.add('q1', 'c', budget('net-1', t0 + 3)), 'duplicate', 'a held voter has voted');
+    assert.equal(await store.votes.add('q1', 'x', budget('net-2', t0 + 4)), 'counted', 'another network has its own budget');
+    assert.equal(await store.votes.add('q2', 'd', budget('net-1', t0 + 5)), 'counted', 'and another question');
+    assert.equal(await store.votes.add('q1', 'e'), 'counted', 'a vote without a budget always counts');
+    // Past the window the network's earlier votes no longer use its budget.
+    assert.equal(await store.votes.add('q1', 'f', budget('net-1', t0 + 60_001)), 'counted');
+    assert.equal((await store.votes.counts(['q1'])).get('q1'), 5);
+    assert.equal((await store.votes.held(['q1', 'q2'])).get('q1'), 1);
+    assert.equal((await store.votes.held(['q1', 'q2'])).get('q2'), 0);
+
+    assert.equal(await store.votes.countHeld('q1'), 1);
+    assert.equal(await store.votes.countHeld('q1'), 0);
+    assert.equal((await store.votes.counts(['q1'])).get('q1'), 6);
+    assert.equal((await store.votes.held(['q1'])).get('q1'), 0);
+  });
+
+  it('decides concurrent votes of one network against one budget', async () => {
+    const budget = { source: 'net-3', limit: 5, windowMs: 60_000, nowMs: Date.now() };
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => store.votes.add('q9', `v${i}`, budget)));
+    assert.equal(outcomes.filter((o) => o === 'counted').length, 5);
+    assert.equal(outcomes.filter((o) => o === 'held').length, 15);
   });
 
   it('counts of no questions is empty', async () => {
     assert.equal((await store.votes.counts([])).size, 0);
+    assert.equal((await store.votes.held([])).size, 0);
   });
 
   it('fails with unavailable, not a crash, once closed', async () => {

@@ -10,6 +10,7 @@ import { StageTabs } from '../ui/StageTabs';
 import { useAgenda } from '../useAgenda';
 import { HandsQueue } from './HandsQueue';
 import { COLUMNS, type ModerationAction, type QuestionColumn, commandFor, isTyping } from './moderationKeys';
+import { sameNetworkCounts } from './moderatedFields';
 import { QuestionCard } from './QuestionCard';
 
 const COLUMN_TITLE: Record<QuestionColumn, string> = {
@@ -50,6 +51,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
     rejected: all.filter((q) => q.status === 'rejected').sort(byAge),
   };
   const selected = selectedId ? (qa.questions.get(selectedId) ?? null) : null;
+  const fromSameNetwork = sameNetworkCounts(all);
 
   const act = async (question: QuestionView, action: ModerationAction): Promise<void> => {
     if (!session) return;
@@ -176,6 +178,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
                   <QuestionCard
                     key={question.id}
                     question={question}
+                    fromSameNetwork={fromSameNetwork(question)}
                     selected={question.id === selectedId}
                     busy={busy}
                     now={now}

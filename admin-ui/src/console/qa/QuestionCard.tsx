@@ -1,8 +1,11 @@
 import type { QuestionView } from '../../../../signaling/contract';
+import { heldVotesOf } from './moderatedFields';
 import type { ModerationAction } from './moderationKeys';
 
 interface QuestionCardProps {
   question: QuestionView;
+  /** Questions of this session asked from the same network as this one (itself included). */
+  fromSameNetwork: number;
   selected: boolean;
   busy: boolean;
   now: number;
@@ -20,6 +23,12 @@ export function timeAgo(iso: string, now: number): string {
 
 /** What a moderator can do with a question in each status, in the order the buttons appear. */
 function actionsFor(question: QuestionView): { action: ModerationAction; label: string; key: string; tone: string }[] {
+  const countHeld =
+    heldVotesOf(question) > 0 ? [{ action: 'countHeldVotes' as const, label: 'Count held votes', key: 'V', tone: 'quiet' }] : [];
+  return [...actionsByStatus(question), ...countHeld];
+}
+
+function actionsByStatus(question: QuestionView): { action: ModerationAction; label: string; key: string; tone: string }[] {
   const pin = question.pinned
     ? { action: 'unpin' as const, label: 'Unpin', key: 'P', tone: 'quiet' }
     : { action: 'pin' as const, label: 'Pin', key: 'P', tone: 'quiet' };
@@ -47,7 +56,8 @@ function actionsFor(question: QuestionView): { action: ModerationAction; label: 
 }
 
 /** One question: its text exactly as typed (text, never markup), who asked, votes, and the moderator's buttons. */
-export function QuestionCard({ question, selected, busy, now, onSelect, onAct }: QuestionCardProps) {
+export function QuestionCard({ question, fromSameNetwork, selected, busy, now, onSelect, onAct }: QuestionCardProps) {
+  const held = heldVotesOf(question);
   return (
     <li
       class={`question-card${selected ? ' selected' : ''}${question.pinned ? ' pinned' : ''}`}
@@ -65,7 +75,14 @@ export function QuestionCard({ question, selected, busy, now, onSelect, onAct }:
         <p class="question-meta">
           {question.pinned && <span class="badge badge-pin">Pinned</span>}
           <span class="question-author">{question.authorName}</span> · {timeAgo(question.createdAt, now)}
+          {fromSameNetwork > 1 && <span class="question-network"> · {fromSameNetwork} questions from one network</span>}
         </p>
+        {held > 0 && (
+          <p class="question-burst" data-held-votes={held}>
+            <span class="badge badge-burst">Vote burst</span> {held} more vote{held === 1 ? '' : 's'} from one network, held: not counted
+            unless you count them.
+          </p>
+        )}
         <div class="question-actions">
           {actionsFor(question).map(({ action, label, key, tone }) => (
             <button

@@ -1,4 +1,5 @@
 import type { ModerateQuestionRequest, QuestionView } from '../../../../signaling/contract';
+import { heldVotesOf } from './moderatedFields';
 
 export type ModerationAction = ModerateQuestionRequest['action'];
 export type QuestionColumn = QuestionView['status'];
@@ -8,7 +9,7 @@ export type KeyCommand = { kind: 'act'; action: ModerationAction } | { kind: 'mo
 
 /**
  * The moderator's keyboard: j/k (or arrows) move through a column, h/l across columns; a approve,
- * r reject, p pin or unpin, d mark answered. Keys that make no sense for the question's status do nothing.
+ * r reject, p pin or unpin, d mark answered, v count the votes held from one network. Keys that make no sense for the question's status do nothing.
  */
 export function commandFor(key: string, question: QuestionView | null): KeyCommand | null {
   switch (key) {
@@ -36,6 +37,8 @@ export function commandFor(key: string, question: QuestionView | null): KeyComma
       return status === 'approved' || status === 'answered' ? { kind: 'act', action: question.pinned ? 'unpin' : 'pin' } : null;
     case 'd':
       return status === 'approved' ? { kind: 'act', action: 'answer' } : null;
+    case 'v':
+      return heldVotesOf(question) > 0 ? { kind: 'act', action: 'countHeldVotes' } : null;
     default:
       return null;
   }

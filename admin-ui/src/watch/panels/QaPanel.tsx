@@ -14,17 +14,7 @@ interface Sent {
 }
 
 /** Ask a question, upvote others', and see the moderators' published questions and answers, live. */
-export function QaPanel({
-  socket,
-  session,
-  eventId,
-  participantId,
-}: {
-  socket: StageSocket;
-  session: AgendaItem | null;
-  eventId: string;
-  participantId: string | null;
-}) {
+export function QaPanel({ socket, session, eventId }: { socket: StageSocket; session: AgendaItem | null; eventId: string }) {
   const qa = useSessionQa(socket, session?.id ?? null);
   const connected = useConnected(socket);
   const voted = useVotedQuestions(eventId);
@@ -73,7 +63,9 @@ export function QaPanel({
   };
 
   const item = (question: QuestionView) => {
-    const mine = question.authorId === participantId;
+    // Broadcasts never say whose a question is (that would link an anonymous participant's questions):
+    // the listing marks the caller's own, and the page knows what it sent.
+    const mine = question.mine === true || sent.some((entry) => entry.question.id === question.id);
     const hasVoted = voted.has(question.id);
     return (
       <li key={question.id} class={`qa-item${question.pinned ? ' pinned' : ''}`} data-question={question.id}>

@@ -34,18 +34,12 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
   const agenda = useStageAgenda(api, socket, route.eventId, route.stageId);
   const now = useNow(30_000);
   const [tab, setTab] = useState<Tab>('qa');
-  const [participantId, setParticipantId] = useState(viewer.participantId);
   const session = currentSession(agenda.items, now);
   const zone = usableZone(agenda.event?.timezone);
 
   useEffect(() => {
     if (agenda.event && agenda.stage) onNames(agenda.event.name, agenda.stage.name);
   }, [agenda.event?.name, agenda.stage?.name]);
-  useEffect(() => {
-    // The participant id arrives with the join (and is the same after a rejoin with the same token).
-    viewer.onJoined(async () => setParticipantId(viewer.participantId));
-    setParticipantId(viewer.participantId);
-  }, [viewer]);
 
   return (
     <>
@@ -68,7 +62,7 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
           </button>
         </div>
         <div id="panel-qa" role="tabpanel" aria-labelledby="tab-qa" hidden={tab !== 'qa'}>
-          <QaPanel socket={socket} session={session} eventId={route.eventId} participantId={participantId} />
+          <QaPanel socket={socket} session={session} eventId={route.eventId} />
         </div>
         <div id="panel-agenda" role="tabpanel" aria-labelledby="tab-agenda" hidden={tab !== 'agenda'}>
           <AgendaPanel items={agenda.items} zone={zone} error={agenda.error} />
