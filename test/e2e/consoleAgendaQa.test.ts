@@ -208,6 +208,53 @@ describe('console agenda, Q&A and hands with the attendee page, in Chromium', fu
     await h.screenshot(phone, 'watch-phone.png');
   });
 
+  it('a vote burst from one network is held and flagged in the console; the moderator counts it; the asker sees the question as theirs', async () => {
+    const text = 'Can companies outside the province license the coating process?';
+    const asker = await h.open('/watch/demo/keynote?name=Zhao%20Lei', 'burst-asker');
+    await asker.fill('#question-text', text);
+    await asker.locator('#ask-submit').click();
+    await asker.locator('.qa-waiting li', { hasText: text }).waitFor({ timeout: 5000 });
+    const pending = await h.api<{ id: string; text: string }[]>(
+      'moderator',
+      'GET',
+      `/api/events/demo/sessions/${keynoteSessionId}/questions`,
+    );
+    const question = pending.find((q) => q.text === text);
+    assert.ok(question, 'the moderators list the question');
+    await h.api('moderator', 'POST', `/api/events/demo/sessions/${keynoteSessionId}/questions/${question.id}/moderate`, {
+      action: 'approve',
+    });
+    // The published question is marked as the asker's own, though no broadcast says whose it is.
+    await asker.locator('#qa-open .qa-item', { hasText: text }).locator('.qa-meta', { hasText: '(you)' }).waitFor({ timeout: 5000 });
+
+    const moderator = await h.openConsole('moderator', '#/qa/keynote');
+    const card = moderator.locator('.qa-approved .question-card', { hasText: text });
+    await card.waitFor({ timeout: 5000 });
+    // Seven fresh anonymous participants from this machine's one address: five votes count, two are held.
+    for (let i = 0; i < 7; i++) {
+      const joined = await fetch(`${h.origin}/api/events/demo/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const { token } = (await joined.json()) as { token: string };
+      const vote = await fetch(`${h.origin}/api/events/demo/sessions/${keynoteSessionId}/questions/${question.id}/upvote`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(vote.status, 200);
+    }
+    await card.locator('.question-burst[data-held-votes="2"]').waitFor({ timeout: 5000 });
+    assert.equal(await card.locator('.question-vote-count').textContent(), '5');
+    assert.equal(await asker.locator('#qa-open .qa-item', { hasText: text }).locator('.vote-count').textContent(), '5');
+    await h.screenshot(moderator, 'console-qa-vote-burst.png');
+
+    await card.locator('[data-action="countHeldVotes"]').click();
+    await card.locator('.question-vote-count', { hasText: '7' }).waitFor({ timeout: 5000 });
+    await card.locator('.question-burst').waitFor({ state: 'detached', timeout: 5000 });
+    await asker.locator('#qa-open .qa-item', { hasText: text }).locator('.vote-count', { hasText: '7' }).waitFor({ timeout: 5000 });
+  });
+
   it('an accepted raised hand publishes the attendee’s camera to the stage, and lowering it takes it off', async () => {
     const attendee = await h.open('/watch/demo/keynote?name=Zhou%20Lei', 'hand');
     const moderator = await h.openConsole('moderator', '#/qa/keynote', 'hands');

@@ -160,7 +160,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
       )}
       <p class="shortcuts" aria-label="Keyboard shortcuts">
         <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>H</kbd>/<kbd>L</kbd> column · <kbd>A</kbd> approve · <kbd>R</kbd> reject · <kbd>P</kbd> pin ·{' '}
-        <kbd>D</kbd> answered
+        <kbd>D</kbd> answered · <kbd>V</kbd> count held votes
       </p>
       {!session ? (
         <p class="empty">Schedule a session on this stage in the Agenda to collect questions.</p>

@@ -75,8 +75,8 @@ export function QuestionCard({ question, fromSameNetwork, selected, busy, now, o
         <p class="question-meta">
           {question.pinned && <span class="badge badge-pin">Pinned</span>}
           <span class="question-author">{question.authorName}</span> · {timeAgo(question.createdAt, now)}
-          {fromSameNetwork > 1 && <span class="question-network"> · {fromSameNetwork} questions from one network</span>}
         </p>
+        {fromSameNetwork > 1 && <p class="question-network">{fromSameNetwork} questions from one network</p>}
         {held > 0 && (
           <p class="question-burst" data-held-votes={held}>
             <span class="badge badge-burst">Vote burst</span> {held} more vote{held === 1 ? '' : 's'} from one network, held: not counted
