@@ -20,6 +20,8 @@ export interface FfmpegIngestOptions {
   file?: string;
   /** Test pattern size, e.g. 1280x720. */
   size?: string;
+  /** The lavfi source of the test pattern (default `testsrc2`; e.g. `color=c=red` for a solid colour). */
+  pattern?: string;
   videoBitrate?: string;
   /** Frames between key frames (default 30: one a second). ffmpeg ignores PLI, so this bounds a switch. */
   keyframeInterval?: number;
@@ -49,7 +51,8 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
     if (hasAudio(options.file)) audioInput = '0:a:0';
     else args.push('-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo');
   } else {
-    args.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '1280x720'}:rate=30`);
+    const pattern = options.pattern ?? 'testsrc2';
+    args.push('-re', '-f', 'lavfi', '-i', `${pattern}${pattern.includes('=') ? ':' : '='}size=${options.size ?? '1280x720'}:rate=30`);
     args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   }
   const keyframes = String(options.keyframeInterval ?? 30);

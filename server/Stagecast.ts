@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HlsEgress } from '../media/egress/HlsEgress';
 import type { HealthSample } from '../media/health/types';
 import type { MediaNode } from '../media/MediaNode';
 import type { WorkerPool } from '../media/WorkerPool';
@@ -13,6 +14,7 @@ import {
   createSignaling,
   listen,
   openCluster,
+  openEgress,
   openMedia,
   openStore,
   tokenSigner,
@@ -40,6 +42,8 @@ export interface NodeParts {
   store: Store;
   workers: WorkerPool;
   media: MediaNode;
+  /** The HLS streams of the stages whose origin this node is. */
+  hls: HlsEgress;
   conference: Conference;
   ops: NodeOps;
   httpServer: http.Server;
@@ -63,6 +67,7 @@ export class Stagecast implements NodeParts {
   readonly store: Store;
   readonly workers: WorkerPool;
   readonly media: MediaNode;
+  readonly hls: HlsEgress;
   readonly conference: Conference;
   readonly ops: NodeOps;
   readonly httpServer: http.Server;
@@ -78,6 +83,7 @@ export class Stagecast implements NodeParts {
     this.store = parts.store;
     this.workers = parts.workers;
     this.media = parts.media;
+    this.hls = parts.hls;
     this.conference = parts.conference;
     this.ops = parts.ops;
     this.httpServer = parts.httpServer;
@@ -106,17 +112,23 @@ export class Stagecast implements NodeParts {
       opened.push(workers);
       const cluster = await openCluster(config, media, rootLogger);
       if (cluster) opened.push(cluster);
+      const hls = openEgress(config, media, cluster, rootLogger);
+      opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
       const ops = await createOps(config, { store, workers, media, cluster, conference }, rootLogger);
       opened.push(ops);
       const admission = new Admission();
       const signer = tokenSigner(config);
       const directory = cluster ?? new SingleNode(config.nodeId, () => media.stages.size);
-      const api = createApi({ config, signer, conference, media, ops, store, admission, cluster, nodes: () => directory.nodes() });
+      const api = createApi({ config, signer, conference, media, hls, ops, store, admission, cluster, nodes: () => directory.nodes() });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
-      const httpServer = createHttpServer(config, { api, ops, readiness, peerOrigins }, rootLogger);
+      const httpServer = createHttpServer(
+        config,
+        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events },
+        rootLogger,
+      );
       const signaling = createSignaling(
         config,
         { httpServer, signer, media, conference, ops, admission, cluster, peerOrigins },
@@ -125,7 +137,7 @@ export class Stagecast implements NodeParts {
       opened.push(signaling);
       const url = await listen(config, httpServer, media.options.announcedIp);
       const node = new Stagecast(
-        { config, store, workers, media, conference: conference.conference, ops, httpServer, signaling, admission, api, cluster, url },
+        { config, store, workers, media, hls, conference: conference.conference, ops, httpServer, signaling, admission, api, cluster, url },
         logger,
       );
       await directory.join({ url, announcedIp: media.options.announcedIp, draining: () => admission.draining, load: () => node.load() });
@@ -205,6 +217,8 @@ export class Stagecast implements NodeParts {
     this.httpServer.closeAllConnections();
     await signalingClosed;
     await this.cluster?.close();
+    // Encoders end before the routers that feed them.
+    await this.hls.close();
     this.media.close();
     await this.workers.close();
     await this.store.close();

@@ -75,4 +75,13 @@ export class Config {
   @IsInt() @Min(0) @Max(3600_000) alertWorkerCpuForMs = 10_000;
   @IsInt() @Min(0) @Max(3600_000) alertNoViewersForMs = 15_000;
   @IsInt() @Min(0) @Max(3600_000) alertClearAfterMs = 4000;
+  @IsBoolean() hlsAutostart = true;
+  @IsString() @MinLength(1) hlsDir = './data/hls';
+  @IsInt() @Min(1) @Max(10) hlsSegmentSeconds = 2;
+  @IsInt() @Min(3) @Max(60) hlsWindowSegments = 6;
+  @IsInt() @Min(0) @Max(24 * 3600_000) hlsIdleStopMs = 30_000;
+  // name:WIDTHxHEIGHT:kbps, comma-separated, largest first; sizes even (H.264 4:2:0).
+  @IsString() @Matches(/^[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}(,[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}){0,5}$/) hlsLadder =
+    '720p:1280x720:2500,360p:640x360:700';
+  @IsInt() @Min(32) @Max(320) hlsAudioKbps = 128;
 }

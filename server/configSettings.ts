@@ -326,6 +326,38 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 0–3600000',
     doc: 'a condition must stay fine this long before its alert clears (no flapping)',
   },
+  hlsAutostart: {
+    env: 'HLS_AUTOSTART',
+    kind: 'bool',
+    allowed: 'true | false',
+    doc: "start a stage's HLS stream when it gets its first video source (false: only by API, startStageHls)",
+  },
+  hlsDir: { env: 'HLS_DIR', kind: 'string', allowed: 'a directory path', doc: 'where HLS segments are written (one directory per stage)' },
+  hlsSegmentSeconds: {
+    env: 'HLS_SEGMENT_SECONDS',
+    kind: 'int',
+    allowed: 'an integer 1–10',
+    doc: 'length of an HLS segment; each starts with a key frame',
+  },
+  hlsWindowSegments: {
+    env: 'HLS_WINDOW_SEGMENTS',
+    kind: 'int',
+    allowed: 'an integer 3–60',
+    doc: 'segments each HLS playlist lists (the sliding window)',
+  },
+  hlsIdleStopMs: {
+    env: 'HLS_IDLE_STOP_MS',
+    kind: 'int',
+    allowed: 'an integer 0–86400000',
+    doc: "a stage's HLS stream stops after this long without a video source",
+  },
+  hlsLadder: {
+    env: 'HLS_LADDER',
+    kind: 'string',
+    allowed: 'name:WIDTHxHEIGHT:kbps, comma-separated (1–6 renditions, even sizes)',
+    doc: 'the HLS renditions (H.264 video bitrate per rendition)',
+  },
+  hlsAudioKbps: { env: 'HLS_AUDIO_KBPS', kind: 'int', allowed: 'an integer 32–320', doc: 'AAC bitrate of every HLS rendition' },
 };
 
 /** Used only outside production, with a warning at boot, so `npm start` works out of the box. */

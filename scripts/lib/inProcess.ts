@@ -16,6 +16,9 @@ export async function startStagecast(
     HOST: '127.0.0.1',
     PORT: '0',
     SQLITE_PATH: path.join(dir, 'stagecast.db'),
+    HLS_DIR: path.join(dir, 'hls'),
+    // An HLS ladder costs about a core: tests and benchmarks start it when they are about it.
+    HLS_AUTOSTART: 'false',
     MEDIASOUP_NUM_WORKERS: '2',
     RTC_LISTEN_IP: '127.0.0.1',
     ...env,

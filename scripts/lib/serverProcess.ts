@@ -29,6 +29,9 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       HOST: '127.0.0.1',
       PORT: String(port),
       SQLITE_PATH: path.join(dataDir, 'stagecast.db'),
+      HLS_DIR: path.join(dataDir, 'hls'),
+      // An HLS ladder costs about a core: tests and benchmarks start it when they are about it.
+      HLS_AUTOSTART: 'false',
       MEDIASOUP_NUM_WORKERS: '2',
       ...env,
     },

@@ -4,26 +4,32 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HlsEgress } from '../../media/egress/HlsEgress';
+import type { Rendition } from '../../media/egress/HlsEncoder';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
 import { SignalingServer } from '../../signaling/SignalingServer';
 import type { Admission } from '../Admission';
+import { createPlaybackTokens } from '../auth/playbackTokens';
 import { createTokenSigner, type TokenSigner } from '../auth/tokens';
 import { Cluster } from '../cluster/Cluster';
 import type { NodeInfo } from '../cluster/NodeRegistry';
 import { type Config, jwtSecretOf } from '../config';
 import { Conference } from '../conference/Conference';
 import type { ConferenceBus } from '../conference/ConferenceBus';
+import type { EventDirectory } from '../conference/EventDirectory';
 import { seedDemoIfEmpty } from '../conference/demoSeed';
 import { revokeSpeakingWhenHandLowered } from '../conference/HandsService';
 import { ApiRegistry } from '../http/api';
 import { answerClientErrors, createHttpApp } from '../http/app';
+import { hlsRoutes } from '../http/hls';
 import type { ReadinessProbe } from '../http/health';
 import { metricsRoutes } from '../http/metrics';
 import { buildOpenApi } from '../http/openapi';
 import { registerAgendaRoutes } from '../http/routes/agenda';
 import { registerLiveRoutes } from '../http/routes/live';
+import { registerHlsRoutes } from '../http/routes/hls';
 import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
@@ -72,6 +78,34 @@ export async function openMedia(config: Config, logger: Logger): Promise<{ worke
     logger,
   });
   return { workers, media: new MediaNode(workers, mediaOptions(config), logger) };
+}
+
+/** The HLS ladder as HLS_LADDER names it: `720p:1280x720:2500,…`. */
+function renditionsOf(ladder: string): Rendition[] {
+  return ladder.split(',').map((entry) => {
+    const [name, size, kbps] = entry.split(':');
+    const [width, height] = size.split('x').map(Number);
+    return { name, width: width - (width % 2), height: height - (height % 2), videoKbps: Number(kbps) };
+  });
+}
+
+/** The HLS streams of this node's stages (on a cluster, of those it is the origin of). */
+export function openEgress(config: Config, media: MediaNode, cluster: Cluster | null, logger: Logger): HlsEgress {
+  return new HlsEgress(
+    media,
+    {
+      rootDir: config.hlsDir,
+      autoStart: config.hlsAutostart,
+      idleStopMs: config.hlsIdleStopMs,
+      renditions: renditionsOf(config.hlsLadder),
+      audioKbps: config.hlsAudioKbps,
+      segmentSeconds: config.hlsSegmentSeconds,
+      frameRate: 30,
+      windowSegments: config.hlsWindowSegments,
+    },
+    logger,
+    cluster ? (key) => cluster.describeStage(key).role === 'origin' : undefined,
+  );
 }
 
 /** With STORE=redis: this node's membership of the cluster sharing that Redis (not registered yet). */
@@ -143,6 +177,7 @@ export interface ApiParts {
   signer: TokenSigner;
   conference: ConferenceParts;
   media: MediaNode;
+  hls: HlsEgress;
   ops: NodeOps;
   store: Store;
   admission: Admission;
@@ -157,6 +192,7 @@ export function createApi({
   signer,
   conference: { conference, ports },
   media,
+  hls,
   ops,
   store,
   admission,
@@ -179,6 +215,7 @@ export function createApi({
   registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
+  registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   let openApi: object | undefined;
   api.add({
     method: 'get',
@@ -195,14 +232,20 @@ export function createApi({
 /** The HTTP server: health, metrics, the API and the pages (not listening yet). */
 export function createHttpServer(
   config: Config,
-  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[] },
+  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[]; hls: HlsEgress; events: EventDirectory },
   logger: Logger,
 ): http.Server {
+  const hls = hlsRoutes({
+    stream: (key) => parts.hls.stream(key),
+    events: parts.events,
+    playback: createPlaybackTokens(jwtSecretOf(config)),
+    segmentSeconds: config.hlsSegmentSeconds,
+  });
   const app = createHttpApp({
     logger,
     bodyLimit: config.httpBodyLimit,
     readiness: parts.readiness,
-    routers: [metricsRoutes(parts.ops.metrics, config.metricsToken), parts.api.router(), uiRoutes()],
+    routers: [metricsRoutes(parts.ops.metrics, config.metricsToken), hls, parts.api.router(), uiRoutes()],
     peerOrigins: parts.peerOrigins,
     // HSTS and upgrade-insecure-requests only where browsers reach the node over https.
     https: config.publicUrl?.startsWith('https://') ?? false,

@@ -1,0 +1,41 @@
+import jwt from 'jsonwebtoken';
+import { AppError } from '../errors';
+
+const AUDIENCE = 'stagecast-playback';
+const ISSUER = 'stagecast';
+
+/**
+ * Tokens for HLS players, which fetch playlists and segments by URL and cannot send headers: a
+ * token rides in the query and opens the streams of one event until it expires. Its own audience, so
+ * an access token is never accepted in a URL (where logs and CDNs would keep it) and a playback
+ * token opens nothing else.
+ */
+export interface PlaybackTokens {
+  sign(eventId: string, expiresAtMs: number): string;
+  /** The event the token opens; `unauthorized` when it is invalid or expired. */
+  verify(token: string): string;
+}
+
+export function createPlaybackTokens(secret: string): PlaybackTokens {
+  return {
+    sign(eventId, expiresAtMs) {
+      return jwt.sign({ event: eventId, exp: Math.floor(expiresAtMs / 1000) }, secret, {
+        algorithm: 'HS256',
+        audience: AUDIENCE,
+        issuer: ISSUER,
+      });
+    },
+    verify(token) {
+      let payload: unknown;
+      try {
+        payload = jwt.verify(token, secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+      } catch (error) {
+        throw new AppError('unauthorized', error instanceof jwt.TokenExpiredError ? 'playback token expired' : 'invalid playback token');
+      }
+      const event = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).event : undefined;
+      const exp = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).exp : undefined;
+      if (typeof event !== 'string' || typeof exp !== 'number') throw new AppError('unauthorized', 'invalid playback token');
+      return event;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { type Request, type Response, Router } from 'express';
+import type { PlaybackTokens } from '../auth/playbackTokens';
+import type { EventDirectory } from '../conference/EventDirectory';
+import { AppError } from '../errors';
+import { stageKey } from '../stageKey';
+import { SLUG } from '../validation';
+
+/** What serving needs of a stage's HLS stream (media/egress/StageHls). */
+export interface HlsStreamView {
+  masterPlaylist(query?: string): string;
+  variantPlaylist(rendition: string, query?: string): string | undefined;
+  segmentFile(rendition: string, sequence: number): string | undefined;
+}
+
+export interface HlsServingDeps {
+  stream(stageKey: string): HlsStreamView | undefined;
+  events: Pick<EventDirectory, 'event'>;
+  playback: PlaybackTokens;
+  segmentSeconds: number;
+}
+
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+/** How long the public/private flag of an event is trusted: playlists are fetched every segment by every player. */
+const EVENT_CACHE_MS = 5000;
+const RENDITION = /^[a-z0-9]{1,16}$/;
+const SEGMENT = /^(\d{1,15})\.ts$/;
+
+/**
+ * Serves HLS: playlists from memory, segments from disk, with what a CDN in front needs (playlists
+ * cached for under a segment, segments immutable, ranges, CORS for players on partner sites). A
+ * public event's streams are open; a private one's need a playback token in the query (players
+ * cannot send headers), which the playlists then carry on every URI. An unknown event is refused like
+ * a private one, so the answer does not tell which ids exist. Nothing here touches the SFU.
+ */
+export function hlsRoutes(deps: HlsServingDeps): Router {
+  const router = Router();
+  const visibility = new Map<string, { isPublic: boolean | null; at: number }>();
+
+  async function isPublic(eventId: string): Promise<boolean | null> {
+    const cached = visibility.get(eventId);
+    if (cached && Date.now() - cached.at < EVENT_CACHE_MS) return cached.isPublic;
+    const event = await deps.events.event(eventId);
+    const entry = { isPublic: event ? event.isPublic : null, at: Date.now() };
+    if (visibility.size > 10_000) visibility.clear();
+    visibility.set(eventId, entry);
+    return entry.isPublic;
+  }
+
+  /** Admits the request; answers the query to append to URIs in playlists ('' for public events). */
+  async function admit(req: Request, eventId: string): Promise<{ query: string; isPublic: boolean }> {
+    if (!SLUG.test(eventId)) throw new AppError('not_found', 'no such stream');
+    const open = await isPublic(eventId);
+    if (open === true) return { query: '', isPublic: true };
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (!token) throw new AppError('unauthorized', 'a playback token is needed for this stream');
+    if (deps.playback.verify(token) !== eventId || open === null)
+      throw new AppError('unauthorized', 'the playback token is not for this stream');
+    return { query: `?token=${encodeURIComponent(token)}`, isPublic: false };
+  }
+
+  function streamOf(eventId: string, stageId: string): HlsStreamView {
+    const stream = SLUG.test(stageId) ? deps.stream(stageKey(eventId, stageId)) : undefined;
+    if (!stream) throw new AppError('not_found', 'this stage is not streaming');
+    return stream;
+  }
+
+  const common = (res: Response, isPublic: boolean, maxAgeS: number, extra = ''): void => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('Cache-Control', `${isPublic ? 'public' : 'private'}, max-age=${maxAgeS}${extra}`);
+  };
+  // A playlist changes every segment: cached for less than half of one.
+  const playlistMaxAge = Math.max(0, Math.floor(deps.segmentSeconds / 2));
+
+  router.get('/hls/:eventId/:stageId/master.m3u8', async (req, res) => {
+    const { query, isPublic: open } = await admit(req, req.params.eventId);
+    const body = streamOf(req.params.eventId, req.params.stageId).masterPlaylist(query);
+    common(res, open, playlistMaxAge);
+    res.type(PLAYLIST_TYPE).send(body);
+  });
+
+  router.get('/hls/:eventId/:stageId/:rendition/index.m3u8', async (req, res) => {
+    const { query, isPublic: open } = await admit(req, req.params.eventId);
+    const stream = streamOf(req.params.eventId, req.params.stageId);
+    const body = RENDITION.test(req.params.rendition) ? stream.variantPlaylist(req.params.rendition, query) : undefined;
+    if (body === undefined) throw new AppError('not_found', 'no such rendition, or no segment yet');
+    common(res, open, playlistMaxAge);
+    res.type(PLAYLIST_TYPE).send(body);
+  });
+
+  router.get('/hls/:eventId/:stageId/:rendition/:segment', async (req, res) => {
+    const { isPublic: open } = await admit(req, req.params.eventId);
+    const stream = streamOf(req.params.eventId, req.params.stageId);
+    const sequence = SEGMENT.exec(req.params.segment)?.[1];
+    const file =
+      sequence !== undefined && RENDITION.test(req.params.rendition)
+        ? stream.segmentFile(req.params.rendition, Number(sequence))
+        : undefined;
+    if (file === undefined) throw new AppError('not_found', 'no such segment');
+    common(res, open, 31_536_000, ', immutable');
+    res.type('video/mp2t');
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(file, { cacheControl: false }, (error) => (error ? reject(error) : resolve())),
+    );
+  });
+
+  router.options('/hls/*splat', (_req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+    res.setHeader('Access-Control-Allow-Headers', 'range');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,77 @@
+import type { StageHlsStatus } from '../../../media/egress/StageHls';
+import type { PlaybackTokens } from '../../auth/playbackTokens';
+import type { Principal } from '../../auth/tokens';
+import type { AgendaService } from '../../conference/AgendaService';
+import { stageKey } from '../../stageKey';
+import type { ApiRegistry } from '../api';
+import { StageParams } from '../params';
+
+/** What the routes need of the node's HLS egress (media/egress/HlsEgress). */
+export interface HlsControlPort {
+  start(stageKey: string): Promise<StageHlsStatus>;
+  stop(stageKey: string): Promise<void>;
+  status(stageKey: string): StageHlsStatus | null;
+}
+
+/** Longest a playback URL handed out stays valid: a day's programme. */
+const PLAYBACK_TTL_MS = 12 * 3600_000;
+
+/** Starting, stopping and finding a stage's HLS stream. */
+export function registerHlsRoutes(
+  api: ApiRegistry,
+  deps: { egress: HlsControlPort; agenda: AgendaService; playback: PlaybackTokens },
+): void {
+  const path = '/api/events/:eventId/stages/:stageId/hls';
+
+  /** The master playlist's URL; for a private event with a playback token that lives as long as the caller's own token (at most a day). */
+  const playlistUrl = (eventId: string, stageId: string, isPublic: boolean, principal: Principal | null): string | null => {
+    const url = `/hls/${eventId}/${stageId}/master.m3u8`;
+    if (isPublic) return url;
+    if (!principal) return null;
+    const expiresAtMs = Math.min(principal.expiresAtMs, Date.now() + PLAYBACK_TTL_MS);
+    return `${url}?token=${encodeURIComponent(deps.playback.sign(eventId, expiresAtMs))}`;
+  };
+
+  api.add({
+    method: 'get',
+    path,
+    operationId: 'getStageHls',
+    summary: "The stage's HLS stream: whether it runs, and the master playlist's URL (with a playback token for a private event)",
+    tag: 'media',
+    access: 'event-read',
+    params: StageParams,
+    handler: async ({ params, principal }) => {
+      const event = await deps.agenda.getEvent(params.eventId);
+      await deps.agenda.getStage(params.eventId, params.stageId);
+      const status = deps.egress.status(stageKey(params.eventId, params.stageId));
+      return { ...(status ?? { running: false }), url: playlistUrl(params.eventId, params.stageId, event.isPublic, principal) };
+    },
+  });
+  api.add({
+    method: 'post',
+    path,
+    operationId: 'startStageHls',
+    summary: "Start the stage's HLS stream now (it also starts with the stage's first video source)",
+    tag: 'media',
+    access: 'stage.ingest',
+    params: StageParams,
+    handler: async ({ params }) => {
+      await deps.agenda.getStage(params.eventId, params.stageId);
+      return deps.egress.start(stageKey(params.eventId, params.stageId));
+    },
+  });
+  api.add({
+    method: 'delete',
+    path,
+    operationId: 'stopStageHls',
+    summary: "Stop the stage's HLS stream (players get 404 until it starts again)",
+    tag: 'media',
+    access: 'stage.ingest',
+    params: StageParams,
+    status: 204,
+    handler: async ({ params }) => {
+      await deps.agenda.getStage(params.eventId, params.stageId);
+      await deps.egress.stop(stageKey(params.eventId, params.stageId));
+    },
+  });
+}
