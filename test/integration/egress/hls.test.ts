@@ -4,6 +4,9 @@ import path from 'node:path';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../../../scripts/ffmpegIngest';
 import { type HlsPlayer, meanColour, parseMediaPlaylist, playHls, probeSegment } from '../../helpers/hls';
 import { waitFor } from '../../helpers/net';
+import { createPlaybackTokens } from '../../../server/auth/playbackTokens';
+import { DEV_JWT_SECRET } from '../../../server/config';
+import { ApiClient, ok } from '../../helpers/api';
 import { startStagecast, tokenFor } from '../../helpers/stagecast';
 
 const STAGE = '/api/events/demo/stages/keynote';
@@ -143,5 +146,95 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
     assert.equal(await player.exited, 0, player.errors());
     assert.equal(player.errors(), '', 'the player reported no decoding error');
     assert.ok(player.frames() >= 14 * 30 * 0.9, `the player decoded ${player.frames()} frames of 14 s`);
+  });
+
+  it('restarts an encoder that dies: the playlist goes on, its media sequence rising, a discontinuity at the seam', async () => {
+    const before = node.node.hls.status('demo/keynote');
+    assert.ok(before?.encoderPid, 'an encoder runs');
+    const lastBefore = (await playlist())!.segments.at(-1)!;
+    process.kill(before.encoderPid, 'SIGKILL');
+    const after = await waitFor(
+      async () => {
+        const current = await playlist();
+        const seam = current?.segments.findIndex((s) => s.discontinuity) ?? -1;
+        return current && seam > 0 && current.segments.length - seam >= 2 ? current : undefined;
+      },
+      30_000,
+      'two segments of the restarted encoder listed after a discontinuity',
+    );
+    assert.equal(node.node.hls.status('demo/keynote')?.restarts, 1);
+    const seam = after.segments.findIndex((s) => s.discontinuity);
+    assert.ok(Number(after.segments[seam].uri.split('.')[0]) > Number(lastBefore.uri.split('.')[0]), 'the sequence goes on rising');
+    for (const [i, segment] of after.segments.entries()) assert.equal(segment.uri, `${after.mediaSequence + i}.ts`);
+    assert.ok(probeSegment(segmentFile('360p', after.segments[seam].uri)).firstVideoFrameIsKey);
+  });
+
+  it('is stopped and started by API; a stopped stream answers 404', async () => {
+    assert.equal((await api('DELETE', `${STAGE}/hls`)).status, 204);
+    assert.equal((await fetch(`${node.url}/hls/demo/keynote/master.m3u8`)).status, 404);
+    const status = (await (await api('GET', `${STAGE}/hls`)).json()) as { running: boolean; url: string };
+    assert.deepEqual(status, { running: false, url: '/hls/demo/keynote/master.m3u8' });
+    assert.equal((await api('POST', `${STAGE}/hls`)).status, 200);
+    await waitFor(playlist, 30_000, 'the restarted stream listing a segment');
+    assert.equal((await fetch(`${node.url}/hls/demo/keynote/master.m3u8`)).status, 200);
+  });
+});
+
+describe('HLS of a private event: players need a playback token of the event', function () {
+  this.timeout(60_000);
+  let node: Awaited<ReturnType<typeof startStagecast>>;
+  let encoder: ChildProcess | undefined;
+  const playback = createPlaybackTokens(DEV_JWT_SECRET);
+
+  before(async () => {
+    node = await startStagecast({ HLS_SEGMENT_SECONDS: '1', HLS_LADDER: '180p:320x180:200' });
+    const platform = new ApiClient(node.url).as(tokenFor('admin', '*'));
+    ok(await platform.post('/api/events', { id: 'board', name: 'Board meeting', isPublic: false, timezone: 'UTC' }), 201);
+    const host = new ApiClient(node.url).as(tokenFor('host', 'board'));
+    ok(await host.post('/api/events/board/stages', { id: 'room', name: 'Room' }), 201);
+    const target = ok<IngestTargetDto>(await host.post('/api/events/board/stages/room/ingest', { videoCodec: 'VP8' }), 201);
+    encoder = spawnFfmpegIngest(target, { size: '320x180' });
+    // HLS_AUTOSTART is off here: the host starts it by API.
+    ok(await host.post('/api/events/board/stages/room/hls'));
+  });
+  after(async () => {
+    encoder?.kill('SIGKILL');
+    await node?.stop();
+  });
+
+  it('answers 401 without a token, with an expired one and with one of another event; 200 with a valid one, whose URIs carry it', async () => {
+    const master = '/hls/board/room/master.m3u8';
+    const get = (query: string) => fetch(`${node.url}${master}${query}`);
+    assert.equal((await get('')).status, 401);
+    assert.equal((await get(`?token=${playback.sign('board', Date.now() - 1000)}`)).status, 401);
+    assert.equal((await get(`?token=${playback.sign('demo', Date.now() + 60_000)}`)).status, 401);
+    assert.equal((await get(`?token=${tokenFor('admin', 'board')}`)).status, 401, 'an access token is no playback token');
+    assert.equal((await fetch(`${node.url}/hls/nosuch/room/master.m3u8`)).status, 401, 'an unknown event answers like a private one');
+
+    const attendee = new ApiClient(node.url).as(tokenFor('attendee', 'board'));
+    const { url } = ok<{ url: string }>(await attendee.get('/api/events/board/stages/room/hls'));
+    assert.match(url, /^\/hls\/board\/room\/master\.m3u8\?token=/);
+    const token = new URL(url, node.url).searchParams.get('token') ?? '';
+    const masterText = await (await fetch(`${node.url}${url}`)).text();
+    assert.match(masterText, new RegExp(`180p/index\\.m3u8\\?token=${token}`));
+    const variant = await waitFor(
+      async () => {
+        const res = await fetch(`${node.url}/hls/board/room/180p/index.m3u8?token=${token}`);
+        return res.status === 200 ? parseMediaPlaylist(await res.text()) : undefined;
+      },
+      30_000,
+      'a segment of the private stream',
+    );
+    const segmentUri = variant.segments[0].uri;
+    assert.match(segmentUri, /\?token=/);
+    const segment = await fetch(`${node.url}/hls/board/room/180p/${segmentUri}`);
+    assert.equal(segment.status, 200);
+    assert.match(segment.headers.get('cache-control') ?? '', /^private/);
+    assert.equal((await fetch(`${node.url}/hls/board/room/180p/${segmentUri.split('?')[0]}`)).status, 401);
+    assert.equal(
+      (await new ApiClient(node.url).get('/api/events/board/stages/room/hls')).status,
+      404,
+      'no URL for someone who may not know the event',
+    );
   });
 });
