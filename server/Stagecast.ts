@@ -115,7 +115,7 @@ export class Stagecast implements NodeParts {
       const hls = openEgress(config, media, cluster, rootLogger);
       opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
-      const ops = await createOps(config, { store, workers, media, cluster, conference }, rootLogger);
+      const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
       opened.push(ops);
       const admission = new Admission();
       const signer = tokenSigner(config);

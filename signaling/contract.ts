@@ -15,7 +15,7 @@ import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageV
 import type { ModeratedQuestionView, ModerationAction, ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
-import type { HealthSampleView, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
+import type { HealthSampleView, HlsHealth, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
 import type {
   AchievementRecord,
   AlertRecord,
@@ -35,6 +35,7 @@ export type {
   EventRecord,
   HandRecord,
   HealthSampleView,
+  HlsHealth,
   MediaKind,
   ModeratedQuestionView,
   ModerationAction,

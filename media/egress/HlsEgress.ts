@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { HlsHealth } from '../health/types';
 import type { MediaNode } from '../MediaNode';
 import type { StageMedia } from '../StageMedia';
 import { MediaError } from '../types';
@@ -44,6 +45,10 @@ export class HlsEgress {
   /** The running stream of a stage, if any. */
   stream(stageKey: string): StageHls | undefined {
     return this.#streams.get(stageKey);
+  }
+
+  health(stageKey: string, nowMs: number): HlsHealth | null {
+    return this.#streams.get(stageKey)?.health(nowMs) ?? null;
   }
 
   status(stageKey: string): StageHlsStatus | null {

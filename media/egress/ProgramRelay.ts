@@ -32,6 +32,21 @@ interface OutStream {
   lastSeq: number;
   lastTimestamp: number;
   lastWallMs: number;
+  /** The previous packet as it arrived (before rewriting): a jump from it is a restarted sender. */
+  lastIn: { seq: number; timestamp: number; wallMs: number } | null;
+}
+
+/** A sequence number this far from the previous one is no reordering: the sender restarted. */
+const SEQ_JUMP = 3000;
+/** Timestamps that move this much more (or less) than the wall clock: the sender restarted. */
+const CLOCK_JUMP_MS = 2000;
+
+/** Whether a packet continues the stream `lastIn` belongs to, or starts another timeline (an encoder restarted with the same SSRC). */
+function continues(lastIn: OutStream['lastIn'], seq: number, timestamp: number, clockRate: number, now: number): boolean {
+  if (lastIn === null) return false;
+  const seqStep = ((seq - lastIn.seq + 0x8000) & 0xffff) - 0x8000;
+  const mediaMs = (((timestamp - lastIn.timestamp) | 0) / clockRate) * 1000;
+  return Math.abs(seqStep) < SEQ_JUMP && Math.abs(mediaMs - (now - lastIn.wallMs)) < CLOCK_JUMP_MS;
 }
 
 /**
@@ -67,6 +82,7 @@ export class ProgramRelay {
       lastSeq: 0,
       lastTimestamp: 0,
       lastWallMs: 0,
+      lastIn: null,
     });
     this.#out = { video: out(payloadTypes.video, 90_000), audio: out(payloadTypes.audio, OPUS_CLOCK) };
     this.#socket.on('message', (packet) => this.#onPacket(packet));
@@ -154,7 +170,7 @@ export class ProgramRelay {
 
   /** The next packet of this kind starts a new segment of its timeline: computed on its arrival. */
   #rebase(kind: 'audio' | 'video'): void {
-    this.#out[kind].seqOffset = Number.NaN;
+    this.#out[kind].lastIn = null;
   }
 
   #forward(kind: 'audio' | 'video', packet: Buffer): void {
@@ -162,13 +178,14 @@ export class ProgramRelay {
     const now = Date.now();
     const seq = packet.readUInt16BE(2);
     const timestamp = packet.readUInt32BE(4);
-    if (!out.started || Number.isNaN(out.seqOffset)) {
+    if (!continues(out.lastIn, seq, timestamp, out.clockRate, now)) {
       const nextSeq = out.started ? (out.lastSeq + 1) & 0xffff : seq;
       const nextTimestamp = out.started ? out.lastTimestamp + Math.round(((now - out.lastWallMs) * out.clockRate) / 1000) : timestamp;
       out.seqOffset = (nextSeq - seq) & 0xffff;
       out.tsOffset = (nextTimestamp - timestamp) >>> 0;
       out.started = true;
     }
+    out.lastIn = { seq, timestamp, wallMs: now };
     const rewritten = Buffer.from(packet);
     rewritten[1] = (packet[1] & 0x80) | out.payloadType;
     const outSeq = (seq + out.seqOffset) & 0xffff;

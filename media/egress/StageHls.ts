@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { StageMedia } from '../StageMedia';
+import type { HlsHealth } from '../health/types';
 import type { SourceInfo } from '../types';
 import { HlsEncoder, type EncodedSegment, type LadderOptions } from './HlsEncoder';
 import type { VideoCodecName } from './keyframes';
@@ -72,6 +73,9 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
   #restarts = 0;
   #segments = 0;
   #lastSegmentAt: Date | null = null;
+  /** When segments became due: the stream's start, or its source's after a time without one. */
+  #expectedSinceMs = Date.now();
+  readonly #bitrates: number[];
   #following: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #onProgram = (): void => this.#queueFollow();
@@ -90,6 +94,7 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
     const start = Math.floor(Date.now() / 1000);
     this.#nextSequence = options.renditions.map(() => start);
     this.#discontinuityNext = options.renditions.map(() => false);
+    this.#bitrates = options.renditions.map(() => 0);
     stage.on('programchanged', this.#onProgram);
     stage.on('sourceupdated', this.#onProgram);
     stage.on('sourceclosed', this.#onProgram);
@@ -126,6 +131,20 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
       segments: this.#segments,
       lastSegmentAt: this.#lastSegmentAt?.toISOString() ?? null,
       sourceId: this.#feed?.sourceId ?? null,
+    };
+  }
+
+  /** What ops watch (health samples, metrics, the hls_stalled alert). */
+  health(nowMs: number): HlsHealth {
+    const lastMs = this.#lastSegmentAt?.getTime() ?? 0;
+    return {
+      encoderAlive: this.#encoder !== null,
+      restarts: this.#restarts,
+      segments: this.#segments,
+      newestSegmentAgeMs: nowMs - Math.max(lastMs, this.#expectedSinceMs),
+      segmentMs: this.options.segmentSeconds * 1000,
+      expectingSegments: this.#feed !== null,
+      renditions: this.options.renditions.map((r, i) => ({ name: r.name, bitrateBps: this.#bitrates[i] })),
     };
   }
 
@@ -184,6 +203,7 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
       this.#feed = null;
       return;
     }
+    if (this.#feed === null) this.#expectedSinceMs = Date.now();
     const feed = await this.#consume(source);
     if (this.#closed) {
       for (const consumer of feed.consumers) consumer.close();
@@ -300,7 +320,9 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
     const dir = path.join(this.options.dir, rendition.name);
     fs.mkdirSync(dir, { recursive: true });
     try {
-      fs.renameSync(segment.file, path.join(dir, `${sequence}.ts`));
+      const target = path.join(dir, `${sequence}.ts`);
+      fs.renameSync(segment.file, target);
+      this.#bitrates[segment.rendition] = Math.round((fs.statSync(target).size * 8) / Math.max(0.001, segment.endS - segment.startS));
     } catch (error) {
       this.#logger.warn({ err: error, file: segment.file }, 'HLS segment missing');
       return;

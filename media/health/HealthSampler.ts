@@ -8,7 +8,7 @@ import { LoopLag, ProcessCpu, residentBytes, WorkerCpu } from './processStats';
 import { SampleHistory } from './SampleHistory';
 import { StageTracker } from './StageTracker';
 import { StreamStats } from './streamStats';
-import type { HealthSample, NodeHealth, ProducerHealth, SourceHealth, StageHealth, WorkerHealth } from './types';
+import type { HealthSample, HlsHealth, NodeHealth, ProducerHealth, SourceHealth, StageHealth, WorkerHealth } from './types';
 
 export interface HealthSamplerOptions {
   /** Names this node in every sample (several nodes may report to one console). */
@@ -17,6 +17,8 @@ export interface HealthSamplerOptions {
   intervalMs?: number;
   /** How much history is kept in memory for charts. Default 10 minutes. */
   historyMs?: number;
+  /** A stage's HLS stream, where one runs (media/egress). */
+  hls?: (stageKey: string, nowMs: number) => HlsHealth | null;
 }
 
 export interface HealthSamplerEvents {
@@ -37,6 +39,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   readonly intervalMs: number;
   readonly historyMs: number;
   readonly nodeId: string;
+  readonly #hls: (stageKey: string, nowMs: number) => HlsHealth | null;
   readonly #history: SampleHistory<HealthSample>;
   readonly #trackers = new Map<StageMedia, StageTracker>();
   readonly #streams = new StreamStats();
@@ -65,6 +68,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     this.nodeId = options.nodeId;
     this.intervalMs = options.intervalMs ?? 2000;
     this.historyMs = options.historyMs ?? 600_000;
+    this.#hls = options.hls ?? (() => null);
     this.#history = new SampleHistory(Math.max(1, Math.ceil(this.historyMs / this.intervalMs)));
     this.#logger = logger.child({ module: 'HealthSampler' });
     for (const stage of media.stages.values()) this.#track(stage);
@@ -226,6 +230,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
       joins: counts.joins,
       programSwitches: counts.programSwitches,
       sources,
+      hls: this.#hls(stage.key, nowMs),
     };
   }
 

@@ -84,6 +84,24 @@ export interface StageHealth {
   joins: number;
   programSwitches: number;
   sources: SourceHealth[];
+  /** The stage's HLS stream, when one runs on this node (its origin). */
+  hls: HlsHealth | null;
+}
+
+/** A stage's HLS stream (media/egress): what ops watch. */
+export interface HlsHealth {
+  /** The encoder process is alive (false between a crash and its restart). */
+  encoderAlive: boolean;
+  restarts: number;
+  segments: number;
+  /** Since the newest segment was listed; since the stream (or its source) started when none has been. */
+  newestSegmentAgeMs: number;
+  /** The length of a segment. */
+  segmentMs: number;
+  /** The stage has a video source: segments are expected (without one the stream idles until it stops). */
+  expectingSegments: boolean;
+  /** Each rendition's bitrate over its newest segment. */
+  renditions: { name: string; bitrateBps: number }[];
 }
 
 export interface WorkerHealth {

@@ -156,7 +156,7 @@ export function createConference(config: Config, store: Store, media: MediaNode,
 /** Health sampling, alerts and metrics (sampling begins with `start`). */
 export function createOps(
   config: Config,
-  parts: { store: Store; workers: WorkerPool; media: MediaNode; cluster: Cluster | null; conference: ConferenceParts },
+  parts: { store: Store; workers: WorkerPool; media: MediaNode; hls: HlsEgress; cluster: Cluster | null; conference: ConferenceParts },
   logger: Logger,
 ): Promise<NodeOps> {
   const { cluster } = parts;
@@ -168,6 +168,7 @@ export function createOps(
     store: parts.store,
     logger,
     clusterEvents: parts.conference.everywhere,
+    hls: (stageKey, nowMs) => parts.hls.health(stageKey, nowMs),
     ...(cluster ? { watchedElsewhere: (stageKey: string) => cluster.describeStage(stageKey).edges.length > 0 } : {}),
   });
 }

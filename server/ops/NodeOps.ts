@@ -1,4 +1,5 @@
 import { HealthSampler } from '../../media/health/HealthSampler';
+import type { HlsHealth } from '../../media/health/types';
 import type { MediaNode } from '../../media/MediaNode';
 import type { WorkerPool } from '../../media/WorkerPool';
 import type { Config } from '../config';
@@ -37,6 +38,8 @@ export interface NodeOpsDeps {
   clusterEvents?: ConferenceBus;
   /** The stage's audience watches on other nodes (an origin feeding edges): no viewer here is no incident. */
   watchedElsewhere?: (stageKey: string) => boolean;
+  /** A stage's HLS stream, where this node runs one. */
+  hls?: (stageKey: string, nowMs: number) => HlsHealth | null;
 }
 
 /**
@@ -55,13 +58,13 @@ export class NodeOps {
     private readonly liveStages: LiveStages,
   ) {}
 
-  static async create({ config, media, pool, conference, store, logger, clusterEvents, watchedElsewhere }: NodeOpsDeps): Promise<NodeOps> {
+  static async create({ config, media, pool, conference, store, logger, clusterEvents, watchedElsewhere, hls }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
     const health = new HealthSampler(
       media,
       pool,
-      { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs },
+      { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, ...(hls ? { hls } : {}) },
       logger,
     );
     const liveStages = new LiveStages(clusterEvents ?? conference.bus, logger.child({ module: 'LiveStages' }));

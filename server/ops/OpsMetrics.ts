@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { HealthSample, StageHealth } from '../../media/health/types';
+import type { HealthSample, HlsHealth, StageHealth } from '../../media/health/types';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { QuestionView } from '../conference/views';
 import type { AlertRecord } from '../store/records';
@@ -116,7 +116,34 @@ function createGauges(registry: Registry) {
     sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
     sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
     alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
+    hlsSegmentAge: gauge('stagecast_hls_segment_age_seconds', "Since a stage's HLS stream listed its newest segment (worst of a label)", ['stage']),
+    hlsEncoderUp: gauge('stagecast_hls_encoder_up', "1 while the encoder of a stage's HLS stream runs (0 if any of a label is down)", ['stage']),
+    hlsRestarts: gauge('stagecast_hls_encoder_restarts', "Restarts of the encoder of a stage's HLS stream since it started", ['stage']),
+    hlsBitrate: gauge('stagecast_hls_rendition_bitrate_bps', "Bitrate of a rendition of a stage's HLS stream over its newest segment", [
+      'stage',
+      'rendition',
+    ]),
   };
+}
+
+/** A label's HLS figures: several private stages may share the label `private`. */
+function observeHls(g: ReturnType<typeof createGauges>, stages: { label: string; hls: HlsHealth }[]): void {
+  for (const gaugeOfHls of [g.hlsSegmentAge, g.hlsEncoderUp, g.hlsRestarts, g.hlsBitrate]) gaugeOfHls.reset();
+  const byLabel = new Map<string, { age: number; up: number; restarts: number; bitrates: Map<string, number> }>();
+  for (const { label, hls } of stages) {
+    const into = byLabel.get(label) ?? { age: 0, up: 1, restarts: 0, bitrates: new Map<string, number>() };
+    into.age = Math.max(into.age, hls.newestSegmentAgeMs / 1000);
+    into.up = Math.min(into.up, hls.encoderAlive ? 1 : 0);
+    into.restarts += hls.restarts;
+    for (const r of hls.renditions) into.bitrates.set(r.name, (into.bitrates.get(r.name) ?? 0) + r.bitrateBps);
+    byLabel.set(label, into);
+  }
+  for (const [stage, figures] of byLabel) {
+    g.hlsSegmentAge.set({ stage }, figures.age);
+    g.hlsEncoderUp.set({ stage }, figures.up);
+    g.hlsRestarts.set({ stage }, figures.restarts);
+    for (const [rendition, bps] of figures.bitrates) g.hlsBitrate.set({ stage, rendition }, bps);
+  }
 }
 
 /** Counters: they only grow. */
@@ -194,6 +221,10 @@ export class OpsMetrics {
       byLabel.set(label, mergeFigures(byLabel.get(label), figuresOf(stage)));
     }
     for (const [label, figures] of byLabel) this.#setStageGauges(label, figures);
+    observeHls(
+      g,
+      sample.stages.flatMap((stage) => (stage.hls ? [{ label: this.labels.stage(stage.key), hls: stage.hls }] : [])),
+    );
     for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {
       const labels = { worker: String(worker.index) };

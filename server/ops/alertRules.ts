@@ -121,6 +121,31 @@ function stageObservation(stage: StageHealth, live: boolean, t: AlertThresholds)
   };
 }
 
+/** A stream's first segment may take this long on top (encoder start, probing, the first key frame). */
+const HLS_STARTUP_ALLOWANCE_MS = 10_000;
+
+/** No segment for 3 segment lengths while the stage has a source: players are about to stall (or have). */
+function hlsObservation(stage: StageHealth): Observation | null {
+  const hls = stage.hls;
+  if (!hls) return null;
+  const ids = splitStageKey(stage.key);
+  const stalledAfterMs = 3 * hls.segmentMs + (hls.segments === 0 ? HLS_STARTUP_ALLOWANCE_MS : 0);
+  const stalled = hls.newestSegmentAgeMs > stalledAfterMs;
+  return {
+    rule: 'hls_stalled',
+    subject: `${stage.key}#hls`,
+    ...ids,
+    sourceId: null,
+    ownerId: null,
+    severity: 'critical',
+    forMs: 0,
+    threshold: stalledAfterMs,
+    value: hls.newestSegmentAgeMs,
+    state: !hls.expectingSegments ? 'unknown' : stalled ? 'bad' : 'good',
+    message: `HLS of stage ${stage.key}: no segment for ${(hls.newestSegmentAgeMs / 1000).toFixed(1)} s${hls.encoderAlive ? '' : ' (the encoder is down; restarting)'}`,
+  };
+}
+
 /**
  * Evaluates every sampled rule on one sample. Pure: the AlertEngine turns the observations into
  * alerts (windows, one open alert per rule and subject, clearing).
@@ -130,6 +155,8 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
   for (const stage of sample.stages) {
     for (const source of stage.sources) out.push(...sourceObservations(stage, source, thresholds));
     out.push(stageObservation(stage, isLive(stage.key), thresholds));
+    const hls = hlsObservation(stage);
+    if (hls) out.push(hls);
   }
   for (const worker of sample.workers) {
     out.push({

@@ -5,7 +5,7 @@
 import type { HealthSample, StageHealth } from '../../media/health/types';
 import type { AlertRule } from '../store/records';
 
-export type { SourceHealth } from '../../media/health/types';
+export type { HlsHealth, SourceHealth } from '../../media/health/types';
 
 /** A stage's health with its event and stage ids spelled out. */
 export interface StageHealthView extends StageHealth {

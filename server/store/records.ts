@@ -126,6 +126,7 @@ export const ALERT_RULES = [
   'worker_died',
   'no_viewers_receiving',
   'ports_exhausted',
+  'hls_stalled',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -35,6 +35,7 @@ export function stageHealth(key: string, overrides: Partial<StageHealth> = {}): 
     joins: 1,
     programSwitches: 0,
     sources: [],
+    hls: null,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../../../scripts/ffmpegIngest';
 import { type HlsPlayer, meanColour, parseMediaPlaylist, playHls, probeSegment } from '../../helpers/hls';
 import { waitFor } from '../../helpers/net';
+import type { HlsHealth } from '../../../media/health/types';
 import { createPlaybackTokens } from '../../../server/auth/playbackTokens';
 import { DEV_JWT_SECRET } from '../../../server/config';
 import { ApiClient, ok } from '../../helpers/api';
@@ -19,7 +20,8 @@ const SEGMENT_S = 1;
 describe('HLS egress: every stage as a ladder of HLS renditions that follows the program', function () {
   this.timeout(90_000);
   let node: Awaited<ReturnType<typeof startStagecast>>;
-  const encoders: ChildProcess[] = [];
+  /** The hall encoder of each feed, by feed name. */
+  const encoders = new Map<string, ChildProcess>();
   const players: HlsPlayer[] = [];
 
   const api = (method: string, route: string, body?: object) =>
@@ -32,7 +34,7 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
   async function feed(name: string | undefined, pattern: string): Promise<void> {
     const res = await api('POST', `${STAGE}/ingest`, { videoCodec: 'H264', ...(name ? { feed: name } : {}) });
     assert.equal(res.status, 201);
-    encoders.push(spawnFfmpegIngest((await res.json()) as IngestTargetDto, { pattern, size: '640x360' }));
+    encoders.set(name ?? 'onsite', spawnFfmpegIngest((await res.json()) as IngestTargetDto, { pattern, size: '640x360' }));
   }
 
   async function playlist(rendition = '360p') {
@@ -50,11 +52,13 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
       HLS_WINDOW_SEGMENTS: '20',
       // Two small renditions: the ladder's shape without a core of x264 per test run.
       HLS_LADDER: '360p:640x360:600,180p:320x180:200',
+      HEALTH_SAMPLE_INTERVAL_MS: '500',
+      ALERT_CLEAR_AFTER_MS: '1000',
     });
   });
   after(async () => {
     for (const player of players) await player.stop();
-    for (const encoder of encoders) encoder.kill('SIGKILL');
+    for (const encoder of encoders.values()) encoder.kill('SIGKILL');
     await node?.stop();
   });
 
@@ -177,6 +181,49 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
     assert.equal((await api('POST', `${STAGE}/hls`)).status, 200);
     await waitFor(playlist, 30_000, 'the restarted stream listing a segment');
     assert.equal((await fetch(`${node.url}/hls/demo/keynote/master.m3u8`)).status, 200);
+  });
+  it('raises hls_stalled when the program stops producing segments, shows the stream in health and metrics, and clears once segments flow', async () => {
+    const ops = new ApiClient(node.url).as(tokenFor('ops'));
+    type Health = {
+      sample: { stages: { stageId: string; hls: HlsHealth | null }[] } | null;
+      alerts: { rule: string; clearedAt: string | null }[];
+    };
+    const healthy = await waitFor(
+      async () => {
+        const hls = ok<Health>(await ops.get('/api/health')).sample?.stages.find((st) => st.stageId === 'keynote')?.hls;
+        return hls && hls.segments > 0 && hls.renditions.every((r) => r.bitrateBps > 0) ? hls : undefined;
+      },
+      30_000,
+      'the HLS stream in the health sample',
+    );
+    assert.equal(healthy.encoderAlive, true);
+    assert.equal(healthy.segmentMs, SEGMENT_S * 1000);
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    assert.match(metrics, /stagecast_hls_encoder_up\{stage="demo\/keynote"\} 1/);
+    assert.match(metrics, /stagecast_hls_rendition_bitrate_bps\{stage="demo\/keynote",rendition="360p"\} [1-9]/);
+
+    // The program's feed goes silent: its source stays, segments stop.
+    const program = node.node.media.existingStage('demo/keynote')?.program ?? 'onsite';
+    const feedName = program === 'onsite' ? 'onsite' : program.replace(/^onsite-/, '');
+    encoders.get(feedName)?.kill('SIGKILL');
+    await waitFor(
+      async () => {
+        const open = ok<Health>(await ops.get('/api/health')).alerts.filter((a) => a.rule === 'hls_stalled');
+        return open.length === 1 ? open : undefined;
+      },
+      20_000,
+      'hls_stalled raised',
+    );
+    // A restarted encoder is a new sender (another source port): the feed is opened again, as `npm run ingest` does.
+    await feed(feedName === 'onsite' ? undefined : feedName, feedName === 'onsite' ? 'color=c=red' : 'color=c=blue');
+    await waitFor(
+      async () => {
+        const open = ok<Health>(await ops.get('/api/health')).alerts.filter((a) => a.rule === 'hls_stalled');
+        return open.length === 0 ? true : undefined;
+      },
+      30_000,
+      'hls_stalled cleared once segments flow again',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { StageRecord } from '../../../../signaling/contract';
+import type { HlsHealth, StageRecord } from '../../../../signaling/contract';
 import type { StageLevel, StageStatus } from './healthSeries';
 
 const LEVEL_TEXT: Record<StageLevel, string> = {
@@ -10,6 +10,14 @@ const LEVEL_TEXT: Record<StageLevel, string> = {
 };
 
 const kbps = (bps: number): string => (bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbps` : `${Math.round(bps / 1000)} kbps`);
+
+function hlsText(hls: HlsHealth | null): string {
+  if (!hls) return 'off';
+  if (!hls.encoderAlive) return `encoder down (restarts ${hls.restarts})`;
+  if (!hls.expectingSegments) return 'idle: no source';
+  const ladder = hls.renditions.map((r) => `${r.name} ${kbps(r.bitrateBps)}`).join(' · ');
+  return `newest segment ${(hls.newestSegmentAgeMs / 1000).toFixed(0)} s ago · ${ladder}${hls.restarts > 0 ? ` · ${hls.restarts} restarts` : ''}`;
+}
 
 /** One card per stage: red as soon as a source is down, with what is wrong, who watches, and each source's numbers. */
 export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; statuses: ReadonlyMap<string, StageStatus> }) {
@@ -50,6 +58,10 @@ export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; 
                 <div>
                   <dt>Out</dt>
                   <dd>{kbps(health.bitrateOutBps)}</dd>
+                </div>
+                <div data-hls={health.hls ? (health.hls.encoderAlive ? 'up' : 'down') : 'off'}>
+                  <dt>HLS</dt>
+                  <dd>{hlsText(health.hls)}</dd>
                 </div>
               </dl>
             )}
