@@ -84,4 +84,6 @@ export class Config {
   @IsString() @Matches(/^[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}(,[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}){0,5}$/) hlsLadder =
     '720p:1280x720:2500,360p:640x360:700';
   @IsInt() @Min(32) @Max(320) hlsAudioKbps = 128;
+  @IsInt() @Min(0) @Max(1_000_000) webrtcViewerBudget = 0;
+  @IsInt() @Min(0) @Max(100) webrtcCpuCeilingPercent = 85;
 }

@@ -358,6 +358,18 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     doc: 'the HLS renditions (H.264 video bitrate per rendition)',
   },
   hlsAudioKbps: { env: 'HLS_AUDIO_KBPS', kind: 'int', allowed: 'an integer 32–320', doc: 'AAC bitrate of every HLS rendition' },
+  webrtcViewerBudget: {
+    env: 'WEBRTC_VIEWER_BUDGET',
+    kind: 'int',
+    allowed: 'an integer 0–1000000 (0: workers × MAX_CONSUMERS_PER_ROUTER / 2)',
+    doc: 'WebRTC viewers this node seats; a viewer joining past them watches over HLS',
+  },
+  webrtcCpuCeilingPercent: {
+    env: 'WEBRTC_CPU_CEILING_PERCENT',
+    kind: 'int',
+    allowed: 'an integer 0–100 (0: off)',
+    doc: "while the workers' mean CPU is at or above this percent of a core, new viewers watch over HLS",
+  },
 };
 
 /** Used only outside production, with a warning at boot, so `npm start` works out of the box. */

@@ -11,7 +11,10 @@ import { AppError, toErrorAnswer } from '../server/errors';
 import type { ClientToServerEvents, HandshakeAuth } from './contract';
 import { fanOutConferenceEvents } from './fanout';
 import { registerLiveHandlers } from './liveHandlers';
+import { HlsAudience } from './HlsAudience';
+import { registerHlsHandlers } from './hlsHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
+import { type WebRtcSeatOptions, WebRtcSeats } from './WebRtcSeats';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
 import { clientAddressOf } from './clientAddress';
 import type { MediaQuotaLimits } from './MediaQuota';
@@ -44,6 +47,8 @@ export interface SignalingOptions {
   maxSocketsPerIp: number;
   /** An engine.io connection that has not completed the Socket.IO handshake within this long is closed. */
   connectTimeoutMs: number;
+  /** WebRTC viewers this node seats; past them (or while its workers are busy) viewers are sent to HLS. */
+  webrtcSeats: WebRtcSeatOptions;
 }
 
 export interface SignalingDeps {
@@ -55,6 +60,8 @@ export interface SignalingDeps {
   logger: Logger;
   /** In a cluster: a stage without an origin gets this node as origin before anyone publishes here. */
   publishing?: { preparePublish(stageKey: string): Promise<void> };
+  /** The master playlist's URL of a stage for a caller (with a playback token for a private event). */
+  playlistUrl(eventId: string, stageId: string, caller: { expiresAtMs: number }): Promise<string>;
 }
 
 /**
@@ -64,6 +71,9 @@ export interface SignalingDeps {
 export class SignalingServer {
   readonly io: SignalingIo;
   readonly peers: StagePeers;
+  /** Connections watching a stage over HLS. */
+  readonly hlsAudience = new HlsAudience();
+  readonly #seats: WebRtcSeats;
   readonly #requests: RequestRouter;
   readonly #mediaPorts: MediaHandlerPorts;
   readonly #logger: Logger;
@@ -94,6 +104,13 @@ export class SignalingServer {
       },
     });
     this.peers = new StagePeers(options.reconnectGraceMs, options.mediaQuota, this.#logger);
+    this.#seats = new WebRtcSeats(options.webrtcSeats, {
+      viewers: () => [...deps.media.stages.values()].reduce((sum, stage) => sum + stage.viewerCount, 0),
+      meanWorkerCpuPercent: () => {
+        const cpus = (deps.ops.health.latest()?.workers ?? []).flatMap((w) => (w.cpuPercent === null ? [] : [w.cpuPercent]));
+        return cpus.length === 0 ? null : cpus.reduce((a, b) => a + b, 0) / cpus.length;
+      },
+    });
     this.#requests = new RequestRouter(this.#logger, {
       limit: options.refusalLimit,
       windowMs: options.refusalWindowMs,
@@ -224,6 +241,8 @@ export class SignalingServer {
       peers: this.peers,
       assertAdmitting: () => admission.assertOpen(),
       currentProgram: (eventId, stageId) => conference.program.currentProgram(eventId, stageId),
+      seatRefusal: () => this.#seats.refusal(),
+      audience: this.hlsAudience,
       mayPublish: (participantId, eventId, stageId) => conference.hands.mayPublish(participantId, eventId, stageId),
       openStage: async (key) => {
         const stage = await media.stage(key);
@@ -244,6 +263,14 @@ export class SignalingServer {
     void socket.join([eventRoom(principal.eventId), participantRoom(principal.id)]);
     const { handle } = this.#requests;
     registerMediaHandlers(handle, socket, this.#mediaPorts);
+    registerHlsHandlers(handle, socket, {
+      peers: this.peers,
+      audience: this.hlsAudience,
+      assertAdmitting: () => this.deps.admission.assertOpen(),
+      currentProgram: (eventId, stageId) => this.deps.conference.program.currentProgram(eventId, stageId),
+      sources: (key) => this.deps.media.existingStage(key)?.sources ?? [],
+      playlistUrl: (eventId, stageId, caller) => this.deps.playlistUrl(eventId, stageId, caller),
+    });
     registerLiveHandlers(handle, socket, this.deps.conference);
     registerOpsHandlers(handle, socket, this.#health);
     socket.on('disconnect', (reason) => {

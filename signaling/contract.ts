@@ -80,6 +80,24 @@ export interface JoinResult {
   program: ProgramChange;
 }
 
+/** Watching a stage over HLS: no media on this node, the stage's pushes (program changes) all the same. */
+export interface HlsWatchResult {
+  participantId: string;
+  sources: SourceInfo[];
+  program: ProgramChange;
+  /** The master playlist, on this node's origin; with a playback token for a private event. */
+  url: string;
+}
+
+/**
+ * The details of a `join` answered `unavailable` because the node has no WebRTC seat for another
+ * viewer: watch over HLS (`watchHls`) instead.
+ */
+export interface HlsFallbackDetails {
+  fallback: 'hls';
+  reason: 'budget' | 'cpu';
+}
+
 export interface ResumeRequest {
   peerId: string;
 }
@@ -209,6 +227,7 @@ export interface HealthSubscription {
 export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: Ack<JoinResult>) => void;
   resume: (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
+  watchHls: (request: JoinRequest, ack: Ack<HlsWatchResult>) => void;
   getRouterRtpCapabilities: (request: Empty, ack: Ack<object>) => void;
   createTransport: (request: CreateTransportRequest, ack: Ack<TransportOptions>) => void;
   connectTransport: (request: ConnectTransportRequest, ack: Ack<Empty>) => void;
@@ -273,6 +292,7 @@ export interface ServerToClientEvents {
 export const REQUEST_EVENTS = [
   'join',
   'resume',
+  'watchHls',
   'getRouterRtpCapabilities',
   'createTransport',
   'connectTransport',

@@ -18,7 +18,10 @@ import {
   RestartIceDto,
   ResumeDto,
 } from './dto';
+import type { HlsAudience } from './HlsAudience';
+import { sendToHls } from './hlsHandlers';
 import type { Requester } from './MediaQuota';
+import { SEAT_REFUSAL_TEXT, type SeatRefusal } from './WebRtcSeats';
 import type { HandleRequest, HandlerContext, ParticipantSocket, StagePeer } from './socketTypes';
 import type { StagePeers } from './StagePeers';
 
@@ -28,6 +31,10 @@ export interface MediaHandlerPorts {
   /** Throws `unavailable` while the node drains. */
   assertAdmitting(): void;
   currentProgram(eventId: string, stageId: string): Promise<ProgramChange>;
+  /** null when a new viewer gets a WebRTC seat on this node; otherwise why it watches over HLS. */
+  seatRefusal(): SeatRefusal | null;
+  /** Connections watching over HLS: one that joins with media leaves it. */
+  audience: HlsAudience;
   /** Whether an attendee's accepted hand lets them publish on the stage. */
   mayPublish(participantId: string, eventId: string, stageId: string): Promise<boolean>;
   /** Opens the stage's media on this node (its source changes then reach the stage's room). */
@@ -70,7 +77,12 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     const { principal } = context;
     assertCan(principal, 'stage.watch');
     ports.assertAdmitting();
+    const followsProgram = !can(principal.role, 'stage.preview');
+    // Viewers take a WebRTC seat while the node has one; speakers and accepted hands always do.
+    const refusal = followsProgram && !can(principal.role, 'stage.publish') ? ports.seatRefusal() : null;
+    if (refusal && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) sendToHls(refusal, SEAT_REFUSAL_TEXT[refusal]);
     const program = await ports.currentProgram(principal.eventId, stageId);
+    ports.audience.remove(socket);
     const previous = socket.data.peer;
     if (previous) peers.close(previous);
     // Nothing is opened for a participant or an address over its cap; a parked peer of the same
@@ -85,7 +97,7 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
       const media = await ports.createMediaPeer(key, {
         participantId: principal.id,
         displayName: principal.name,
-        followsProgram: !can(principal.role, 'stage.preview'),
+        followsProgram,
       });
       peer = peers.create(principal, stageId, media, socket);
     } finally {

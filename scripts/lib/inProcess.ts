@@ -19,6 +19,9 @@ export async function startStagecast(
     HLS_DIR: path.join(dir, 'hls'),
     // An HLS ladder costs about a core: tests and benchmarks start it when they are about it.
     HLS_AUTOSTART: 'false',
+    // Benchmarks measure how many WebRTC viewers a node holds; tests of admission set their own budget.
+    WEBRTC_VIEWER_BUDGET: '1000000',
+    WEBRTC_CPU_CEILING_PERCENT: '0',
     MEDIASOUP_NUM_WORKERS: '2',
     RTC_LISTEN_IP: '127.0.0.1',
     ...env,

@@ -39,3 +39,23 @@ export function createPlaybackTokens(secret: string): PlaybackTokens {
     },
   };
 }
+
+/** Longest a playback URL handed out stays valid: a day's programme. */
+const PLAYBACK_TTL_MS = 12 * 3600_000;
+
+/**
+ * A stage's master playlist URL for one caller: as is for a public event; for a private one with a
+ * playback token that lives as long as the caller's own token (at most 12 h); null for a caller
+ * without a token of a private event.
+ */
+export function playlistUrl(
+  playback: PlaybackTokens,
+  stage: { eventId: string; stageId: string; isPublic: boolean },
+  caller: { expiresAtMs: number } | null,
+): string | null {
+  const url = `/hls/${stage.eventId}/${stage.stageId}/master.m3u8`;
+  if (stage.isPublic) return url;
+  if (!caller) return null;
+  const expiresAtMs = Math.min(caller.expiresAtMs, Date.now() + PLAYBACK_TTL_MS);
+  return `${url}?token=${encodeURIComponent(playback.sign(stage.eventId, expiresAtMs))}`;
+}

@@ -11,7 +11,7 @@ import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
 import { SignalingServer } from '../../signaling/SignalingServer';
 import type { Admission } from '../Admission';
-import { createPlaybackTokens } from '../auth/playbackTokens';
+import { createPlaybackTokens, playlistUrl } from '../auth/playbackTokens';
 import { createTokenSigner, type TokenSigner } from '../auth/tokens';
 import { Cluster } from '../cluster/Cluster';
 import type { NodeInfo } from '../cluster/NodeRegistry';
@@ -271,6 +271,7 @@ export interface SignalingParts {
 /** Socket.IO on the HTTP server; hands lowered anywhere in the cluster close what their owner publishes here. */
 export function createSignaling(config: Config, parts: SignalingParts, logger: Logger): SignalingServer {
   const { cluster, conference } = parts;
+  const playback = createPlaybackTokens(jwtSecretOf(config));
   const signaling = new SignalingServer(
     parts.httpServer,
     {
@@ -281,6 +282,10 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
       admission: parts.admission,
       logger,
       ...(cluster ? { publishing: cluster } : {}),
+      playlistUrl: async (eventId, stageId, caller) => {
+        const event = await conference.conference.events.event(eventId);
+        return playlistUrl(playback, { eventId, stageId, isPublic: event?.isPublic ?? false }, caller) ?? '';
+      },
     },
     {
       reconnectGraceMs: config.reconnectGraceMs,
@@ -299,6 +304,11 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
       trustProxy: compileProxyTrust(config.trustProxy),
       maxSocketsPerIp: config.maxSocketsPerIp,
       connectTimeoutMs: config.socketConnectTimeoutMs,
+      webrtcSeats: {
+        // Auto: about two consumers (video and sound) per viewer on every worker's share.
+        budget: config.webrtcViewerBudget || Math.floor((config.mediasoupNumWorkers * config.maxConsumersPerRouter) / 2),
+        cpuCeilingPercent: config.webrtcCpuCeilingPercent,
+      },
       ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
     },
   );

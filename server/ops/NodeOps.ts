@@ -58,7 +58,17 @@ export class NodeOps {
     private readonly liveStages: LiveStages,
   ) {}
 
-  static async create({ config, media, pool, conference, store, logger, clusterEvents, watchedElsewhere, hls }: NodeOpsDeps): Promise<NodeOps> {
+  static async create({
+    config,
+    media,
+    pool,
+    conference,
+    store,
+    logger,
+    clusterEvents,
+    watchedElsewhere,
+    hls,
+  }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
     const health = new HealthSampler(

@@ -116,8 +116,12 @@ function createGauges(registry: Registry) {
     sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
     sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
     alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
-    hlsSegmentAge: gauge('stagecast_hls_segment_age_seconds', "Since a stage's HLS stream listed its newest segment (worst of a label)", ['stage']),
-    hlsEncoderUp: gauge('stagecast_hls_encoder_up', "1 while the encoder of a stage's HLS stream runs (0 if any of a label is down)", ['stage']),
+    hlsSegmentAge: gauge('stagecast_hls_segment_age_seconds', "Since a stage's HLS stream listed its newest segment (worst of a label)", [
+      'stage',
+    ]),
+    hlsEncoderUp: gauge('stagecast_hls_encoder_up', "1 while the encoder of a stage's HLS stream runs (0 if any of a label is down)", [
+      'stage',
+    ]),
     hlsRestarts: gauge('stagecast_hls_encoder_restarts', "Restarts of the encoder of a stage's HLS stream since it started", ['stage']),
     hlsBitrate: gauge('stagecast_hls_rendition_bitrate_bps', "Bitrate of a rendition of a stage's HLS stream over its newest segment", [
       'stage',

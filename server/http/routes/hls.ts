@@ -1,6 +1,5 @@
 import type { StageHlsStatus } from '../../../media/egress/StageHls';
-import type { PlaybackTokens } from '../../auth/playbackTokens';
-import type { Principal } from '../../auth/tokens';
+import { type PlaybackTokens, playlistUrl } from '../../auth/playbackTokens';
 import type { AgendaService } from '../../conference/AgendaService';
 import { stageKey } from '../../stageKey';
 import type { ApiRegistry } from '../api';
@@ -13,24 +12,12 @@ export interface HlsControlPort {
   status(stageKey: string): StageHlsStatus | null;
 }
 
-/** Longest a playback URL handed out stays valid: a day's programme. */
-const PLAYBACK_TTL_MS = 12 * 3600_000;
-
 /** Starting, stopping and finding a stage's HLS stream. */
 export function registerHlsRoutes(
   api: ApiRegistry,
   deps: { egress: HlsControlPort; agenda: AgendaService; playback: PlaybackTokens },
 ): void {
   const path = '/api/events/:eventId/stages/:stageId/hls';
-
-  /** The master playlist's URL; for a private event with a playback token that lives as long as the caller's own token (at most a day). */
-  const playlistUrl = (eventId: string, stageId: string, isPublic: boolean, principal: Principal | null): string | null => {
-    const url = `/hls/${eventId}/${stageId}/master.m3u8`;
-    if (isPublic) return url;
-    if (!principal) return null;
-    const expiresAtMs = Math.min(principal.expiresAtMs, Date.now() + PLAYBACK_TTL_MS);
-    return `${url}?token=${encodeURIComponent(deps.playback.sign(eventId, expiresAtMs))}`;
-  };
 
   api.add({
     method: 'get',
@@ -44,7 +31,8 @@ export function registerHlsRoutes(
       const event = await deps.agenda.getEvent(params.eventId);
       await deps.agenda.getStage(params.eventId, params.stageId);
       const status = deps.egress.status(stageKey(params.eventId, params.stageId));
-      return { ...(status ?? { running: false }), url: playlistUrl(params.eventId, params.stageId, event.isPublic, principal) };
+      const url = playlistUrl(deps.playback, { eventId: params.eventId, stageId: params.stageId, isPublic: event.isPublic }, principal);
+      return { ...(status ?? { running: false }), url };
     },
   });
   api.add({

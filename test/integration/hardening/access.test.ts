@@ -161,6 +161,7 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
     /** The permission each request event checks; null: any valid token of the event may send it. */
     const permissions = (): Record<RequestEvent, { action: Action; payload: () => object } | null> => ({
       join: { action: 'stage.watch', payload: () => ({ stageId: 'keynote' }) },
+      watchHls: { action: 'stage.watch', payload: () => ({ stageId: 'keynote' }) },
       resume: null,
       getRouterRtpCapabilities: null,
       createTransport: { action: 'stage.publish', payload: () => ({ direction: 'send' }) },
