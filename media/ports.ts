@@ -3,23 +3,25 @@ import type { types } from 'mediasoup';
 /** What the worker's PortManager says when no port of the range can be bound. */
 const NO_PORT_REASON = 'no more available ports';
 /**
- * mediasoup 3.8.4's worker loses the reason of every error a router request throws: Worker.cpp
- * formats `"%s [method:%s]"` from `MediaSoupError::buffer` into that same buffer, so the message
- * that arrives is `" [method:router.createWebRtcTransport]"`. Measured here: a full range answers
- * exactly that.
+ * The worker appends the request's method to the reason of an error a router request throws:
+ * `"no more available ports [transport:udp, …] [method:router.createWebRtcTransport]"`. Unpatched,
+ * mediasoup 3.8.4 loses the reason itself (Worker.cpp formats `"%s [method:%s]"` from
+ * `MediaSoupError::buffer` into that same buffer, so only `" [method:…]"` arrives); our worker build
+ * back-ports the fix (upstream #750, scripts/worker-fixes.mjs), and `MEDIASOUP_WORKER_BIN` may still
+ * name a worker without it.
  */
-const REASON_LOST = /^\s*\[method:router\.create(WebRtc|Plain|Pipe)Transport\]$/;
+const TRANSPORT_CREATION = /\[method:router\.create(WebRtc|Plain|Pipe)Transport\]$/;
 
 /**
  * Whether a transport creation failed because the worker could not bind a port (mediasoup 3.8.4
- * throws a plain Error, worker/src/RTC/PortManager.cpp). With the reason lost (above), any plain
- * Error of a transport creation counts: its options are ours, validated at boot, so what the worker
- * refuses there is a resource of the node running out (ports, or sockets), never the client's fault.
- * Either way the answer is `unavailable`, not `internal`.
+ * throws a plain Error, worker/src/RTC/PortManager.cpp). Any plain Error of a transport creation
+ * counts: its options are ours, validated at boot, so what the worker refuses there is a resource of
+ * the node running out (ports, or sockets: "too many open files"), never the client's fault. The
+ * answer is `unavailable`, not `internal`.
  */
 export function isPortExhaustion(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof TypeError) return false;
-  return error.message.includes(NO_PORT_REASON) || REASON_LOST.test(error.message);
+  return error.message.includes(NO_PORT_REASON) || TRANSPORT_CREATION.test(error.message);
 }
 
 /** Ports held, per protocol: UDP and TCP ports of one range are two separate pools. */

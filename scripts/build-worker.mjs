@@ -3,9 +3,10 @@
 //
 // Why this exists: mediasoup's own postinstall downloads or compiles with the vendored, end-of-life
 // OpenSSL 1.1.1k and does not build with today's toolchain. We deny it in package.json (allowScripts)
-// and build here instead: apply the source fixes, link Debian's maintained OpenSSL 3, and cache the
-// binary outside node_modules keyed by mediasoup version and a hash of the fixes, so a reinstall on
-// the same machine takes seconds.
+// and build here instead: apply the source fixes (toolchain fixes, and back-ports of upstream fixes for
+// faults a remote peer can reach: scripts/worker-fixes.mjs), link Debian's maintained OpenSSL 3, and
+// cache the binary outside node_modules keyed by mediasoup version and a hash of the fixes, so a
+// reinstall on the same machine takes seconds.
 //
 // Plain Node (no TypeScript): it runs during `npm install`, before anything of ours is built.
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,30 +15,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { SOURCE_FIXES, applyFix, needsFix } from './worker-fixes.mjs';
 
 const require = createRequire(import.meta.url);
-
-/** Source fixes applied to the vendored worker tree before building. Order matters only for logs. */
-const SOURCE_FIXES = [
-  {
-    why: 'Python >= 3.10 moved MutableSet to collections.abc',
-    file: 'deps/gyp/pylib/gyp/common.py',
-    find: 'collections.MutableSet',
-    replace: 'collections.abc.MutableSet',
-  },
-  {
-    why: 'glibc >= 2.34 makes SIGSTKSZ a non-constant long',
-    file: 'deps/libwebrtc/deps/abseil-cpp/abseil-cpp/absl/debugging/failure_signal_handler.cc',
-    find: 'std::max(SIGSTKSZ, 65536)',
-    replace: 'std::max<size_t>(SIGSTKSZ, 65536)',
-  },
-  {
-    why: 'link the system OpenSSL 3 instead of whole-archiving the vendored 1.1.1k',
-    file: 'mediasoup-worker.gyp',
-    find: "'ldflags': [ '-Wl,--whole-archive <(libopenssl) -Wl,--no-whole-archive' ]",
-    replace: "'ldflags': [ ]",
-  },
-];
 
 /** Replaces the vendored OpenSSL target: dependants keep their `openssl` dependency, now a link flag. */
 const SYSTEM_OPENSSL_GYP = `{
@@ -107,10 +87,15 @@ function applySourceFixes(workerDir) {
   for (const fix of SOURCE_FIXES) {
     const file = path.join(workerDir, fix.file);
     const text = fs.readFileSync(file, 'utf8');
-    if (text.includes(fix.replace) && !text.includes(fix.find)) continue;
-    if (!text.includes(fix.find)) fail(`${fix.file} does not contain the expected text for: ${fix.why}`);
-    fs.writeFileSync(file, text.split(fix.find).join(fix.replace));
-    log(`fixed ${fix.file} (${fix.why})`);
+    let needed;
+    try {
+      needed = needsFix(text, fix);
+    } catch (error) {
+      fail(`${error instanceof Error ? error.message : String(error)} (is this the mediasoup version these fixes were written for?)`);
+    }
+    if (!needed) continue;
+    fs.writeFileSync(file, applyFix(text, fix));
+    log(`fixed ${fix.file} (${fix.why}${fix.upstream ? `; upstream ${fix.upstream}` : ''})`);
   }
   fs.writeFileSync(path.join(workerDir, 'deps/openssl/openssl.gyp'), SYSTEM_OPENSSL_GYP);
   log('deps/openssl/openssl.gyp now links the system OpenSSL (-lssl -lcrypto)');

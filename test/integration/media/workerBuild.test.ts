@@ -3,8 +3,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const BUILD_SCRIPT = path.join(__dirname, '../../../scripts/build-worker.mjs');
+const FIXES_MODULE = pathToFileURL(path.join(__dirname, '../../../scripts/worker-fixes.mjs')).href;
 
 describe('worker build script', () => {
   it('stops with a message naming each missing prerequisite when it cannot build', () => {
@@ -21,6 +23,33 @@ describe('worker build script', () => {
       assert.deepEqual(fs.readdirSync(emptyCache), [], 'nothing was written to the cache');
     } finally {
       fs.rmSync(emptyCache, { recursive: true, force: true });
+    }
+  });
+
+  it('applies each source fix once, and refuses a vendored source other than the one a fix was written for', () => {
+    // The fixes module is plain ESM (it runs during npm install): exercise it in a child Node.
+    const script = `
+      import { SOURCE_FIXES, applyFix, needsFix } from ${JSON.stringify(FIXES_MODULE)};
+      const report = SOURCE_FIXES.map((fix) => {
+        const original = Array.from({ length: fix.count ?? 1 }, () => 'before\\n' + fix.find).join('') + 'after\\n';
+        const fixed = applyFix(original, fix);
+        let refused = '';
+        try {
+          needsFix('the source of another release\\n', fix);
+        } catch (error) {
+          refused = error.message;
+        }
+        return { file: fix.file, needed: needsFix(original, fix), neededAgain: needsFix(fixed, fix), refused };
+      });
+      process.stdout.write(JSON.stringify(report));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { file: string; needed: boolean; neededAgain: boolean; refused: string }[];
+    assert.ok(report.length >= 15, `${report.length} fixes`);
+    for (const entry of report) {
+      assert.equal(entry.needed, true, `${entry.file}: the original needs the fix`);
+      assert.equal(entry.neededAgain, false, `${entry.file}: a fixed file is left alone`);
+      assert.match(entry.refused, /expected the text to fix \d+ time\(s\), found it 0 time\(s\)/, entry.file);
     }
   });
 
