@@ -42,7 +42,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const https = options.https ?? false;
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { connectSrc: ["'self'", peerSources], ...(https ? {} : { upgradeInsecureRequests: null }) } },
+      contentSecurityPolicy: {
+        directives: {
+          connectSrc: ["'self'", peerSources],
+          // The HLS player feeds the video element through Media Source Extensions (blob: URLs) and demuxes in a blob worker.
+          mediaSrc: ["'self'", 'blob:'],
+          workerSrc: ["'self'", 'blob:'],
+          ...(https ? {} : { upgradeInsecureRequests: null }),
+        },
+      },
       strictTransportSecurity: https,
     }),
   );

@@ -1,5 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
+import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import {
@@ -25,6 +25,22 @@ export interface SessionHooks {
   disconnected(reason: string): void;
   /** Nothing more will happen without the user (refused token, missing stage, page closed). */
   failed(error: Error): void;
+  /**
+   * The page watches over HLS now (no media peer): because it asked to, or because the node had no
+   * WebRTC seat for it (`refusal` says why). Pages that never watch (speak) leave it out.
+   */
+  watchingHls?(result: HlsWatchResult, refusal: HlsFallbackDetails['reason'] | null): Promise<void>;
+}
+
+export type WatchMode = 'webrtc' | 'hls';
+
+/** The node's answer to a join past its WebRTC seats: watch over HLS instead, and why. */
+function hlsFallbackOf(error: unknown): HlsFallbackDetails | null {
+  if (!(error instanceof RequestError) || error.code !== 'unavailable') return null;
+  const details = error.details;
+  if (typeof details !== 'object' || details === null || !('fallback' in details) || details.fallback !== 'hls') return null;
+  const reason = 'reason' in details && details.reason === 'cpu' ? 'cpu' : 'budget';
+  return { fallback: 'hls', reason };
 }
 
 /** Errors that retrying cannot fix. */
@@ -74,6 +90,7 @@ export class StageConnection {
   #transports: types.Transport[] = [];
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #mode: WatchMode;
 
   /**
    * `url`: the node to connect to (the page's own address on a single node). With `placement`, a
@@ -83,8 +100,9 @@ export class StageConnection {
     readonly route: StageRoute,
     private readonly token: string,
     private readonly hooks: SessionHooks,
-    options: { url?: string; placement?: Placement } = {},
+    options: { url?: string; placement?: Placement; mode?: WatchMode } = {},
   ) {
+    this.#mode = options.mode ?? 'webrtc';
     this.#url = options.url ?? window.location.origin;
     this.#placement = options.placement ?? null;
     this.#socket = this.#connect(this.#url);
@@ -110,6 +128,20 @@ export class StageConnection {
   /** Called with the new connection whenever the connection moves to another node. */
   onMoved(listener: (socket: StageSocket) => void): void {
     this.#moveListeners.push(listener);
+  }
+
+  /** How the page receives the stage now: WebRTC (a media peer) or HLS. */
+  get mode(): WatchMode {
+    return this.#mode;
+  }
+
+  /** Changes how the page receives the stage (a user's choice, an accepted hand): joins afresh that way. */
+  setMode(mode: WatchMode): Promise<void> {
+    return this.run(async () => {
+      if (mode === this.#mode) return;
+      this.#mode = mode;
+      if (this.#socket.connected) await this.#join();
+    });
   }
 
   /** The server's id of this connection; it changes only when the peer had to be joined anew. */
@@ -274,7 +306,20 @@ export class StageConnection {
   async #join(): Promise<void> {
     this.#closeTransports();
     this.#peerId = null;
-    const joined = await this.request('join', { stageId: this.route.stageId });
+    if (this.#mode === 'hls' && this.hooks.watchingHls) {
+      await this.hooks.watchingHls(await this.request('watchHls', { stageId: this.route.stageId }), null);
+      return;
+    }
+    let joined: JoinResult;
+    try {
+      joined = await this.request('join', { stageId: this.route.stageId });
+    } catch (error) {
+      const fallback = hlsFallbackOf(error);
+      if (!fallback || !this.hooks.watchingHls) throw error;
+      this.#mode = 'hls';
+      await this.hooks.watchingHls(await this.request('watchHls', { stageId: this.route.stageId }), fallback.reason);
+      return;
+    }
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     this.#device = device;

@@ -14,6 +14,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: RequestErrorCode,
     message: string,
+    /** What the server added to its answer (e.g. where to watch instead). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -32,7 +34,9 @@ interface AckEmitter {
   timeout(ms: number): { emit(event: string, payload: unknown, ack: (error: Error | null, response: unknown) => void): void };
 }
 
-function isAckResponse(value: unknown): value is { ok: true; data: unknown } | { ok: false; error: { code: ErrorCode; message: string } } {
+function isAckResponse(
+  value: unknown,
+): value is { ok: true; data: unknown } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } } {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
   if (value.ok === true) return 'data' in value;
   return 'error' in value && typeof value.error === 'object' && value.error !== null && 'code' in value.error;
@@ -60,7 +64,7 @@ export function request<E extends RequestEvent>(
         // The server answers each event with the data type the contract names for it.
         resolve(response.data as RequestResult<E>);
       } else {
-        reject(new RequestError(response.error.code, `${event}: ${String(response.error.message)}`));
+        reject(new RequestError(response.error.code, `${event}: ${String(response.error.message)}`, response.error.details));
       }
     });
   });

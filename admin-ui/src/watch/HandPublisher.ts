@@ -56,6 +56,8 @@ export class HandPublisher {
     if (this.#wanted) return Promise.resolve();
     this.#wanted = true;
     this.#set('starting');
+    // Speaking needs WebRTC: a viewer watching over HLS joins with media (it publishes once joined).
+    if (this.viewer.connection.mode === 'hls') return this.viewer.connection.setMode('webrtc');
     return this.viewer.connection.run(() => this.#publish());
   }
 

@@ -4,6 +4,8 @@
  */
 export class ProgramPlayer {
   #trackIds = '';
+  /** The HLS stream playing, with what plays it (hls.js, or the browser where it plays HLS itself). */
+  #hls: { url: string; stop(): void } | null = null;
 
   constructor(
     readonly video: HTMLVideoElement,
@@ -20,6 +22,7 @@ export class ProgramPlayer {
 
   /** Plays these tracks (a source's video and audio); nothing changes if they already play. */
   show(tracks: readonly MediaStreamTrack[]): void {
+    if (this.#hls) return;
     const ids = tracks
       .map((t) => t.id)
       .sort()
@@ -32,6 +35,48 @@ export class ProgramPlayer {
 
   clear(): void {
     this.show([]);
+  }
+
+  /**
+   * Plays an HLS stream instead of tracks (hls.js, loaded only when needed; the browser's own player
+   * where it has one and hls.js does not run). Tracks shown meanwhile are ignored until `stopHls`.
+   */
+  async playHls(url: string): Promise<void> {
+    if (this.#hls?.url === url) return;
+    this.stopHls();
+    this.video.srcObject = null;
+    this.#trackIds = '';
+    const { default: Hls } = await import('hls.js');
+    if (Hls.isSupported()) {
+      // Three segments behind the live edge: what a player needs to ride out a late segment.
+      const hls = new Hls({ liveSyncDurationCount: 3, enableWorker: true });
+      hls.on(Hls.Events.ERROR, (_event, data) => {
+        if (!data.fatal) return;
+        // A stream not started yet (404) or a network hiccup: try again; a broken decoder: recover.
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+        else window.setTimeout(() => hls.loadSource(url), 2000);
+      });
+      hls.loadSource(url);
+      hls.attachMedia(this.video);
+      this.#hls = { url, stop: () => hls.destroy() };
+    } else if (this.video.canPlayType('application/vnd.apple.mpegurl') !== '') {
+      this.video.src = url;
+      this.#hls = { url, stop: () => this.video.removeAttribute('src') };
+    } else {
+      throw new Error('this browser cannot play HLS');
+    }
+    await this.#play();
+  }
+
+  stopHls(): void {
+    if (!this.#hls) return;
+    this.#hls.stop();
+    this.#hls = null;
+    this.video.load();
+  }
+
+  get playingHls(): boolean {
+    return this.#hls !== null;
   }
 
   async #play(): Promise<void> {

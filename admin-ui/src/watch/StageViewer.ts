@@ -1,9 +1,17 @@
 import type { types } from 'mediasoup-client';
-import type { ConsumerOptions, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
+import type {
+  ConsumerOptions,
+  HlsFallbackDetails,
+  HlsWatchResult,
+  JoinResult,
+  ProgramChange,
+  ResumeResult,
+  SourceInfo,
+} from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
-import { StageConnection } from '../lib/StageConnection';
+import { StageConnection, type WatchMode } from '../lib/StageConnection';
 import { chooseProgram } from './programChoice';
 
 export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 'failed';
@@ -17,6 +25,11 @@ export interface WatchView {
    * played back here: they would hear themselves).
    */
   program(source: SourceInfo | null, tracks: MediaStreamTrack[], lowerThird: ProgramChange['lowerThird'], selfOnAir: boolean): void;
+  /**
+   * The page plays the stage's HLS stream at `url` (standard latency), or, with null, WebRTC again.
+   * `refusal`: the node had no WebRTC seat for this viewer, and why.
+   */
+  hls(url: string | null, refusal: HlsFallbackDetails['reason'] | null): void;
 }
 
 interface HeldConsumer {
@@ -68,7 +81,7 @@ export class StageViewer {
     private readonly route: StageRoute,
     token: string,
     private readonly view: WatchView,
-    where: { url?: string; placement?: Placement } = {},
+    where: { url?: string; placement?: Placement; mode?: WatchMode } = {},
   ) {
     this.connection = new StageConnection(
       route,
@@ -76,6 +89,7 @@ export class StageViewer {
       {
         joined: (join, device) => this.#joined(join, device),
         resumed: (result) => this.#resumed(result),
+        watchingHls: (result, refusal) => this.#watchingHls(result, refusal),
         disconnected: () => this.#setState('reconnecting'),
         failed: (error) => {
           this.#forgetConsumers();
@@ -148,6 +162,7 @@ export class StageViewer {
   async #joined(join: JoinResult, device: types.Device): Promise<void> {
     // The previous session's transport is closed, and its consumers with it.
     this.#forgetConsumers();
+    this.view.hls(null, null);
     this.#device = device;
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#hostProgram = join.program ?? null;
@@ -155,6 +170,16 @@ export class StageViewer {
     this.#recv = await this.connection.createTransport('recv');
     await this.#reconcile();
     for (const listener of this.#joinListeners) await listener();
+  }
+
+  async #watchingHls(result: HlsWatchResult, refusal: HlsFallbackDetails['reason'] | null): Promise<void> {
+    this.#forgetConsumers();
+    this.#device = null;
+    this.#sources = new Map(result.sources.map((s) => [s.id, s]));
+    this.#hostProgram = result.program;
+    this.#participantId = result.participantId;
+    this.view.hls(result.url, refusal);
+    this.#show(null);
   }
 
   async #resumed(result: ResumeResult): Promise<void> {
@@ -167,6 +192,10 @@ export class StageViewer {
 
   /** Brings the consumers in line with the sources, then puts the chosen source on screen. */
   async #reconcile(): Promise<void> {
+    if (this.connection.mode === 'hls') {
+      this.#show(null);
+      return;
+    }
     const wanted = new Map<string, string>();
     for (const source of this.#sources.values()) {
       // This participant's own camera (an accepted raised hand): never played back to them.
@@ -246,6 +275,14 @@ export class StageViewer {
   }
 
   #show(program: SourceInfo | null): void {
+    if (this.connection.mode === 'hls') {
+      // The stream shows whatever is on air; the page names it and its speaker from the program changes.
+      const onAir = this.#hostProgram?.sourceId ? (this.#sources.get(this.#hostProgram.sourceId) ?? null) : null;
+      this.#programId = onAir?.id ?? null;
+      this.view.program(onAir, [], this.#hostProgram?.lowerThird ?? null, onAir !== null && this.#isOwn(onAir));
+      if (this.#state !== 'failed' && this.connection.socket.connected) this.#setState('live');
+      return;
+    }
     const tracks = program ? [...this.#consumers.values()].filter((h) => h.sourceId === program.id).map((h) => h.consumer.track) : [];
     this.#programId = tracks.length > 0 && program ? program.id : null;
     const onAir = this.#hostProgram?.sourceId ? this.#sources.get(this.#hostProgram.sourceId) : undefined;

@@ -1,6 +1,7 @@
 import '../styles/page.css';
 import '../styles/watchPanels.css';
-import type { ProgramChange, SourceInfo } from '../../../signaling/contract';
+import type { HlsFallbackDetails, ProgramChange, SourceInfo } from '../../../signaling/contract';
+import type { WatchMode } from '../lib/StageConnection';
 import { ApiClient } from '../lib/api';
 import type { StageSocket } from '../lib/signaling';
 import { element } from '../lib/dom';
@@ -24,6 +25,8 @@ export interface WatchDebugHandle {
   readonly programSourceId: string | null;
   /** The state of the camera and microphone published for an accepted raised hand. */
   readonly handMedia: string;
+  /** How the page receives the stage: WebRTC or HLS. */
+  readonly mode: WatchMode;
   videoStats(): Promise<{ framesDecoded: number }>;
 }
 
@@ -52,6 +55,33 @@ const lowerThirdInfo = element('lower-third-info', HTMLElement);
 const lowerThirdBox = element('lower-third', HTMLElement);
 const screenMessage = element('screen-message', HTMLElement);
 const player = new ProgramPlayer(element('program', HTMLVideoElement), element('unmute', HTMLButtonElement));
+const modeBadge = element('mode-badge', HTMLElement);
+const modeSwitch = element('mode-switch', HTMLButtonElement);
+const modeNote = element('mode-note', HTMLElement);
+/** The viewer's own choice of latency, remembered for the next visit. */
+const MODE_KEY = 'stagecast.watchMode';
+
+const REFUSAL_TEXT: Record<HlsFallbackDetails['reason'], string> = {
+  budget: 'This stage is full for low-latency viewers right now: you watch the standard stream, a few seconds behind.',
+  cpu: 'This stage is busy right now: you watch the standard stream, a few seconds behind.',
+};
+
+function storedMode(): WatchMode {
+  try {
+    return localStorage.getItem(MODE_KEY) === 'hls' ? 'hls' : 'webrtc';
+  } catch {
+    return 'webrtc';
+  }
+}
+
+function showMode(mode: WatchMode, refusal: HlsFallbackDetails['reason'] | null): void {
+  modeBadge.dataset.mode = mode;
+  modeBadge.textContent = mode === 'hls' ? 'Standard latency (HLS)' : 'Low latency';
+  modeSwitch.textContent = mode === 'hls' ? 'Switch to low latency' : 'Switch to standard latency';
+  document.body.dataset.watchMode = mode;
+  modeNote.textContent = refusal ? REFUSAL_TEXT[refusal] : '';
+  modeNote.hidden = refusal === null;
+}
 
 let selfOnAir = false;
 
@@ -116,9 +146,23 @@ async function start(): Promise<void> {
         showProgram(source, tracks, lowerThird, ownCameraOnAir);
         showScreenMessage(viewer.state);
       },
+      hls: (url, refusal) => {
+        showMode(url === null ? 'webrtc' : 'hls', refusal);
+        if (url === null) player.stopHls();
+        else player.playHls(new URL(url, viewer.connection.url).href).catch((error: unknown) => showState('failed', error as Error));
+      },
     },
-    { url: await placement.next(), placement },
+    { url: await placement.next(), placement, mode: storedMode() },
   );
+  modeSwitch.addEventListener('click', () => {
+    const next: WatchMode = viewer.connection.mode === 'hls' ? 'webrtc' : 'hls';
+    try {
+      localStorage.setItem(MODE_KEY, next);
+    } catch {
+      // Storage disabled: the choice lasts for this visit.
+    }
+    void viewer.connection.setMode(next);
+  });
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
@@ -155,6 +199,9 @@ async function start(): Promise<void> {
     },
     get handMedia() {
       return publisher.state;
+    },
+    get mode() {
+      return viewer.connection.mode;
     },
     async videoStats() {
       const framesDecoded = await viewer.framesDecoded();

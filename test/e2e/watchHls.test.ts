@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { framesDecoded } from '../helpers/browser';
+import { waitFor } from '../helpers/net';
+import { ConsoleHarness } from './consoleHarness';
+import { type IngestProcess, startIngest } from './ingestProcess';
+
+interface WatchModeHandle {
+  mode: string;
+  state: string;
+  peerId: string | null;
+}
+
+async function watchMode(page: Page): Promise<WatchModeHandle | null> {
+  return page.evaluate(() => {
+    const handle = (globalThis as unknown as { stagecast?: WatchModeHandle }).stagecast;
+    return handle ? { mode: handle.mode, state: handle.state, peerId: handle.peerId } : null;
+  });
+}
+
+/** Waits until the page's picture advances by `frames` decoded frames. */
+async function framesGrow(page: Page, frames: number, what: string): Promise<void> {
+  const start = await framesDecoded(page);
+  await waitFor(async () => ((await framesDecoded(page)) >= start + frames ? true : undefined), 30_000, what);
+}
+
+describe('watch page over HLS: sent there past the WebRTC budget, or by choice; everything else as over WebRTC', function () {
+  this.timeout(90_000);
+  const h = new ConsoleHarness();
+  let ingest: IngestProcess | null = null;
+  let sessionId = '';
+  /** The viewers seated on WebRTC by the first test. */
+  const seated: Page[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    await h.start({
+      WEBRTC_VIEWER_BUDGET: '2',
+      HLS_AUTOSTART: 'true',
+      HLS_SEGMENT_SECONDS: '1',
+      HLS_LADDER: '360p:640x360:600',
+    });
+    await h.clearDemoAgenda();
+    const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', {
+      name: 'Prof. Liu Yang',
+      title: 'Director',
+      organisation: 'Institute of Optoelectronics',
+      presence: 'on-site',
+    });
+    const session = await h.api<{ id: string }>('host', 'POST', '/api/events/demo/sessions', {
+      stageId: 'keynote',
+      title: 'Release: laser cladding',
+      kind: 'achievement-release',
+      speakerIds: [speaker.id],
+      plannedStart: new Date(Date.now() - 5 * 60_000).toISOString(),
+      plannedEnd: new Date(Date.now() + 55 * 60_000).toISOString(),
+    });
+    sessionId = session.id;
+    await h.api('host', 'POST', `/api/events/demo/sessions/${session.id}/start`);
+    ingest = startIngest(h.origin, 'demo/keynote', '640x360');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') console.log(await h.diagnostics(), ingest?.output() ?? '');
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    const failures: unknown[] = [];
+    await ingest?.stop().catch((error: unknown) => failures.push(error));
+    await h.stop().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
+  });
+
+  it('seats two viewers on WebRTC; the third is answered HLS, says why, and plays the stream with the lower-third and live Q&A', async () => {
+    for (const name of ['first', 'second']) {
+      const page = await h.open('/watch/demo/keynote', name);
+      await waitFor(async () => ((await watchMode(page))?.state === 'live' ? true : undefined), 30_000, `${name} viewer live`);
+      assert.equal((await watchMode(page))?.mode, 'webrtc');
+      seated.push(page);
+    }
+    const third = await h.open('/watch/demo/keynote', 'third');
+    await waitFor(async () => ((await watchMode(third))?.mode === 'hls' ? true : undefined), 20_000, 'the third viewer sent to HLS');
+    assert.equal((await watchMode(third))?.peerId, null, 'no WebRTC peer for it');
+    assert.match((await third.locator('#mode-note').textContent()) ?? '', /full for low-latency viewers/);
+    assert.equal(await third.locator('#mode-badge').getAttribute('data-mode'), 'hls');
+    await framesGrow(third, 60, 'the HLS picture playing on the third page');
+
+    // The host puts the hall feed on air with the speaker's lower-third: the HLS page shows it too.
+    await h.api('host', 'PUT', '/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });
+    await third.locator('#lower-third-name', { hasText: 'Prof. Liu Yang' }).waitFor({ timeout: 10_000 });
+
+    // A question approved by a moderator reaches the HLS page like any other.
+    const question = await h.api<{ id: string }>('attendee', 'POST', `/api/events/demo/sessions/${sessionId}/questions`, {
+      text: 'Which alloys does the cladding process support?',
+    });
+    await h.api('moderator', 'POST', `/api/events/demo/sessions/${sessionId}/questions/${question.id}/moderate`, { action: 'approve' });
+    await third.locator('#qa-open .qa-text', { hasText: 'Which alloys' }).waitFor({ timeout: 10_000 });
+    await h.screenshot(third, 'watch-hls.png');
+    assert.deepEqual(h.problems(), []);
+  });
+
+  it('a viewer who chooses standard latency plays HLS, and low latency again when a seat is free', async () => {
+    const page = await h.open('/watch/demo/keynote', 'chooser');
+    // Both seats are taken by the first test's viewers: this one starts on HLS too.
+    await waitFor(async () => ((await watchMode(page))?.mode === 'hls' ? true : undefined), 20_000, 'the fourth viewer on HLS');
+    await framesGrow(page, 30, 'HLS playing');
+    // Free a seat: the first viewer picks standard latency.
+    const [first] = seated;
+    await first.locator('#mode-switch').click();
+    await waitFor(async () => ((await watchMode(first))?.mode === 'hls' ? true : undefined), 10_000, 'the first viewer on HLS by choice');
+    assert.equal(await first.locator('#mode-note').isHidden(), true, 'a chosen mode needs no explanation');
+    await framesGrow(first, 30, 'HLS playing on the first page');
+    // Now the chooser asks for low latency and gets the freed seat.
+    await page.locator('#mode-switch').click();
+    await waitFor(
+      async () => {
+        const handle = await watchMode(page);
+        return handle?.mode === 'webrtc' && handle.state === 'live' ? true : undefined;
+      },
+      20_000,
+      'the chooser back on WebRTC',
+    );
+    await framesGrow(page, 30, 'WebRTC playing again');
+    assert.deepEqual(h.problems(), []);
+  });
+});
