@@ -141,7 +141,10 @@ export class Stagecast implements NodeParts {
         logger,
       );
       await directory.join({ url, announcedIp: media.options.announcedIp, draining: () => admission.draining, load: () => node.load() });
-      ops.start(() => signaling.connectedSockets);
+      ops.start(
+        () => signaling.connectedSockets,
+        (stageKey) => signaling.hlsAudience.count(stageKey),
+      );
       logger.info(
         {
           port: node.port,

@@ -50,6 +50,8 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   readonly #lastMedia = new Map<string, number>();
   /** Signaling connections of this node; the sampler knows nothing of sockets, so its owner tells it at start. */
   #connectedSockets: () => number = () => 0;
+  /** Pages watching a stage over HLS through this node; the sampler knows nothing of them either. */
+  #hlsViewers: (stageKey: string) => number = () => 0;
   readonly #logger: Logger;
   readonly #onStageOpened = (stage: StageMedia): void => this.#track(stage);
   #timer: NodeJS.Timeout | null = null;
@@ -95,10 +97,11 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   }
 
   /** Starts sampling every `intervalMs`; a slow sample delays the next instead of overlapping it. */
-  start(connectedSockets?: () => number): void {
+  start(connectedSockets?: () => number, hlsViewers?: (stageKey: string) => number): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
     if (connectedSockets) this.#connectedSockets = connectedSockets;
+    if (hlsViewers) this.#hlsViewers = hlsViewers;
     this.#schedule(this.intervalMs);
   }
 
@@ -218,6 +221,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
       key: stage.key,
       program: stage.program,
       viewers: counts.viewers,
+      hlsViewers: this.#hlsViewers(stage.key),
       receivingViewers,
       previews: counts.previews,
       consumers: counts.consumers,

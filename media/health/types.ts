@@ -64,6 +64,8 @@ export interface StageHealth {
   program: string | null;
   /** Participants following the program (on distribution routers). */
   viewers: number;
+  /** Pages connected to this node that watch the stage over HLS (players elsewhere, behind a CDN, are not counted). */
+  hlsViewers: number;
   /** Viewers with a resumed consumer of a producer that has media flowing (see StageTracker). */
   receivingViewers: number;
   /** Hosts and ops receiving every source on the origin. */

@@ -101,8 +101,8 @@ export class NodeOps {
   }
 
   /** Begins sampling; `connectedSockets` reads the signaling connections, which start after ops. */
-  start(connectedSockets: () => number): void {
-    this.health.start(connectedSockets);
+  start(connectedSockets: () => number, hlsViewers?: (stageKey: string) => number): void {
+    this.health.start(connectedSockets, hlsViewers);
   }
 
   close(): void {

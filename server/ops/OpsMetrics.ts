@@ -19,6 +19,7 @@ const OPEN_LABELS: MetricLabels = { stage: (key) => key, event: (id) => id };
 /** A stage's gauge figures; stages that share a label (private ones) are summed into one. */
 interface StageFigures {
   viewers: number;
+  hlsViewers: number;
   receiving: number;
   bitrateOut: number;
   routers: number;
@@ -60,6 +61,7 @@ function figuresOf(stage: StageHealth): StageFigures {
   }
   return {
     viewers: stage.viewers,
+    hlsViewers: stage.hlsViewers,
     receiving: stage.receivingViewers,
     bitrateOut: stage.bitrateOutBps,
     routers: stage.routers,
@@ -75,6 +77,7 @@ function mergeFigures(into: StageFigures | undefined, stage: StageFigures): Stag
   const length = Math.max(into.scores.length, stage.scores.length);
   return {
     viewers: into.viewers + stage.viewers,
+    hlsViewers: into.hlsViewers + stage.hlsViewers,
     receiving: into.receiving + stage.receiving,
     bitrateOut: into.bitrateOut + stage.bitrateOut,
     routers: into.routers + stage.routers,
@@ -88,7 +91,8 @@ function createGauges(registry: Registry) {
   const gauge = <K extends string>(name: string, help: string, labelNames: readonly K[]): Gauge<K> =>
     new Gauge({ name, help, labelNames, registers: [registry] });
   return {
-    viewers: gauge('stagecast_stage_viewers', 'Viewers following the program of a stage', ['stage']),
+    viewers: gauge('stagecast_stage_viewers', 'Viewers following the program of a stage over WebRTC', ['stage']),
+    hlsViewers: gauge('stagecast_stage_hls_viewers', 'Watch pages on this node playing a stage over HLS', ['stage']),
     receiving: gauge('stagecast_stage_viewers_receiving', 'Viewers of a stage with media flowing to them', ['stage']),
     bitrateOut: gauge(
       'stagecast_stage_bitrate_out_bps',
@@ -207,6 +211,7 @@ export class OpsMetrics {
     const g = this.#g;
     for (const gaugeOfStage of [
       g.viewers,
+      g.hlsViewers,
       g.receiving,
       g.bitrateOut,
       g.routers,
@@ -260,6 +265,7 @@ export class OpsMetrics {
   #setStageGauges(stage: string, figures: StageFigures): void {
     const g = this.#g;
     g.viewers.set({ stage }, figures.viewers);
+    g.hlsViewers.set({ stage }, figures.hlsViewers);
     g.receiving.set({ stage }, figures.receiving);
     g.bitrateOut.set({ stage }, figures.bitrateOut);
     g.routers.set({ stage }, figures.routers);

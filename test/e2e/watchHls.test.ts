@@ -85,6 +85,20 @@ describe('watch page over HLS: sent there past the WebRTC budget, or by choice; 
     assert.match((await third.locator('#mode-note').textContent()) ?? '', /full for low-latency viewers/);
     assert.equal(await third.locator('#mode-badge').getAttribute('data-mode'), 'hls');
     await framesGrow(third, 60, 'the HLS picture playing on the third page');
+    // Ops see both audiences of the stage.
+    await waitFor(
+      async () => {
+        const { sample } = await h.api<{ sample: { stages: { stageId: string; viewers: number; hlsViewers: number }[] } | null }>(
+          'ops',
+          'GET',
+          '/api/health',
+        );
+        const stage = sample?.stages.find((s) => s.stageId === 'keynote');
+        return stage && stage.viewers === 2 && stage.hlsViewers === 1 ? true : undefined;
+      },
+      10_000,
+      'health counting 2 WebRTC and 1 HLS viewer',
+    );
 
     // The host puts the hall feed on air with the speaker's lower-third: the HLS page shows it too.
     await h.api('host', 'PUT', '/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });

@@ -23,6 +23,7 @@ export function stageHealth(key: string, overrides: Partial<StageHealth> = {}): 
     key,
     program: null,
     viewers: 1,
+    hlsViewers: 0,
     receivingViewers: 1,
     previews: 0,
     consumers: 2,

@@ -49,6 +49,7 @@ export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; 
                     {health.viewers > 0 && health.receivingViewers < health.viewers && (
                       <span class="muted"> ({health.receivingViewers} receiving)</span>
                     )}
+                    {health.hlsViewers > 0 && <span class="muted"> + {health.hlsViewers} over HLS</span>}
                   </dd>
                 </div>
                 <div>
