@@ -16,6 +16,7 @@ import {
   openCluster,
   openEgress,
   openMedia,
+  openRecorder,
   openStore,
   tokenSigner,
 } from './boot/steps';
@@ -27,6 +28,7 @@ import type { Conference } from './conference/Conference';
 import type { ApiRegistry } from './http/api';
 import type { ReadinessReport } from './http/health';
 import type { Logger } from './logger';
+import type { SessionRecorder } from './recordings/SessionRecorder';
 import type { NodeOps } from './ops/NodeOps';
 import type { Store } from './store';
 
@@ -44,6 +46,8 @@ export interface NodeParts {
   media: MediaNode;
   /** The HLS streams of the stages whose origin this node is. */
   hls: HlsEgress;
+  /** Records the sessions of those stages (null with RECORD_SESSIONS=false). */
+  recorder: SessionRecorder | null;
   conference: Conference;
   ops: NodeOps;
   httpServer: http.Server;
@@ -68,6 +72,7 @@ export class Stagecast implements NodeParts {
   readonly workers: WorkerPool;
   readonly media: MediaNode;
   readonly hls: HlsEgress;
+  readonly recorder: SessionRecorder | null;
   readonly conference: Conference;
   readonly ops: NodeOps;
   readonly httpServer: http.Server;
@@ -84,6 +89,7 @@ export class Stagecast implements NodeParts {
     this.workers = parts.workers;
     this.media = parts.media;
     this.hls = parts.hls;
+    this.recorder = parts.recorder;
     this.conference = parts.conference;
     this.ops = parts.ops;
     this.httpServer = parts.httpServer;
@@ -115,6 +121,8 @@ export class Stagecast implements NodeParts {
       const hls = openEgress(config, media, cluster, rootLogger);
       opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
+      const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
+      if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
       opened.push(ops);
       const admission = new Admission();
@@ -137,7 +145,22 @@ export class Stagecast implements NodeParts {
       opened.push(signaling);
       const url = await listen(config, httpServer, media.options.announcedIp);
       const node = new Stagecast(
-        { config, store, workers, media, hls, conference: conference.conference, ops, httpServer, signaling, admission, api, cluster, url },
+        {
+          config,
+          store,
+          workers,
+          media,
+          hls,
+          recorder,
+          conference: conference.conference,
+          ops,
+          httpServer,
+          signaling,
+          admission,
+          api,
+          cluster,
+          url,
+        },
         logger,
       );
       await directory.join({ url, announcedIp: media.options.announcedIp, draining: () => admission.draining, load: () => node.load() });
@@ -220,7 +243,8 @@ export class Stagecast implements NodeParts {
     this.httpServer.closeAllConnections();
     await signalingClosed;
     await this.cluster?.close();
-    // Encoders end before the routers that feed them.
+    // Recordings are finalised (what is live becomes a partial file), then encoders end before the routers that feed them.
+    await this.recorder?.close();
     await this.hls.close();
     this.media.close();
     await this.workers.close();

@@ -84,6 +84,9 @@ export class Config {
   @IsString() @Matches(/^[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}(,[a-z0-9]{1,16}:\d{2,4}x\d{2,4}:\d{2,5}){0,5}$/) hlsLadder =
     '720p:1280x720:2500,360p:640x360:700';
   @IsInt() @Min(32) @Max(320) hlsAudioKbps = 128;
+  @IsBoolean() recordSessions = true;
+  @IsString() @MinLength(1) recordingsDir = './data/recordings';
+  @IsInt() @Min(0) @Max(10_000_000) recordingsMinFreeMb = 1024;
   @IsInt() @Min(0) @Max(1_000_000) webrtcViewerBudget = 0;
   @IsInt() @Min(0) @Max(100) webrtcCpuCeilingPercent = 85;
 }

@@ -358,6 +358,19 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     doc: 'the HLS renditions (H.264 video bitrate per rendition)',
   },
   hlsAudioKbps: { env: 'HLS_AUDIO_KBPS', kind: 'int', allowed: 'an integer 32–320', doc: 'AAC bitrate of every HLS rendition' },
+  recordSessions: {
+    env: 'RECORD_SESSIONS',
+    kind: 'bool',
+    allowed: 'true | false',
+    doc: "record every session that goes live (its stage's program, as an MP4 replay)",
+  },
+  recordingsDir: { env: 'RECORDINGS_DIR', kind: 'string', allowed: 'a directory path', doc: 'where recordings are written' },
+  recordingsMinFreeMb: {
+    env: 'RECORDINGS_MIN_FREE_MB',
+    kind: 'int',
+    allowed: 'an integer 0–10000000',
+    doc: 'below this much free space in RECORDINGS_DIR a session is not recorded and disk_low is raised',
+  },
   webrtcViewerBudget: {
     env: 'WEBRTC_VIEWER_BUDGET',
     kind: 'int',

@@ -1,10 +1,11 @@
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HlsHealth } from '../health/types';
 import type { MediaNode } from '../MediaNode';
 import type { StageMedia } from '../StageMedia';
 import { MediaError } from '../types';
-import { StageHls, type StageHlsOptions, type StageHlsStatus } from './StageHls';
+import { type ListedSegment, StageHls, type StageHlsOptions, type StageHlsStatus } from './StageHls';
 
 export interface HlsEgressOptions extends Omit<StageHlsOptions, 'dir'> {
   /** Each stage writes under `<rootDir>/<eventId>/<stageId>`. */
@@ -23,7 +24,7 @@ function hasVideo(stage: StageMedia): boolean {
  * The HLS streams of the stages whose origin is this node: started on a stage's first video source
  * (or by API), stopped after `idleStopMs` without one (or by API), closed with the node.
  */
-export class HlsEgress {
+export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
   readonly #streams = new Map<string, StageHls>();
   readonly #starting = new Map<string, Promise<StageHls>>();
   readonly #idle = new Map<string, NodeJS.Timeout>();
@@ -37,6 +38,7 @@ export class HlsEgress {
     /** Whether this node is the stage's origin (always, on a single node). */
     private readonly isOrigin: (stageKey: string) => boolean = () => true,
   ) {
+    super();
     this.#logger = logger.child({ module: 'HlsEgress' });
     media.on('stageopened', (stage) => this.#watch(stage));
     for (const stage of media.stages.values()) this.#watch(stage);
@@ -113,6 +115,7 @@ export class HlsEgress {
         (stream) => {
           this.#starting.delete(stage.key);
           this.#streams.set(stage.key, stream);
+          stream.on('segment', (segment) => this.emit('segment', segment));
           stream.once('@close', () => {
             if (this.#streams.get(stage.key) === stream) this.#streams.delete(stage.key);
           });

@@ -58,7 +58,19 @@ export function egressSource(sources: readonly SourceInfo[], program: string | n
  * its segments in a sliding window. Follows every program switch without restarting the playlist; an
  * encoder that dies is restarted and the media sequence goes on (a discontinuity marks the seam).
  */
-export class StageHls extends EventEmitter<{ '@close': [] }> {
+/** A segment as it was listed: what recordings collect. */
+export interface ListedSegment {
+  stageKey: string;
+  /** Index in the ladder (0: the top rendition). */
+  rendition: number;
+  sequence: number;
+  file: string;
+  durationS: number;
+  programDateTime: Date;
+  discontinuity: boolean;
+}
+
+export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegment] }> {
   readonly #windows: VariantWindow[];
   readonly #logger: Logger;
   #encoder: HlsEncoder | null = null;
@@ -330,12 +342,14 @@ export class StageHls extends EventEmitter<{ '@close': [] }> {
     const window = this.#windows[segment.rendition];
     const discontinuity = this.#discontinuityNext[segment.rendition] && window.segments.length > 0;
     this.#discontinuityNext[segment.rendition] = false;
-    const gone = window.add({
+    const listed = {
       sequence,
       durationS: segment.endS - segment.startS,
       programDateTime: new Date(this.#anchorMs + segment.startS * 1000),
       discontinuity,
-    });
+    };
+    const gone = window.add(listed);
+    this.emit('segment', { ...listed, stageKey: this.stage.key, rendition: segment.rendition, file: path.join(dir, `${sequence}.ts`) });
     for (const old of gone) fs.rm(path.join(dir, `${old.sequence - KEEP_AFTER_WINDOW}.ts`), { force: true }, () => undefined);
     if (segment.rendition === 0) {
       this.#segments += 1;

@@ -19,6 +19,8 @@ export interface HealthSamplerOptions {
   historyMs?: number;
   /** A stage's HLS stream, where one runs (media/egress). */
   hls?: (stageKey: string, nowMs: number) => HlsHealth | null;
+  /** Free space where recordings go, where this node records. */
+  recordingsDisk?: () => NodeHealth['recordingsDisk'];
 }
 
 export interface HealthSamplerEvents {
@@ -40,6 +42,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
   readonly historyMs: number;
   readonly nodeId: string;
   readonly #hls: (stageKey: string, nowMs: number) => HlsHealth | null;
+  readonly #recordingsDisk: () => NodeHealth['recordingsDisk'];
   readonly #history: SampleHistory<HealthSample>;
   readonly #trackers = new Map<StageMedia, StageTracker>();
   readonly #streams = new StreamStats();
@@ -71,6 +74,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
     this.intervalMs = options.intervalMs ?? 2000;
     this.historyMs = options.historyMs ?? 600_000;
     this.#hls = options.hls ?? (() => null);
+    this.#recordingsDisk = options.recordingsDisk ?? (() => null);
     this.#history = new SampleHistory(Math.max(1, Math.ceil(this.historyMs / this.intervalMs)));
     this.#logger = logger.child({ module: 'HealthSampler' });
     for (const stage of media.stages.values()) this.#track(stage);
@@ -272,6 +276,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
       heapUsedBytes: memory.heapUsed,
       eventLoopLagMs: this.#loopLag.read(),
       connectedSockets: this.#connectedSockets(),
+      recordingsDisk: this.#recordingsDisk(),
     };
   }
 }

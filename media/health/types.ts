@@ -134,6 +134,8 @@ export interface NodeHealth {
   /** Event-loop delay over the last interval, in ms. */
   eventLoopLagMs: { mean: number; p99: number; max: number };
   connectedSockets: number;
+  /** Free space where recordings are written; null when this node does not record. */
+  recordingsDisk: { freeBytes: number; minFreeBytes: number } | null;
 }
 
 export interface HealthSample {

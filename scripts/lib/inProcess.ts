@@ -19,6 +19,8 @@ export async function startStagecast(
     HLS_DIR: path.join(dir, 'hls'),
     // An HLS ladder costs about a core: tests and benchmarks start it when they are about it.
     HLS_AUTOSTART: 'false',
+    RECORD_SESSIONS: 'false',
+    RECORDINGS_DIR: path.join(dir, 'recordings'),
     // Benchmarks measure how many WebRTC viewers a node holds; tests of admission set their own budget.
     WEBRTC_VIEWER_BUDGET: '1000000',
     WEBRTC_CPU_CEILING_PERCENT: '0',

@@ -32,6 +32,8 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       HLS_DIR: path.join(dataDir, 'hls'),
       // An HLS ladder costs about a core: tests and benchmarks start it when they are about it.
       HLS_AUTOSTART: 'false',
+      RECORD_SESSIONS: 'false',
+      RECORDINGS_DIR: path.join(dataDir, 'recordings'),
       // Tests of admission set their own budget; the rest must not depend on how busy the machine is.
       WEBRTC_VIEWER_BUDGET: '1000000',
       WEBRTC_CPU_CEILING_PERCENT: '0',

@@ -44,18 +44,27 @@ export function createPlaybackTokens(secret: string): PlaybackTokens {
 const PLAYBACK_TTL_MS = 12 * 3600_000;
 
 /**
- * A stage's master playlist URL for one caller: as is for a public event; for a private one with a
- * playback token that lives as long as the caller's own token (at most 12 h); null for a caller
- * without a token of a private event.
+ * The query that opens an event's streams and replays to one caller: none for a public event; for a
+ * private one a playback token that lives as long as the caller's own token (at most 12 h); null for a
+ * caller without a token of a private event.
  */
+export function playbackQuery(
+  playback: PlaybackTokens,
+  event: { id: string; isPublic: boolean },
+  caller: { expiresAtMs: number } | null,
+): string | null {
+  if (event.isPublic) return '';
+  if (!caller) return null;
+  const expiresAtMs = Math.min(caller.expiresAtMs, Date.now() + PLAYBACK_TTL_MS);
+  return `?token=${encodeURIComponent(playback.sign(event.id, expiresAtMs))}`;
+}
+
+/** A stage's master playlist URL for one caller (see playbackQuery); null when the caller may not play it. */
 export function playlistUrl(
   playback: PlaybackTokens,
   stage: { eventId: string; stageId: string; isPublic: boolean },
   caller: { expiresAtMs: number } | null,
 ): string | null {
-  const url = `/hls/${stage.eventId}/${stage.stageId}/master.m3u8`;
-  if (stage.isPublic) return url;
-  if (!caller) return null;
-  const expiresAtMs = Math.min(caller.expiresAtMs, Date.now() + PLAYBACK_TTL_MS);
-  return `${url}?token=${encodeURIComponent(playback.sign(stage.eventId, expiresAtMs))}`;
+  const query = playbackQuery(playback, { id: stage.eventId, isPublic: stage.isPublic }, caller);
+  return query === null ? null : `/hls/${stage.eventId}/${stage.stageId}/master.m3u8${query}`;
 }

@@ -2,9 +2,11 @@
  * The steps of the composition root, in the order a node starts: each takes what the earlier ones
  * built and returns what it builds. `Stagecast.start` runs them; on failure it closes what was opened.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HlsEgress } from '../../media/egress/HlsEgress';
+import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
@@ -30,6 +32,7 @@ import { buildOpenApi } from '../http/openapi';
 import { registerAgendaRoutes } from '../http/routes/agenda';
 import { registerLiveRoutes } from '../http/routes/live';
 import { registerHlsRoutes } from '../http/routes/hls';
+import { registerRecordingRoutes } from '../http/routes/recordings';
 import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
@@ -40,6 +43,7 @@ import type { Logger } from '../logger';
 import { compileProxyTrust } from '../proxyTrust';
 import { resolveAnnouncedIp } from '../network';
 import { NodeOps } from '../ops/NodeOps';
+import { recordingFile, SessionRecorder } from '../recordings/SessionRecorder';
 import { createStore, type Store } from '../store';
 import { mediaPorts, placementPort } from './mediaPorts';
 
@@ -108,6 +112,38 @@ export function openEgress(config: Config, media: MediaNode, cluster: Cluster | 
   );
 }
 
+/**
+ * With RECORD_SESSIONS: the recorder of the sessions of this node's stages, after finalising what a
+ * previous run left unfinished.
+ */
+export async function openRecorder(
+  config: Config,
+  parts: { store: Store; conference: ConferenceParts; hls: HlsEgress; cluster: Cluster | null },
+  logger: Logger,
+): Promise<SessionRecorder | null> {
+  if (!config.recordSessions) return null;
+  const { cluster } = parts;
+  const recorder = new SessionRecorder(
+    parts.store,
+    parts.conference.everywhere,
+    parts.hls,
+    {
+      dir: config.recordingsDir,
+      minFreeBytes: config.recordingsMinFreeMb * 1_000_000,
+      segmentSeconds: config.hlsSegmentSeconds,
+      isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
+    },
+    logger,
+  );
+  try {
+    await recorder.recover((await parts.conference.conference.agenda.listEvents()).map((e) => e.id));
+  } catch (error) {
+    await recorder.close();
+    throw error;
+  }
+  return recorder;
+}
+
 /** With STORE=redis: this node's membership of the cluster sharing that Redis (not registered yet). */
 export async function openCluster(config: Config, media: MediaNode, logger: Logger): Promise<Cluster | null> {
   if (config.store !== 'redis') return null;
@@ -156,7 +192,14 @@ export function createConference(config: Config, store: Store, media: MediaNode,
 /** Health sampling, alerts and metrics (sampling begins with `start`). */
 export function createOps(
   config: Config,
-  parts: { store: Store; workers: WorkerPool; media: MediaNode; hls: HlsEgress; cluster: Cluster | null; conference: ConferenceParts },
+  parts: {
+    store: Store;
+    workers: WorkerPool;
+    media: MediaNode;
+    hls: HlsEgress;
+    cluster: Cluster | null;
+    conference: ConferenceParts;
+  },
   logger: Logger,
 ): Promise<NodeOps> {
   const { cluster } = parts;
@@ -169,6 +212,9 @@ export function createOps(
     logger,
     clusterEvents: parts.conference.everywhere,
     hls: (stageKey, nowMs) => parts.hls.health(stageKey, nowMs),
+    ...(config.recordSessions
+      ? { recordingsDisk: () => ({ freeBytes: freeBytes(config.recordingsDir), minFreeBytes: config.recordingsMinFreeMb * 1_000_000 }) }
+      : {}),
     ...(cluster ? { watchedElsewhere: (stageKey: string) => cluster.describeStage(stageKey).edges.length > 0 } : {}),
   });
 }
@@ -217,6 +263,7 @@ export function createApi({
   registerNodeRoutes(api, nodes);
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
+  registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   let openApi: object | undefined;
   api.add({
     method: 'get',
@@ -241,6 +288,10 @@ export function createHttpServer(
     events: parts.events,
     playback: createPlaybackTokens(jwtSecretOf(config)),
     segmentSeconds: config.hlsSegmentSeconds,
+    replayFile: (eventId, sessionId) => {
+      const file = recordingFile(config.recordingsDir, eventId, sessionId);
+      return fs.existsSync(file) ? file : undefined;
+    },
   });
   const app = createHttpApp({
     logger,

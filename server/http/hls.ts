@@ -17,6 +17,8 @@ export interface HlsServingDeps {
   events: Pick<EventDirectory, 'event'>;
   playback: PlaybackTokens;
   segmentSeconds: number;
+  /** A session's recording, once ready. */
+  replayFile(eventId: string, sessionId: string): string | undefined;
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
@@ -26,7 +28,7 @@ const RENDITION = /^[a-z0-9]{1,16}$/;
 const SEGMENT = /^(\d{1,15})\.ts$/;
 
 /**
- * Serves HLS: playlists from memory, segments from disk, with what a CDN in front needs (playlists
+ * Serves HLS and replays: playlists from memory, segments from disk, with what a CDN in front needs (playlists
  * cached for under a segment, segments immutable, ranges, CORS for players on partner sites). A
  * public event's streams are open; a private one's need a playback token in the query (players
  * cannot send headers), which the playlists then carry on every URI. An unknown event is refused like
@@ -104,7 +106,19 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
     );
   });
 
-  router.options('/hls/*splat', (_req, res) => {
+  // A session's replay: the MP4 itself, with ranges (players seek), open like the event's streams.
+  router.get('/replay/:eventId/:sessionId', async (req, res) => {
+    const { isPublic: open } = await admit(req, req.params.eventId);
+    const file = /^[0-9a-f-]{36}$/.test(req.params.sessionId) ? deps.replayFile(req.params.eventId, req.params.sessionId) : undefined;
+    if (file === undefined) throw new AppError('not_found', 'no replay of this session (yet)');
+    common(res, open, 3600);
+    res.type('video/mp4');
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(file, { cacheControl: false }, (error) => (error ? reject(error) : resolve())),
+    );
+  });
+
+  router.options(['/hls/*splat', '/replay/*splat'], (_req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
     res.setHeader('Access-Control-Allow-Headers', 'range');

@@ -1,5 +1,5 @@
 import { HealthSampler } from '../../media/health/HealthSampler';
-import type { HlsHealth } from '../../media/health/types';
+import type { HlsHealth, NodeHealth } from '../../media/health/types';
 import type { MediaNode } from '../../media/MediaNode';
 import type { WorkerPool } from '../../media/WorkerPool';
 import type { Config } from '../config';
@@ -40,6 +40,8 @@ export interface NodeOpsDeps {
   watchedElsewhere?: (stageKey: string) => boolean;
   /** A stage's HLS stream, where this node runs one. */
   hls?: (stageKey: string, nowMs: number) => HlsHealth | null;
+  /** Free space where recordings go, where this node records. */
+  recordingsDisk?: () => NodeHealth['recordingsDisk'];
 }
 
 /**
@@ -68,13 +70,20 @@ export class NodeOps {
     clusterEvents,
     watchedElsewhere,
     hls,
+    recordingsDisk,
   }: NodeOpsDeps): Promise<NodeOps> {
     // Unique per process and per node in it (tests run several nodes in one process).
     const nodeId = config.nodeId;
     const health = new HealthSampler(
       media,
       pool,
-      { nodeId, intervalMs: config.healthSampleIntervalMs, historyMs: config.healthHistoryMs, ...(hls ? { hls } : {}) },
+      {
+        nodeId,
+        intervalMs: config.healthSampleIntervalMs,
+        historyMs: config.healthHistoryMs,
+        ...(hls ? { hls } : {}),
+        ...(recordingsDisk ? { recordingsDisk } : {}),
+      },
       logger,
     );
     const liveStages = new LiveStages(clusterEvents ?? conference.bus, logger.child({ module: 'LiveStages' }));

@@ -118,6 +118,7 @@ function createGauges(registry: Registry) {
     ]),
     workerPorts: gauge('stagecast_worker_ports', "RTC ports of a mediasoup worker's slice of the range (as many UDP as TCP)", ['worker']),
     sockets: gauge('stagecast_connected_sockets', 'Signaling connections of this node', []),
+    recordingsFree: gauge('stagecast_recordings_free_bytes', 'Free space where this node writes recordings', []),
     sampleDuration: gauge('stagecast_health_sample_duration_seconds', 'Wall time the last health sample took', []),
     alertsOpen: gauge('stagecast_alerts_open', 'Alerts open on this node, by rule', ['rule']),
     hlsSegmentAge: gauge('stagecast_hls_segment_age_seconds', "Since a stage's HLS stream listed its newest segment (worst of a label)", [
@@ -245,6 +246,7 @@ export class OpsMetrics {
       if (worker.rssBytes !== null) g.workerRss.set(labels, worker.rssBytes);
     }
     g.sockets.set(sample.node.connectedSockets);
+    if (sample.node.recordingsDisk) g.recordingsFree.set(sample.node.recordingsDisk.freeBytes);
     g.sampleDuration.set(sample.durationMs / 1000);
   }
 

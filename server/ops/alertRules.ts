@@ -158,6 +158,23 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
     const hls = hlsObservation(stage);
     if (hls) out.push(hls);
   }
+  const disk = sample.node.recordingsDisk;
+  if (disk) {
+    out.push({
+      rule: 'disk_low',
+      subject: 'disk:recordings',
+      eventId: '',
+      stageId: null,
+      sourceId: null,
+      ownerId: null,
+      severity: 'critical',
+      forMs: 0,
+      threshold: disk.minFreeBytes,
+      value: disk.freeBytes,
+      state: disk.freeBytes < disk.minFreeBytes ? 'bad' : 'good',
+      message: `the recordings directory has ${Math.round(disk.freeBytes / 1e6)} MB free (below ${Math.round(disk.minFreeBytes / 1e6)} MB): sessions that go live are not recorded`,
+    });
+  }
   for (const worker of sample.workers) {
     out.push({
       rule: 'worker_cpu',

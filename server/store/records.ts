@@ -127,6 +127,7 @@ export const ALERT_RULES = [
   'no_viewers_receiving',
   'ports_exhausted',
   'hls_stalled',
+  'disk_low',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -169,6 +170,28 @@ export interface RevokedTokenRecord {
   revokedBy: string;
 }
 
+/**
+ * A session's recording: the program of its stage from the moment it went live to the moment it
+ * ended, as one MP4 (faststart) under RECORDINGS_DIR. Keyed by the session.
+ */
+export interface RecordingRecord {
+  /** The session's id. */
+  id: string;
+  eventId: string;
+  stageId: string;
+  title: string;
+  status: 'recording' | 'ready' | 'failed';
+  startedAt: string;
+  endedAt: string | null;
+  /** Of the MP4, once ready (ffprobe's). */
+  durationS: number | null;
+  bytes: number | null;
+  /** The node stopped before the session ended: the file holds what was recorded until then. */
+  partial: boolean;
+  /** Why it failed, or why it was not recorded (no space). */
+  problem: string | null;
+}
+
 /** Every collection with its record type; the store implementations are generic over this map. */
 export interface Collections {
   events: EventRecord;
@@ -180,6 +203,7 @@ export interface Collections {
   hands: HandRecord;
   alerts: AlertRecord;
   revokedTokens: RevokedTokenRecord;
+  recordings: RecordingRecord;
 }
 
 export type CollectionName = keyof Collections;
@@ -195,6 +219,7 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   hands: (r) => r.sessionId,
   alerts: (r) => r.eventId,
   revokedTokens: (r) => r.eventId,
+  recordings: (r) => r.eventId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

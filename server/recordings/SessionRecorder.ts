@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventEmitter } from 'node:events';
+import { finaliseRecording, freeBytes, keepSegment } from '../../media/egress/recordingFiles';
+import type { ListedSegment } from '../../media/egress/StageHls';
+import type { ConferenceEvents } from '../conference/ConferenceBus';
+import type { Logger } from '../logger';
+import { stageKey } from '../stageKey';
+import type { Store } from '../store';
+import type { RecordingRecord, SessionRecord } from '../store/records';
+
+/** What recording needs of the node's HLS egress: its listed segments, and a way to start a stage's stream. */
+export interface RecorderEgress {
+  on(event: 'segment', listener: (segment: ListedSegment) => void): unknown;
+  off(event: 'segment', listener: (segment: ListedSegment) => void): unknown;
+  start(stageKey: string): Promise<unknown>;
+}
+
+export interface SessionRecorderOptions {
+  dir: string;
+  /** Below this many free bytes a session is not recorded (and ops are alerted by `disk_low`). */
+  minFreeBytes: number;
+  segmentSeconds: number;
+  /** Whether this node is the stage's origin (it runs the stage's stream); always on a single node. */
+  isOrigin(stageKey: string): boolean;
+}
+
+interface Recording {
+  record: RecordingRecord;
+  parts: string;
+  fromMs: number;
+  toMs: number | null;
+}
+
+/** The MP4 of a session's recording. */
+export function recordingFile(dir: string, eventId: string, sessionId: string): string {
+  return path.join(dir, eventId, `${sessionId}.mp4`);
+}
+
+/**
+ * Records every session that goes live on a stage this node streams: the top HLS rendition's segments
+ * from the moment it goes live to the moment it ends are kept (hard links) and then joined into one MP4
+ * without re-encoding. While it records, what is kept on disk is playable segment by segment: a node
+ * killed mid-session leaves them, and the next start finalises them into a (partial) MP4.
+ */
+export class SessionRecorder {
+  readonly #recording = new Map<string, Recording>();
+  readonly #finishing = new Set<Promise<void>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #logger: Logger;
+  readonly #onSegment = (segment: ListedSegment): void => this.#keep(segment);
+  readonly #onSession = (session: SessionRecord): void => {
+    if (session.status === 'live')
+      void this.#begin(session).catch((error: unknown) => this.#logger.error({ err: error }, 'recording did not start'));
+    else if (session.status === 'done') this.#end(session);
+  };
+  #closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Pick<EventEmitter<ConferenceEvents>, 'on' | 'off'>,
+    private readonly egress: RecorderEgress,
+    readonly options: SessionRecorderOptions,
+    logger: Logger,
+  ) {
+    this.#logger = logger.child({ module: 'SessionRecorder' });
+    egress.on('segment', this.#onSegment);
+    bus.on('sessionchanged', this.#onSession);
+  }
+
+  /** Finalises the recordings a previous run of the node left unfinished (killed while recording). */
+  async recover(eventIds: readonly string[]): Promise<void> {
+    for (const eventId of eventIds) {
+      for (const record of await this.store.collection('recordings').list(eventId)) {
+        if (record.status !== 'recording') continue;
+        this.#logger.info({ session: record.id }, 'finalising a recording left unfinished by the last run');
+        await this.#finalise({
+          record: { ...record, partial: true },
+          parts: this.#partsDir(record),
+          fromMs: Date.parse(record.startedAt),
+          toMs: null,
+        });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.egress.off('segment', this.#onSegment);
+    this.bus.off('sessionchanged', this.#onSession);
+    for (const timer of this.#timers) clearTimeout(timer);
+    // A session still live when the node stops: what was recorded becomes its (partial) file now.
+    const open = [...this.#recording.values()];
+    this.#recording.clear();
+    await Promise.all([
+      ...this.#finishing,
+      ...open.map((r) => this.#finalise({ ...r, record: { ...r.record, partial: r.toMs === null } })),
+    ]);
+  }
+
+  #partsDir(record: RecordingRecord): string {
+    return path.join(this.options.dir, record.eventId, `${record.id}.parts`);
+  }
+
+  async #begin(session: SessionRecord): Promise<void> {
+    const key = stageKey(session.eventId, session.stageId);
+    if (this.#closed || this.#recording.get(key)?.record.id === session.id || !this.options.isOrigin(key)) return;
+    const record: RecordingRecord = {
+      id: session.id,
+      eventId: session.eventId,
+      stageId: session.stageId,
+      title: session.title,
+      status: 'recording',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      durationS: null,
+      bytes: null,
+      partial: false,
+      problem: null,
+    };
+    const free = freeBytes(this.options.dir);
+    if (free < this.options.minFreeBytes) {
+      const problem = `not recorded: ${Math.round(free / 1e6)} MB free in the recordings directory (at least ${Math.round(this.options.minFreeBytes / 1e6)} MB needed)`;
+      this.#logger.warn({ session: session.id }, problem);
+      await this.store.collection('recordings').put({ ...record, status: 'failed', problem });
+      return;
+    }
+    const recording: Recording = { record, parts: this.#partsDir(record), fromMs: Date.parse(record.startedAt), toMs: null };
+    fs.mkdirSync(recording.parts, { recursive: true });
+    await this.store.collection('recordings').put(record);
+    this.#recording.set(key, recording);
+    this.#logger.info({ session: session.id, stage: key }, 'recording');
+    await this.egress.start(key);
+  }
+
+  #keep(segment: ListedSegment): void {
+    if (segment.rendition !== 0) return;
+    const recording = this.#recording.get(segment.stageKey);
+    if (!recording) return;
+    const startMs = segment.programDateTime.getTime();
+    if (startMs + segment.durationS * 1000 <= recording.fromMs || (recording.toMs !== null && startMs >= recording.toMs)) return;
+    try {
+      keepSegment(recording.parts, segment);
+    } catch (error) {
+      this.#logger.error({ err: error, session: recording.record.id }, 'a segment could not be kept for the recording');
+    }
+  }
+
+  /** The session ended: its last seconds are still being encoded, so the file is made a little later. */
+  #end(session: SessionRecord): void {
+    const key = stageKey(session.eventId, session.stageId);
+    const recording = this.#recording.get(key);
+    if (!recording || recording.record.id !== session.id) return;
+    recording.toMs = Date.now();
+    recording.record = { ...recording.record, endedAt: new Date(recording.toMs).toISOString() };
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        if (this.#recording.get(key) === recording) this.#recording.delete(key);
+        const done = this.#finalise(recording).finally(() => this.#finishing.delete(done));
+        this.#finishing.add(done);
+      },
+      this.options.segmentSeconds * 3000 + 2000,
+    );
+    this.#timers.add(timer);
+  }
+
+  async #finalise(recording: Recording): Promise<void> {
+    const { record } = recording;
+    const out = recordingFile(this.options.dir, record.eventId, record.id);
+    let next: RecordingRecord;
+    try {
+      const made = await finaliseRecording(recording.parts, out, { fromMs: recording.fromMs, toMs: recording.toMs });
+      next = made
+        ? { ...record, status: 'ready', endedAt: record.endedAt ?? new Date().toISOString(), durationS: made.durationS, bytes: made.bytes }
+        : { ...record, status: 'failed', problem: 'nothing was recorded (the stage had no picture)' };
+      if (made) fs.rmSync(recording.parts, { recursive: true, force: true });
+    } catch (error) {
+      this.#logger.error({ err: error, session: record.id }, 'recording could not be finalised');
+      next = { ...record, status: 'failed', problem: error instanceof Error ? error.message.slice(0, 300) : String(error) };
+    }
+    await this.store.collection('recordings').put(next);
+    this.#logger.info({ session: record.id, status: next.status, durationS: next.durationS }, 'recording finalised');
+  }
+}
