@@ -4,9 +4,9 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-// Four pages: the attendee watch page, the speaker page, the console (Preact) and the front page. The
+// Five pages: the attendee watch page, the speaker page, the console (Preact), the front page and the embeddable player. The
 // server serves dist/admin-ui under /ui and answers /watch/:eventId/:stageId, /speak/:eventId/:stageId,
-// /admin and / with the HTML, so every asset URL must be absolute under /ui/ (the page's own path says nothing
+// /admin, /embed/:eventId/:stageId and / with the HTML, so every asset URL must be absolute under /ui/ (the page's own path says nothing
 // about where its assets are).
 export default defineConfig({
   root,
@@ -25,6 +25,7 @@ export default defineConfig({
         speak: page('speak.html'),
         admin: page('admin.html'),
         home: page('home.html'),
+        embed: page('embed.html'),
       },
     },
   },

@@ -36,6 +36,8 @@ export class Config {
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
+  // Origins only (scheme://host[:port]): they are written into a CSP header as they are.
+  @IsString() @Matches(/^$|^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/) allowedEmbedOrigins = '';
   // off, a hop count, or proxy addresses/CIDRs; the list's entries are checked by compiling it (loadConfig).
   @IsString() @Matches(/^(off|[1-9]\d?|(?!\d+$)[^,\s]+(,[^,\s]+)*)$/) trustProxy = 'off';
   // Generous: a hall or an office behind one NAT opens a connection per attendee.

@@ -123,6 +123,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'comma-separated http(s) origins, or empty',
     doc: 'browser origins allowed to connect besides the server itself',
   },
+  allowedEmbedOrigins: {
+    env: 'ALLOWED_EMBED_ORIGINS',
+    kind: 'string',
+    allowed: 'comma-separated http(s) origins (scheme://host[:port]), or empty',
+    doc: 'partner sites whose pages may frame the player at /embed/:eventId/:stageId (CSP frame-ancestors)',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     kind: 'string',

@@ -297,7 +297,12 @@ export function createHttpServer(
     logger,
     bodyLimit: config.httpBodyLimit,
     readiness: parts.readiness,
-    routers: [metricsRoutes(parts.ops.metrics, config.metricsToken), hls, parts.api.router(), uiRoutes()],
+    routers: [
+      metricsRoutes(parts.ops.metrics, config.metricsToken),
+      hls,
+      parts.api.router(),
+      uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
+    ],
     peerOrigins: parts.peerOrigins,
     // HSTS and upgrade-insecure-requests only where browsers reach the node over https.
     https: config.publicUrl?.startsWith('https://') ?? false,

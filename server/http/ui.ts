@@ -16,8 +16,11 @@ function projectRoot(): string {
 
 export const UI_DIR = path.join(projectRoot(), 'dist', 'admin-ui');
 
-/** Pages of the browser app (built by Vite into dist/admin-ui) and their assets under /ui. */
-export function uiRoutes(uiDir: string = UI_DIR): Router {
+/**
+ * Pages of the browser app (built by Vite into dist/admin-ui) and their assets under /ui.
+ * `embedOrigins`: the partner sites whose pages may frame the embeddable player (besides this one).
+ */
+export function uiRoutes(uiDir: string = UI_DIR, embedOrigins: readonly string[] = []): Router {
   const router = Router();
   router.use('/ui', express.static(uiDir, { index: false, fallthrough: true, maxAge: '1h' }));
   const page =
@@ -31,6 +34,19 @@ export function uiRoutes(uiDir: string = UI_DIR): Router {
       res.sendFile(full);
     };
   router.get('/watch/:eventId/:stageId', page('watch.html'));
+  // The player partner platforms frame: only the origins ALLOWED_EMBED_ORIGINS names may (every other page keeps 'self').
+  const ancestors = ["'self'", ...embedOrigins].join(' ');
+  router.get(
+    '/embed/:eventId/:stageId',
+    (_req, res, next) => {
+      const policy = String(res.getHeader('Content-Security-Policy') ?? '');
+      res.setHeader('Content-Security-Policy', policy.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
+      // CSP frame-ancestors decides; the older header would forbid every other origin outright.
+      res.removeHeader('X-Frame-Options');
+      next();
+    },
+    page('embed.html'),
+  );
   router.get('/speak/:eventId/:stageId', page('speak.html'));
   // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.
   router.get('/admin', page('admin.html'));
