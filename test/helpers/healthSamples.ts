@@ -68,7 +68,15 @@ export function healthSample(takenAtMs: number, stages: StageHealth[], workers: 
     takenAtMs,
     intervalMs: 1000,
     durationMs: 1,
-    node: { pid: 1, cpuPercent: 1, rssBytes: 1e8, heapUsedBytes: 5e7, eventLoopLagMs: { mean: 1, p99: 2, max: 3 }, connectedSockets: 0, recordingsDisk: null },
+    node: {
+      pid: 1,
+      cpuPercent: 1,
+      rssBytes: 1e8,
+      heapUsedBytes: 5e7,
+      eventLoopLagMs: { mean: 1, p99: 2, max: 3 },
+      connectedSockets: 0,
+      recordingsDisk: null,
+    },
     workers,
     stages,
   };
