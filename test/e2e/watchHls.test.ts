@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
+import { type IngestTargetDto, spawnFfmpegIngest } from '../../scripts/ffmpegIngest';
 import { framesDecoded } from '../helpers/browser';
 import { waitFor } from '../helpers/net';
 import { ConsoleHarness } from './consoleHarness';
@@ -137,5 +139,38 @@ describe('watch page over HLS: sent there past the WebRTC budget, or by choice; 
     );
     await framesGrow(page, 30, 'WebRTC playing again');
     assert.deepEqual(h.problems(), []);
+  });
+});
+
+describe('watch page whose network cannot reach the media ports', function () {
+  this.timeout(90_000);
+  const h = new ConsoleHarness();
+  let encoder: ChildProcess | undefined;
+
+  before(async function () {
+    this.timeout(60_000);
+    // The node tells browsers to send media to 127.0.0.2, where nothing listens: ICE never connects,
+    // as on a network that lets HTTPS through and nothing else. Signaling and HLS (HTTP) still work.
+    await h.start({ ANNOUNCED_IP: '127.0.0.2', HLS_AUTOSTART: 'true', HLS_SEGMENT_SECONDS: '1', HLS_LADDER: '360p:640x360:500' });
+    const target = await h.api<IngestTargetDto>('host', 'POST', '/api/events/demo/stages/keynote/ingest', { videoCodec: 'H264' });
+    // The hall encoder is on the node's own machine: it sends where the feed really listens.
+    encoder = spawnFfmpegIngest({ ...target, ip: '127.0.0.1' }, { size: '640x360' });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') console.log(await h.diagnostics());
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    encoder?.kill('SIGKILL');
+    await h.stop();
+  });
+
+  it('falls back to HLS after trying WebRTC, says why, and plays', async () => {
+    const page = await h.open('/watch/demo/keynote', 'blocked');
+    await waitFor(async () => ((await watchMode(page))?.mode === 'hls' ? true : undefined), 40_000, 'the page falling back to HLS');
+    assert.match((await page.locator('#mode-note').textContent()) ?? '', /cannot get through your network/);
+    await framesGrow(page, 60, 'HLS playing after the fallback');
   });
 });

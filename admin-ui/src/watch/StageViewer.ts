@@ -16,6 +16,12 @@ import { chooseProgram } from './programChoice';
 
 export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 'failed';
 
+/** Why the page watches over HLS without having asked to: the node's answer, or a media path that never connected. */
+export type HlsReason = HlsFallbackDetails['reason'] | 'unreachable';
+
+/** How long the media path may try to connect before the page falls back to HLS. */
+const UNREACHABLE_AFTER_MS = 10_000;
+
 /** What the page shows; the viewer calls it whenever something visible changes. */
 export interface WatchView {
   state(state: WatchState, error?: Error): void;
@@ -29,7 +35,7 @@ export interface WatchView {
    * The page plays the stage's HLS stream at `url` (standard latency), or, with null, WebRTC again.
    * `refusal`: the node had no WebRTC seat for this viewer, and why.
    */
-  hls(url: string | null, refusal: HlsFallbackDetails['reason'] | null): void;
+  hls(url: string | null, refusal: HlsReason | null): void;
 }
 
 interface HeldConsumer {
@@ -74,6 +80,8 @@ export class StageViewer {
   #programId: string | null = null;
   #hostProgram: ProgramChange | null = null;
   #participantId: string | null = null;
+  /** The media path never connected: the page moved to HLS on its own. */
+  #unreachable = false;
   /** Run after every fresh join, inside the media queue (a raised hand publishes again). */
   #joinListeners: (() => Promise<void>)[] = [];
 
@@ -168,8 +176,32 @@ export class StageViewer {
     this.#hostProgram = join.program ?? null;
     this.#participantId = join.participantId;
     this.#recv = await this.connection.createTransport('recv');
+    this.#fallBackIfUnreachable(this.#recv);
     await this.#reconcile();
     for (const listener of this.#joinListeners) await listener();
+  }
+
+  /**
+   * A network that lets the page talk to the node but not reach its media ports (UDP and TCP blocked,
+   * a strict proxy) never connects: after UNREACHABLE_AFTER_MS of trying, the page watches over HLS,
+   * which is plain HTTPS to the same node.
+   */
+  #fallBackIfUnreachable(recv: types.Transport): void {
+    let timer: number | null = null;
+    recv.on('connectionstatechange', (state) => {
+      if (state === 'connected' || state === 'closed') {
+        if (timer !== null) window.clearTimeout(timer);
+        timer = null;
+        return;
+      }
+      if (timer !== null || state === 'new') return;
+      timer = window.setTimeout(() => {
+        timer = null;
+        if (recv.closed || recv.connectionState === 'connected' || this.connection.mode === 'hls') return;
+        this.#unreachable = true;
+        void this.connection.setMode('hls');
+      }, UNREACHABLE_AFTER_MS);
+    });
   }
 
   async #watchingHls(result: HlsWatchResult, refusal: HlsFallbackDetails['reason'] | null): Promise<void> {
@@ -178,7 +210,8 @@ export class StageViewer {
     this.#sources = new Map(result.sources.map((s) => [s.id, s]));
     this.#hostProgram = result.program;
     this.#participantId = result.participantId;
-    this.view.hls(result.url, refusal);
+    this.view.hls(result.url, refusal ?? (this.#unreachable ? 'unreachable' : null));
+    this.#unreachable = false;
     this.#show(null);
   }
 

@@ -1,6 +1,6 @@
 import '../styles/page.css';
 import '../styles/watchPanels.css';
-import type { HlsFallbackDetails, ProgramChange, SourceInfo } from '../../../signaling/contract';
+import type { ProgramChange, SourceInfo } from '../../../signaling/contract';
 import type { WatchMode } from '../lib/StageConnection';
 import { ApiClient } from '../lib/api';
 import type { StageSocket } from '../lib/signaling';
@@ -12,7 +12,7 @@ import { acquireToken, forgetToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
 import { ProgramPlayer } from './ProgramPlayer';
-import { StageViewer, type WatchState } from './StageViewer';
+import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
 
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface WatchDebugHandle {
@@ -61,9 +61,10 @@ const modeNote = element('mode-note', HTMLElement);
 /** The viewer's own choice of latency, remembered for the next visit. */
 const MODE_KEY = 'stagecast.watchMode';
 
-const REFUSAL_TEXT: Record<HlsFallbackDetails['reason'], string> = {
+const REFUSAL_TEXT: Record<HlsReason, string> = {
   budget: 'This stage is full for low-latency viewers right now: you watch the standard stream, a few seconds behind.',
   cpu: 'This stage is busy right now: you watch the standard stream, a few seconds behind.',
+  unreachable: 'Low-latency video cannot get through your network: you watch the standard stream, a few seconds behind.',
 };
 
 function storedMode(): WatchMode {
@@ -74,7 +75,7 @@ function storedMode(): WatchMode {
   }
 }
 
-function showMode(mode: WatchMode, refusal: HlsFallbackDetails['reason'] | null): void {
+function showMode(mode: WatchMode, refusal: HlsReason | null): void {
   modeBadge.dataset.mode = mode;
   modeBadge.textContent = mode === 'hls' ? 'Standard latency (HLS)' : 'Low latency';
   modeSwitch.textContent = mode === 'hls' ? 'Switch to low latency' : 'Switch to standard latency';
