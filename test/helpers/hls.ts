@@ -1,4 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+
+// Asynchronous: a test's server may run in this process, and a blocked event loop would stall it.
+const run = promisify(execFile);
 
 /** A media playlist's segments and headers, as a player reads them. */
 export interface MediaPlaylist {
@@ -36,25 +40,29 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
 }
 
 /** What ffprobe finds in a segment: its streams, and whether its first video frame is a key frame. */
-export function probeSegment(file: string): { streams: string[]; firstVideoFrameIsKey: boolean } {
-  const run = spawnSync(
+export async function probeSegment(file: string): Promise<{ streams: string[]; firstVideoFrameIsKey: boolean }> {
+  const { stdout } = await run(
     'ffprobe',
     ['-v', 'error', '-show_entries', 'stream=codec_type:frame=key_frame,media_type', '-read_intervals', '%+#2', '-of', 'json', file],
-    { encoding: 'utf8', timeout: 10_000 },
+    { timeout: 10_000 },
   );
-  if (run.status !== 0) throw new Error(`ffprobe ${file}: ${run.stderr}`);
-  const parsed = JSON.parse(run.stdout) as { streams?: { codec_type: string }[]; frames?: { media_type: string; key_frame: number }[] };
+  const parsed = JSON.parse(stdout) as { streams?: { codec_type: string }[]; frames?: { media_type: string; key_frame: number }[] };
   const firstVideo = (parsed.frames ?? []).find((f) => f.media_type === 'video');
   return { streams: (parsed.streams ?? []).map((s) => s.codec_type).sort(), firstVideoFrameIsKey: firstVideo?.key_frame === 1 };
 }
 
 /** The mean colour of a segment's first video frame (scaled to one pixel): [r, g, b]. */
-export function meanColour(file: string): [number, number, number] {
-  const run = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', 'scale=1:1,format=rgb24', '-f', 'rawvideo', '-'], {
-    timeout: 10_000,
-  });
-  if (run.status !== 0 || run.stdout.length < 3) throw new Error(`ffmpeg ${file}: ${run.stderr.toString()}`);
-  return [run.stdout[0], run.stdout[1], run.stdout[2]];
+export async function meanColour(file: string): Promise<[number, number, number]> {
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', 'scale=1:1,format=rgb24', '-f', 'rawvideo', '-'],
+    {
+      timeout: 10_000,
+      encoding: 'buffer',
+    },
+  );
+  if (stdout.length < 3) throw new Error(`ffmpeg ${file}: no frame`);
+  return [stdout[0], stdout[1], stdout[2]];
 }
 
 /** An ffmpeg reading an HLS URL as a player does, decoding every video frame; `frames()` counts them. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../../../scripts/ffmpegIngest';
-import { type HlsPlayer, meanColour, parseMediaPlaylist, playHls, probeSegment } from '../../helpers/hls';
+import { type HlsPlayer, type MediaPlaylist, meanColour, parseMediaPlaylist, playHls, probeSegment } from '../../helpers/hls';
 import { waitFor } from '../../helpers/net';
 import type { HlsHealth } from '../../../media/health/types';
 import { createPlaybackTokens } from '../../../server/auth/playbackTokens';
@@ -41,6 +41,9 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
     const res = await fetch(`${node.url}/hls/demo/keynote/${rendition}/index.m3u8`);
     return res.status === 200 ? parseMediaPlaylist(await res.text()) : undefined;
   }
+
+  /** Index of the newest segment after a discontinuity (-1: none). */
+  const lastSeam = (listed: MediaPlaylist): number => listed.segments.map((s) => s.discontinuity).lastIndexOf(true);
 
   const segmentFile = (rendition: string, uri: string): string =>
     path.join(node.node.hls.options.rootDir, 'demo', 'keynote', rendition, uri);
@@ -82,7 +85,7 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
       assert.ok(Math.abs(segment.durationS - SEGMENT_S) <= 0.2 * SEGMENT_S, `duration ${segment.durationS}`);
     for (const [i, segment] of listed.segments.entries()) {
       assert.equal(segment.uri, `${listed.mediaSequence + i}.ts`, 'sequence numbers rise by one per segment');
-      const probe = probeSegment(segmentFile('360p', segment.uri));
+      const probe = await probeSegment(segmentFile('360p', segment.uri));
       assert.deepEqual(probe.streams, ['audio', 'video'], segment.uri);
       assert.ok(probe.firstVideoFrameIsKey, `${segment.uri} begins with a key frame`);
       if (i > 0) {
@@ -90,7 +93,7 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
         assert.ok(Math.abs(gap - listed.segments[i - 1].durationS * 1000) < 50, 'program date-times follow the durations');
       }
     }
-    const [r, g, b] = meanColour(segmentFile('360p', listed.segments.at(-1)!.uri));
+    const [r, g, b] = await meanColour(segmentFile('360p', listed.segments.at(-1)!.uri));
     assert.ok(r > 150 && g < 80 && b < 80, `the red hall feed is what plays (mean ${r},${g},${b})`);
     const headers = await fetch(`${node.url}/hls/demo/keynote/360p/${listed.segments[0].uri}`, { headers: { range: 'bytes=0-187' } });
     assert.equal(headers.status, 206, 'segments answer range requests');
@@ -126,7 +129,7 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
         async () => {
           const newest = (await playlist())?.segments.at(-1);
           if (!newest) return undefined;
-          const [r, , b] = meanColour(segmentFile('360p', newest.uri));
+          const [r, , b] = await meanColour(segmentFile('360p', newest.uri));
           const seen = r > 150 && b < 80 ? 'red' : b > 150 && r < 80 ? 'blue' : 'mixed';
           return seen === wanted ? seen : undefined;
         },
@@ -170,7 +173,37 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
     const seam = after.segments.findIndex((s) => s.discontinuity);
     assert.ok(Number(after.segments[seam].uri.split('.')[0]) > Number(lastBefore.uri.split('.')[0]), 'the sequence goes on rising');
     for (const [i, segment] of after.segments.entries()) assert.equal(segment.uri, `${after.mediaSequence + i}.ts`);
-    assert.ok(probeSegment(segmentFile('360p', after.segments[seam].uri)).firstVideoFrameIsKey);
+    assert.ok((await probeSegment(segmentFile('360p', after.segments[seam].uri))).firstVideoFrameIsKey);
+  });
+
+  it('switching to a source of the other codec (VP8) restarts the encoder behind a discontinuity; the playlist goes on', async () => {
+    const res = await api('POST', `${STAGE}/ingest`, { videoCodec: 'VP8', feed: 'cam3' });
+    assert.equal(res.status, 201);
+    encoders.set('cam3', spawnFfmpegIngest((await res.json()) as IngestTargetDto, { pattern: 'color=c=green', size: '640x360' }));
+    await waitFor(
+      async () => (node.node.media.existingStage('demo/keynote')?.sources.some((s) => s.id === 'onsite-cam3') ? true : undefined),
+      10_000,
+      'the VP8 feed',
+    );
+    const before = (await playlist())!;
+    const lastBefore = before.mediaSequence + before.segments.length - 1;
+    assert.equal((await api('PUT', `${STAGE}/program`, { sourceId: 'onsite-cam3' })).status, 200);
+    const after = await waitFor(
+      async () => {
+        const current = await playlist();
+        const newest = current?.segments.at(-1);
+        if (!current || !newest) return undefined;
+        const [r, g, b] = await meanColour(segmentFile('360p', newest.uri));
+        return g > 100 && r < 80 && b < 80 && current.mediaSequence + lastSeam(current) > lastBefore ? current : undefined;
+      },
+      30_000,
+      'the green VP8 feed on the stream after a new discontinuity',
+    );
+    const seam = lastSeam(after);
+    assert.ok((await probeSegment(segmentFile('360p', after.segments[seam].uri))).firstVideoFrameIsKey);
+    // Back to the H.264 hall feed for the tests after this one.
+    assert.equal((await api('PUT', `${STAGE}/program`, { sourceId: 'onsite' })).status, 200);
+    encoders.get('cam3')?.kill('SIGKILL');
   });
 
   it('is stopped and started by API; a stopped stream answers 404', async () => {
