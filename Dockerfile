@@ -8,6 +8,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/build-worker.mjs scripts/worker-fixes.mjs scripts/build-sqlite-addon.mjs scripts/
+COPY scripts/worker-fixes scripts/worker-fixes
 RUN npm ci --foreground-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY server server

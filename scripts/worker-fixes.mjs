@@ -17,7 +17,11 @@
 // C++ is written in template literals: `\t` is a tab (mediasoup's own sources are tab-indented,
 // the bundled libwebrtc uses spaces).
 //
+// A third kind, larger, lives in its own module: the retransmission buffer of a consumer's stream,
+// bounded by age instead of ~1.9 MB per video consumer (worker-fixes/retransmission.mjs).
+//
 // Plain Node (no TypeScript): it runs during `npm install`, before anything of ours is built.
+import { RETRANSMISSION_FIXES } from './worker-fixes/retransmission.mjs';
 
 const INTER_ARRIVAL = 'deps/libwebrtc/libwebrtc/modules/remote_bitrate_estimator/inter_arrival.cc';
 
@@ -278,7 +282,7 @@ const OTHER_BACKPORTS = [
   },
 ];
 
-export const SOURCE_FIXES = [...TOOLCHAIN_FIXES, ...TRANSPORT_CC_ASSERTIONS, ...OTHER_BACKPORTS];
+export const SOURCE_FIXES = [...TOOLCHAIN_FIXES, ...TRANSPORT_CC_ASSERTIONS, ...OTHER_BACKPORTS, ...RETRANSMISSION_FIXES];
 
 /** How many times `needle` occurs in `text` (non-overlapping). */
 function occurrences(text, needle) {

@@ -61,8 +61,15 @@ export type HostedNodeApi = {
     args: { stageKey: string; count: number; sinkPort: number; consume: MediaKind[] };
     result: { opened: number; failed: number; errors: string[] };
   };
-  /** Every plain viewer without a consumer of `kind` consumes the stage's producers of that kind. */
-  plainConsume: { args: { stageKey: string; kind: MediaKind }; result: { consumers: number; failed: number; errors: string[] } };
+  /**
+   * Every plain viewer without a consumer of `kind` consumes the stage's producers of that kind. With
+   * `transportCc` false, without the transport-wide-cc extension and feedback (a remote that does not
+   * do transport-cc): its transport then keeps no congestion-control state or send history.
+   */
+  plainConsume: {
+    args: { stageKey: string; kind: MediaKind; transportCc?: boolean };
+    result: { consumers: number; failed: number; errors: string[] };
+  };
   /** Closes the `count` oldest plain viewers. */
   plainClose: { args: { count: number }; result: { closed: number } };
   /** Writes a V8 heap snapshot of this process after a forced GC (for leak hunts: diff two of them). */
@@ -142,6 +149,18 @@ function collectGarbage(): boolean {
   return true;
 }
 
+/** Capabilities without the transport-wide-cc header extension and feedback. */
+function withoutTransportCc(capabilities: types.RtpCapabilities): types.RtpCapabilities {
+  return {
+    ...capabilities,
+    codecs: capabilities.codecs?.map((codec) => ({
+      ...codec,
+      rtcpFeedback: codec.rtcpFeedback?.filter((fb) => fb.type !== 'transport-cc'),
+    })),
+    headerExtensions: capabilities.headerExtensions?.filter((extension) => !extension.uri.includes('transport-wide-cc')),
+  };
+}
+
 async function main(): Promise<void> {
   const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
   const census = new MediasoupCensus();
@@ -156,11 +175,17 @@ async function main(): Promise<void> {
   };
 
   /** Consumes (and resumes) the stage's producers of `kind` for one plain viewer. */
-  const consumeKind = async (stageKey: string, entry: { peer: MediaPeer; kinds: Set<MediaKind> }, kind: MediaKind): Promise<number> => {
+  const consumeKind = async (
+    stageKey: string,
+    entry: { peer: MediaPeer; kinds: Set<MediaKind> },
+    kind: MediaKind,
+    transportCc = true,
+  ): Promise<number> => {
     const stage = stageOf(stageKey);
+    const capabilities = transportCc ? stage.rtpCapabilities : withoutTransportCc(stage.rtpCapabilities);
     let consumed = 0;
     for (const { producerId } of stage.sources.flatMap((s) => s.producers).filter((p) => p.kind === kind)) {
-      await entry.peer.resumeConsumer((await entry.peer.consume(producerId, stage.rtpCapabilities)).id);
+      await entry.peer.resumeConsumer((await entry.peer.consume(producerId, capabilities)).id);
       consumed += 1;
     }
     entry.kinds.add(kind);
@@ -217,13 +242,13 @@ async function main(): Promise<void> {
       }
       return { opened, failed: errors.length, errors: errors.slice(0, 5) };
     },
-    async plainConsume({ stageKey, kind }) {
+    async plainConsume({ stageKey, kind, transportCc }) {
       let consumers = 0;
       const errors: string[] = [];
       for (const entry of plain) {
         if (entry.kinds.has(kind) || entry.peer.closed) continue;
         try {
-          consumers += await consumeKind(stageKey, entry, kind);
+          consumers += await consumeKind(stageKey, entry, kind, transportCc);
         } catch (error) {
           errors.push(String(error));
         }

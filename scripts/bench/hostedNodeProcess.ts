@@ -34,12 +34,20 @@ export interface Footprint {
   workersFds: number;
 }
 
-/** Starts hostedNode.ts with --expose-gc and the given node environment; counts its warning and error log lines. */
-export async function startHostedNode(env: Record<string, string>): Promise<HostedNode> {
+/**
+ * Starts hostedNode.ts with --expose-gc and the given node environment; counts its warning and error log
+ * lines. `workerBin`: the mediasoup worker binary its workers run (MEDIASOUP_WORKER_BIN), else this
+ * process's.
+ */
+export async function startHostedNode(env: Record<string, string>, options: { workerBin?: string } = {}): Promise<HostedNode> {
   const logs: LogTally = { warnings: 0, errors: 0, recent: [] };
   const rpc = await RpcChild.start<HostedNodeApi, HostedNodeReady>(path.join(__dirname, 'hostedNode.ts'), [JSON.stringify(env)], {
     nodeFlags: ['--expose-gc'],
-    env: { ...process.env, TEST_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      TEST_LOG_LEVEL: 'warn',
+      ...(options.workerBin === undefined ? {} : { MEDIASOUP_WORKER_BIN: options.workerBin }),
+    },
     onStdout: tallyLogs(logs, 10),
   });
   return { rpc, url: rpc.ready.url, pid: rpc.ready.pid, logs, stop: () => rpc.stop() };
