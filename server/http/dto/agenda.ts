@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsString,
   Max,
   Min,
@@ -44,14 +45,14 @@ export class CreateEventDto implements NewEvent {
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsBoolean() isPublic!: boolean;
   @IsString() @Matches(TIMEZONE) timezone!: string;
-  @Optional() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
+  @Optional() @IsObject() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
 }
 
 export class UpdateEventDto implements Partial<NewEvent> {
   @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @Optional() @IsBoolean() isPublic?: boolean;
   @Optional() @IsString() @Matches(TIMEZONE) timezone?: string;
-  @Optional() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
+  @Optional() @IsObject() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
 }
 
 export class CreateStageDto implements NewStage {
