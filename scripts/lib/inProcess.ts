@@ -9,14 +9,15 @@ import { MEDIA_PORTS_PER_SERVER, reservePortRange } from './ports';
 
 /**
  * A real stagecast node in this process, on a port from the OS, with its own SQLite file and, unless
- * `env` names RTC_MIN_PORT, a media port range reserved for it. `stop()` closes it and gives back the
+ * `env` names RTC_MIN_PORT, a media port range of `mediaPorts` ports reserved for it. `stop()` closes it and gives back the
  * directory and the ports even when closing fails; so does a failed start.
  */
 export async function startStagecast(
   env: Record<string, string> = {},
+  { mediaPorts = MEDIA_PORTS_PER_SERVER }: { mediaPorts?: number } = {},
 ): Promise<{ node: Stagecast; url: string; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-node-'));
-  const range = env.RTC_MIN_PORT === undefined ? reservePortRange(MEDIA_PORTS_PER_SERVER) : null;
+  const range = env.RTC_MIN_PORT === undefined ? reservePortRange(mediaPorts) : null;
   const release = (): void => {
     range?.release();
     fs.rmSync(dir, { recursive: true, force: true });

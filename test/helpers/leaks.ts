@@ -23,7 +23,11 @@ export interface MarkedProcess {
   command: string;
 }
 
-/** The live processes (not zombies, not this one) whose environment carries `RUN_MARKER=value`, read from /proc. */
+/**
+ * The live processes (not zombies, not this one) whose environment carries `RUN_MARKER=value`, read from
+ * /proc. The TypeScript loader's esbuild service, a child of this very process that lives as long as it
+ * does (and may be restarted by it once the marker is set), is not counted.
+ */
 export function markedProcesses(value: string): MarkedProcess[] {
   const wanted = `${RUN_MARKER}=${value}`;
   const found: MarkedProcess[] = [];
@@ -36,6 +40,7 @@ export function markedProcesses(value: string): MarkedProcess[] {
       if (state === 'Z') continue;
       const command = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (Number(ppid) === process.pid && name === 'esbuild' && command.includes('--service')) continue;
       found.push({ pid: Number(entry), ppid: Number(ppid), pgid: Number(pgid), name, command: command.slice(0, 200) });
     } catch {
       // It ended while we looked, or is not ours to read.
