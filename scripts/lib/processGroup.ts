@@ -1,8 +1,13 @@
-// A child process started as the leader of a process group of its own, so that it and everything it
-// starts (mediasoup workers, ffmpeg, …) can be found and ended together, whatever state it is in.
+// A child process started as the leader of a process group of its own, and marked in its environment,
+// so that it and everything it starts (mediasoup workers, ffmpeg, servers in groups of their own, …)
+// can be found and ended together, whatever state it is in, also once re-parented after a crash.
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { settleWithin, waitFor } from './wait';
+
+/** Names the trees a process belongs to (`id:id:…`, outermost first); inherited by whatever it starts. */
+const TREES = 'STAGECAST_PROCESS_TREES';
 
 export interface ProcessInfo {
   pid: number;
@@ -10,9 +15,9 @@ export interface ProcessInfo {
   name: string;
 }
 
-/** The live (not zombie) processes whose process group is `pgid`, read from /proc (Linux). */
-export function processGroupMembers(pgid: number): ProcessInfo[] {
-  const members: ProcessInfo[] = [];
+/** Every live (not zombie) process for which `belongs(pid, pgrp)` holds, read from /proc (Linux). */
+function scan(belongs: (pid: number, pgrp: number) => boolean): ProcessInfo[] {
+  const found: ProcessInfo[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -20,12 +25,30 @@ export function processGroupMembers(pgid: number): ProcessInfo[] {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       // After the command name: state, ppid, pgrp, ...
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') members.push({ pid: Number(entry), name });
+      if (state !== 'Z' && belongs(Number(entry), Number(pgrp))) found.push({ pid: Number(entry), name });
     } catch {
-      // It ended while we looked.
+      // It ended while we looked, or is not ours to read.
     }
   }
-  return members;
+  return found;
+}
+
+/** The live (not zombie) processes whose process group is `pgid`. */
+export function processGroupMembers(pgid: number): ProcessInfo[] {
+  return scan((_pid, pgrp) => pgrp === pgid);
+}
+
+function inTree(pid: number, tree: string): boolean {
+  const entry = fs
+    .readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((variable) => variable.startsWith(`${TREES}=`));
+  return (
+    entry
+      ?.slice(TREES.length + 1)
+      .split(':')
+      .includes(tree) ?? false
+  );
 }
 
 export interface Exit {
@@ -41,21 +64,31 @@ export interface GroupProcess {
   exited: Promise<Exit>;
   /** Everything the leader wrote to stdout and stderr so far (when they are piped). */
   output: () => string;
-  /** Names of the live processes of the group. */
+  /** Names of the live processes of the group and of everything started from it. */
   members: () => string[];
-  /** Sends `signal` to every process of the group (nothing if it is empty). */
+  /** Sends `signal` to the group and to everything started from it (nothing if none is left). */
   signalGroup: (signal: NodeJS.Signals) => void;
   /**
-   * Ends the whole group: SIGTERM to the leader first when `graceMs` > 0 (it may end its children
-   * itself), then SIGKILL to whatever is left; resolves once the group is empty, throws naming the
-   * processes still there otherwise. Safe to call at any time, any number of times.
+   * Ends the whole group and all it started: SIGTERM to the leader first when `graceMs` > 0 (it may end
+   * its children itself), then SIGKILL to whatever is left; resolves once none is left, throws naming
+   * the processes still there otherwise. Safe to call at any time, any number of times.
    */
   stop: (graceMs?: number) => Promise<void>;
 }
 
-/** Starts `command` as the leader of a new process group (`detached`), with stdout and stderr collected. */
+/**
+ * Starts `command` as the leader of a new process group (`detached`), with stdout and stderr collected,
+ * and a mark in its environment that everything it starts inherits.
+ */
 export function spawnGroup(command: string, args: readonly string[], options: Omit<SpawnOptions, 'detached'> = {}): GroupProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
+  const tree = randomUUID().slice(0, 8);
+  const env = options.env ?? process.env;
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+    env: { ...env, [TREES]: [env[TREES], tree].filter(Boolean).join(':') },
+    detached: true,
+  });
   const pgid = child.pid;
   const exited = new Promise<Exit>((resolve) => {
     if (pgid === undefined) resolve({ code: null, signal: null });
@@ -66,13 +99,14 @@ export function spawnGroup(command: string, args: readonly string[], options: Om
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const members = (): ProcessInfo[] => (pgid === undefined ? [] : processGroupMembers(pgid));
+  const members = (): ProcessInfo[] => (pgid === undefined ? [] : scan((pid, pgrp) => pgrp === pgid || inTree(pid, tree)));
   const signalGroup = (signal: NodeJS.Signals): void => {
-    if (pgid === undefined || members().length === 0) return;
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // The group emptied meanwhile.
+    for (const { pid } of members()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // It ended meanwhile.
+      }
     }
   };
   const leaderRunning = (): boolean => child.exitCode === null && child.signalCode === null && pgid !== undefined;
@@ -88,18 +122,17 @@ export function spawnGroup(command: string, args: readonly string[], options: Om
       if (graceMs > 0 && leaderRunning()) {
         child.kill('SIGTERM');
         await settleWithin(exited, graceMs, null);
-        await settleWithin(
-          waitFor(async () => members().length === 0, { what: 'the group to empty', timeoutMs: graceMs }).catch(() => undefined),
-          graceMs + 1000,
-          null,
-        );
+        await waitFor(async () => members().length === 0, { what: 'the group to empty', timeoutMs: graceMs }).catch(() => undefined);
       }
-      signalGroup('SIGKILL');
-      await waitFor(async () => (!leaderRunning() && members().length === 0 ? true : undefined), {
-        what: `process group ${pgid} (${command}) to end after SIGKILL`,
-        timeoutMs: 5000,
-      }).catch(() => {
-        throw new Error(`processes left in group ${pgid} (${command}) after SIGKILL: ${JSON.stringify(members())}`);
+      // Killed one by one, over and over: a process may start another until it is killed itself.
+      await waitFor(
+        async () => {
+          signalGroup('SIGKILL');
+          return !leaderRunning() && members().length === 0;
+        },
+        { what: `the processes of ${command} (group ${pgid}) to end after SIGKILL`, timeoutMs: 5000 },
+      ).catch(() => {
+        throw new Error(`processes left of ${command} (group ${pgid}) after SIGKILL: ${JSON.stringify(members())}`);
       });
     },
   };

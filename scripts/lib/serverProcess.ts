@@ -43,6 +43,9 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       ...env,
     },
   });
+  // Given back once the server has exited, however it ended (its workers follow it within moments, and a
+  // worker that finds a port still taken tries another).
+  void group.exited.then(() => range?.release());
   const stop = async (): Promise<void> => {
     try {
       await group.stop();
