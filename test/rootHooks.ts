@@ -1,5 +1,5 @@
-// Mocha root hooks (loaded through .mocharc.json `require`): the last check of a run is that nothing it
-// started is still alive.
+// Mocha root hooks (loaded through .mocharc.json `require`): the last checks of a run are that nothing it
+// started is still alive, and that nothing keeps this process open (mocha runs without --exit).
 import { waitFor } from '../scripts/lib/wait';
 import { type MarkedProcess, markRun, markedProcesses } from './helpers/leaks';
 
@@ -8,6 +8,14 @@ const run = markRun();
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(30_000);
+    // Fires only if something (a socket, a server, a timer a test forgot) still holds the process open a
+    // minute after the last test: it says what, and ends the run as failed instead of letting it hang.
+    setTimeout(() => {
+      process.stderr.write(
+        `the test run was still held open a minute after its last test by: ${JSON.stringify(process.getActiveResourcesInfo())}\n`,
+      );
+      process.exit(1);
+    }, 60_000).unref();
     // Processes being ended by the last teardown get a moment to be gone.
     const left = await waitFor(async () => markedProcesses(run).length === 0, {
       what: 'no process of this run alive',
