@@ -19,7 +19,7 @@ export interface ServerProcess {
   exited: Promise<Exit>;
   /** SIGKILL to the server and everything in its process group; resolves once all of it is gone. */
   stop(): Promise<void>;
-  /** `stop()`, then removes the data directory. */
+  /** `stop()`, then removes the data directory (also when stopping failed). */
   dispose(): Promise<void>;
 }
 
@@ -61,8 +61,11 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
     exited: group.exited,
     stop,
     async dispose() {
-      await stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await stop();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
