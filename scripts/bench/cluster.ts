@@ -146,10 +146,10 @@ export async function run(args: string[]): Promise<unknown> {
     const server = redis;
     cleanup.push(() => void server.kill());
     // One after the other: the first seeds the demo event into the shared store, the second finds it.
-    const a = await startClusterNode('A', redis, 46000);
+    const a = await startClusterNode('A', redis);
     nodes.push(a);
     cleanup.push(() => a.rpc.child.kill('SIGKILL'));
-    const b = await startClusterNode('B', redis, 47000);
+    const b = await startClusterNode('B', redis);
     nodes.push(b);
     cleanup.push(() => b.rpc.child.kill('SIGKILL'));
     await waitFor(

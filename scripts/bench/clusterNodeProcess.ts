@@ -16,9 +16,10 @@ export interface ClusterNode {
 
 /**
  * Starts one node in its own process: STORE=redis on the shared server, one mediasoup worker, its own
- * RTC port range (1,000 ports from `rtcMinPort`), media on loopback; cluster timings at their defaults.
+ * RTC port range (reserved by the node, see scripts/lib/ports.ts), media on loopback; cluster timings
+ * at their defaults.
  */
-export async function startClusterNode(name: 'A' | 'B', redis: RedisServer, rtcMinPort: number): Promise<ClusterNode> {
+export async function startClusterNode(name: 'A' | 'B', redis: RedisServer): Promise<ClusterNode> {
   const id = `bench-${name.toLowerCase()}`;
   const logs: LogTally = { warnings: 0, errors: 0, recent: [] };
   const env = {
@@ -26,8 +27,6 @@ export async function startClusterNode(name: 'A' | 'B', redis: RedisServer, rtcM
     REDIS_URL: redis.url,
     NODE_ID: id,
     MEDIASOUP_NUM_WORKERS: '1',
-    RTC_MIN_PORT: String(rtcMinPort),
-    RTC_MAX_PORT: String(rtcMinPort + 999),
     RTC_LISTEN_IP: '127.0.0.1',
     ANNOUNCED_IP: '127.0.0.1',
   };

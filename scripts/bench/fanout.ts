@@ -17,6 +17,7 @@ import { openIngest } from '../../media/ingest';
 import { DEFAULT_MEDIA_OPTIONS } from '../../media/types';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { startStagecast, tokenFor } from '../lib/inProcess';
+import { MEDIA_PORTS_PER_SERVER, reservePortRange } from '../lib/ports';
 import { cpuSeconds } from '../lib/proc';
 import { BENCH_DIR, CLIP_720P, encodedClip, srtpKey } from './benchMedia';
 import { UdpSink } from './udpSink';
@@ -131,7 +132,13 @@ async function stagecastWindow(viewers: number, sink: UdpSink, seconds: number):
 
 /** The bare engine: one worker, one router, the same ingest and the same SRTP consumers, nothing else. */
 async function bareWindow(viewers: number, sink: UdpSink, seconds: number): Promise<Window> {
-  const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 46000, rtcMaxPort: 49999 });
+  const ports = reservePortRange(MEDIA_PORTS_PER_SERVER);
+  const worker = await mediasoup
+    .createWorker({ logLevel: 'error', rtcMinPort: ports.min, rtcMaxPort: ports.max })
+    .catch((error: unknown) => {
+      ports.release();
+      throw error;
+    });
   try {
     const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
     const ingest = await openIngest(router, DEFAULT_MEDIA_OPTIONS, { videoCodec: 'VP8' });
@@ -157,6 +164,7 @@ async function bareWindow(viewers: number, sink: UdpSink, seconds: number): Prom
     }
   } finally {
     worker.close();
+    ports.release();
   }
 }
 

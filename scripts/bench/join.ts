@@ -115,6 +115,6 @@ export async function run(args: string[]): Promise<unknown> {
   } finally {
     for (const viewer of joined) viewer.close();
     ffmpeg?.kill('SIGKILL');
-    await server.stop();
+    await server.dispose();
   }
 }

@@ -103,6 +103,6 @@ export async function run(args: string[]): Promise<unknown> {
     };
   } finally {
     for (const child of children) child.disconnect();
-    await server.stop();
+    await server.dispose();
   }
 }

@@ -1,26 +1,35 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from './wait';
+import { MEDIA_PORTS_PER_SERVER, type PortRange, freePort, reservePortRange } from './ports';
+import { type Exit, spawnGroup } from './processGroup';
+import { waitFor } from './wait';
 
 const MAIN = path.join(__dirname, '../../server/main.ts');
 
 export interface ServerProcess {
   url: string;
+  /** The node process; the leader of a process group of its own, which holds its mediasoup workers too. */
   child: ChildProcess;
   dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Resolves with the exit code and signal once the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
+  /** SIGKILL to the server and everything in its process group; resolves once all of it is gone. */
   stop(): Promise<void>;
+  /** `stop()`, then removes the data directory (also when stopping failed). */
+  dispose(): Promise<void>;
 }
 
-/** Spawns the real server entry point (`server/main.ts`) as its own process. */
+/**
+ * Spawns the real server entry point (`server/main.ts`) as its own process group. Unless `env` names
+ * RTC_MIN_PORT, it gets a media port range reserved for it (given back by `stop()`).
+ */
 export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: string): ServerProcess {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const range: PortRange | null = env.RTC_MIN_PORT === undefined ? reservePortRange(MEDIA_PORTS_PER_SERVER) : null;
+  const group = spawnGroup(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -38,59 +47,81 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       WEBRTC_VIEWER_BUDGET: '1000000',
       WEBRTC_CPU_CEILING_PERCENT: '0',
       MEDIASOUP_NUM_WORKERS: '2',
+      ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  // Given back once the server has exited, however it ended (its workers follow it within moments, and a
+  // worker that finds a port still taken tries another).
+  void group.exited.then(() => range?.release());
+  const stop = async (): Promise<void> => {
+    try {
+      await group.stop();
+    } finally {
+      range?.release();
+    }
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    child,
+    child: group.child,
     dataDir,
-    output: () => output,
-    exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
+    output: group.output,
+    exited: group.exited,
+    stop,
+    async dispose() {
+      try {
+        await stop();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
 
 /**
  * Starts a server on a free port and waits until `/readyz` is 200. A fresh data directory unless one
- * is given (a restart on the same data).
+ * is given (a restart on the same data). A port taken between the OS handing it out and the server
+ * binding it is retried with another; a fresh data directory is removed again if the start fails.
  */
-export async function startServer(
-  env: NodeJS.ProcessEnv = {},
-  dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-')),
-): Promise<ServerProcess> {
-  const server = spawnServer(env, await freePort(), dataDir);
-  await waitUntilReady(server);
-  return server;
+export async function startServer(env: NodeJS.ProcessEnv = {}, dataDir?: string): Promise<ServerProcess> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-server-'));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const server = spawnServer(env, await freePort(), dir);
+      try {
+        await waitUntilReady(server);
+        return server;
+      } catch (error) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(server.output())) throw error;
+      }
+    }
+  } catch (error) {
+    if (dataDir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
  * Waits until a spawned server's `/readyz` is 200. If it exits first or is not ready in time, it is
- * stopped and the error carries its output.
+ * stopped (its whole process group) and the error carries its output.
  */
 export async function waitUntilReady(server: ServerProcess, timeoutMs = 20_000): Promise<void> {
   try {
     const state = await waitFor(
       async () => {
         if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
-        const res = await fetch(`${server.url}/readyz`);
-        return res.status === 200 ? 'ready' : undefined;
+        const res = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(5000) });
+        if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${await res.text()}`);
+        return 'ready';
       },
-      timeoutMs,
-      'server /readyz',
+      { what: `server ${server.url} /readyz 200`, timeoutMs },
     );
     if (state === 'exited') throw new Error('server exited before it was ready');
   } catch (error) {
-    await server.stop();
-    throw new Error(`${String(error)}\n--- server output ---\n${server.output()}`, { cause: error });
+    const stopped = await server.stop().then(
+      () => '',
+      (stopError: unknown) => `\nand stopping it failed: ${String(stopError)}`,
+    );
+    throw new Error(`${String(error)}${stopped}\n--- server output ---\n${server.output()}`, { cause: error });
   }
 }

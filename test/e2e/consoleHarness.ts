@@ -6,6 +6,7 @@ import type { Role } from '../../server/auth/tokens';
 import { launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
 import { type ServerProcess, startServer } from '../helpers/serverProcess';
 import { tokenFor } from '../helpers/stagecast';
+import { Teardown } from '../helpers/teardown';
 
 /** Screenshots of every view land here (git-ignored), to be looked at after a run. */
 export const ARTIFACTS_DIR = path.join(__dirname, '../../test-artifacts');
@@ -139,18 +140,14 @@ export class ConsoleHarness {
     return lines.join('\n');
   }
 
-  /** Closes every page, the browser and the server; every step runs even if an earlier one fails. */
+  /** Closes every page, the browser and the server; every step runs even if an earlier one fails, and all failures are reported. */
   async stop(): Promise<void> {
-    const failures: unknown[] = [];
-    const attempt = async (step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => void failures.push(error));
-    for (const context of this.#contexts) await attempt(() => context.close());
+    const teardown = new Teardown();
     const { browser, server } = this;
-    if (browser) await attempt(() => browser.close());
-    if (server) {
-      await attempt(() => server.stop());
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
-    }
-    if (failures.length > 0) throw failures[0];
+    if (server) teardown.add('the server', () => server.dispose());
+    if (browser) teardown.add('chromium', () => browser.close());
+    for (const context of this.#contexts) teardown.add('a browser context', () => context.close());
+    await teardown.run();
   }
 }
 

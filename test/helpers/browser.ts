@@ -108,3 +108,31 @@ export async function watchPlacement(page: Page): Promise<{ nodeUrl: string; pro
     return handle ? { nodeUrl: handle.nodeUrl, programSourceId: handle.programSourceId, state: handle.state } : null;
   });
 }
+
+/**
+ * Starts recording every text the page's `#status` shows, in order (a MutationObserver in the page):
+ * a state the page passes through is seen however briefly it lasts, which polling cannot promise.
+ */
+export async function recordStatusTexts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const scope = globalThis as unknown as {
+      document: { getElementById(id: string): { textContent: string | null } | null };
+      MutationObserver: new (callback: (records: { addedNodes: ArrayLike<{ textContent: string | null }> }[]) => void) => {
+        observe(target: unknown, options: object): void;
+      };
+      stagecastStatusTexts?: string[];
+    };
+    const status = scope.document.getElementById('status');
+    if (!status) throw new Error('the page has no #status');
+    const texts: string[] = [status.textContent ?? ''];
+    scope.stagecastStatusTexts = texts;
+    new scope.MutationObserver((records) => {
+      for (const record of records) for (const node of Array.from(record.addedNodes)) texts.push(node.textContent ?? '');
+    }).observe(status, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+/** The texts `#status` has shown since `recordStatusTexts`, oldest first. */
+export async function statusTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { stagecastStatusTexts?: string[] }).stagecastStatusTexts ?? []);
+}

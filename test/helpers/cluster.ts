@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { NodeInfo } from '../../server/cluster/NodeRegistry';
 import { type ServerProcess, startServer } from '../../scripts/lib/serverProcess';
 import type { RedisServer } from './redis';
 import { tokenFor } from './stagecast';
 
 /**
- * One stagecast process of a test cluster: its own port and media port range, one worker, and fast
- * heartbeats so a killed node is dropped within a couple of seconds.
+ * One stagecast process of a test cluster: its own port and media port range (both reserved for it,
+ * see scripts/lib/ports.ts), one worker, and fast heartbeats so a killed node is dropped within a
+ * couple of seconds.
  */
-export async function startClusterNode(redis: RedisServer, nodeId: string, index: number): Promise<ServerProcess> {
-  const rtcMinPort = 42000 + index * 1000;
+export async function startClusterNode(redis: RedisServer, nodeId: string): Promise<ServerProcess> {
   return startServer({
     STORE: 'redis',
     REDIS_URL: redis.url,
@@ -18,20 +17,10 @@ export async function startClusterNode(redis: RedisServer, nodeId: string, index
     RTC_LISTEN_IP: '127.0.0.1',
     ANNOUNCED_IP: '127.0.0.1',
     MEDIASOUP_NUM_WORKERS: '1',
-    RTC_MIN_PORT: String(rtcMinPort),
-    RTC_MAX_PORT: String(rtcMinPort + 999),
     CLUSTER_HEARTBEAT_MS: '500',
     CLUSTER_NODE_TTL_MS: '2000',
     HEALTH_SAMPLE_INTERVAL_MS: '2000',
   });
-}
-
-export async function stopNodes(nodes: (ServerProcess | undefined)[]): Promise<void> {
-  for (const node of nodes) {
-    if (!node) continue;
-    await node.stop();
-    fs.rmSync(node.dataDir, { recursive: true, force: true });
-  }
 }
 
 export async function call<T>(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 
-export { freePort, waitFor } from '../../scripts/lib/wait';
+export { freePort } from '../../scripts/lib/ports';
+export { waitFor } from '../../scripts/lib/wait';
 
 /** Pids of the mediasoup worker processes a process has spawned, read from /proc (Linux). */
 export function workerPids(parentPid: number): number[] {

@@ -5,6 +5,8 @@ export class RtpSink {
   readonly byPayloadType = new Map<number, number>();
   readonly bySsrc = new Map<number, number>();
   packets = 0;
+  /** The SSRC of every RTP packet, in the order they arrived. */
+  readonly #arrivals: number[] = [];
 
   private constructor(readonly socket: dgram.Socket) {
     socket.on('message', (message) => {
@@ -16,6 +18,7 @@ export class RtpSink {
       this.byPayloadType.set(payloadType, (this.byPayloadType.get(payloadType) ?? 0) + 1);
       const ssrc = message.readUInt32BE(8);
       this.bySsrc.set(ssrc, (this.bySsrc.get(ssrc) ?? 0) + 1);
+      this.#arrivals.push(ssrc);
     });
   }
 
@@ -28,6 +31,19 @@ export class RtpSink {
   /** Packets seen from these SSRCs so far. */
   countOf(ssrcs: readonly number[]): number {
     return ssrcs.reduce((sum, ssrc) => sum + (this.bySsrc.get(ssrc) ?? 0), 0);
+  }
+
+  /**
+   * Packets from `ssrcs` that arrived since the last packet from `others` (since the start if none
+   * came): how long a run of one stream has gone on without a single packet of the others.
+   */
+  runSinceLast(ssrcs: readonly number[], others: readonly number[]): number {
+    let run = 0;
+    for (let i = this.#arrivals.length - 1; i >= 0; i--) {
+      if (others.includes(this.#arrivals[i])) break;
+      if (ssrcs.includes(this.#arrivals[i])) run += 1;
+    }
+    return run;
   }
 
   get port(): number {

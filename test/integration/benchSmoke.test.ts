@@ -1,24 +1,32 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { spawnGroup } from '../../scripts/lib/processGroup';
+import { settleWithin } from '../../scripts/lib/wait';
+import { Teardown } from '../helpers/teardown';
 
 const INDEX = path.join(__dirname, '../../scripts/bench/index.ts');
-
-/** Runs `npm run bench -- <args>` as the README says (through tsx) and answers its last stdout line. */
-function bench(args: string[]): Promise<{ code: number | null; last: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', INDEX, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, last: stdout.trim().split('\n').at(-1) ?? '', stderr }));
-  });
-}
+/** A bench with a tiny N that has not finished by then is stopped and the test fails, saying so. */
+const BENCH_BOUND_MS = 100_000;
 
 // Timings are never asserted: each benchmark must only start, finish with a tiny N and print its JSON.
 describe('benchmarks start and print their JSON line (tiny N)', function () {
-  this.timeout(120_000);
+  this.timeout(BENCH_BOUND_MS + 20_000);
+  const teardown = new Teardown();
+  afterEach(() => teardown.run());
+
+  /**
+   * Runs `npm run bench -- <args>` as the README says (through tsx), in a process group of its own that
+   * is ended after the test whatever happened (with the servers, workers and encoders the bench started).
+   */
+  async function bench(args: string[]): Promise<{ code: number | null; stdout: string; output: string }> {
+    let stdout = '';
+    const group = spawnGroup(process.execPath, ['--import', 'tsx', INDEX, ...args]);
+    group.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    teardown.add(`bench ${args[0]}`, () => group.stop());
+    const exit = await settleWithin(group.exited, BENCH_BOUND_MS, null);
+    assert.ok(exit, `bench ${args.join(' ')} had not finished after ${BENCH_BOUND_MS} ms; its output:\n${group.output().slice(-3000)}`);
+    return { code: exit.code, stdout, output: group.output() };
+  }
 
   const cases: [string, string[], string][] = [
     ['join', ['join', '--viewers', '3', '--browsers', '0'], 'connectToResumedMs'],
@@ -35,8 +43,9 @@ describe('benchmarks start and print their JSON line (tiny N)', function () {
   ];
   for (const [name, args, field] of cases) {
     it(`${name} prints a final JSON line with ${field}`, async () => {
-      const { code, last, stderr } = await bench(args);
-      assert.equal(code, 0, stderr.slice(-2000));
+      const { code, stdout, output } = await bench(args);
+      assert.equal(code, 0, output.slice(-2000));
+      const last = stdout.trim().split('\n').at(-1) ?? '';
       const result = JSON.parse(last) as Record<string, unknown>;
       assert.equal(result.bench, name);
       assert.ok(field in result, `${field} missing in ${last}`);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type GroupProcess, spawnGroup } from '../../scripts/lib/processGroup';
 
 const REPO = path.join(__dirname, '../..');
 /** What `npm run build` reads: the sources, the build scripts and configs, the lockfile. */
@@ -29,7 +29,7 @@ const SMALL_BUILD_CONFIG = {
 describe('npm run build compiles and bundles only what changed', function () {
   this.timeout(120_000);
   let dir: string;
-  let running: ChildProcess | null = null;
+  let running: GroupProcess | null = null;
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-build-'));
@@ -43,25 +43,22 @@ describe('npm run build compiles and bundles only what changed', function () {
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   });
 
-  after(() => {
-    // A build still running when a test timed out: its whole process group (tsc, npm, Vite) goes.
-    if (running?.pid !== undefined && running.exitCode === null) process.kill(-running.pid, 'SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+  after(async () => {
+    try {
+      // A build still running when a test timed out: its whole process group (tsc, npm, Vite) goes.
+      await running?.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   /** Runs the build in the copy and answers its output; rejects if it fails. */
   function build(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['scripts/build-if-changed.mjs'], {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      running = child;
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`build exited ${code}:\n${output}`))));
+    const group = spawnGroup(process.execPath, ['scripts/build-if-changed.mjs'], { cwd: dir });
+    running = group;
+    return group.exited.then(({ code }) => {
+      if (code !== 0) throw new Error(`build exited ${code}:\n${group.output()}`);
+      return group.output();
     });
   }
 

@@ -1,31 +1,30 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import type { ProgramChange } from '../../server/conference/ConferenceBus';
-import { type IngestTargetDto, spawnFfmpegIngest } from '../../scripts/ffmpegIngest';
+import type { IngestTargetDto } from '../../scripts/ffmpegIngest';
+import { startEncoder } from '../helpers/encoder';
 import { waitFor } from '../helpers/net';
 import { RtpSink } from '../helpers/rtp';
 import { connect, request, startStagecast, tokenFor } from '../helpers/stagecast';
+import { Teardown } from '../helpers/teardown';
 
-async function settle(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
+/**
+ * Packets of the program in a row, none of the other source among them, that show the switch is done:
+ * unpaused, the other source's audio alone (50 packets a second) would break any run within a few packets.
+ */
+const SWITCHED_RUN = 60;
 
 describe('On-air switching with real media (two ffmpeg hall feeds)', function () {
   this.timeout(60_000);
   let node: Awaited<ReturnType<typeof startStagecast>>;
-  const encoders: ChildProcess[] = [];
   let sink: RtpSink;
+  const teardown = new Teardown();
 
   before(async () => {
-    node = await startStagecast();
-    sink = await RtpSink.open();
+    node = teardown.own('the node', await startStagecast(), (n) => n.stop());
+    sink = teardown.own('the RTP sink', await RtpSink.open(), (s) => s.close());
   });
 
-  after(async () => {
-    for (const encoder of encoders) encoder.kill('SIGKILL');
-    sink.close();
-    await node.stop();
-  });
+  after(() => teardown.run());
 
   async function api(method: string, path: string, body?: unknown, role: 'host' | 'attendee' = 'host'): Promise<unknown> {
     const res = await fetch(`${node.url}${path}`, {
@@ -60,11 +59,12 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
         '/api/events/demo/stages/keynote/ingest',
         feed ? { feed, label: 'Wide shot' } : {},
       )) as IngestTargetDto;
-      encoders.push(spawnFfmpegIngest(target, { size: '320x180', videoBitrate: '300k' }));
+      const encoder = startEncoder(target, { size: '320x180', videoBitrate: '300k' });
+      teardown.add(`the ${feed ?? 'main'} feed`, () => encoder.stop());
     }
 
     // A socket viewer of the stage hears the program change and its lower-third.
-    const viewerSocket = await connect(node.url, tokenFor('attendee'));
+    const viewerSocket = teardown.own('the viewer socket', await connect(node.url, tokenFor('attendee')), (socket) => socket.disconnect());
     await request(viewerSocket, 'join', { stageId: 'keynote' });
     const changes: ProgramChange[] = [];
     viewerSocket.on('programChanged', (change) => changes.push(change));
@@ -91,13 +91,18 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
     ] as const) {
       const change = (await api('PUT', '/api/events/demo/stages/keynote/program', { sourceId: onAir })) as ProgramChange;
       assert.equal(change.sourceId, onAir);
-      await settle(300);
-      const before = { on: sink.countOf(ssrcsOf[onAir]), off: sink.countOf(ssrcsOf[offAir]) };
-      await waitFor(async () => (sink.countOf(ssrcsOf[onAir]) > before.on + 30 ? true : undefined), 10_000, `packets of ${onAir}`);
-      assert.equal(sink.countOf(ssrcsOf[offAir]), before.off, `${offAir} is paused while ${onAir} is on air`);
+      // The new program flows, and the old one has stopped: a long run of one without a packet of the other.
+      await waitFor(
+        async () => {
+          const run = sink.runSinceLast(ssrcsOf[onAir], ssrcsOf[offAir]);
+          if (run < SWITCHED_RUN) throw new Error(`${run} packets of ${onAir} since the last of ${offAir}`);
+          return true;
+        },
+        { what: `${SWITCHED_RUN} packets of ${onAir} in a row with ${offAir} paused`, timeoutMs: 15_000 },
+      );
     }
 
-    await waitFor(async () => (changes.length >= 3 ? true : undefined), 5000, 'programChanged pushes');
+    await waitFor(async () => changes.length >= 3, { what: 'three programChanged pushes', timeoutMs: 10_000 });
     assert.deepEqual(changes.map((c) => c.sourceId).slice(-3), ['onsite', 'onsite-wide', 'onsite']);
     assert.deepEqual(changes.at(-1)!.lowerThird, {
       speakerName: 'Prof. Chen',
@@ -109,7 +114,6 @@ describe('On-air switching with real media (two ffmpeg hall feeds)', function ()
 
     const stored = await node.node.store.collection('stages').get('demo', 'keynote');
     assert.equal(stored?.programSourceId, 'onsite', 'the program is persisted');
-    viewerSocket.disconnect();
   });
 
   it('refuses a program that is not a live source of the stage, and refuses attendees', async () => {

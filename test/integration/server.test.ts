@@ -1,27 +1,29 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { DEV_JWT_SECRET } from '../../server/config';
 import { SqliteStore } from '../../server/store/SqliteStore';
 import { isRunning } from '../../media/processExit';
 import { waitFor, workerPids } from '../helpers/net';
 import { startServer, type ServerProcess } from '../../scripts/lib/serverProcess';
+import { settleWithin } from '../../scripts/lib/wait';
+import { Teardown } from '../helpers/teardown';
+import { WorkerHold } from '../helpers/workerHold';
 
 const MAIN = path.join(__dirname, '../../server/main.ts');
 
 describe('stagecast server process', function () {
   this.timeout(40_000);
   let server: ServerProcess;
+  let workerHold: WorkerHold;
+  const teardown = new Teardown();
 
   before(async () => {
-    server = await startServer();
+    workerHold = teardown.own('the worker hold', new WorkerHold(), (hold) => hold.dispose());
+    server = teardown.own('the server', await startServer(workerHold.env), (s) => s.dispose());
   });
 
-  after(async () => {
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => teardown.run());
 
   it('answers /healthz and /readyz with every check ok', async () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
@@ -60,34 +62,49 @@ describe('stagecast server process', function () {
 
   it('reports a killed worker on /readyz until the pool has replaced it', async () => {
     const before = workerPids(server.child.pid!);
+    assert.equal(before.length, 2);
+    // The replacement waits while held: the slot stays empty for as long as the test looks.
+    workerHold.hold();
+    teardown.add('the worker hold released', () => workerHold.release());
     process.kill(before[0], 'SIGKILL');
     const notReady = await waitFor(
       async () => {
         const res = await fetch(`${server.url}/readyz`);
-        return res.status === 503 ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
+        const body = (await res.json()) as { checks: Record<string, string> };
+        if (res.status !== 503) throw new Error(`/readyz ${res.status} ${JSON.stringify(body)}`);
+        return body;
       },
-      5000,
-      '/readyz 503',
+      { what: '/readyz 503 while the killed worker is not replaced', timeoutMs: 10_000 },
     );
     assert.equal(notReady.checks.workers, '1/2 mediasoup workers alive');
-    await waitFor(async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
+    await waitFor(async () => workerHold.waiting(server.child.pid!) === 1, { what: 'the replacement started and held', timeoutMs: 10_000 });
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 503, 'still not ready while the replacement is held');
+
+    workerHold.release();
+    await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 200, {
+      what: '/readyz 200 once the pool has replaced the worker',
+      timeoutMs: 15_000,
+    });
     const after = workerPids(server.child.pid!);
     assert.equal(after.length, 2);
     assert.ok(!after.includes(before[0]), 'the dead worker was replaced by a new process');
   });
 
-  it('on SIGTERM closes everything, leaves no worker behind and exits 0 within 5 s', async () => {
-    const workers = workerPids(server.child.pid!);
+  it('on SIGTERM closes everything, leaves no worker behind and exits 0 by itself (before its shutdown deadline)', async () => {
+    // A server of its own: the others here keep theirs running.
+    const leaving = teardown.own('the server told to leave', await startServer(), (s) => s.dispose());
+    const workers = workerPids(leaving.child.pid!);
     assert.equal(workers.length, 2);
-    const started = Date.now();
-    server.child.kill('SIGTERM');
-    const { code } = await server.exited;
-    assert.equal(code, 0);
-    assert.ok(Date.now() - started < 5000, `exited in ${Date.now() - started} ms`);
+    leaving.child.kill('SIGTERM');
+    const exit = await settleWithin(leaving.exited, 30_000, null);
+    assert.ok(exit, 'the process had not exited 30 s after SIGTERM');
+    // Past its deadline (DRAIN_GRACE_MS less a margin) the process exits 1.
+    assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}`);
     assert.deepEqual(workers.filter(isRunning), [], 'no mediasoup worker survives');
   });
 
   it('seeded the demo event with its two stages into the SQLite file', async () => {
+    // Read by a second connection to the file, as the running server writes it (WAL).
     const store = new SqliteStore(path.join(server.dataDir, 'stagecast.db'));
     try {
       assert.equal((await store.collection('events').get('', 'demo'))?.isPublic, true);

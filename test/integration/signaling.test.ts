@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
 import type { types as clientTypes } from 'mediasoup-client';
 import type { SourceInfo } from '../../signaling/contract';
 import { waitFor } from '../helpers/net';
@@ -19,10 +21,25 @@ async function watch(socket: ClientSocket) {
   return { joined, device, transport };
 }
 
+/** The layers a simulcast consumer forwards as its worker says (`consumer.dump()`), not as the node remembers them. */
+async function preferredLayersInWorker(consumer: types.Consumer): Promise<{ spatial: number; temporal: number }> {
+  const dump = (await consumer.dump()) as { preferredSpatialLayer: number; preferredTemporalLayer: number };
+  return { spatial: dump.preferredSpatialLayer, temporal: dump.preferredTemporalLayer };
+}
+
 describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)', function () {
   this.timeout(30_000);
   let node: Node;
   const sockets: ClientSocket[] = [];
+  /** Every consumer the node's workers create, by id, seen through mediasoup's observer API. */
+  const serverConsumers = new Map<string, types.Consumer>();
+  const onNewWorker = (worker: types.Worker): void => {
+    worker.observer.on('newrouter', (router: types.Router) =>
+      router.observer.on('newtransport', (transport: types.Transport) =>
+        transport.observer.on('newconsumer', (consumer: types.Consumer) => serverConsumers.set(consumer.id, consumer)),
+      ),
+    );
+  };
 
   async function open(token: string): Promise<ClientSocket> {
     const socket = await connect(node.url, token);
@@ -31,6 +48,7 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
   }
 
   before(async () => {
+    mediasoup.observer.on('newworker', onNewWorker);
     node = await startStagecast({ RECONNECT_GRACE_MS: '1500' });
   });
 
@@ -38,7 +56,10 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     for (const socket of sockets.splice(0)) socket.disconnect();
   });
 
-  after(async () => node.stop());
+  after(async () => {
+    mediasoup.observer.off('newworker', onNewWorker);
+    await node?.stop();
+  });
 
   it('refuses a handshake without a token or with a forged one', async () => {
     await assert.rejects(connect(node.url, ''), /missing access token|invalid token/);
@@ -67,7 +88,13 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
       rtpParameters: consumerOptions.rtpParameters as clientTypes.RtpParameters,
     });
     await request(viewer, 'resumeConsumer', { consumerId: consumer.id });
+    const inWorker = serverConsumers.get(consumer.id);
+    assert.ok(inWorker, 'the consumer the viewer was given exists in a worker');
+    assert.deepEqual(await preferredLayersInWorker(inWorker), { spatial: 2, temporal: 0 }, 'the top of three layers by default');
     await request(viewer, 'setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0, temporalLayer: 0 });
+    assert.deepEqual(await preferredLayersInWorker(inWorker), { spatial: 0, temporal: 0 }, 'the lowest layer, as picked');
+    await request(viewer, 'setPreferredLayers', { consumerId: consumer.id, spatialLayer: 1 });
+    assert.deepEqual(await preferredLayersInWorker(inWorker), { spatial: 1, temporal: 0 }, 'the middle layer, as picked');
 
     const sessions = node.node.signaling.peers;
     const before = sessions.size;

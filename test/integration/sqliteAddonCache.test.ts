@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnGroup } from '../../scripts/lib/processGroup';
+import { Teardown } from '../helpers/teardown';
 
 const REPO = path.join(__dirname, '../..');
 const PACKAGE = path.join(REPO, 'node_modules/better-sqlite3');
@@ -42,20 +43,24 @@ describe('the better-sqlite3 addon cache of npm install', function () {
     );
   });
 
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const teardown = new Teardown();
+  after(async () => {
+    try {
+      await teardown.run();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-  function install(): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['scripts/build-sqlite-addon.mjs'], {
-        cwd: dir,
-        env: { ...process.env, STAGECAST_SQLITE_CACHE: cache, npm_config_node_gyp: path.join(dir, 'fake-node-gyp.js') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => resolve({ code, output }));
+  /** Runs the install script in a process group of its own, ended after the file even if a test timed out. */
+  async function install(): Promise<{ code: number | null; output: string }> {
+    const group = spawnGroup(process.execPath, ['scripts/build-sqlite-addon.mjs'], {
+      cwd: dir,
+      env: { ...process.env, STAGECAST_SQLITE_CACHE: cache, npm_config_node_gyp: path.join(dir, 'fake-node-gyp.js') },
     });
+    teardown.add('the install script', () => group.stop());
+    const { code } = await group.exited;
+    return { code, output: group.output() };
   }
 
   const compiled = (): boolean => fs.existsSync(gypCalls);

@@ -106,8 +106,17 @@ describe('config', () => {
   });
 
   it('documents every setting with its environment variable', () => {
-    const envs = Object.values(SETTINGS).map((s) => s.env);
-    assert.equal(new Set(envs).size, envs.length, 'no variable used twice');
+    const settings = Object.entries(SETTINGS);
+    const undocumented = settings
+      .filter(([, s]) => !/^[A-Z][A-Z0-9_]*$/.test(s.env) || s.doc.trim() === '' || s.allowed.trim() === '')
+      .map(([key]) => key);
+    assert.deepEqual(undocumented, [], 'settings without a variable name, what is allowed or what it means');
+    const envs = settings.map(([, s]) => s.env);
+    assert.deepEqual(
+      envs.filter((env, i) => envs.indexOf(env) !== i),
+      [],
+      'no variable used twice',
+    );
   });
 });
 
@@ -141,11 +150,40 @@ describe('TRUST_PROXY', () => {
 });
 
 describe('README configuration table', () => {
-  it('documents every environment variable the config reads', () => {
+  /** The variables of the README's table under "## Configuration", one per row, in order. */
+  function readmeVariables(): string[] {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const missing = Object.values(SETTINGS)
-      .map((s) => s.env)
-      .filter((env) => !readme.includes(`| \`${env}\` |`));
-    assert.deepEqual(missing, []);
+    const section = readme.slice(readme.indexOf('\n## Configuration\n'));
+    const table = section.slice(section.indexOf('| variable |'));
+    const rows = table
+      .slice(0, table.search(/\n\s*\n/))
+      .split('\n')
+      .slice(2);
+    return rows.map((row) => {
+      const match = /^\| `([A-Z][A-Z0-9_]*)` \|/.exec(row);
+      assert.ok(match, `a table row that names no variable: ${row}`);
+      return match[1];
+    });
+  }
+
+  it('has a row for every setting the config reads, and no row for a variable it does not read', () => {
+    const documented = readmeVariables();
+    const read = Object.values(SETTINGS).map((s) => s.env);
+    assert.ok(documented.length > 0, 'the table was found');
+    assert.deepEqual(
+      read.filter((env) => !documented.includes(env)),
+      [],
+      'settings missing from the README table',
+    );
+    assert.deepEqual(
+      documented.filter((env) => !read.includes(env)),
+      [],
+      'README rows for variables the config does not read',
+    );
+    assert.deepEqual(
+      documented.filter((env, i) => documented.indexOf(env) !== i),
+      [],
+      'variables with two rows',
+    );
   });
 });

@@ -1,89 +1,117 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { spawnFfmpegIngest, type IngestTargetDto } from '../../../scripts/ffmpegIngest';
+import type { Browser, Page } from 'playwright-core';
+import type { IngestTargetDto } from '../../../scripts/ffmpegIngest';
 import type { ServerProcess } from '../../../scripts/lib/serverProcess';
-import type { QuestionView } from '../../../server/conference/ConferenceBus';
+import type { ProgramChange, QuestionView } from '../../../server/conference/ConferenceBus';
 import { collectPageLog, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, watchPlacement } from '../../helpers/browser';
-import { call, nodeIds, ok, stageMedia, startClusterNode, stopNodes } from '../../helpers/cluster';
+import { call, nodeIds, ok, stageMedia, startClusterNode } from '../../helpers/cluster';
+import { startEncoder } from '../../helpers/encoder';
 import { waitFor } from '../../helpers/net';
 import { publishCamera } from '../../helpers/publisher';
 import { RedisServer } from '../../helpers/redis';
-import { connect, request, tokenFor, type ClientSocket } from '../../helpers/stagecast';
+import { settleWithin } from '../../../scripts/lib/wait';
+import { connect, rawRequest, request, tokenFor, type ClientSocket } from '../../helpers/stagecast';
+import { Teardown } from '../../helpers/teardown';
 
 const STAGE = '/api/events/demo/stages/keynote';
 
+// Each test sets up what it relies on beyond the file's fixtures (Redis, nodes A and B, the two hall
+// feeds on A, one Chromium): it puts its own program on air and opens its own pages and sockets.
 describe('a cluster of nodes sharing one Redis', function () {
   this.timeout(120_000);
-  let redis: RedisServer | undefined;
-  let a: ServerProcess | undefined;
-  let b: ServerProcess | undefined;
-  let c: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  const encoders: ChildProcess[] = [];
-  const sockets: ClientSocket[] = [];
-  let pageLog: string[] = [];
+  let redis: RedisServer;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let browser: Browser;
+  const fileTeardown = new Teardown();
+  /** What one test opened (pages, sockets, a third node): undone after each test. */
+  const testTeardown = new Teardown();
+  const pages: { page: Page; log: string[] }[] = [];
 
   before(async function () {
-    this.timeout(60_000);
-    redis = await RedisServer.start();
+    this.timeout(90_000);
+    redis = fileTeardown.own('redis', await RedisServer.start(), (r) => r.stop());
     // One after the other: the first seeds the demo event into the shared store, the second finds it.
-    a = await startClusterNode(redis, 'node-a', 0);
-    b = await startClusterNode(redis, 'node-b', 1);
-    browser = await launchChromium();
+    a = fileTeardown.own('node a', await startClusterNode(redis, 'node-a'), (node) => node.dispose());
+    b = fileTeardown.own('node b', await startClusterNode(redis, 'node-b'), (node) => node.dispose());
+    browser = fileTeardown.own('chromium', await launchChromium(), (chromium) => chromium.close());
+    // Two hall feeds enter node A, which becomes the stage's origin.
+    for (const body of [{}, { feed: 'cam2', label: 'Second camera' }]) {
+      const target = await ok<IngestTargetDto>(call(a, 'POST', `${STAGE}/ingest`, 'host', { videoCodec: 'VP8', ...body }));
+      const encoder = startEncoder(target, { size: '320x180', keyframeInterval: 15 });
+      fileTeardown.add('an ffmpeg feed', () => encoder.stop());
+    }
+    await waitFor(async () => (await stageMedia(a))?.sources.length === 2, { what: 'both feeds live on A', timeoutMs: 20_000 });
+    await waitFor(async () => (await nodeIds(b)).length === 2, { what: 'B seeing both nodes', timeoutMs: 10_000 });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    for (const page of context?.pages() ?? []) console.log(await pageDiagnostics(page));
-    console.log(pageLog.join('\n'));
-    for (const [name, node] of [
-      ['a', a],
-      ['b', b],
-    ] as const)
-      console.log(`--- node ${name} (tail) ---\n${node?.output().split('\n').slice(-30).join('\n')}`);
+    if (this.currentTest?.state === 'failed') {
+      for (const { page, log } of pages) console.log(`${await pageDiagnostics(page)}\n${log.join('\n')}`);
+      for (const [name, node] of [
+        ['a', a],
+        ['b', b],
+      ] as const)
+        console.log(`--- node ${name} (tail) ---\n${node?.output().split('\n').slice(-30).join('\n')}`);
+    }
+    pages.length = 0;
+    await testTeardown.run();
   });
 
   after(async function () {
-    this.timeout(30_000);
-    for (const socket of sockets) socket.disconnect();
-    for (const encoder of encoders) encoder.kill('SIGKILL');
-    await context?.close();
-    await browser?.close();
-    await stopNodes([a, b, c]);
-    await redis?.stop();
+    this.timeout(60_000);
+    await fileTeardown.run();
   });
 
-  function nodes(): { a: ServerProcess; b: ServerProcess } {
-    assert.ok(a && b, 'both nodes run');
-    return { a, b };
+  /** An attendee's socket, which leaves (its media is closed at once, not parked) and disconnects after the test. */
+  async function socket(node: ServerProcess, name: string): Promise<ClientSocket> {
+    return testTeardown.own(`socket ${name}`, await connect(node.url, tokenFor('attendee', 'demo', name)), async (s) => {
+      if (s.connected) await settleWithin(rawRequest(s, 'leave', {}), 2000, null);
+      s.disconnect();
+    });
   }
 
-  async function feed(node: ServerProcess, body: object): Promise<void> {
-    const target = await ok<IngestTargetDto>(call(node, 'POST', `${STAGE}/ingest`, 'host', { videoCodec: 'VP8', ...body }));
-    encoders.push(spawnFfmpegIngest(target, { size: '320x180', keyframeInterval: 15 }));
+  /** The watch page loaded from `via`, in a browser context of its own, once it decodes frames. */
+  async function watchPage(via: ServerProcess): Promise<Page> {
+    const context = testTeardown.own('a browser context', await newMediaContext(browser, via.url), (c) => c.close());
+    const page = await context.newPage();
+    pages.push({ page, log: collectPageLog(page, 'watch') });
+    await page.goto(`${via.url}/watch/demo/keynote`);
+    await waitFor(async () => (await framesDecoded(page)) > 10, { what: 'frames decoded on the watch page', timeoutMs: 30_000 });
+    return page;
+  }
+
+  /** Waits until the page is connected to `node` and decodes frames there (counted from its arrival). */
+  async function playingOn(page: Page, node: ServerProcess, what: string): Promise<void> {
+    let framesOnArrival: number | null = null;
+    await waitFor(
+      async () => {
+        const placement = await watchPlacement(page);
+        if (placement?.nodeUrl !== node.url) throw new Error(`the page is on ${placement?.nodeUrl ?? 'no node'}`);
+        const frames = await framesDecoded(page);
+        // The new receiver's count starts afresh.
+        framesOnArrival ??= frames;
+        return frames > framesOnArrival + 5;
+      },
+      { what, timeoutMs: 30_000 },
+    );
+  }
+
+  async function putOnAir(sourceId: string): Promise<void> {
+    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId }));
   }
 
   it('registers both nodes, each seeing the other', async () => {
-    const { a, b } = nodes();
-    await waitFor(
-      async () => ((await nodeIds(a)).length === 2 && (await nodeIds(b)).length === 2 ? true : undefined),
-      10_000,
-      'both nodes registered',
-    );
+    await waitFor(async () => (await nodeIds(a)).length === 2 && (await nodeIds(b)).length === 2, {
+      what: 'both nodes registered',
+      timeoutMs: 10_000,
+    });
+    assert.deepEqual(await nodeIds(a), ['node-a', 'node-b']);
     assert.deepEqual(await nodeIds(b), ['node-a', 'node-b']);
   });
 
   it("pipes the stage fed on node A to a viewer joined on node B, and closes the pipe when B's last viewer leaves", async () => {
-    const { a, b } = nodes();
-    // Two hall feeds enter node A, which becomes the stage's origin.
-    await feed(a, {});
-    await feed(a, { feed: 'cam2', label: 'Second camera' });
-    await waitFor(async () => ((await stageMedia(a))?.sources.length === 2 ? true : undefined), 10_000, 'both feeds live on A');
-
-    const viewer = await connect(b.url, tokenFor('attendee', 'demo', 'Viewer on B'));
-    sockets.push(viewer);
+    const viewer = await socket(b, 'Viewer on B');
     const joined = await request(viewer, 'join', { stageId: 'keynote' });
     assert.deepEqual(joined.sources.map((s) => s.id).sort(), ['onsite', 'onsite-cam2'], 'the join on B lists the sources that live on A');
 
@@ -105,12 +133,12 @@ describe('a cluster of nodes sharing one Redis', function () {
     );
 
     await request(viewer, 'leave', {});
-    await waitFor(async () => ((await stageMedia(a))?.cluster.edges.length === 0 ? true : undefined), 10_000, 'the pipe to B closed');
+    await waitFor(async () => (await stageMedia(a))?.cluster.edges.length === 0, { what: 'the pipe to B closed', timeoutMs: 10_000 });
     assert.equal(await stageMedia(b), null, 'B closed its copy of the stage');
   });
 
-  it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it can go on air, and a lowering made through A takes it off', async () => {
-    const { a, b } = nodes();
+  it('an attendee whose raised hand is accepted publishes on edge B: the origin A pulls it, it goes on air for viewers on both nodes, and a lowering made through A takes it off', async () => {
+    await putOnAir('onsite');
     const session = await ok<{ id: string }>(
       call(a, 'POST', '/api/events/demo/sessions', 'host', {
         stageId: 'keynote',
@@ -122,56 +150,66 @@ describe('a cluster of nodes sharing one Redis', function () {
       }),
     );
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/start`, 'host'));
-    const attendee = await connect(b.url, tokenFor('attendee', 'demo', 'Hand on B'));
-    sockets.push(attendee);
+    testTeardown.add('the session ended', () => ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/end`, 'host')));
+    const attendee = await socket(b, 'Hand on B');
     const hand = await request(attendee, 'raiseHand', { sessionId: session.id });
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/hands/${hand.id}/answer`, 'moderator', { action: 'accept' }));
 
     const published = await publishCamera(attendee);
     const sourceId = `camera:${hand.participantId}`;
-    const onOrigin = await waitFor(
-      async () => (await stageMedia(a))?.sources.find((s) => s.id === sourceId && s.producers.length === 2),
-      10_000,
-      'the hand pulled to the origin',
-    );
+    const onOrigin = await waitFor(async () => (await stageMedia(a))?.sources.find((s) => s.id === sourceId && s.producers.length === 2), {
+      what: 'the hand pulled to the origin',
+      timeoutMs: 10_000,
+    });
     assert.deepEqual(
       onOrigin.producers.map((p) => p.producerId).sort(),
       [published.audioId, published.videoId].sort(),
       'the origin holds it under the same producer ids',
     );
-    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId }));
+
+    // On air: viewers joined on A and on B are told, and both nodes answer it as the program.
+    const heard = new Map<string, ProgramChange[]>();
+    for (const [name, node] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      const viewer = await socket(node, `Viewer on ${name}`);
+      const changes: ProgramChange[] = [];
+      heard.set(name, changes);
+      viewer.on('programChanged', (change) => changes.push(change));
+      assert.equal((await request(viewer, 'join', { stageId: 'keynote' })).program.sourceId, 'onsite');
+    }
+    await putOnAir(sourceId);
+    await waitFor(async () => [...heard.values()].every((changes) => changes.some((c) => c.sourceId === sourceId)), {
+      what: `programChanged to ${sourceId} heard by the viewers on A and on B`,
+      timeoutMs: 10_000,
+    });
+    for (const node of [a, b]) {
+      const program = await ok<ProgramChange>(call(node, 'GET', `${STAGE}/program`, 'attendee'));
+      assert.equal(program.sourceId, sourceId, `the program as ${node.url} answers it`);
+    }
 
     // Lowered through A's API: node B, where the attendee publishes, hears of it and closes the camera.
     await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/hands/${hand.id}/answer`, 'moderator', { action: 'lower' }));
-    await waitFor(
-      async () => ((await stageMedia(a))?.sources.some((s) => s.id === sourceId) ? undefined : true),
-      10_000,
-      'the lowered hand left the origin',
-    );
-    await request(attendee, 'leave', {});
-    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite' }));
-    await ok(call(a, 'POST', `/api/events/demo/sessions/${session.id}/end`, 'host'));
+    await waitFor(async () => !(await stageMedia(a))?.sources.some((s) => s.id === sourceId), {
+      what: 'the lowered hand gone from the origin',
+      timeoutMs: 10_000,
+    });
   });
 
   it('plays the stage in Chromium on node B, follows a program switch made on node A, and carries Q&A both ways', async () => {
-    const { a, b } = nodes();
-    assert.ok(browser);
-    context = await newMediaContext(browser, a.url);
-    const page = await context.newPage();
-    pageLog = collectPageLog(page, 'watch');
+    await putOnAir('onsite');
     // The page comes from A; placement sends its signaling to B (A is the origin, so the busier node).
-    await page.goto(`${a.url}/watch/demo/keynote`);
-    await waitFor(async () => ((await framesDecoded(page)) > 10 ? true : undefined), 20_000, 'frames decoded on the page');
+    const page = await watchPage(a);
     assert.equal((await watchPlacement(page))?.nodeUrl, b.url, 'the page is connected to node B');
 
-    await ok(call(a, 'PUT', `${STAGE}/program`, 'host', { sourceId: 'onsite-cam2' }));
-    await waitFor(
-      async () => ((await watchPlacement(page))?.programSourceId === 'onsite-cam2' ? true : undefined),
-      10_000,
-      'the switch reached the page',
-    );
+    await putOnAir('onsite-cam2');
+    await waitFor(async () => (await watchPlacement(page))?.programSourceId === 'onsite-cam2', {
+      what: 'the switch made on A reaching the page on B',
+      timeoutMs: 10_000,
+    });
     const atSwitch = await framesDecoded(page);
-    await waitFor(async () => ((await framesDecoded(page)) > atSwitch + 10 ? true : undefined), 10_000, 'frames of the new program');
+    await waitFor(async () => (await framesDecoded(page)) > atSwitch + 10, { what: 'frames of the new program', timeoutMs: 10_000 });
 
     // Q&A: an attendee connected to A hears of a question a moderator approves through B.
     const session = await ok<{ id: string }>(
@@ -184,66 +222,49 @@ describe('a cluster of nodes sharing one Redis', function () {
         plannedEnd: '2031-01-01T10:00:00Z',
       }),
     );
-    const attendee = await connect(a.url, tokenFor('attendee', 'demo', 'Attendee on A'));
-    sockets.push(attendee);
+    const attendee = await socket(a, 'Attendee on A');
+    const updates: QuestionView[] = [];
+    attendee.on('questionUpdated', (q) => updates.push(q));
     await request(attendee, 'subscribeSession', { sessionId: session.id });
     const question = await ok<QuestionView>(
       call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions`, 'attendee', { text: 'Does it scale?' }),
     );
-    const heard = new Promise<QuestionView>((resolve) =>
-      attendee.on('questionUpdated', (q) => q.id === question.id && q.status === 'approved' && resolve(q)),
-    );
     await ok(
       call(b, 'POST', `/api/events/demo/sessions/${session.id}/questions/${question.id}/moderate`, 'moderator', { action: 'approve' }),
     );
-    const approved = await Promise.race([heard, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
-    assert.equal(approved?.text, 'Does it scale?', 'the approval made on B reached the attendee on A');
+    const approved = await waitFor(async () => updates.find((q) => q.id === question.id && q.status === 'approved'), {
+      what: 'the approval made on B reaching the attendee on A',
+      timeoutMs: 10_000,
+    });
+    assert.equal(approved.text, 'Does it scale?');
   });
 
-  it('moves the page to node A within 10 s when node B is killed, and the registry drops B', async () => {
-    const { a, b } = nodes();
-    const page = context?.pages()[0] as Page;
-    assert.ok(page, 'the watch page of the previous test is open');
-    const killedAt = Date.now();
+  it('moves the page to node A when node B is killed, and the registry drops B', async () => {
+    const page = await watchPage(a);
+    await playingOn(page, b, 'the page playing on node B before the kill');
     b.child.kill('SIGKILL');
     await b.exited;
-    // Frames counted from the first moment the page is on A: the new receiver's count starts afresh.
-    let framesOnArrival: number | null = null;
-    await waitFor(
-      async () => {
-        if ((await watchPlacement(page))?.nodeUrl !== a.url) return undefined;
-        const frames = await framesDecoded(page);
-        framesOnArrival ??= frames;
-        return frames > framesOnArrival + 5 ? true : undefined;
-      },
-      10_000,
-      'the page playing on node A within 10 s of the kill',
-    );
-    const recoveredMs = Date.now() - killedAt;
-    await waitFor(async () => ((await nodeIds(a)).join() === 'node-a' ? true : undefined), 10_000, 'B dropped from the registry');
-    console.log(
-      `      node B killed → page playing on node A again after ${recoveredMs} ms; registry without B after ${Date.now() - killedAt} ms`,
-    );
+    await playingOn(page, a, 'the page playing on node A after B was killed');
+    await waitFor(async () => (await nodeIds(a)).join() === 'node-a', { what: 'B dropped from the registry', timeoutMs: 10_000 });
   });
 
   it('SIGTERM on a node tells its viewers to move to another node, and the page goes there', async () => {
-    const { a } = nodes();
-    assert.ok(redis);
-    c = await startClusterNode(redis, 'node-c', 4);
-    const nodeC = c;
-    await waitFor(async () => ((await nodeIds(a)).includes('node-c') ? true : undefined), 10_000, 'node C registered');
-    const page = context?.pages()[0] as Page;
-    const notice = new Promise<{ alternateUrl: string | null }>((resolve) => {
-      const viewer = connect(a.url, tokenFor('attendee', 'demo', 'Drained viewer'));
-      void viewer.then((socket) => {
-        sockets.push(socket);
-        socket.on('draining', resolve);
-      });
-    });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Only A serves viewers at first (B is stopped if it still runs), so the page lands on A.
+    if (b.child.exitCode === null && b.child.signalCode === null) await b.stop();
+    await waitFor(async () => (await nodeIds(a)).join() === 'node-a', { what: 'A alone in the registry', timeoutMs: 10_000 });
+    const page = await watchPage(a);
+    await playingOn(page, a, 'the page playing on node A');
+
+    const c = testTeardown.own('node c', await startClusterNode(redis, 'node-c'), (node) => node.dispose());
+    await waitFor(async () => (await nodeIds(a)).includes('node-c'), { what: 'node C registered', timeoutMs: 10_000 });
+    const viewer = await socket(a, 'Drained viewer');
+    const notices: { alternateUrl: string | null }[] = [];
+    viewer.on('draining', (notice) => notices.push(notice));
+
     a.child.kill('SIGTERM');
-    assert.equal((await notice).alternateUrl, nodeC.url, 'the drain names node C');
-    await waitFor(async () => ((await watchPlacement(page))?.nodeUrl === nodeC.url ? true : undefined), 10_000, 'the page moved to node C');
+    const notice = await waitFor(async () => notices[0], { what: 'the draining notice on a socket connected to A', timeoutMs: 10_000 });
+    assert.equal(notice.alternateUrl, c.url, 'the drain names node C');
+    await playingOn(page, c, 'the page playing on node C after A drained');
     const exit = await a.exited;
     assert.equal(exit.code, 0, 'node A drained and exited cleanly');
   });

@@ -7,10 +7,11 @@ import { type ClientSocket, connect, rawRequest, request, startStagecast, tokenF
 
 /**
  * A node with a 20-port range on one worker: 20 UDP and 20 TCP ports, so 20 WebRTC transports at
- * most. Below the kernel's ephemeral range (32768–60999), so outgoing connections of parallel
- * suites do not take these ports; other suites use 40000–49999.
+ * most. The range is reserved for this node (scripts/lib/ports.ts: outside the kernel's ephemeral
+ * range, where outgoing connections would take ports, and exclusive among runs on this host).
  */
-const SMALL_RANGE = { MEDIASOUP_NUM_WORKERS: '1', RTC_MIN_PORT: '29700', RTC_MAX_PORT: '29719' };
+const ONE_WORKER = { MEDIASOUP_NUM_WORKERS: '1' };
+const SMALL_RANGE = { mediaPorts: 20 };
 
 function codeOf(response: AckResponse<unknown>): string {
   return response.ok ? 'ok' : response.error.code;
@@ -24,7 +25,7 @@ describe('Media caps per participant and per address: one participant cannot exh
     const sockets: ClientSocket[] = [];
 
     before(async () => {
-      stagecast = await startStagecast({ ...SMALL_RANGE, RECONNECT_GRACE_MS: '30000' });
+      stagecast = await startStagecast({ ...ONE_WORKER, RECONNECT_GRACE_MS: '30000' }, SMALL_RANGE);
     });
 
     after(async () => {
@@ -144,12 +145,10 @@ describe('Media caps per participant and per address: one participant cannot exh
     const sockets: ClientSocket[] = [];
 
     before(async () => {
-      stagecast = await startStagecast({
-        ...SMALL_RANGE,
-        RECONNECT_GRACE_MS: '0',
-        HEALTH_SAMPLE_INTERVAL_MS: '100',
-        ALERT_CLEAR_AFTER_MS: '0',
-      });
+      stagecast = await startStagecast(
+        { ...ONE_WORKER, RECONNECT_GRACE_MS: '0', HEALTH_SAMPLE_INTERVAL_MS: '100', ALERT_CLEAR_AFTER_MS: '0' },
+        SMALL_RANGE,
+      );
     });
 
     after(async () => {

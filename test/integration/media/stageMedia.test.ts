@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import pino from 'pino';
 import type { types } from 'mediasoup';
 import { MediaNode } from '../../../media/MediaNode';
 import { DEFAULT_MEDIA_OPTIONS } from '../../../media/types';
 import { WorkerPool } from '../../../media/WorkerPool';
-import { spawnFfmpegIngest } from '../../../scripts/ffmpegIngest';
+import { reservePortRange } from '../../../scripts/lib/ports';
+import { startEncoder } from '../../helpers/encoder';
 import { waitFor } from '../../helpers/net';
 import { RtpSink } from '../../helpers/rtp';
+import { Teardown } from '../../helpers/teardown';
 
 const logger = pino({ level: 'silent' });
 
@@ -20,50 +21,55 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
   this.timeout(40_000);
   let pool: WorkerPool;
   let node: MediaNode;
-  let ffmpeg: ChildProcess | undefined;
+  const teardown = new Teardown();
 
   beforeEach(async () => {
-    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 42000, rtcMaxPort: 42999, logLevel: 'warn', logger });
-    node = new MediaNode(pool, { ...DEFAULT_MEDIA_OPTIONS, maxConsumersPerRouter: 2 }, logger);
+    // A media port range of this test's own (scripts/lib/ports.ts), so runs side by side never share a port.
+    const ports = teardown.own('the media port range', reservePortRange(1000), (range) => range.release());
+    pool = teardown.own(
+      'the worker pool',
+      await WorkerPool.create({ numWorkers: 2, rtcMinPort: ports.min, rtcMaxPort: ports.max, logLevel: 'warn', logger }),
+      (workers) => workers.close(),
+    );
+    node = teardown.own('the media node', new MediaNode(pool, { ...DEFAULT_MEDIA_OPTIONS, maxConsumersPerRouter: 2 }, logger), (media) =>
+      media.close(),
+    );
   });
 
-  afterEach(async () => {
-    ffmpeg?.kill('SIGKILL');
-    ffmpeg = undefined;
-    node.close();
-    await pool.close();
-  });
+  afterEach(() => teardown.run());
 
   it('a consumer on a distribution router of another worker receives the ffmpeg-ingested RTP', async () => {
     const stage = await node.stage('demo/keynote');
     const target = await stage.openIngest({ videoCodec: 'VP8' });
-    ffmpeg = spawnFfmpegIngest(target, { size: '320x180', videoBitrate: '300k' });
+    const ffmpeg = startEncoder(target, { size: '320x180', videoBitrate: '300k' });
+    teardown.add('ffmpeg', () => ffmpeg.stop());
 
     const [video, audio] = stage.sources[0].producers;
     assert.equal(stage.sources[0].kind, 'onsite');
     const distribution = await stage.allocateReceiveRouter(true);
     assert.notEqual(distribution.worker, stage.originWorker, 'distribution router is on another worker');
 
-    const sink = await RtpSink.open();
-    try {
-      const transport = await distribution.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
-      await transport.connect({ ip: '127.0.0.1', port: sink.port });
-      const consumers: types.Consumer[] = [];
-      for (const producer of [video, audio]) {
-        await stage.prepare(distribution, producer.producerId);
-        consumers.push(await transport.consume({ producerId: producer.producerId, rtpCapabilities: distribution.router.rtpCapabilities }));
-      }
-      await waitFor(async () => (sink.packets > 100 ? true : undefined), 15_000, 'RTP at the sink');
-      const [videoConsumer, audioConsumer] = consumers;
-      assert.equal(videoConsumer.rtpParameters.codecs[0].mimeType, 'video/VP8');
-      assert.equal(audioConsumer.rtpParameters.codecs[0].mimeType, 'audio/opus');
-      const videoPt = videoConsumer.rtpParameters.codecs[0].payloadType;
-      const audioPt = audioConsumer.rtpParameters.codecs[0].payloadType;
-      assert.ok((sink.byPayloadType.get(videoPt) ?? 0) > 20, `VP8 packets (pt ${videoPt}) arrived`);
-      assert.ok((sink.byPayloadType.get(audioPt) ?? 0) > 20, `Opus packets (pt ${audioPt}) arrived`);
-    } finally {
-      sink.close();
+    const sink = teardown.own('the RTP sink', await RtpSink.open(), (socket) => socket.close());
+    const transport = await distribution.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
+    await transport.connect({ ip: '127.0.0.1', port: sink.port });
+    const consumers: types.Consumer[] = [];
+    for (const producer of [video, audio]) {
+      await stage.prepare(distribution, producer.producerId);
+      consumers.push(await transport.consume({ producerId: producer.producerId, rtpCapabilities: distribution.router.rtpCapabilities }));
     }
+    const [videoConsumer, audioConsumer] = consumers;
+    assert.equal(videoConsumer.rtpParameters.codecs[0].mimeType, 'video/VP8');
+    assert.equal(audioConsumer.rtpParameters.codecs[0].mimeType, 'audio/opus');
+    const videoPt = videoConsumer.rtpParameters.codecs[0].payloadType;
+    const audioPt = audioConsumer.rtpParameters.codecs[0].payloadType;
+    await waitFor(
+      async () => {
+        const counts = { video: sink.byPayloadType.get(videoPt) ?? 0, audio: sink.byPayloadType.get(audioPt) ?? 0 };
+        if (counts.video <= 20 || counts.audio <= 20) throw new Error(`packets so far: ${JSON.stringify(counts)}`);
+        return true;
+      },
+      { what: `more than 20 VP8 (pt ${videoPt}) and 20 Opus (pt ${audioPt}) packets at the sink`, timeoutMs: 15_000 },
+    );
   });
 
   it('opens the next distribution router once one holds MAX_CONSUMERS_PER_ROUTER consumers', async () => {

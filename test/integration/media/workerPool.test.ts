@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { isRunning } from '../../../media/processExit';
 import { WorkerPool, type WorkerDiedEvent, type WorkerReplacedEvent } from '../../../media/WorkerPool';
+import { type PortRange, reservePortRange } from '../../../scripts/lib/ports';
 
 const WORKER_BIN = path.join(path.dirname(require.resolve('mediasoup/package.json')), 'worker/out/Release/mediasoup-worker');
 
@@ -21,24 +22,38 @@ describe('WorkerPool', function () {
   this.timeout(20_000);
   const logger = pino({ level: 'silent' });
   let pool: WorkerPool | undefined;
+  /** 100 ports of this test's own (scripts/lib/ports.ts), so runs side by side never share one. */
+  let ports: PortRange;
 
-  afterEach(async () => pool?.close());
+  beforeEach(() => {
+    ports = reservePortRange(100);
+  });
+
+  afterEach(async () => {
+    try {
+      await pool?.close();
+    } finally {
+      ports.release();
+    }
+  });
 
   it('starts one worker per slot, each on its own slice of the RTC port range', async () => {
-    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 41000, rtcMaxPort: 41099, logLevel: 'warn', logger });
+    const min = ports.min;
+    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: min, rtcMaxPort: min + 99, logLevel: 'warn', logger });
     assert.equal(pool.workers.length, 2);
     assert.ok(pool.isReady());
     const slices = pool.status().map((s) => [s.rtcMinPort, s.rtcMaxPort]);
     assert.deepEqual(slices, [
-      [41000, 41049],
-      [41050, 41099],
+      [min, min + 49],
+      [min + 50, min + 99],
     ]);
     const transport = await (await pool.workers[1].createRouter({ mediaCodecs: [] })).createPlainTransport({ listenIp: '127.0.0.1' });
-    assert.ok(transport.tuple.localPort >= 41050 && transport.tuple.localPort <= 41099, 'worker 1 binds in its slice');
+    assert.ok(transport.tuple.localPort >= min + 50 && transport.tuple.localPort <= min + 99, 'worker 1 binds in its slice');
   });
 
   it('reports a SIGKILLed worker and replaces it in the same slot', async () => {
-    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 41100, rtcMaxPort: 41199, logLevel: 'warn', logger, respawnDelayMs: 100 });
+    const min = ports.min;
+    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: min, rtcMaxPort: min + 99, logLevel: 'warn', logger, respawnDelayMs: 100 });
     const victim = pool.workers[0];
     const died = once(pool, 'workerdied') as Promise<[WorkerDiedEvent]>;
     const replaced = once(pool, 'workerreplaced') as Promise<[WorkerReplacedEvent]>;
@@ -58,14 +73,14 @@ describe('WorkerPool', function () {
       pid: replacement.pid,
       alive: true,
       restarts: 1,
-      rtcMinPort: 41100,
-      rtcMaxPort: 41149,
+      rtcMinPort: min,
+      rtcMaxPort: min + 49,
       ports: { inUse: { udp: 0, tcp: 0 }, total: 50, exhausted: false },
     });
   });
 
   it('close() ends every worker process and is safe to call twice', async () => {
-    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: 41200, rtcMaxPort: 41299, logLevel: 'warn', logger });
+    pool = await WorkerPool.create({ numWorkers: 2, rtcMinPort: ports.min, rtcMaxPort: ports.max, logLevel: 'warn', logger });
     const pids = pool.workers.map((w) => w.pid);
     await Promise.all([pool.close(), pool.close()]);
     assert.ok(pool.closed);

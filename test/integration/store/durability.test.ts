@@ -1,32 +1,44 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
+import { spawnGroup } from '../../../scripts/lib/processGroup';
 import type { Store } from '../../../server/store';
 import { RedisStore } from '../../../server/store/RedisStore';
 import { SqliteStore } from '../../../server/store/SqliteStore';
+import { waitFor } from '../../helpers/net';
 import { RedisServer } from '../../helpers/redis';
+import { Teardown } from '../../helpers/teardown';
 
 const WRITER = path.join(__dirname, '../../fixtures/store-writer.ts');
 
-/** Runs the writer until it has acknowledged `acks` writes, then SIGKILLs it; returns the last acked n. */
+const teardown = new Teardown();
+
+/**
+ * Runs the writer (in a process group of its own, ended after the test whatever happens) until it has
+ * acknowledged `acks` writes, then SIGKILLs it; returns the last acknowledged n. A writer that stops
+ * acknowledging fails the wait, which names how far it got and what it printed.
+ */
 async function writeThenKill(kind: 'sqlite' | 'redis', target: string, acks: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, kind, target], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  let last = -1;
-  for await (const line of readline.createInterface({ input: child.stdout })) {
-    const match = /^ack (\d+)$/.exec(line);
-    if (!match) continue;
-    last = Number(match[1]);
-    if (last + 1 >= acks) {
-      child.kill('SIGKILL');
-      break;
-    }
-  }
-  assert.equal(await exited, 'SIGKILL', 'the writer was killed, not exited');
-  return last;
+  const writer = spawnGroup(process.execPath, ['--import', 'tsx', WRITER, kind, target]);
+  teardown.add(`the ${kind} writer`, () => writer.stop());
+  const lastAck = (): number => {
+    // Whole lines only: a line cut by the kill is not an acknowledgement.
+    const all = [...writer.output().matchAll(/^ack (\d+)\n/gm)];
+    return all.length === 0 ? -1 : Number(all[all.length - 1][1]);
+  };
+  await waitFor(
+    async () => {
+      if (writer.child.exitCode !== null) throw new Error(`the writer exited ${writer.child.exitCode}: ${writer.output().slice(-2000)}`);
+      return lastAck() + 1 >= acks;
+    },
+    { what: `the ${kind} writer acknowledging ${acks} writes`, timeoutMs: 40_000 },
+  );
+  writer.child.kill('SIGKILL');
+  const { signal } = await writer.exited;
+  assert.equal(signal, 'SIGKILL', 'the writer was killed, not exited');
+  // Read after the kill: an ack printed just before it still counts.
+  return lastAck();
 }
 
 async function assertAllAcknowledgedPresent(store: Store, lastAcked: number): Promise<void> {
@@ -44,6 +56,7 @@ async function assertAllAcknowledgedPresent(store: Store, lastAcked: number): Pr
 
 describe('Acknowledged writes survive kill -9 of the stagecast process', function () {
   this.timeout(60_000);
+  afterEach(() => teardown.run());
 
   it('SQLite: every acknowledged write is in the file after the writer is SIGKILLed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-durable-'));
