@@ -44,7 +44,7 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
     for (const stage of media.stages.values()) this.#watch(stage);
   }
 
-  /** The running stream of a stage, if any. */
+  /** The running stream of a stage; undefined when none runs. */
   stream(stageKey: string): StageHls | undefined {
     return this.#streams.get(stageKey);
   }

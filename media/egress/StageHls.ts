@@ -18,7 +18,7 @@ export interface StageHlsOptions extends LadderOptions {
   windowSegments: number;
 }
 
-/** Payload types the relay writes and the encoder's SDP declares (any dynamic values would do). */
+/** Payload types the relay writes and the encoder's SDP declares (other dynamic values would do as well). */
 const OUT_PAYLOAD_TYPES = { video: 96, audio: 111 };
 /** Segments kept on disk after they leave the playlists: a player that read the playlist just before may still fetch them. */
 const KEEP_AFTER_WINDOW = 4;

@@ -32,7 +32,7 @@ export class VariantWindow {
     return this.#segments;
   }
 
-  /** `uri(sequence)` names a segment as the player should fetch it (with a playback token, if any). */
+  /** `uri(sequence)` names a segment as the player should fetch it (with the playback token, where there is one). */
   render(targetDurationS: number, uri: (sequence: number) => string): string {
     const first = this.#segments[0];
     const lines = [

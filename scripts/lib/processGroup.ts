@@ -71,7 +71,7 @@ export interface GroupProcess {
   /**
    * Ends the whole group and all it started: SIGTERM to the leader first when `graceMs` > 0 (it may end
    * its children itself), then SIGKILL to whatever is left; resolves once none is left, throws naming
-   * the processes still there otherwise. Safe to call at any time, any number of times.
+   * the processes still there otherwise. Safe to call at every moment, and more than once.
    */
   stop: (graceMs?: number) => Promise<void>;
 }

@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 
 /**
  * The network a client address stands for: an IPv4 address, or an IPv6 /64 (what one subscriber is
- * given: a host picks any address in it at will, so counting single IPv6 addresses would count nothing).
+ * given: a host picks whichever address in it it likes, so counting single IPv6 addresses would count nothing).
  * An IPv4-mapped IPv6 address is its IPv4 address. Anything unparsable stands for itself.
  */
 export function networkOf(address: string): string {

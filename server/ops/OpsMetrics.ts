@@ -124,7 +124,7 @@ function createGauges(registry: Registry) {
     hlsSegmentAge: gauge('stagecast_hls_segment_age_seconds', "Since a stage's HLS stream listed its newest segment (worst of a label)", [
       'stage',
     ]),
-    hlsEncoderUp: gauge('stagecast_hls_encoder_up', "1 while the encoder of a stage's HLS stream runs (0 if any of a label is down)", [
+    hlsEncoderUp: gauge('stagecast_hls_encoder_up', "1 while the encoder of a stage's HLS stream runs (0 when one of a label is down)", [
       'stage',
     ]),
     hlsRestarts: gauge('stagecast_hls_encoder_restarts', "Restarts of the encoder of a stage's HLS stream since it started", ['stage']),

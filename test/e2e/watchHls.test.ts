@@ -106,7 +106,7 @@ describe('watch page over HLS: sent there past the WebRTC budget, or by choice; 
     await h.api('host', 'PUT', '/api/events/demo/stages/keynote/program', { sourceId: 'onsite' });
     await third.locator('#lower-third-name', { hasText: 'Prof. Liu Yang' }).waitFor({ timeout: 10_000 });
 
-    // A question approved by a moderator reaches the HLS page like any other.
+    // A question approved by a moderator reaches the HLS page like every other.
     const question = await h.api<{ id: string }>('attendee', 'POST', `/api/events/demo/sessions/${sessionId}/questions`, {
       text: 'Which alloys does the cladding process support?',
     });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 
 /**
  * The environment variable that marks every process a test run starts: set in the mocha process before
- * any test runs, it is inherited by the servers, workers, encoders, Redis servers and browsers the tests
+ * the first test, it is inherited by the servers, workers, encoders, Redis servers and browsers the tests
  * start, and by whatever those start, also when they are re-parented after their parent died.
  */
 export const RUN_MARKER = 'STAGECAST_TEST_RUN';

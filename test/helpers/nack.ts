@@ -67,7 +67,7 @@ export function genericNack(mediaSsrc: number, lost: readonly number[]): Buffer 
   head[0] = 0x80 | GENERIC_NACK_FMT;
   head[1] = RTPFB;
   head.writeUInt16BE(2 + items.length, 2); // length in 32-bit words, minus one
-  head.writeUInt32BE(0x4e41_434b, 4); // sender SSRC: any
+  head.writeUInt32BE(0x4e41_434b, 4); // sender SSRC: arbitrary
   head.writeUInt32BE(mediaSsrc >>> 0, 8);
   return Buffer.concat([head, ...items]);
 }

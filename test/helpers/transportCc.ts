@@ -47,7 +47,7 @@ export function vp8KeyFrame(rtp: VideoRtp): Buffer {
   return Buffer.concat([fixed, extension, descriptor, frame]);
 }
 
-/** The transport-wide sequence number an RTP packet carries under extension `id`, if any. */
+/** The transport-wide sequence number an RTP packet carries under extension `id` (undefined without one). */
 export function wideSequenceNumber(packet: Buffer, id: number): number | undefined {
   if (packet.length < 12 || packet[0] >> 6 !== 2 || (packet[0] & 0x10) === 0) return undefined;
   const start = 12 + (packet[0] & 0x0f) * 4;
@@ -116,7 +116,7 @@ export function transportCcFeedback(options: FeedbackOptions): Buffer {
   head[0] = 0x80 | TRANSPORT_CC_FMT;
   head[1] = RTPFB;
   head.writeUInt16BE((12 + payload.length) / 4 - 1, 2);
-  head.writeUInt32BE(0x5354_4343, 4); // sender SSRC: any
+  head.writeUInt32BE(0x5354_4343, 4); // sender SSRC: arbitrary
   head.writeUInt32BE(options.mediaSsrc >>> 0, 8);
   return Buffer.concat([head, payload]);
 }

@@ -154,7 +154,7 @@ describe('recordings: a disk short of space', function () {
   let node: Awaited<ReturnType<typeof startStagecast>>;
 
   before(async () => {
-    // More free space asked for than any test machine has.
+    // More free space asked for than a test machine has.
     node = await startStagecast({ RECORD_SESSIONS: 'true', RECORDINGS_MIN_FREE_MB: '10000000', HEALTH_SAMPLE_INTERVAL_MS: '200' });
   });
   after(async () => node?.stop());
