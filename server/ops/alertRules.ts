@@ -53,6 +53,9 @@ export interface Observation {
 
 type Base = Pick<Observation, 'subject' | 'eventId' | 'stageId' | 'sourceId' | 'ownerId'>;
 
+/** What a node-wide observation (workers, disk) is about: no event, stage, source or owner. */
+const NODE_WIDE: Omit<Base, 'subject'> = { eventId: '', stageId: null, sourceId: null, ownerId: null };
+
 function sourceBase(stage: StageHealth, source: SourceHealth): Base {
   const ids = splitStageKey(stage.key);
   return { subject: `${stage.key}#${source.id}`, eventId: ids.eventId, stageId: ids.stageId, sourceId: source.id, ownerId: source.ownerId };
@@ -163,10 +166,7 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
     out.push({
       rule: 'disk_low',
       subject: 'disk:recordings',
-      eventId: '',
-      stageId: null,
-      sourceId: null,
-      ownerId: null,
+      ...NODE_WIDE,
       severity: 'critical',
       forMs: 0,
       threshold: disk.minFreeBytes,
@@ -179,10 +179,7 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
     out.push({
       rule: 'worker_cpu',
       subject: `worker:${worker.index}`,
-      eventId: '',
-      stageId: null,
-      sourceId: null,
-      ownerId: null,
+      ...NODE_WIDE,
       severity: 'warning',
       forMs: thresholds.workerCpuForMs,
       threshold: thresholds.workerCpuPercent,
@@ -195,10 +192,7 @@ export function observe(sample: HealthSample, thresholds: AlertThresholds, isLiv
     out.push({
       rule: 'ports_exhausted',
       subject: `worker:${worker.index}`,
-      eventId: '',
-      stageId: null,
-      sourceId: null,
-      ownerId: null,
+      ...NODE_WIDE,
       severity: 'critical',
       forMs: 0,
       threshold: worker.portsTotal,
