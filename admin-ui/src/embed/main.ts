@@ -4,6 +4,7 @@ import { ApiClient } from '../lib/api';
 import { element } from '../lib/dom';
 import { stageRouteOf } from '../lib/route';
 import { ProgramPlayer } from '../watch/ProgramPlayer';
+import { lowerThirdDetail } from '../lib/lowerThird';
 
 /** How often the lower-third is read again: the player is seconds behind anyway. */
 const PROGRAM_POLL_MS = 5000;
@@ -24,9 +25,7 @@ function showLowerThird(lowerThird: ProgramChange['lowerThird']): void {
   lowerThirdBox.hidden = !lowerThird;
   // Names come from organisers: text only, never markup.
   lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThird
-    ? [[lowerThird.speakerTitle, lowerThird.organisation].filter(Boolean).join(', '), lowerThird.sessionTitle].filter(Boolean).join(' · ')
-    : '';
+  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
 }
 
 /**

@@ -13,6 +13,7 @@ import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
 import { ProgramPlayer } from './ProgramPlayer';
 import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
+import { lowerThirdDetail } from '../lib/lowerThird';
 
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface WatchDebugHandle {
@@ -112,9 +113,7 @@ function showProgram(
   programLabel.textContent = source ? source.label : '';
   lowerThirdBox.hidden = !lowerThird;
   lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThird
-    ? [[lowerThird.speakerTitle, lowerThird.organisation].filter(Boolean).join(', '), lowerThird.sessionTitle].filter(Boolean).join(' · ')
-    : '';
+  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
   player.show(tracks);
 }
 

@@ -1,5 +1,6 @@
 import type { ProgramChange, SourceInfo, SpeakerRecord } from '../../../../signaling/contract';
 import { sourceName } from './sourceLabels';
+import { lowerThirdDetail } from '../../lib/lowerThird';
 
 interface OnAirPanelProps {
   program: ProgramChange | null;
@@ -21,9 +22,7 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
   const programLive = programId === null || byId.has(programId);
   const previousLive = previousId !== null && byId.has(previousId) && previousId !== programId;
   const lowerThird = program?.lowerThird ?? null;
-  const detail = lowerThird
-    ? [[lowerThird.speakerTitle, lowerThird.organisation].filter(Boolean).join(', '), lowerThird.sessionTitle].filter(Boolean).join(' · ')
-    : '';
+  const detail = lowerThirdDetail(lowerThird);
 
   return (
     <section class="panel" aria-labelledby="on-air-heading">
