@@ -134,7 +134,7 @@ export class Stagecast implements NodeParts {
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
       const httpServer = createHttpServer(
         config,
-        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events },
+        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events, store, cluster },
         rootLogger,
       );
       const signaling = createSignaling(

@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   memory: () => import('./memory'),
   soak: () => import('./soak'),
   cluster: () => import('./cluster'),
+  hls: () => import('./hls'),
 };
 
 async function main(): Promise<void> {

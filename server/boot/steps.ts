@@ -131,11 +131,15 @@ export async function openRecorder(
       dir: config.recordingsDir,
       minFreeBytes: config.recordingsMinFreeMb * 1_000_000,
       segmentSeconds: config.hlsSegmentSeconds,
+      nodeId: config.nodeId,
       isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
+      ...(cluster ? { isNodeAlive: (id: string) => cluster.nodes().some((node) => node.id === id) } : {}),
     },
     logger,
   );
   try {
+    // Whose unfinished recordings are whose: the nodes running now, read before this one joins.
+    await cluster?.refreshNodes();
     await recorder.recover((await parts.conference.conference.agenda.listEvents()).map((e) => e.id));
   } catch (error) {
     await recorder.close();
@@ -280,9 +284,19 @@ export function createApi({
 /** The HTTP server: health, metrics, the API and the pages (not listening yet). */
 export function createHttpServer(
   config: Config,
-  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[]; hls: HlsEgress; events: EventDirectory },
+  parts: {
+    api: ApiRegistry;
+    ops: NodeOps;
+    readiness: ReadinessProbe;
+    peerOrigins: () => string[];
+    hls: HlsEgress;
+    events: EventDirectory;
+    store: Store;
+    cluster: Cluster | null;
+  },
   logger: Logger,
 ): http.Server {
+  const { cluster, store } = parts;
   const hls = hlsRoutes({
     stream: (key) => parts.hls.stream(key),
     events: parts.events,
@@ -292,6 +306,15 @@ export function createHttpServer(
       const file = recordingFile(config.recordingsDir, eventId, sessionId);
       return fs.existsSync(file) ? file : undefined;
     },
+    ...(cluster && {
+      elsewhere: {
+        stageOrigin: (key: string) => cluster.originUrl(key),
+        replayNode: async (eventId: string, sessionId: string) => {
+          const record = await store.collection('recordings').get(eventId, sessionId);
+          return record?.status === 'ready' ? cluster.urlOf(record.nodeId) : null;
+        },
+      },
+    }),
   });
   const app = createHttpApp({
     logger,

@@ -184,6 +184,26 @@ export class Cluster {
     return this.#registry.nodes();
   }
 
+  /** Reads the live nodes now (before this node joins, `nodes()` is empty until it does). */
+  refreshNodes(): Promise<void> {
+    return this.#registry.heartbeat();
+  }
+
+  /** Where browsers reach the origin of a stage, when it is another live node; null otherwise. */
+  async originUrl(stageKey: string): Promise<string | null> {
+    const origin = await this.#originOf(stageKey);
+    return origin ? this.urlOf(origin) : null;
+  }
+
+  /**
+   * Where browsers reach another live node; null for this node, one that is not running, or one behind
+   * this node's own address (nodes sharing one balancer address cannot be told apart by URL).
+   */
+  urlOf(nodeId: string): string | null {
+    const url = nodeId === this.nodeId ? undefined : this.#registry.get(nodeId)?.url;
+    return url && url !== this.#registry.get(this.nodeId)?.url ? url : null;
+  }
+
   /** The node a new viewer should use: the least loaded with room. */
   placeViewer(): NodeInfo | null {
     return chooseViewerNode(this.nodes());

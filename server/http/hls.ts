@@ -19,6 +19,13 @@ export interface HlsServingDeps {
   segmentSeconds: number;
   /** A session's recording, once ready. */
   replayFile(eventId: string, sessionId: string): string | undefined;
+  /** In a cluster: the URL of the node that has what this one does not (null when none does). */
+  elsewhere?: {
+    /** The stage's origin, which runs its stream. */
+    stageOrigin(stageKey: string): Promise<string | null>;
+    /** The node that recorded the session and keeps its file. */
+    replayNode(eventId: string, sessionId: string): Promise<string | null>;
+  };
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
@@ -33,6 +40,11 @@ const SEGMENT = /^(\d{1,15})\.ts$/;
  * public event's streams are open; a private one's need a playback token in the query (players
  * cannot send headers), which the playlists then carry on every URI. An unknown event is refused like
  * a private one, so the answer does not tell which ids exist. Nothing here touches the SFU.
+ *
+ * In a cluster a stream exists only on its stage's origin and a replay only on the node that recorded
+ * it; other nodes redirect there (after admission, with the request's own path and token). Nodes are
+ * reachable by browsers already (signaling connects to them), so the bytes go out once from where they
+ * are written instead of through a second node, and a CDN in front follows the redirect to one origin.
  */
 export function hlsRoutes(deps: HlsServingDeps): Router {
   const router = Router();
@@ -60,10 +72,23 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
     return { query: `?token=${encodeURIComponent(token)}`, isPublic: false };
   }
 
-  function streamOf(eventId: string, stageId: string): HlsStreamView {
-    const stream = SLUG.test(stageId) ? deps.stream(stageKey(eventId, stageId)) : undefined;
-    if (!stream) throw new AppError('not_found', 'this stage is not streaming');
-    return stream;
+  /** Sends the request to the node that has what it asks for (not cached: an origin can move). */
+  function redirect(req: Request, res: Response, nodeUrl: string): void {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.redirect(307, `${nodeUrl}${req.originalUrl}`);
+  }
+
+  /** The stage's stream on this node, or undefined once the request was redirected to its origin. */
+  async function streamOf(req: Request, res: Response): Promise<HlsStreamView | undefined> {
+    const { eventId, stageId } = req.params as Record<string, string>;
+    const key = SLUG.test(stageId) ? stageKey(eventId, stageId) : undefined;
+    const stream = key && deps.stream(key);
+    if (stream) return stream;
+    const origin = key && (await deps.elsewhere?.stageOrigin(key));
+    if (!origin) throw new AppError('not_found', 'this stage is not streaming');
+    redirect(req, res, origin);
+    return undefined;
   }
 
   const common = (res: Response, isPublic: boolean, maxAgeS: number, extra = ''): void => {
@@ -76,14 +101,17 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
 
   router.get('/hls/:eventId/:stageId/master.m3u8', async (req, res) => {
     const { query, isPublic: open } = await admit(req, req.params.eventId);
-    const body = streamOf(req.params.eventId, req.params.stageId).masterPlaylist(query);
+    const stream = await streamOf(req, res);
+    if (!stream) return;
+    const body = stream.masterPlaylist(query);
     common(res, open, playlistMaxAge);
     res.type(PLAYLIST_TYPE).send(body);
   });
 
   router.get('/hls/:eventId/:stageId/:rendition/index.m3u8', async (req, res) => {
     const { query, isPublic: open } = await admit(req, req.params.eventId);
-    const stream = streamOf(req.params.eventId, req.params.stageId);
+    const stream = await streamOf(req, res);
+    if (!stream) return;
     const body = RENDITION.test(req.params.rendition) ? stream.variantPlaylist(req.params.rendition, query) : undefined;
     if (body === undefined) throw new AppError('not_found', 'no such rendition, or no segment yet');
     common(res, open, playlistMaxAge);
@@ -92,7 +120,8 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
 
   router.get('/hls/:eventId/:stageId/:rendition/:segment', async (req, res) => {
     const { isPublic: open } = await admit(req, req.params.eventId);
-    const stream = streamOf(req.params.eventId, req.params.stageId);
+    const stream = await streamOf(req, res);
+    if (!stream) return;
     const sequence = SEGMENT.exec(req.params.segment)?.[1];
     const file =
       sequence !== undefined && RENDITION.test(req.params.rendition)
@@ -109,8 +138,15 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
   // A session's replay: the MP4 itself, with ranges (players seek), open like the event's streams.
   router.get('/replay/:eventId/:sessionId', async (req, res) => {
     const { isPublic: open } = await admit(req, req.params.eventId);
-    const file = /^[0-9a-f-]{36}$/.test(req.params.sessionId) ? deps.replayFile(req.params.eventId, req.params.sessionId) : undefined;
-    if (file === undefined) throw new AppError('not_found', 'no replay of this session (yet)');
+    const { eventId, sessionId } = req.params;
+    const known = /^[0-9a-f-]{36}$/.test(sessionId);
+    const file = known ? deps.replayFile(eventId, sessionId) : undefined;
+    if (file === undefined) {
+      const holder = known ? await deps.elsewhere?.replayNode(eventId, sessionId) : null;
+      if (!holder) throw new AppError('not_found', 'no replay of this session (yet), or the node keeping it is not running');
+      redirect(req, res, holder);
+      return;
+    }
     common(res, open, 3600);
     res.type('video/mp4');
     await new Promise<void>((resolve, reject) =>

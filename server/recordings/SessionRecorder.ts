@@ -21,6 +21,10 @@ export interface SessionRecorderOptions {
   /** Below this many free bytes a session is not recorded (and ops are alerted by `disk_low`). */
   minFreeBytes: number;
   segmentSeconds: number;
+  /** This node's id, kept on each recording: the replay is served where its file is. */
+  nodeId: string;
+  /** In a cluster: whether a node is running (its recordings are its own to finalise). */
+  isNodeAlive?: (nodeId: string) => boolean;
   /** Whether this node is the stage's origin (it runs the stage's stream); always on a single node. */
   isOrigin(stageKey: string): boolean;
 }
@@ -72,7 +76,7 @@ export class SessionRecorder {
   async recover(eventIds: readonly string[]): Promise<void> {
     for (const eventId of eventIds) {
       for (const record of await this.store.collection('recordings').list(eventId)) {
-        if (record.status !== 'recording') continue;
+        if (record.status !== 'recording' || !this.#leftHere(record)) continue;
         this.#logger.info({ session: record.id }, 'finalising a recording left unfinished by the last run');
         await this.#finalise({
           record: { ...record, partial: true },
@@ -98,6 +102,18 @@ export class SessionRecorder {
     ]);
   }
 
+  /**
+   * Whether a recording an earlier run left unfinished is this node's to finalise: on a single node all
+   * are; in a cluster those of a node that is not running (a restarted node has a new id unless NODE_ID
+   * is set) whose parts are on this node's disk.
+   */
+  #leftHere(record: RecordingRecord): boolean {
+    const { isNodeAlive, nodeId } = this.options;
+    if (!isNodeAlive) return true;
+    if (record.nodeId !== nodeId && isNodeAlive(record.nodeId)) return false;
+    return fs.existsSync(this.#partsDir(record));
+  }
+
   #partsDir(record: RecordingRecord): string {
     return path.join(this.options.dir, record.eventId, `${record.id}.parts`);
   }
@@ -110,6 +126,7 @@ export class SessionRecorder {
       eventId: session.eventId,
       stageId: session.stageId,
       title: session.title,
+      nodeId: this.options.nodeId,
       status: 'recording',
       startedAt: new Date().toISOString(),
       endedAt: null,

@@ -180,6 +180,8 @@ export interface RecordingRecord {
   eventId: string;
   stageId: string;
   title: string;
+  /** The node that records it and keeps the file (the stage's origin when it went live). */
+  nodeId: string;
   status: 'recording' | 'ready' | 'failed';
   startedAt: string;
   endedAt: string | null;

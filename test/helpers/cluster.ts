@@ -9,7 +9,7 @@ import { tokenFor } from './stagecast';
  * see scripts/lib/ports.ts), one worker, and fast heartbeats so a killed node is dropped within a
  * couple of seconds.
  */
-export async function startClusterNode(redis: RedisServer, nodeId: string): Promise<ServerProcess> {
+export async function startClusterNode(redis: RedisServer, nodeId: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   return startServer({
     STORE: 'redis',
     REDIS_URL: redis.url,
@@ -20,6 +20,7 @@ export async function startClusterNode(redis: RedisServer, nodeId: string): Prom
     CLUSTER_HEARTBEAT_MS: '500',
     CLUSTER_NODE_TTL_MS: '2000',
     HEALTH_SAMPLE_INTERVAL_MS: '2000',
+    ...env,
   });
 }
 
