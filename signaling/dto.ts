@@ -192,7 +192,8 @@ export class RtpCapabilitiesDto {
 
 export class ConsumeDto {
   @IsUUID(4) producerId!: string;
-  @IsObject() @ValidateNested() @Type(() => RtpCapabilitiesDto) rtpCapabilities!: RtpCapabilitiesDto;
+  /** Checked against RtpCapabilitiesDto by the handler, once per distinct value (signaling/capabilities.ts). */
+  @IsObject() rtpCapabilities!: object;
 }
 
 export class ConsumerRefDto {

@@ -18,6 +18,7 @@ import {
   RestartIceDto,
   ResumeDto,
 } from './dto';
+import { validCapabilities } from './capabilities';
 import type { HlsAudience } from './HlsAudience';
 import { sendToHls } from './hlsHandlers';
 import type { Requester } from './MediaQuota';
@@ -167,7 +168,8 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   });
 
   handle(socket, 'consume', ConsumeDto, async ({ producerId, rtpCapabilities }, context) => {
-    return joinedPeer(context).media.consume(producerId, rtpCapabilities as types.RtpCapabilities);
+    const capabilities = await validCapabilities(rtpCapabilities);
+    return joinedPeer(context).media.consume(producerId, capabilities as types.RtpCapabilities);
   });
 
   handle(socket, 'resumeConsumer', ConsumerRefDto, async ({ consumerId }, context) => {

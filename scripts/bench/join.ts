@@ -1,7 +1,8 @@
-// join: N viewers join a stage fed by ffmpeg at once, through the real signaling path (socket.io-client
-// with mediasoup-client's FakeHandler). Reports connect → resumed consumers latency, and for a few real
-// Chromium pages navigation → first decoded frame; plus routers opened and consumers per router.
-import { performance } from 'node:perf_hooks';
+// join: a keynote's flash crowd. N viewers arrive evenly over a few seconds, from client processes
+// (viewerClients.ts, socket.io-client with mediasoup-client's FakeHandler), and each joins a stage fed
+// by ffmpeg through the real signaling path. Reports each viewer's connect → consumers resumed time,
+// joins per second, and the node process's CPU per join; then, for a few real Chromium pages,
+// navigation → first decoded frame; plus routers opened and consumers per router.
 import { parseArgs } from 'node:util';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
@@ -9,24 +10,15 @@ import type { StageMediaView } from '../../server/http/routes/media';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
 import { launchChromium } from '../lib/browser';
 import { startServer } from '../lib/serverProcess';
-import { Viewer } from '../lib/viewer';
 import { waitFor } from '../lib/wait';
+import { accountCpu } from './cpuTime';
 import { summarize } from './stats';
+import { ViewerFleet } from './viewerFleet';
 
 const STAGE = { eventId: 'demo', stageId: 'keynote' };
 
 function log(message: string): void {
   process.stderr.write(`[join] ${message}\n`);
-}
-
-/** One viewer's whole join: connect, join, load the device, open the recv transport, consume, resume. */
-async function joinOnce(url: string, token: string): Promise<{ ms: number; viewer: Viewer }> {
-  const started = performance.now();
-  const viewer = await Viewer.connect(url, token);
-  await viewer.join(STAGE.stageId);
-  await viewer.openRecvTransport();
-  await viewer.consumeAll();
-  return { ms: performance.now() - started, viewer };
 }
 
 async function firstFrameInBrowsers(url: string, pages: number): Promise<number[]> {
@@ -59,23 +51,29 @@ export async function run(args: string[]): Promise<unknown> {
   const { values } = parseArgs({
     args,
     options: {
-      viewers: { type: 'string', default: '200' },
+      viewers: { type: 'string', default: '1000' },
+      'over-ms': { type: 'string', default: '10000' },
+      processes: { type: 'string', default: '4' },
       browsers: { type: 'string', default: '3' },
       'max-per-router': { type: 'string', default: '500' },
     },
   });
   const viewers = Number(values.viewers);
+  const overMs = Number(values['over-ms']);
   const browsers = Number(values.browsers);
   const server = await startServer({
     RTC_LISTEN_IP: '127.0.0.1',
     ANNOUNCED_IP: '127.0.0.1',
     LOG_LEVEL: 'warn',
     MAX_CONSUMERS_PER_ROUTER: values['max-per-router'],
+    // The crowd comes from one address here; in a hall it comes from thousands.
+    MAX_SOCKETS_PER_IP: String(viewers + 100),
+    MAX_PEERS_PER_IP: String(viewers + 100),
+    JOIN_RATE_LIMIT_PER_MINUTE: String(viewers * 10),
   });
-  const signer = createTokenSigner(DEV_JWT_SECRET, 3600);
-  const host = signer.sign({ role: 'host', eventId: STAGE.eventId, name: 'bench' });
-  const joined: Viewer[] = [];
+  const host = createTokenSigner(DEV_JWT_SECRET, 3600).sign({ role: 'host', eventId: STAGE.eventId, name: 'bench' });
   let ffmpeg: ReturnType<typeof spawnFfmpegIngest> | undefined;
+  let fleet: ViewerFleet | undefined;
   try {
     const mediaUrl = `${server.url}/api/events/${STAGE.eventId}/stages/${STAGE.stageId}`;
     const res = await fetch(`${mediaUrl}/ingest`, {
@@ -87,33 +85,34 @@ export async function run(args: string[]): Promise<unknown> {
     const describe = async (): Promise<StageMediaView> =>
       (await fetch(`${mediaUrl}/media`, { headers: { authorization: `Bearer ${host}` } })).json() as Promise<StageMediaView>;
     await waitFor(async () => ((await describe()).sources.length > 0 ? true : undefined), 10_000, 'the on-site source');
+    fleet = await ViewerFleet.start(server.url, STAGE.stageId, Number(values.processes));
 
-    log(`${viewers} viewers joining at once`);
-    const tokens = Array.from({ length: viewers }, (_, i) =>
-      signer.sign({ role: 'attendee', eventId: STAGE.eventId, name: `viewer ${i}` }),
-    );
-    const started = performance.now();
-    const outcomes = await Promise.allSettled(tokens.map((token) => joinOnce(server.url, token)));
-    const wallMs = performance.now() - started;
-    const latencies = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.ms] : []));
-    for (const o of outcomes) if (o.status === 'fulfilled') joined.push(o.value.viewer);
-    const failures = outcomes.filter((o) => o.status === 'rejected').length;
+    log(`${viewers} viewers arriving over ${overMs} ms from ${values.processes} processes`);
+    const cpu = accountCpu({ node: server.child.pid });
+    const crowd = await fleet.flashCrowd(viewers, overMs);
+    const cost = cpu.stop();
     const view = await describe();
 
     log(`${browsers} Chromium pages`);
     const firstFrames = await firstFrameInBrowsers(server.url, browsers);
+    const nodeCpuMs = cost.processes.node?.cpuMs ?? NaN;
     return {
       viewers,
-      failures,
-      joinWallMs: Math.round(wallMs),
-      connectToResumedMs: summarize(latencies),
+      arrivalMs: overMs,
+      joined: crowd.ok,
+      failures: crowd.failed,
+      errors: crowd.errors,
+      joinsPerSecond: Math.round((crowd.ok / cost.wallMs) * 1000),
+      connectToResumedMs: summarize(crowd.joinMs),
+      nodeCpuMsPerJoin: Math.round((nodeCpuMs / Math.max(1, crowd.ok)) * 100) / 100,
       browserNavigationToFirstFrameMs: summarize(firstFrames),
       routersOpened: view.distributionRouters.length,
       consumersPerRouter: view.distributionRouters.map((r) => r.consumers),
       maxConsumersPerRouter: Number(values['max-per-router']),
+      cpu: cost,
     };
   } finally {
-    for (const viewer of joined) viewer.close();
+    await fleet?.stop();
     ffmpeg?.kill('SIGKILL');
     await server.dispose();
   }

@@ -3,6 +3,8 @@
 // drives it over IPC (rpc.ts): connect, join, open receive transports, consume, and churn (arrivals
 // and departures: leave, dropped connection, blink-and-resume).
 // argv: <url> <stageId>
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
 import { Viewer } from '../lib/viewer';
@@ -40,6 +42,8 @@ export type ViewerClientsApi = {
   consume: { args: { count: number }; result: Outcome };
   /** New viewers join; the first `withMedia` of them also open a transport and consume everything. */
   arrive: { args: { count: number; withMedia: number }; result: Outcome };
+  /** New viewers arrive evenly over `overMs`, each joining fully; answers each one's connect → consumers resumed time. */
+  flashCrowd: { args: { count: number; overMs: number }; result: Outcome & { joinMs: number[] } };
   /** Random joined viewers go: `leave` ones say so, `drop` ones just disconnect, `blink` ones come back and resume. */
   depart: { args: { leave: number; drop: number; blink: number; blinkPauseMs: number }; result: Departure };
   /** Every viewer goes: a `leaveShare` of them leave, the others drop their connection. */
@@ -128,6 +132,32 @@ async function main(): Promise<void> {
         failed: outcome.failed + joining.failed + media.failed,
         errors: [...outcome.errors, ...joining.errors, ...media.errors].slice(0, 5),
       };
+    },
+    async flashCrowd({ count, overMs }) {
+      const outcome: Outcome & { joinMs: number[] } = { ok: 0, failed: 0, errors: [], joinMs: [] };
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: count }, async (_, i) => {
+          await sleep(Math.max(0, (i * overMs) / count - (performance.now() - started)));
+          const arrived = performance.now();
+          try {
+            const viewer = await Viewer.connect(
+              url,
+              signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${++seq}` }),
+            );
+            viewers.push(viewer);
+            await viewer.join(stageId);
+            await viewer.openRecvTransport();
+            await viewer.consumeAll();
+            outcome.joinMs.push(performance.now() - arrived);
+            outcome.ok += 1;
+          } catch (error) {
+            outcome.failed += 1;
+            if (outcome.errors.length < 5) outcome.errors.push(String(error));
+          }
+        }),
+      );
+      return outcome;
     },
     async depart({ leave, drop, blink, blinkPauseMs }) {
       const joined = (v: Viewer): boolean => v.joined && v.connected;

@@ -74,6 +74,13 @@ export class ViewerFleet {
     return this.#each(count, (c, share) => c.call('consume', { count: share }));
   }
 
+  /** `count` viewers arriving evenly over `overMs` in every process at once; each one's join time. */
+  async flashCrowd(count: number, overMs: number): Promise<Outcome & { joinMs: number[] }> {
+    const shares = split(count, this.clients.length);
+    const results = await Promise.all(this.clients.map((client, i) => client.call('flashCrowd', { count: shares[i], overMs })));
+    return { ...sumOutcomes(results), joinMs: results.flatMap((r) => r.joinMs) };
+  }
+
   async arrive(count: number, withMedia: number): Promise<Outcome> {
     const media = split(withMedia, this.clients.length);
     return this.#each(count, (c, share) => c.call('arrive', { count: share, withMedia: media[this.clients.indexOf(c)] }));

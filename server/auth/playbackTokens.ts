@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { AppError } from '../errors';
+import { signingKey } from './tokens';
 
 const AUDIENCE = 'stagecast-playback';
 const ISSUER = 'stagecast';
@@ -17,9 +18,10 @@ export interface PlaybackTokens {
 }
 
 export function createPlaybackTokens(secret: string): PlaybackTokens {
+  const key = signingKey(secret);
   return {
     sign(eventId, expiresAtMs) {
-      return jwt.sign({ event: eventId, exp: Math.floor(expiresAtMs / 1000) }, secret, {
+      return jwt.sign({ event: eventId, exp: Math.floor(expiresAtMs / 1000) }, key, {
         algorithm: 'HS256',
         audience: AUDIENCE,
         issuer: ISSUER,
@@ -28,7 +30,7 @@ export function createPlaybackTokens(secret: string): PlaybackTokens {
     verify(token) {
       let payload: unknown;
       try {
-        payload = jwt.verify(token, secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+        payload = jwt.verify(token, key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
       } catch (error) {
         throw new AppError('unauthorized', error instanceof jwt.TokenExpiredError ? 'playback token expired' : 'invalid playback token');
       }
