@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
+import { withoutBandwidthEstimation } from './codecs';
 import type { PeerStage, ReceiveRouter } from './peerStage';
 import { isPortExhaustion } from './ports';
 import { MediaError, type MediaKind, type SourceKind } from './types';
@@ -267,10 +268,16 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     try {
       receiver = await this.#receiveRouter();
       await this.stage.prepare(receiver, producerId);
-      if (!receiver.router.canConsume({ producerId, rtpCapabilities })) {
+      const capabilities = this.stage.isLayered(producerId) ? rtpCapabilities : withoutBandwidthEstimation(rtpCapabilities);
+      if (!receiver.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
         throw new MediaError('bad_request', 'these RTP capabilities cannot consume that producer');
       }
-      consumer = await recv.transport.consume({ producerId, rtpCapabilities, paused: true, appData: { participant: this.participantId } });
+      consumer = await recv.transport.consume({
+        producerId,
+        rtpCapabilities: capabilities,
+        paused: true,
+        appData: { participant: this.participantId },
+      });
     } finally {
       this.#pendingConsumers -= 1;
     }

@@ -187,6 +187,14 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     return [...this.#sources.values()].some((s) => s.producers.has(producerId));
   }
 
+  isLayered(producerId: string): boolean {
+    for (const source of this.#sources.values()) {
+      const producer = source.producers.get(producerId);
+      if (producer) return producer.type !== 'simple';
+    }
+    return false;
+  }
+
   /**
    * Opens (or re-opens) an on-site feed: RTP ports a hall encoder pushes to. Replaces a previous feed
    * with the same source id ('onsite' unless a second hall camera is named).

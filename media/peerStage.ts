@@ -40,6 +40,8 @@ export interface PeerStage<Peer> {
   peerReceiving(peer: Peer): void;
   addProducer(producer: types.Producer, source: { id: string; kind: SourceKind; label: string; ownerId: string | null }): SourceInfo;
   hasProducer(producerId: string): boolean;
+  /** Whether the producer sends layers (simulcast or SVC): only then does a consumer choose what to send by bandwidth. */
+  isLayered(producerId: string): boolean;
   allocateReceiveRouter(followsProgram: boolean): Promise<ReceiveRouter>;
   prepare(receiver: ReceiveRouter, producerId: string): Promise<void>;
 }

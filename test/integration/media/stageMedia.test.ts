@@ -95,6 +95,46 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     assert.equal(routers[1].consumers, 0, 'closing a peer gives its consumers back');
   });
 
+  it('viewers of a single-encoding feed consume without bandwidth estimation; of a simulcast source, with it', async () => {
+    const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+    const stage = await node.stage('demo/release');
+    await stage.openIngest({ videoCodec: 'VP8' });
+    const speaker = await node.createPeer('demo/release', { participantId: 's1', displayName: 'speaker', followsProgram: false });
+    const send = await speaker.createTransport('send');
+    const vp8 = stage.rtpCapabilities.codecs?.find((c) => c.mimeType === 'video/VP8');
+    assert.ok(vp8?.preferredPayloadType !== undefined);
+    await speaker.produce({
+      transportId: send.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: {
+        mid: '0',
+        codecs: [
+          { mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType, clockRate: 90000, rtcpFeedback: [{ type: 'transport-cc' }] },
+        ],
+        headerExtensions: [{ uri: TRANSPORT_CC, id: 5 }],
+        encodings: [{ ssrc: 1111 }, { ssrc: 2222 }, { ssrc: 3333 }],
+      },
+    });
+    const viewer = await node.createPeer('demo/release', { participantId: 'v1', displayName: 'viewer', followsProgram: true });
+    await viewer.createTransport('recv');
+    const usesEstimation = (params: types.RtpParameters): boolean =>
+      params.headerExtensions?.some((e) => e.uri === TRANSPORT_CC) === true ||
+      params.codecs.some((c) => c.rtcpFeedback?.some((f) => f.type === 'transport-cc' || f.type === 'goog-remb'));
+    for (const source of stage.sources) {
+      for (const { producerId, kind } of source.producers) {
+        const consumer = await viewer.consume(producerId, stage.rtpCapabilities);
+        const layered = source.kind === 'camera';
+        assert.equal(usesEstimation(consumer.rtpParameters), layered, `${source.id} ${kind}`);
+        if (kind === 'video')
+          assert.ok(
+            consumer.rtpParameters.codecs[0].rtcpFeedback?.some((f) => f.type === 'nack'),
+            'NACK kept',
+          );
+      }
+    }
+  });
+
   it('closing a stage closes its routers, transports, consumers and peers on every worker', async () => {
     const stage = await node.stage('demo/keynote');
     await stage.openIngest({ videoCodec: 'H264' });
