@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { SOURCE_FIXES, applyFix, needsFix } from './worker-fixes.mjs';
+import { SOURCE_FIXES, TOOLCHAIN_FIXES, applyFix, needsFix } from './worker-fixes.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -51,9 +51,9 @@ function onPath(command) {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
 }
 
-function fixesHash() {
+function fixesHash(fixes) {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(SOURCE_FIXES));
+  hash.update(JSON.stringify(fixes));
   hash.update(SYSTEM_OPENSSL_GYP);
   hash.update(`${process.platform}-${process.arch}`);
   return hash.digest('hex').slice(0, 16);
@@ -83,8 +83,8 @@ function copyExecutable(from, to) {
   fs.renameSync(tmp, to);
 }
 
-function applySourceFixes(workerDir) {
-  for (const fix of SOURCE_FIXES) {
+function applySourceFixes(workerDir, fixes) {
+  for (const fix of fixes) {
     const file = path.join(workerDir, fix.file);
     const text = fs.readFileSync(file, 'utf8');
     let needed;
@@ -127,7 +127,8 @@ async function main() {
   const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   const workerDir = path.join(packageDir, 'worker');
   const target = path.join(workerDir, 'out', 'Release', 'mediasoup-worker');
-  const cacheDir = path.join(cacheRoot(), `${version}-${fixesHash()}`);
+  if (process.argv.includes('--bare')) return buildBare(version);
+  const cacheDir = path.join(cacheRoot(), `${version}-${fixesHash(SOURCE_FIXES)}`);
   const cached = path.join(cacheDir, 'mediasoup-worker');
 
   if (fs.existsSync(cached) && linksCleanly(cached)) {
@@ -145,7 +146,7 @@ async function main() {
   }
 
   log(`building mediasoup ${version} worker (cache miss; takes about 2–4 minutes on 2 cores)`);
-  applySourceFixes(workerDir);
+  applySourceFixes(workerDir, SOURCE_FIXES);
   fs.mkdirSync(cacheDir, { recursive: true });
   const logFile = path.join(cacheDir, 'build.log');
   const started = Date.now();
@@ -161,6 +162,36 @@ async function main() {
   // The object files are large and never reused: the cache holds the binary.
   fs.rmSync(path.join(workerDir, 'out', 'Release', 'obj.target'), { recursive: true, force: true });
   log(`built in ${Math.round((Date.now() - started) / 1000)} s; cached at ${cached}`);
+}
+
+/**
+ * `--bare`: the same mediasoup version as upstream published it, with only what it needs to build here
+ * (toolchain fixes, system OpenSSL), from a fresh copy of its package (the installed one carries our
+ * fixes): the worker benchmarks compare ours against it. Cached beside ours; prints its path.
+ */
+async function buildBare(version) {
+  const cacheDir = path.join(cacheRoot(), `${version}-bare-${fixesHash(TOOLCHAIN_FIXES)}`);
+  const cached = path.join(cacheDir, 'mediasoup-worker');
+  if (!(fs.existsSync(cached) && linksCleanly(cached))) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecast-bare-worker-'));
+    try {
+      execFileSync('npm', ['pack', `mediasoup@${version}`, '--silent', '--pack-destination', work], { stdio: 'ignore' });
+      const tarball = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
+      if (!tarball) fail(`npm pack mediasoup@${version} gave no package`);
+      execFileSync('tar', ['xzf', tarball], { cwd: work });
+      const workerDir = path.join(work, 'package', 'worker');
+      log(`building the bare mediasoup ${version} worker`);
+      applySourceFixes(workerDir, TOOLCHAIN_FIXES);
+      fs.mkdirSync(cacheDir, { recursive: true });
+      const code = await runMake(workerDir, path.join(cacheDir, 'build.log'));
+      const built = path.join(workerDir, 'out', 'Release', 'mediasoup-worker');
+      if (code !== 0 || !fs.existsSync(built)) fail(`the bare worker build failed (make exited ${code}); see ${cacheDir}/build.log`);
+      copyExecutable(built, cached);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+  log(`bare worker: ${cached}`);
 }
 
 main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

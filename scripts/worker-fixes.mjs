@@ -26,7 +26,7 @@ import { RETRANSMISSION_FIXES } from './worker-fixes/retransmission.mjs';
 const INTER_ARRIVAL = 'deps/libwebrtc/libwebrtc/modules/remote_bitrate_estimator/inter_arrival.cc';
 
 /** 3.8.4 as vendored does not build here without these. */
-const TOOLCHAIN_FIXES = [
+export const TOOLCHAIN_FIXES = [
   {
     why: 'Python >= 3.10 moved MutableSet to collections.abc',
     file: 'deps/gyp/pylib/gyp/common.py',

@@ -10,6 +10,21 @@ import type { types } from 'mediasoup';
 
 export const BENCH_DIR = path.join(os.tmpdir(), 'stagecast-bench');
 
+/**
+ * Compiles one of the benchmarks' C helpers (`<name>.c` beside this file) with gcc into BENCH_DIR and
+ * answers its path. Built under a name of its own, then renamed: another run may be executing the
+ * previous binary. Throws when gcc is missing.
+ */
+export function buildHelper(name: string): string {
+  const binary = path.join(BENCH_DIR, name);
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  execFileSync('gcc', ['-O2', '-o', `${binary}.${process.pid}`, path.join(__dirname, `${name}.c`)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  fs.renameSync(`${binary}.${process.pid}`, binary);
+  return binary;
+}
+
 export interface ClipSpec {
   /** File name in BENCH_DIR (a cache key: change it when the encoding changes). */
   file: string;

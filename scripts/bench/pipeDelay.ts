@@ -2,11 +2,9 @@
 // the kernel (rtpArrivals.c, SO_TIMESTAMPNS): packets are matched by their payload (consumers rewrite
 // SSRC, sequence numbers and the VP8 picture id, never the rest of the payload), and the arrival
 // deltas between two sinks say how much later one path delivers the same packet.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
-import { BENCH_DIR } from './benchMedia';
+import { buildHelper } from './benchMedia';
 import type { EgressStream } from './clusterNode';
 import type { ClusterNode } from './clusterNodeProcess';
 import { accountCpu } from './cpuTime';
@@ -35,13 +33,7 @@ export class RtpArrivals {
 
   /** Builds the sink with gcc (into the bench directory) and starts it; throws when gcc is missing. */
   static async open(sockets: number): Promise<RtpArrivals> {
-    const binary = path.join(BENCH_DIR, 'rtpArrivals');
-    // Built under a name of its own, then renamed: another run may be executing the previous binary.
-    fs.mkdirSync(BENCH_DIR, { recursive: true });
-    execFileSync('gcc', ['-O2', '-o', `${binary}.${process.pid}`, path.join(__dirname, 'rtpArrivals.c')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    fs.renameSync(`${binary}.${process.pid}`, binary);
+    const binary = buildHelper('rtpArrivals');
     const child = spawn(binary, [String(sockets), String(SKIP_BYTES)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();

@@ -1,8 +1,9 @@
-// A UDP sink in another process (udpDrain.mjs): benchmark viewers' RTP has somewhere to go without its
-// handling landing in the measured process's CPU or memory. Answers how many packets it received.
+// A UDP sink in another process (udpBatchSink.c): benchmark viewers' RTP has somewhere to go without its
+// handling landing in the measured process's CPU or memory, nor a wake-up per packet in the sender's
+// (it drains in batches). Answers how many packets it received.
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import readline from 'node:readline';
+import { buildHelper } from './benchMedia';
 
 export class UdpSink {
   #asked = 0;
@@ -14,11 +15,12 @@ export class UdpSink {
   ) {}
 
   static async open(): Promise<UdpSink> {
-    const child = spawn(process.execPath, [path.join(__dirname, 'udpDrain.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(buildHelper('udpBatchSink'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();
     if (first.done) throw new Error('the UDP sink exited before telling its port');
-    return new UdpSink(child, lines, Number(first.value));
+    if (!String(first.value).startsWith('port ')) throw new Error(`the UDP sink said ${String(first.value)}`);
+    return new UdpSink(child, lines, Number(String(first.value).slice(5)));
   }
 
   /** Packets received so far. */
