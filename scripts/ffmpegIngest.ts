@@ -22,6 +22,8 @@ export interface FfmpegIngestOptions {
   size?: string;
   /** The lavfi source of the test pattern (default `testsrc2`; e.g. `color=c=red` for a solid colour). */
   pattern?: string;
+  /** With the test pattern: digital silence instead of the 440 Hz tone (a muted microphone, a feed without sound). */
+  silent?: boolean;
   videoBitrate?: string;
   /** Frames between key frames (default 30: one a second). ffmpeg ignores PLI, so this bounds a switch. */
   keyframeInterval?: number;
@@ -53,7 +55,7 @@ export function ffmpegIngestArgs(target: IngestTargetDto, options: FfmpegIngestO
   } else {
     const pattern = options.pattern ?? 'testsrc2';
     args.push('-re', '-f', 'lavfi', '-i', `${pattern}${pattern.includes('=') ? ':' : '='}size=${options.size ?? '1280x720'}:rate=30`);
-    args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
+    args.push('-re', '-f', 'lavfi', '-i', options.silent ? 'anullsrc=r=48000:cl=stereo' : 'sine=frequency=440:sample_rate=48000');
   }
   const keyframes = String(options.keyframeInterval ?? 30);
   const gop = ['-g', keyframes, '-keyint_min', keyframes, '-pix_fmt', 'yuv420p'];

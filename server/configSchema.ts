@@ -33,6 +33,7 @@ export class Config {
   @IsIP(4) rtcListenIp = '0.0.0.0';
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.:-]{1,253}$/) announcedIp?: string;
   @IsInt() @Min(1) @Max(5000) maxConsumersPerRouter = 500;
+  @IsInt() @Min(100_000) @Max(20_000_000) viewerStartBitrate = 1_500_000;
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';

@@ -105,6 +105,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 1–5000',
     doc: 'consumers per distribution router before the next opens',
   },
+  viewerStartBitrate: {
+    env: 'VIEWER_START_BITRATE',
+    kind: 'int',
+    allowed: 'an integer 100000–20000000 (bit/s)',
+    doc: "what a new viewer's downlink is taken to carry until bandwidth estimation has measured it; it picks the first simulcast layer",
+  },
   reconnectGraceMs: {
     env: 'RECONNECT_GRACE_MS',
     kind: 'int',

@@ -65,7 +65,7 @@ function mediaOptions(config: Config): MediaOptions {
     listenIp: config.rtcListenIp,
     announcedIp: resolveAnnouncedIp(config.rtcListenIp, config.announcedIp),
     maxConsumersPerRouter: config.maxConsumersPerRouter,
-    initialAvailableOutgoingBitrate: 1_500_000,
+    initialAvailableOutgoingBitrate: config.viewerStartBitrate,
     maxIncomingBitrate: 4_000_000,
     maxProducersPerPeer: config.maxProducersPerPeer,
     maxConsumersPerPeer: config.maxConsumersPerPeer,

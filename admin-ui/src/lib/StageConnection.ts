@@ -2,6 +2,7 @@ import { Device, type types } from 'mediasoup-client';
 import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
+import type { RenewableToken } from './token';
 import {
   connectSignaling,
   request,
@@ -91,6 +92,8 @@ export class StageConnection {
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   #mode: WatchMode;
+  /** A renewed token was refused too: the next refusal ends the connection. */
+  #renewedSinceConnect = false;
 
   /**
    * `url`: the node to connect to (the page's own address on a single node). With `placement`, a
@@ -98,7 +101,7 @@ export class StageConnection {
    */
   constructor(
     readonly route: StageRoute,
-    private readonly token: string,
+    private readonly token: RenewableToken,
     private readonly hooks: SessionHooks,
     options: { url?: string; placement?: Placement; mode?: WatchMode } = {},
   ) {
@@ -206,9 +209,10 @@ export class StageConnection {
   }
 
   #connect(url: string): StageSocket {
-    const socket = connectSignaling(url, this.token);
+    const socket = connectSignaling(url, this.token.current);
     // 'connect' fires on the first connection and after every automatic reconnection.
     socket.on('connect', () => {
+      this.#renewedSinceConnect = false;
       this.#clearMoveTimer();
       void this.run(() => this.#establish());
     });
@@ -219,8 +223,9 @@ export class StageConnection {
     });
     socket.on('connect_error', (error) => {
       // socket.io-client retries network errors by itself; a handshake the server refused it does not.
-      if (!socket.active) this.#fail(error);
-      else this.#armMoveTimer();
+      if (socket.active) this.#armMoveTimer();
+      else if (errorCodeOf(error) === 'unauthorized' && !this.#renewedSinceConnect) void this.#renewToken(socket, error);
+      else this.#fail(error);
     });
     // The server lost this connection's media (a worker died): build it again on a fresh join.
     socket.on('mediaLost', () => {
@@ -233,6 +238,25 @@ export class StageConnection {
     });
     for (const [event, listener] of this.#listeners) (socket as unknown as UntypedSocket).on(event, listener);
     return socket;
+  }
+
+  /**
+   * The token was refused at a reconnection (it expired while the page was connected): with a new one
+   * the connection comes back (and, as another participant, joins afresh); without, the page fails.
+   */
+  async #renewToken(socket: StageSocket, refusal: Error): Promise<void> {
+    this.#renewedSinceConnect = true;
+    const renewed = await this.token.renew().catch((error: unknown) => {
+      console.warn('stagecast: the token could not be renewed', error);
+      return false;
+    });
+    if (this.#closed || socket !== this.#socket) return;
+    if (!renewed) {
+      this.#fail(refusal);
+      return;
+    }
+    socket.auth = { token: this.token.current };
+    socket.connect();
   }
 
   /** While the connection is down, asks placement every few seconds where to go, and goes there. */

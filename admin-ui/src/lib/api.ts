@@ -57,7 +57,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export class ApiClient {
   constructor(
-    private readonly token: string | null,
+    /** A token, or the page's renewable one (read at each call). */
+    private readonly token: string | null | { readonly current: string },
     /** Told when the server refuses the token itself (expired, signed with another secret). */
     private readonly onUnauthorized: () => void = () => undefined,
   ) {}
@@ -84,7 +85,8 @@ export class ApiClient {
 
   async #call<T>(method: Method, path: string, body?: object): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const bearer = typeof this.token === 'object' && this.token !== null ? this.token.current : this.token;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

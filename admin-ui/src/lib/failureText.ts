@@ -21,11 +21,14 @@ export function failureCode(error: Error): string | undefined {
 export function failureText(error: Error): string {
   switch (failureCode(error)) {
     case 'unauthorized':
-      return 'Your access was refused (the link may have expired). Reload the page to join again.';
+      return 'Your access link has expired or was withdrawn: ask whoever gave it to you for a new one.';
     case 'forbidden':
       return 'You are not allowed on this stage.';
     case 'not_found':
-      return 'This event or stage does not exist.';
+      // Asked without a link, the public join answers a private event as it answers an unknown one.
+      return error instanceof TokenError
+        ? 'This event does not exist or is not open to the public: open it with the access link you were given.'
+        : 'This event or stage does not exist.';
     case 'rate_limited':
       return 'Too many people are joining from your network right now. Try again in a minute.';
     default:

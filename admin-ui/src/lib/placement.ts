@@ -1,4 +1,5 @@
 import type { StageRoute } from './route';
+import type { RenewableToken } from './token';
 
 const PLACEMENT_TIMEOUT_MS = 3000;
 
@@ -26,7 +27,7 @@ export class Placement {
 
   constructor(
     private readonly route: StageRoute,
-    private readonly token: string,
+    private readonly token: RenewableToken,
     pageOrigin: string = window.location.origin,
   ) {
     this.#known = [pageOrigin];
@@ -47,7 +48,7 @@ export class Placement {
     const path = `/api/events/${encodeURIComponent(this.route.eventId)}/stages/${encodeURIComponent(this.route.stageId)}/placement`;
     try {
       const response = await fetch(`${origin}${path}`, {
-        headers: { authorization: `Bearer ${this.token}` },
+        headers: { authorization: `Bearer ${this.token.current}` },
         signal: AbortSignal.timeout(PLACEMENT_TIMEOUT_MS),
       });
       const body: unknown = await response.json();

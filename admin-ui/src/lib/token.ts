@@ -82,17 +82,82 @@ async function joinAsAttendee(eventId: string, name: string | null): Promise<str
   return body.token;
 }
 
+/** The display name a link asks for (`?name=`), for the attendee token the page gets itself. */
+function nameFromLink(): string | null {
+  return new URL(window.location.href).searchParams.get('name')?.trim().slice(0, 80) || null;
+}
+
+async function joinAndStore(eventId: string): Promise<string> {
+  const joined = await joinAsAttendee(eventId, nameFromLink());
+  store(eventId, joined);
+  return joined;
+}
+
+/**
+ * Whether the token came from the event's public join (its `anon` claim): then the page can get
+ * another by itself. Read without checking the signature, which is the server's business; the page
+ * only decides whether asking for a new token is worth it.
+ */
+function isFromPublicJoin(token: string): boolean {
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof claims === 'object' && claims !== null && 'anon' in claims && claims.anon === true;
+  } catch {
+    return false;
+  }
+}
+
 /** The token this page acts with: the link's, else the stored one, else a fresh attendee token. */
-export async function acquireToken(eventId: string): Promise<string> {
+export async function acquireToken(eventId: string): Promise<PageToken> {
   const linked = takeTokenFromLink();
   if (linked) {
     store(eventId, linked);
-    return linked;
+    return new PageToken(eventId, linked);
   }
-  const stored = readStored(eventId);
-  if (stored) return stored;
-  const name = new URL(window.location.href).searchParams.get('name')?.trim().slice(0, 80) || null;
-  const joined = await joinAsAttendee(eventId, name);
-  store(eventId, joined);
-  return joined;
+  return new PageToken(eventId, readStored(eventId) ?? (await joinAndStore(eventId)));
+}
+
+/** The token a connection acts with, and how to get another when the server refuses it. */
+export interface RenewableToken {
+  readonly current: string;
+  /** Gets a new token in place of a refused one; false when there is none to be had. */
+  renew(): Promise<boolean>;
+}
+
+/** A token nothing can renew (the console's sign-in: signing in again is the user's move). */
+export function fixedToken(token: string): RenewableToken {
+  return { current: token, renew: async () => false };
+}
+
+/**
+ * The access token a page acts with. Every user (signaling, REST calls, placement) reads `current`, so
+ * a renewed token is used everywhere from then on.
+ */
+export class PageToken implements RenewableToken {
+  #current: string;
+
+  constructor(
+    readonly eventId: string,
+    token: string,
+  ) {
+    this.#current = token;
+  }
+
+  get current(): string {
+    return this.#current;
+  }
+
+  /**
+   * The server refused the token (expired, or signed with a secret it no longer has): forgets it, and
+   * gets a new one where the page got it from, the event's public join. A token from a link cannot be
+   * renewed here (only whoever handed it out can give a new one): answers false, and the page says so.
+   */
+  async renew(): Promise<boolean> {
+    forgetToken(this.eventId);
+    if (!isFromPublicJoin(this.#current)) return false;
+    this.#current = await joinAndStore(this.eventId);
+    return true;
+  }
 }

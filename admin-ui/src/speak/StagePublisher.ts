@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup-client';
 import type { JoinResult, ResumeResult } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
+import type { RenewableToken } from '../lib/token';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection } from '../lib/StageConnection';
@@ -46,7 +47,7 @@ export class StagePublisher {
 
   constructor(
     route: StageRoute,
-    token: string,
+    token: RenewableToken,
     camera: MediaStream,
     private readonly view: SpeakView,
     where: { url?: string; placement?: Placement } = {},

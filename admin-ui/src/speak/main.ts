@@ -4,7 +4,7 @@ import { element } from '../lib/dom';
 import { failureCode, failureText, isTokenRefused } from '../lib/failureText';
 import { stageRouteOf } from '../lib/route';
 import { Placement } from '../lib/placement';
-import { acquireToken, forgetToken } from '../lib/token';
+import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { StagePublisher, type SpeakState } from './StagePublisher';
 import { InsecurePageError, openUserMedia } from '../lib/userMedia';
 
@@ -94,7 +94,7 @@ async function start(): Promise<void> {
   stageTitle.textContent = `${route.eventId} · ${route.stageId}`;
   showState('starting');
   let camera: MediaStream;
-  let token: string;
+  let token: PageToken;
   try {
     camera = await openCamera();
     preview.srcObject = camera;

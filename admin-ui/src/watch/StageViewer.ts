@@ -9,6 +9,7 @@ import type {
   SourceInfo,
 } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
+import type { RenewableToken } from '../lib/token';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection, type WatchMode } from '../lib/StageConnection';
@@ -87,7 +88,7 @@ export class StageViewer {
 
   constructor(
     private readonly route: StageRoute,
-    token: string,
+    token: RenewableToken,
     private readonly view: WatchView,
     where: { url?: string; placement?: Placement; mode?: WatchMode } = {},
   ) {

@@ -8,7 +8,7 @@ import { element } from '../lib/dom';
 import { failureText, isTokenRefused } from '../lib/failureText';
 import { stageRouteOf } from '../lib/route';
 import { Placement } from '../lib/placement';
-import { acquireToken, forgetToken } from '../lib/token';
+import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
 import { ProgramPlayer } from './ProgramPlayer';
@@ -125,7 +125,7 @@ async function start(): Promise<void> {
   }
   stageTitle.textContent = `${route.eventId} · ${route.stageId}`;
   showState('connecting');
-  let token: string;
+  let token: PageToken;
   try {
     token = await acquireToken(route.eventId);
   } catch (error) {

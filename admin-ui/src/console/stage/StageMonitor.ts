@@ -3,6 +3,7 @@ import type { JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../
 import type { StageRoute } from '../../lib/route';
 import { RequestError } from '../../lib/signaling';
 import { StageConnection } from '../../lib/StageConnection';
+import { fixedToken } from '../../lib/token';
 
 export type MonitorState = 'connecting' | 'live' | 'reconnecting' | 'failed';
 
@@ -45,7 +46,7 @@ export class StageMonitor {
     token: string,
     private readonly onChange: (snapshot: MonitorSnapshot) => void,
   ) {
-    this.connection = new StageConnection(route, token, {
+    this.connection = new StageConnection(route, fixedToken(token), {
       joined: (join, device) => this.#joined(join, device),
       resumed: (result) => this.#resumed(result),
       disconnected: () => this.#setState('reconnecting'),
