@@ -92,4 +92,5 @@ export class Config {
   @IsInt() @Min(0) @Max(10_000_000) recordingsMinFreeMb = 1024;
   @IsInt() @Min(0) @Max(1_000_000) webrtcViewerBudget = 0;
   @IsInt() @Min(0) @Max(100) webrtcCpuCeilingPercent = 85;
+  @IsInt() @Min(0) @Max(1_000_000) joinBacklogMax = 200;
 }

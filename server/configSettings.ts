@@ -395,6 +395,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 0–100 (0: off)',
     doc: "while the workers' mean CPU is at or above this percent of a core, new viewers watch over HLS",
   },
+  joinBacklogMax: {
+    env: 'JOIN_BACKLOG_MAX',
+    kind: 'int',
+    allowed: 'an integer 0–1000000 (0: no limit)',
+    doc: 'while this many viewers have joined and receive nothing yet (a flash crowd the node is behind), new viewers watch over HLS',
+  },
 };
 
 /** Used only outside production, with a warning at boot, so `npm start` works out of the box. */

@@ -14,6 +14,7 @@ import { registerLiveHandlers } from './liveHandlers';
 import { HlsAudience } from './HlsAudience';
 import { registerHlsHandlers } from './hlsHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
+import { JoinBacklog } from './JoinBacklog';
 import { type WebRtcSeatOptions, WebRtcSeats } from './WebRtcSeats';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
 import { clientAddressOf } from './clientAddress';
@@ -74,6 +75,8 @@ export class SignalingServer {
   /** Connections watching a stage over HLS. */
   readonly hlsAudience = new HlsAudience();
   readonly #seats: WebRtcSeats;
+  /** A viewer not receiving this long after its join no longer counts as arriving. */
+  readonly #joinBacklog = new JoinBacklog(15_000);
   readonly #requests: RequestRouter;
   readonly #mediaPorts: MediaHandlerPorts;
   readonly #logger: Logger;
@@ -110,6 +113,7 @@ export class SignalingServer {
         const cpus = (deps.ops.health.latest()?.workers ?? []).flatMap((w) => (w.cpuPercent === null ? [] : [w.cpuPercent]));
         return cpus.length === 0 ? null : cpus.reduce((a, b) => a + b, 0) / cpus.length;
       },
+      joining: () => this.#joinBacklog.size,
     });
     this.#requests = new RequestRouter(this.#logger, {
       limit: options.refusalLimit,
@@ -242,6 +246,7 @@ export class SignalingServer {
       assertAdmitting: () => admission.assertOpen(),
       currentProgram: (eventId, stageId) => conference.program.currentProgram(eventId, stageId),
       seatRefusal: () => this.#seats.refusal(),
+      joinBacklog: this.#joinBacklog,
       audience: this.hlsAudience,
       mayPublish: (participantId, eventId, stageId) => conference.hands.mayPublish(participantId, eventId, stageId),
       openStage: async (key) => {

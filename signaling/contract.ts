@@ -95,7 +95,7 @@ export interface HlsWatchResult {
  */
 export interface HlsFallbackDetails {
   fallback: 'hls';
-  reason: 'budget' | 'cpu';
+  reason: 'budget' | 'cpu' | 'crowd';
 }
 
 export interface ResumeRequest {

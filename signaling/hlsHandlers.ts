@@ -6,6 +6,7 @@ import { JoinDto } from './dto';
 import type { HlsAudience } from './HlsAudience';
 import { stageRoom } from './rooms';
 import type { StagePeers } from './StagePeers';
+import type { SeatRefusal } from './WebRtcSeats';
 import type { HandleRequest, ParticipantSocket } from './socketTypes';
 
 /** What watching over HLS needs of the rest of the node. */
@@ -41,6 +42,6 @@ export function registerHlsHandlers(handle: HandleRequest, socket: ParticipantSo
 }
 
 /** Throws the answer a join past the node's WebRTC seats gets: watch over HLS, and why. */
-export function sendToHls(reason: 'budget' | 'cpu', text: string): never {
+export function sendToHls(reason: SeatRefusal, text: string): never {
   throw new AppError('unavailable', `${text}: watch over HLS (standard latency)`, { details: { fallback: 'hls', reason } });
 }

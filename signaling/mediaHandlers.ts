@@ -20,6 +20,7 @@ import {
 } from './dto';
 import { validCapabilities } from './capabilities';
 import type { HlsAudience } from './HlsAudience';
+import type { JoinBacklog } from './JoinBacklog';
 import { sendToHls } from './hlsHandlers';
 import type { Requester } from './MediaQuota';
 import { SEAT_REFUSAL_TEXT, type SeatRefusal } from './WebRtcSeats';
@@ -34,6 +35,8 @@ export interface MediaHandlerPorts {
   currentProgram(eventId: string, stageId: string): Promise<ProgramChange>;
   /** null when a new viewer gets a WebRTC seat on this node; otherwise why it watches over HLS. */
   seatRefusal(): SeatRefusal | null;
+  /** Viewers joined and not receiving yet (admission bounds it: see WebRtcSeats). */
+  joinBacklog: JoinBacklog;
   /** Connections watching over HLS: one that joins with media leaves it. */
   audience: HlsAudience;
   /** Whether an attendee's accepted hand lets them publish on the stage. */
@@ -104,6 +107,11 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     } finally {
       release();
     }
+    if (followsProgram) {
+      const settle = (): void => ports.joinBacklog.settle(peer);
+      ports.joinBacklog.add(peer);
+      peer.media.once('@close', settle);
+    }
     return {
       peerId: peer.peerId,
       participantId: principal.id,
@@ -173,7 +181,9 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   });
 
   handle(socket, 'resumeConsumer', ConsumerRefDto, async ({ consumerId }, context) => {
-    await joinedPeer(context).media.resumeConsumer(consumerId);
+    const peer = joinedPeer(context);
+    await peer.media.resumeConsumer(consumerId);
+    ports.joinBacklog.settle(peer);
     return {};
   });
 

@@ -56,6 +56,7 @@ export async function run(args: string[]): Promise<unknown> {
       processes: { type: 'string', default: '4' },
       browsers: { type: 'string', default: '3' },
       'max-per-router': { type: 'string', default: '500' },
+      'join-backlog-max': { type: 'string', default: '200' },
     },
   });
   const viewers = Number(values.viewers);
@@ -70,6 +71,8 @@ export async function run(args: string[]): Promise<unknown> {
     MAX_SOCKETS_PER_IP: String(viewers + 100),
     MAX_PEERS_PER_IP: String(viewers + 100),
     JOIN_RATE_LIMIT_PER_MINUTE: String(viewers * 10),
+    // The node's own default: past it, arrivals watch over HLS instead of waiting.
+    JOIN_BACKLOG_MAX: values['join-backlog-max'],
   });
   const host = createTokenSigner(DEV_JWT_SECRET, 3600).sign({ role: 'host', eventId: STAGE.eventId, name: 'bench' });
   let ffmpeg: ReturnType<typeof spawnFfmpegIngest> | undefined;
@@ -87,6 +90,11 @@ export async function run(args: string[]): Promise<unknown> {
     await waitFor(async () => ((await describe()).sources.length > 0 ? true : undefined), 10_000, 'the on-site source');
     fleet = await ViewerFleet.start(server.url, STAGE.stageId, Number(values.processes));
 
+    // What the node spends with no one joining (health sampling, the feed's stage), to take off the crowd's.
+    const idle = accountCpu({ node: server.child.pid });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleCost = idle.stop();
+    const idleCores = (idleCost.processes.node?.cpuMs ?? 0) / idleCost.wallMs;
     log(`${viewers} viewers arriving over ${overMs} ms from ${values.processes} processes`);
     const cpu = accountCpu({ node: server.child.pid });
     const crowd = await fleet.flashCrowd(viewers, overMs);
@@ -100,11 +108,13 @@ export async function run(args: string[]): Promise<unknown> {
       viewers,
       arrivalMs: overMs,
       joined: crowd.ok,
+      sentToHls: crowd.toHls,
       failures: crowd.failed,
       errors: crowd.errors,
       joinsPerSecond: Math.round((crowd.ok / cost.wallMs) * 1000),
       connectToResumedMs: summarize(crowd.joinMs),
-      nodeCpuMsPerJoin: Math.round((nodeCpuMs / Math.max(1, crowd.ok)) * 100) / 100,
+      nodeCpuMsPerJoin: Math.round(((nodeCpuMs - idleCores * cost.wallMs) / Math.max(1, crowd.ok)) * 100) / 100,
+      nodeIdleCores: Math.round(idleCores * 1000) / 1000,
       browserNavigationToFirstFrameMs: summarize(firstFrames),
       routersOpened: view.distributionRouters.length,
       consumersPerRouter: view.distributionRouters.map((r) => r.consumers),

@@ -75,10 +75,10 @@ export class ViewerFleet {
   }
 
   /** `count` viewers arriving evenly over `overMs` in every process at once; each one's join time. */
-  async flashCrowd(count: number, overMs: number): Promise<Outcome & { joinMs: number[] }> {
+  async flashCrowd(count: number, overMs: number): Promise<Outcome & { joinMs: number[]; toHls: number }> {
     const shares = split(count, this.clients.length);
     const results = await Promise.all(this.clients.map((client, i) => client.call('flashCrowd', { count: shares[i], overMs })));
-    return { ...sumOutcomes(results), joinMs: results.flatMap((r) => r.joinMs) };
+    return { ...sumOutcomes(results), joinMs: results.flatMap((r) => r.joinMs), toHls: results.reduce((s, r) => s + r.toHls, 0) };
   }
 
   async arrive(count: number, withMedia: number): Promise<Outcome> {

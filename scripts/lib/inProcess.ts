@@ -37,6 +37,7 @@ export async function startStagecast(
       // Benchmarks measure how many WebRTC viewers a node holds; tests of admission set their own budget.
       WEBRTC_VIEWER_BUDGET: '1000000',
       WEBRTC_CPU_CEILING_PERCENT: '0',
+      JOIN_BACKLOG_MAX: '0',
       MEDIASOUP_NUM_WORKERS: '2',
       RTC_LISTEN_IP: '127.0.0.1',
       ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),

@@ -46,6 +46,7 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       // Tests of admission set their own budget; the rest must not depend on how busy the machine is.
       WEBRTC_VIEWER_BUDGET: '1000000',
       WEBRTC_CPU_CEILING_PERCENT: '0',
+      JOIN_BACKLOG_MAX: '0',
       MEDIASOUP_NUM_WORKERS: '2',
       ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),
       ...env,

@@ -387,6 +387,7 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
         // Auto: about two consumers (video and sound) per viewer on every worker's share.
         budget: config.webrtcViewerBudget || Math.floor((config.mediasoupNumWorkers * config.maxConsumersPerRouter) / 2),
         cpuCeilingPercent: config.webrtcCpuCeilingPercent,
+        joinBacklogMax: config.joinBacklogMax,
       },
       ...(cluster ? { adapter: cluster.socketAdapter() } : {}),
     },

@@ -40,7 +40,7 @@ function hlsFallbackOf(error: unknown): HlsFallbackDetails | null {
   if (!(error instanceof RequestError) || error.code !== 'unavailable') return null;
   const details = error.details;
   if (typeof details !== 'object' || details === null || !('fallback' in details) || details.fallback !== 'hls') return null;
-  const reason = 'reason' in details && details.reason === 'cpu' ? 'cpu' : 'budget';
+  const reason = 'reason' in details && (details.reason === 'cpu' || details.reason === 'crowd') ? details.reason : 'budget';
   return { fallback: 'hls', reason };
 }
 

@@ -65,6 +65,7 @@ const MODE_KEY = 'stagecast.watchMode';
 const REFUSAL_TEXT: Record<HlsReason, string> = {
   budget: 'This stage is full for low-latency viewers right now: you watch the standard stream, a few seconds behind.',
   cpu: 'This stage is busy right now: you watch the standard stream, a few seconds behind.',
+  crowd: 'Many people are arriving at once: you watch the standard stream, a few seconds behind.',
   unreachable: 'Low-latency video cannot get through your network: you watch the standard stream, a few seconds behind.',
 };
 
