@@ -16,9 +16,13 @@ import {
 } from '../dto/agenda';
 import { AchievementParams, EventParams, SessionParams, SpeakerParams, StageParams } from '../params';
 import { registerCrud } from './crud';
+import type { AchievementReads } from './deskParties';
 
-/** Events, stages, speakers, achievements, sessions, and the agenda views. */
-export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): void {
+/**
+ * Events, stages, speakers, achievements, sessions, and the agenda views. With `achievements`, listing
+ * shows each achievement's release and replay, and reading one counts its viewer (the desk's report).
+ */
+export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference, achievements?: AchievementReads): void {
   const base = '/api/events/:eventId';
 
   registerCrud(api, {
@@ -93,8 +97,12 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
     update: UpdateAchievementDto,
     read: 'event-read',
     write: 'agenda.manage',
-    list: ({ params }) => agenda.listAchievements(params.eventId),
-    get: ({ params }) => agenda.getAchievement(params.eventId, params.achievementId),
+    list: ({ params, principal }) => achievements?.list(params.eventId, principal) ?? agenda.listAchievements(params.eventId),
+    get: async ({ params, principal }) => {
+      const achievement = await agenda.getAchievement(params.eventId, params.achievementId);
+      await achievements?.viewed(params.eventId, achievement.id, principal);
+      return achievement;
+    },
     add: ({ params, body }) => agenda.createAchievement(params.eventId, body),
     change: ({ params, body }) => agenda.updateAchievement(params.eventId, params.achievementId, body),
     remove: ({ params }) => agenda.deleteAchievement(params.eventId, params.achievementId),
