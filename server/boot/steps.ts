@@ -278,7 +278,7 @@ export function createApi({
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
-  registerDeskPartyRoutes(api, { desk, agenda: conference.agenda });
+  registerDeskPartyRoutes(api, { desk, agenda: conference.agenda, events: conference.events });
   registerDeskMeetingRoutes(api, { desk, agenda: conference.agenda });
   let openApi: object | undefined;
   api.add({

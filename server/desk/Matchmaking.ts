@@ -27,8 +27,14 @@ export function sectorOf(achievement: AchievementRecord): string {
   return normaliseSector(achievement.sector ?? achievement.field);
 }
 
-function interestIdOf(target: TargetRef, delegateId: string): string {
-  return createHash('sha256').update(`${target.kind}:${target.id}:${delegateId}`).digest('hex').slice(0, 32);
+/**
+ * One id per (target, delegate), shaped like every other id of the API (a version-4 UUID, its version and
+ * variant bits set over a SHA-256), so the store's insert-if-new keeps one interest whatever the retries.
+ */
+export function interestIdOf(target: TargetRef, delegateId: string): string {
+  const hex = createHash('sha256').update(`${target.kind}:${target.id}:${delegateId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Suggestions for a delegate, and the interests delegates express and teams answer. */

@@ -109,6 +109,11 @@ export class Parties {
     return { inviteId: invite.id, code, link: `/desk/${eventId}/invite#${code}`, expiresAt: invite.expiresAt };
   }
 
+  /** Whether a code names an invite of the event (expired and used ones included). */
+  async hasInvite(eventId: string, code: string): Promise<boolean> {
+    return (await this.store.collection('invites').get(eventId, inviteIdOf(code))) !== undefined;
+  }
+
   /**
    * Trades an invite's code for a delegate and their token, once: the claim is the store's
    * insert-if-new, so of two simultaneous acceptances (on any nodes) exactly one gets a delegate.

@@ -40,6 +40,7 @@ export interface MatchCandidate {
 const STOP_WORDS = new Set(
   [
     'the and for with from into that this these those are was were been has have had its our their your which what when where who how not but',
+    'of to in on at by as is be it an or if so no we us',
     'can will may use used using based new high low more less very also than such via per all any each one two other',
     '的 了 和 与 及 或 在 是 为 对 等 中 将 可 以 于 其 由 把 被 也 并 而 但 这 那 我们 一种 一个 进行 通过 可以 以及 相关 具有',
   ]

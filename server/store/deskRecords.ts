@@ -90,7 +90,7 @@ export type InterestStatus = (typeof INTEREST_STATUSES)[number];
 
 /** A delegate's interest in an achievement or a need; the owning organisation answers it. */
 export interface InterestRecord {
-  /** Derived from target and delegate: one interest per delegate and target, whatever the retries. */
+  /** Derived from target and delegate (Matchmaking.ts interestIdOf): one interest per delegate and target. */
   id: string;
   eventId: string;
   target: TargetRef;

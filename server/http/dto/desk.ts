@@ -109,7 +109,13 @@ export class SlotDto {
 }
 
 export class PublishSlotsDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SlotDto) slots!: SlotDto[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => SlotDto)
+  slots!: SlotDto[];
 }
 
 export class RequestMeetingDto {
@@ -163,7 +169,7 @@ export class ReportQuery {
 }
 
 export class InterestParams extends EventParams {
-  @Matches(/^[0-9a-f]{32}$/, { message: '$property must be an interest id' }) interestId!: string;
+  @IsUUID(4) interestId!: string;
 }
 
 export class MeetingParams extends EventParams {

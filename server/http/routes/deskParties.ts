@@ -1,6 +1,7 @@
 import { type PlaybackTokens, playbackQuery } from '../../auth/playbackTokens';
 import type { Principal } from '../../auth/tokens';
 import type { AgendaService } from '../../conference/AgendaService';
+import type { EventDirectory } from '../../conference/EventDirectory';
 import { achievementsWithRelease, recordAchievementView } from '../../desk/achievementViews';
 import type { Desk } from '../../desk/Desk';
 import { AppError } from '../../errors';
@@ -34,13 +35,19 @@ export function achievementReads(desk: Desk, agenda: AgendaService, playback: Pl
       return achievementsWithRelease(desk.store, eventId, playbackQuery(playback, event, principal) ?? '');
     },
     async viewed(eventId, achievementId, principal) {
-      if (principal) await recordAchievementView(desk.store, eventId, achievementId, principal.id, desk.clock);
+      // The audience the desk serves: staff opening an achievement while preparing the fair is no interest.
+      if (principal && (principal.role === 'delegate' || principal.role === 'attendee')) {
+        await recordAchievementView(desk.store, eventId, achievementId, principal.id, desk.clock);
+      }
     },
   };
 }
 
 /** Organisations, invites, delegates, needs, suggestions and interests. */
-export function registerDeskPartyRoutes(api: ApiRegistry, { desk, agenda }: { desk: Desk; agenda: AgendaService }): void {
+export function registerDeskPartyRoutes(
+  api: ApiRegistry,
+  { desk, agenda, events }: { desk: Desk; agenda: AgendaService; events: EventDirectory },
+): void {
   const base = '/api/events/:eventId/desk';
   const delegate = (principal: Principal | null) => desk.parties.delegateOf(caller(principal));
 
@@ -92,7 +99,8 @@ export function registerDeskPartyRoutes(api: ApiRegistry, { desk, agenda }: { de
     body: AcceptInviteDto,
     status: 201,
     handler: async ({ params, body }) => {
-      await agenda.getEvent(params.eventId);
+      // A private event exists only for whoever holds a valid code of it; to others it is an unknown one.
+      if (!(await desk.parties.hasInvite(params.eventId, body.code))) await events.visibleEvent(params.eventId, null);
       return desk.parties.acceptInvite(params.eventId, body.code);
     },
   });

@@ -246,7 +246,9 @@ for (const kind of ['sqlite', 'redis'] as const) {
         assert.equal(event?.start.toISOString(), meeting.start);
         assert.equal(event?.end?.toISOString(), meeting.end);
       }
-      assert.ok(events.some((e) => typeof e.summary === 'string' && e.summary.includes('Nanyang Institute of Technology × Zhongyuan Optics Co.')));
+      assert.ok(
+        events.some((e) => typeof e.summary === 'string' && e.summary.includes('Nanyang Institute of Technology × Zhongyuan Optics Co.')),
+      );
       failed(await host.get(`${DESK}/calendar.ics`), 403, 'forbidden');
     });
 
