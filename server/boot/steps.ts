@@ -31,7 +31,7 @@ import { metricsRoutes } from '../http/metrics';
 import { buildOpenApi } from '../http/openapi';
 import { Desk } from '../desk/Desk';
 import { registerAgendaRoutes } from '../http/routes/agenda';
-import { achievementReads, registerDeskPartyRoutes } from '../http/routes/deskParties';
+import { agendaDeskHooks, registerDeskPartyRoutes } from '../http/routes/deskParties';
 import { registerDeskMeetingRoutes } from '../http/routes/deskMeetings';
 import { registerLiveRoutes } from '../http/routes/live';
 import { registerHlsRoutes } from '../http/routes/hls';
@@ -261,7 +261,7 @@ export function createApi({
 }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   const playback = createPlaybackTokens(jwtSecretOf(config));
-  registerAgendaRoutes(api, conference, achievementReads(desk, conference.agenda, playback));
+  registerAgendaRoutes(api, conference, agendaDeskHooks(desk, conference.agenda, playback));
   registerLiveRoutes(api, conference);
   registerMediaRoutes(api, {
     conference,

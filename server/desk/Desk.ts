@@ -3,14 +3,31 @@ import type { AgendaService } from '../conference/AgendaService';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { ProgramService } from '../conference/ProgramService';
 import type { Logger } from '../logger';
-import type { Store } from '../store';
+import type { Collection, Store } from '../store';
+import type { DeskCollections } from '../store/deskRecords';
 import { Agreements } from './Agreements';
 import { type Clock, systemClock } from './clock';
 import { Matchmaking } from './Matchmaking';
 import { MeetingReminders } from './MeetingReminders';
 import { Meetings } from './Meetings';
+import { bookingOf } from './meetingRules';
 import { Needs } from './Needs';
 import { Parties } from './Parties';
+
+/** Every collection of the desk, each listed by its event. */
+const DESK_COLLECTIONS: readonly (keyof DeskCollections)[] = [
+  'organisations',
+  'delegates',
+  'invites',
+  'inviteClaims',
+  'needs',
+  'interests',
+  'slots',
+  'meetings',
+  'reminderClaims',
+  'agreements',
+  'achievementViews',
+];
 
 export interface DeskDeps {
   store: Store;
@@ -51,6 +68,21 @@ export class Desk {
   /** Arms the reminders of the accepted meetings of every event. */
   async start(): Promise<void> {
     await this.reminders.armAll((await this.#agenda.listEvents()).map((e) => e.id));
+  }
+
+  /**
+   * Forgets everything the desk holds for an event that is being deleted: accepted meetings' bookings
+   * first (so a new event of the same id starts free), then every desk record of the event.
+   */
+  async forgetEvent(eventId: string): Promise<void> {
+    for (const meeting of await this.store.collection('meetings').list(eventId)) {
+      this.reminders.cancelled(meeting);
+      if (meeting.status === 'accepted') await this.store.bookings.release(bookingOf(meeting), meeting);
+    }
+    for (const name of DESK_COLLECTIONS) {
+      const collection = this.store.collection(name) as Collection<{ id: string }>;
+      for (const record of await collection.list(eventId)) await collection.delete(eventId, record.id);
+    }
   }
 
   close(): void {

@@ -97,6 +97,7 @@ export class Matchmaking {
       targetTitle: title,
       ownerOrganisationId: owner,
       delegateId: delegate.id,
+      delegateName: delegate.name,
       organisationId: delegate.organisationId,
       note: cleanHumanText(note),
       status: 'pending',

@@ -173,10 +173,13 @@ export class Meetings {
     });
   }
 
-  /** A delegate's own meetings; every meeting of the event to a host or admin. */
-  async listMeetings(principal: Principal): Promise<MeetingRecord[]> {
-    const all = await this.store.collection('meetings').list(principal.eventId);
-    return all.filter((m) => principal.role !== 'delegate' || involves(m, principal.id)).sort(byStart);
+  /** To a delegate, the meetings of their organisation (the team answers together); every meeting to a host or admin (`delegate` null). */
+  async listMeetings(eventId: string, delegate: DelegateRecord | null): Promise<MeetingRecord[]> {
+    const all = await this.store.collection('meetings').list(eventId);
+    const organisation = delegate?.organisationId;
+    return all
+      .filter((m) => organisation === undefined || m.hostOrganisationId === organisation || m.guestOrganisationId === organisation)
+      .sort(byStart);
   }
 
   async acceptedMeetingsOf(delegate: DelegateRecord): Promise<MeetingRecord[]> {

@@ -97,6 +97,8 @@ export interface InterestRecord {
   targetTitle: string;
   ownerOrganisationId: string;
   delegateId: string;
+  /** Who is interested, as the owning team sees them. */
+  delegateName: string;
   organisationId: string;
   note: string;
   status: InterestStatus;

@@ -63,11 +63,14 @@ export function registerDeskMeetingRoutes(api: ApiRegistry, { desk, agenda }: { 
     method: 'get',
     path: `${base}/meetings`,
     operationId: 'listMeetings',
-    summary: "The caller's meetings (a delegate), or every meeting of the event (host, admin)",
+    summary: "The meetings of the caller's organisation (a delegate), or every meeting of the event (host, admin)",
     tag: 'desk',
     access: 'desk.meetings',
     params: EventParams,
-    handler: ({ principal }) => desk.meetings.listMeetings(caller(principal)),
+    handler: async ({ params, principal }) => {
+      const who = caller(principal);
+      return desk.meetings.listMeetings(params.eventId, who.role === 'delegate' ? await delegate(who) : null);
+    },
   });
   api.add({
     method: 'post',

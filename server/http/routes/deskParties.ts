@@ -22,14 +22,19 @@ export function caller(principal: Principal | null): Principal {
   return principal;
 }
 
-/** How the agenda's achievement routes show the desk: each achievement's release and replay, and who opened one. */
-export interface AchievementReads {
+/**
+ * Where the agenda's routes meet the desk: listing shows each achievement's release and replay, reading
+ * one counts its viewer, and deleting an event deletes what the desk holds for it.
+ */
+export interface AgendaDeskHooks {
   list(eventId: string, principal: Principal | null): Promise<unknown>;
   viewed(eventId: string, achievementId: string, principal: Principal | null): Promise<void>;
+  eventDeleted(eventId: string): Promise<void>;
 }
 
-export function achievementReads(desk: Desk, agenda: AgendaService, playback: PlaybackTokens): AchievementReads {
+export function agendaDeskHooks(desk: Desk, agenda: AgendaService, playback: PlaybackTokens): AgendaDeskHooks {
   return {
+    eventDeleted: (eventId) => desk.forgetEvent(eventId),
     async list(eventId, principal) {
       const event = await agenda.getEvent(eventId);
       return achievementsWithRelease(desk.store, eventId, playbackQuery(playback, event, principal) ?? '');

@@ -231,7 +231,13 @@ describe('REST access: the permission table, route by route', function () {
     },
     // A delegate token whose delegate the store does not know: the role passes, the desk finds nobody.
     'desk.participate': { method: 'get', path: () => '/api/events/demo/desk/matches', status: 404 },
-    'desk.meetings': { method: 'get', path: () => '/api/events/demo/desk/meetings', status: 200 },
+    // No such meeting: a host learns it, and so does a delegate (after the desk finds no such delegate).
+    'desk.meetings': {
+      method: 'post',
+      path: () => `/api/events/demo/desk/meetings/${randomUUID()}/cancel`,
+      body: { note: 'Never' },
+      status: 404,
+    },
     'token.revoke': {
       method: 'post',
       path: () => '/api/events/demo/tokens/revocations',

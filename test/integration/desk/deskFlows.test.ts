@@ -233,6 +233,39 @@ for (const kind of ['sqlite', 'redis'] as const) {
       assert.equal(ok<MeetingRecord>(await answer(u1, retaken, 'accept')).status, 'accepted');
     });
 
+    it('deleting an event deletes its desk: a new event of the same id starts with no organisation and no booking', async () => {
+      const platform = anonymous.as(tokenFor('admin', '*'));
+      const admin = anonymous.as(tokenFor('admin', 'fair-2'));
+      const event = { id: 'fair-2', name: 'Second fair', isPublic: true, timezone: 'UTC' };
+      const desk = '/api/events/fair-2/desk';
+      const bookOnce = async (): Promise<void> => {
+        ok(await platform.post('/api/events', event), 201);
+        const team = ok<OrganisationRecord>(await admin.post(`${desk}/organisations`, { name: 'Team', kind: 'university' }), 201);
+        const buyer = ok<OrganisationRecord>(await admin.post(`${desk}/organisations`, { name: 'Buyer', kind: 'enterprise' }), 201);
+        const join = async (organisationId: string, name: string): Promise<ApiClient> => {
+          const { code } = ok<{ code: string }>(await admin.post(`${desk}/invites`, { organisationId, name }), 201);
+          return anonymous.as(ok<{ token: string }>(await anonymous.post(`${desk}/invites/accept`, { code }), 201).token);
+        };
+        const [seller, guest] = [await join(team.id, 'Seller'), await join(buyer.id, 'Guest')];
+        const [slot] = ok<SlotRecord[]>(
+          await seller.post(`${desk}/slots`, { slots: [{ ...slotTime(2), mode: 'on-site', table: 'A1' }] }),
+          201,
+        );
+        const meeting = ok<MeetingRecord>(await guest.post(`${desk}/meetings`, { slotId: slot.id }), 201);
+        assert.equal(
+          ok<MeetingRecord>(await seller.post(`${desk}/meetings/${meeting.id}/answer`, { action: 'accept' })).status,
+          'accepted',
+        );
+      };
+      await bookOnce();
+      ok(await admin.delete('/api/events/fair-2'), 204);
+      await bookOnce();
+      assert.deepEqual(
+        ok<OrganisationRecord[]>(await anonymous.get(`${desk}/organisations`)).map((o) => o.name),
+        ['Buyer', 'Team'],
+      );
+    });
+
     it("a delegate's calendar is iCalendar that a parser reads: each accepted meeting, at its time", async () => {
       const accepted = ok<MeetingRecord[]>(await e1.api.get(`${DESK}/meetings`)).filter((m) => m.status === 'accepted');
       assert.ok(accepted.length >= 1);
