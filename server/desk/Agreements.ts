@@ -20,6 +20,18 @@ export interface NewAgreement {
   signingSessionId?: string | null;
 }
 
+/** An agreement as pages show it: its parties and achievement named, and the line that goes on air. */
+export interface AgreementView extends AgreementRecord {
+  teamName: string;
+  companyName: string;
+  achievementTitle: string;
+  headline: string;
+}
+
+export function agreementHeadline(team: string, company: string, achievement: string): string {
+  return `Agreement signed: ${team} × ${company} — ${achievement}`;
+}
+
 /** Organisation kinds that sign with a research team as its counterpart. */
 const COUNTERPARTS = new Set(['enterprise', 'investor']);
 
@@ -73,8 +85,28 @@ export class Agreements {
     return agreement;
   }
 
-  async listAgreements(eventId: string): Promise<AgreementRecord[]> {
-    return (await this.store.collection('agreements').list(eventId)).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  async listAgreements(eventId: string): Promise<AgreementView[]> {
+    const [agreements, organisations, achievements] = await Promise.all([
+      this.store.collection('agreements').list(eventId),
+      this.store.collection('organisations').list(eventId),
+      this.store.collection('achievements').list(eventId),
+    ]);
+    const organisation = new Map(organisations.map((o) => [o.id, o.name]));
+    const achievement = new Map(achievements.map((a) => [a.id, a.title]));
+    return agreements
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+      .map((agreement) => {
+        const teamName = organisation.get(agreement.teamOrganisationId) ?? '';
+        const companyName = organisation.get(agreement.companyOrganisationId) ?? '';
+        const achievementTitle = achievement.get(agreement.achievementId) ?? '';
+        return {
+          ...agreement,
+          teamName,
+          companyName,
+          achievementTitle,
+          headline: agreementHeadline(teamName, companyName, achievementTitle),
+        };
+      });
   }
 
   /** "Agreement signed: <team> × <company> — <achievement>" on air while its signing session is live. */
@@ -89,7 +121,7 @@ export class Agreements {
       this.parties.organisation(eventId, agreement.companyOrganisationId),
       this.agenda.getAchievement(eventId, agreement.achievementId),
     ]);
-    const text = `Agreement signed: ${team.name} × ${company.name} — ${achievement.title}`;
+    const text = agreementHeadline(team.name, company.name, achievement.title);
     return this.program.announce(eventId, session.stageId, { text, sessionId: session.id });
   }
 }

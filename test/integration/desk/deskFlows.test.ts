@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import ical, { type VEvent } from 'node-ical';
 import type { AchievementView } from '../../../server/desk/achievementViews';
+import type { AgreementView } from '../../../server/desk/Agreements';
 import type { Suggestion } from '../../../server/desk/Matchmaking';
 import type { InterestRecord, MeetingRecord, NeedRecord, OrganisationRecord, SlotRecord } from '../../../server/store/deskRecords';
 import { waitFor } from '../../../scripts/lib/wait';
@@ -350,7 +351,12 @@ for (const kind of ['sqlite', 'redis'] as const) {
         400,
         'bad_request',
       );
-      assert.ok(ok<{ id: string }[]>(await anonymous.get(`${DESK}/agreements`)).some((a) => a.id === agreement.id));
+      const listed = ok<AgreementView[]>(await anonymous.get(`${DESK}/agreements`)).find((a) => a.id === agreement.id);
+      assert.ok(listed);
+      assert.deepEqual(
+        [listed.teamName, listed.companyName, listed.achievementTitle, listed.amount, listed.currency],
+        ['Henan Academy of Sciences', 'Zhongyuan Optics Co.', 'Deep-sea sensor housing', 1_200_000, 'CNY'],
+      );
 
       // On air: only while the signing session is live, in the lower-third's place.
       failed(await host.post(`${DESK}/agreements/${agreement.id}/announce`), 409, 'conflict');
@@ -362,8 +368,9 @@ for (const kind of ['sqlite', 'redis'] as const) {
       const program = ok<{ lowerThird: { speakerName: string; sessionTitle: string } | null }>(
         await anonymous.get(`${EVENT}/stages/release/program`),
       );
+      assert.equal(listed.headline, 'Agreement signed: Henan Academy of Sciences × Zhongyuan Optics Co. — Deep-sea sensor housing');
       assert.deepEqual(program.lowerThird, {
-        speakerName: 'Agreement signed: Henan Academy of Sciences × Zhongyuan Optics Co. — Deep-sea sensor housing',
+        speakerName: listed.headline,
         speakerTitle: '',
         organisation: '',
         sessionTitle: `Signing (${kind})`,
