@@ -83,6 +83,7 @@ export class Meetings {
     if (!slot) throw new AppError('not_found', `no slot ${slotId}`);
     if (slot.organisationId === guest.organisationId) throw new AppError('bad_request', 'a slot of your own organisation');
     if (Date.parse(slot.end) <= this.clock()) throw new AppError('conflict', 'the slot is over');
+    if (about !== null) await this.#assertTarget(guest.eventId, about);
     const meetings = await this.store.collection('meetings').list(guest.eventId);
     // Friendly early refusals; the booking at acceptance is what guarantees them.
     if (meetings.some((m) => m.slotId === slotId && m.status === 'accepted')) throw new AppError('conflict', 'the slot is already taken');
@@ -127,6 +128,7 @@ export class Meetings {
       const status = action === 'accept' ? 'accepted' : 'declined';
       if (meeting.status === status) return null;
       if (meeting.status !== 'requested') throw new AppError('conflict', `the meeting is ${meeting.status}`);
+      if (action === 'accept' && Date.parse(meeting.end) <= this.clock()) throw new AppError('conflict', 'the slot is over');
       const next: MeetingRecord = { ...meeting, status, answeredAt: isoAt(this.clock), answerNote: cleanHumanText(note) };
       if (action === 'decline') {
         await this.store.collection('meetings').put(next);
@@ -185,6 +187,14 @@ export class Meetings {
   async acceptedMeetingsOf(delegate: DelegateRecord): Promise<MeetingRecord[]> {
     const all = await this.store.collection('meetings').list(delegate.eventId);
     return all.filter((m) => m.status === 'accepted' && involves(m, delegate.id)).sort(byStart);
+  }
+
+  async #assertTarget(eventId: string, target: TargetRef): Promise<void> {
+    const found =
+      target.kind === 'achievement'
+        ? await this.store.collection('achievements').get(eventId, target.id)
+        : await this.store.collection('needs').get(eventId, target.id);
+    if (!found) throw new AppError('not_found', `no ${target.kind} ${target.id}`);
   }
 
   async #meeting(eventId: string, meetingId: string): Promise<MeetingRecord> {

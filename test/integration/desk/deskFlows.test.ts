@@ -322,6 +322,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
       ok(await f1.api.get(`${EVENT}/achievements/${x.id}`));
       ok(await e1.api.post(`${DESK}/interests`, { target: { kind: 'achievement', id: x.id } }), 201);
       const [slot] = await publish(i1, [{ ...slotTime(7), mode: 'online' }]);
+      failed(await e1.api.post(`${DESK}/meetings`, { slotId: slot.id, about: { kind: 'need', id: x.id } }), 404, 'not_found');
       await request(e1, slot, { about: { kind: 'achievement', id: x.id }, note: 'Housing samples' });
       const signing = ok<{ id: string }>(
         await host.post(`${EVENT}/sessions`, {
