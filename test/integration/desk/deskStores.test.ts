@@ -32,6 +32,8 @@ for (const kind of ['sqlite', 'redis'] as const) {
     this.timeout(30_000);
     const teardown = new Teardown();
     let open: () => Promise<Store>;
+    /** A second handle on the data of the last store `open` gave: what another node (or process) sees. */
+    let again: () => Store;
     let store: Store;
     let now: number;
     const clock = (): number => now;
@@ -42,6 +44,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
         teardown.add('the SQLite directory', () => fs.rmSync(dir, { recursive: true, force: true }));
         let n = 0;
         open = async () => new SqliteStore(path.join(dir, `desk-${++n}.db`));
+        again = () => new SqliteStore(path.join(dir, `desk-${n}.db`));
       } else {
         const redis = teardown.own('redis-server', await RedisServer.start(), (r) => r.stop());
         open = async () => {
@@ -50,6 +53,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
           admin.destroy();
           return new RedisStore({ url: redis.url, commandTimeoutMs: 1000 });
         };
+        again = () => new RedisStore({ url: redis.url, commandTimeoutMs: 1000 });
       }
     });
     after(() => teardown.run());
@@ -79,16 +83,37 @@ for (const kind of ['sqlite', 'redis'] as const) {
     });
 
     it('of ten simultaneous acceptances of one invite, one makes a delegate and nine are conflicts', async () => {
-      // Two "nodes" on the same store.
-      const second = await open();
+      // Two "nodes" on the same data.
+      const second = again();
       teardown.add('the second store handle', () => second.close());
-      const parties = [new Parties(store, signer, clock), new Parties(kind === 'redis' ? second : store, signer, clock)];
+      const parties = [new Parties(store, signer, clock), new Parties(second, signer, clock)];
       const organisation = await parties[0].createOrganisation('ev1', { name: 'Zhongyuan Optics Co.', kind: 'enterprise' });
       const invite = await parties[0].inviteDelegate('ev1', { organisationId: organisation.id, name: 'Chen Jing' }, host);
       const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => parties[i % 2].acceptInvite('ev1', invite.code)));
       assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
       assert.equal(outcomes.filter((o) => o.status === 'rejected' && code(o.reason) === 'conflict').length, 9);
       assert.equal((await parties[0].listDelegates('ev1')).length, 1);
+    });
+
+    it('of 20 simultaneous bookings of one slot through two handles on the same data, exactly one is booked', async () => {
+      const second = again();
+      teardown.add('the second store handle', () => second.close());
+      const start = Date.UTC(2033, 0, 1, 9);
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => {
+          const meeting = { ...acceptedMeeting(`m${i}`, start), guestDelegateId: `g${i}` };
+          const booking = {
+            eventId: 'ev1',
+            meetingId: meeting.id,
+            startMs: start,
+            endMs: start + 30 * 60_000,
+            holders: ['delegate:h1', `delegate:g${i}`, 'slot:s1'],
+          };
+          return (i % 2 === 0 ? store : second).bookings.book(booking, meeting);
+        }),
+      );
+      assert.equal(outcomes.filter((o) => o === null).length, 1);
+      assert.equal((await second.collection('meetings').list('ev1')).length, 1);
     });
 
     it('two nodes armed with one accepted meeting remind its delegates once, and not at all once it is cancelled', async () => {
