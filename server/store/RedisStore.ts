@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
-import { RedisBookings } from './redisBookings';
+import { collectionKeyBase, RedisBookings } from './redisBookings';
 import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 export interface RedisStoreOptions {
@@ -40,7 +40,7 @@ export class RedisStore implements Store {
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {
     let collection = this.#collections.get(name);
     if (!collection) {
-      collection = new RedisCollection(this.#link, `${this.#prefix}${name}:`, SCOPE_OF[name]);
+      collection = new RedisCollection(this.#link, collectionKeyBase(this.#prefix, name), SCOPE_OF[name]);
       this.#collections.set(name, collection);
     }
     return collection as Collection<Collections[C]>;

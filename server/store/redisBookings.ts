@@ -2,6 +2,11 @@ import type { MeetingRecord } from './deskRecords';
 import type { RedisConnection } from './redisConnection';
 import type { Booking, BookingClash, Bookings } from './Store';
 
+/** Where a collection's records live: one hash per scope, `<prefix><collection>:<scope>` (RedisStore's collections). */
+export function collectionKeyBase(prefix: string, collection: string): string {
+  return `${prefix}${collection}:`;
+}
+
 /** Runs one command on the store's connection (RedisStore's link: timeouts, `unavailable`). */
 export type RunCommand = <R>(command: (redis: RedisConnection) => Promise<R>) => Promise<R>;
 
@@ -42,7 +47,7 @@ export class RedisBookings implements Bookings {
   #keys(booking: Booking): string[] {
     return [
       ...booking.holders.map((holder) => `${this.prefix}bookings:${booking.eventId}:${holder}`),
-      `${this.prefix}meetings:${booking.eventId}`,
+      collectionKeyBase(this.prefix, 'meetings') + booking.eventId,
     ];
   }
 
