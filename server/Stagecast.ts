@@ -25,6 +25,7 @@ import type { NodeLoad } from './cluster/NodeRegistry';
 import { SingleNode } from './cluster/SingleNode';
 import { type Config, describeConfig } from './config';
 import type { Conference } from './conference/Conference';
+import type { Desk } from './desk/Desk';
 import type { ApiRegistry } from './http/api';
 import type { ReadinessReport } from './http/health';
 import type { Logger } from './logger';
@@ -49,6 +50,8 @@ export interface NodeParts {
   /** Records the sessions of those stages (null with RECORD_SESSIONS=false). */
   recorder: SessionRecorder | null;
   conference: Conference;
+  /** The tech-transfer desk: organisations, matchmaking, meetings, agreements. */
+  desk: Desk;
   ops: NodeOps;
   httpServer: http.Server;
   signaling: SignalingServer;
@@ -74,6 +77,7 @@ export class Stagecast implements NodeParts {
   readonly hls: HlsEgress;
   readonly recorder: SessionRecorder | null;
   readonly conference: Conference;
+  readonly desk: Desk;
   readonly ops: NodeOps;
   readonly httpServer: http.Server;
   readonly signaling: SignalingServer;
@@ -91,6 +95,7 @@ export class Stagecast implements NodeParts {
     this.hls = parts.hls;
     this.recorder = parts.recorder;
     this.conference = parts.conference;
+    this.desk = parts.desk;
     this.ops = parts.ops;
     this.httpServer = parts.httpServer;
     this.signaling = parts.signaling;
@@ -121,6 +126,8 @@ export class Stagecast implements NodeParts {
       const hls = openEgress(config, media, cluster, rootLogger);
       opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
+      opened.push(conference.desk);
+      await conference.desk.start();
       const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
       if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
@@ -153,6 +160,7 @@ export class Stagecast implements NodeParts {
           hls,
           recorder,
           conference: conference.conference,
+          desk: conference.desk,
           ops,
           httpServer,
           signaling,
@@ -236,8 +244,9 @@ export class Stagecast implements NodeParts {
 
   async #close(): Promise<void> {
     this.#logger.info('close()');
-    // Sampling stops first: nothing polls workers that are about to close.
+    // Sampling stops first: nothing polls workers that are about to close; no meeting reminder fires into a closed store.
     this.ops.close();
+    this.desk.close();
     // Closing the signaling closes its peers, its sockets and the HTTP server under it.
     const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();

@@ -12,7 +12,7 @@
 import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
 import type { AgendaItem } from '../server/conference/agendaTypes';
 import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageView } from '../server/conference/publicEventTypes';
-import type { ModeratedQuestionView, ModerationAction, ProgramChange, QuestionView } from '../server/conference/views';
+import type { MeetingReminder, ModeratedQuestionView, ModerationAction, ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
 import type { HealthSampleView, HlsHealth, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
@@ -287,6 +287,8 @@ export interface ServerToClientEvents {
    * closed the peer; join again on the same connection to get media on what is alive.
    */
   mediaLost: (notice: { stageId: string }) => void;
+  /** To the two delegates of an accepted meeting of the desk, ten minutes before it starts. */
+  meetingReminder: (reminder: MeetingReminder) => void;
 }
 
 export const REQUEST_EVENTS = [

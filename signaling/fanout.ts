@@ -23,4 +23,5 @@ export function fanOutConferenceEvents(bus: ConferenceBus, io: SignalingIo): voi
     io.to([moderatorsRoom(event.sessionId), publicQaRoom(event.sessionId)]).emit('questionRemoved', payload);
   });
   bus.on('handchanged', (hand) => io.to([moderatorsRoom(hand.sessionId), participantRoom(hand.participantId)]).emit('handUpdated', hand));
+  bus.on('meetingreminder', (reminder) => io.to(reminder.delegateIds.map(participantRoom)).emit('meetingReminder', reminder));
 }

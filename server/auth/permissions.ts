@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { Principal, Role } from './tokens';
 
-const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin'];
+const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate'];
 
 /**
  * The one permission table of stagecast: which roles may do what. Every REST route and socket event
@@ -26,6 +26,15 @@ export const PERMISSIONS = {
   'hand.viewQueue': ['moderator', 'host', 'admin'],
   'hand.answer': ['moderator', 'host', 'admin'],
   'health.view': ['ops', 'host', 'admin'],
+  // The tech-transfer desk. A delegate is a role, not an attendee with an organisation: only invited people
+  // act for an organisation, their tokens are revocable, and the desk's actions are theirs alone. Which
+  // organisation a delegate acts for is read from the store on each call, never from the token.
+  /** Organisations, invites, agreements, the matchmaking report. */
+  'desk.manage': ['host', 'admin'],
+  /** Needs, suggestions, interests, slots and meeting requests and answers: as a delegate of one's organisation. */
+  'desk.participate': ['delegate'],
+  /** One's own meetings (a delegate), or every meeting of the event (host, admin); cancelling one. */
+  'desk.meetings': ['delegate', 'host', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

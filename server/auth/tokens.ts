@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError } from '../errors';
 
-export const ROLES = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin'] as const;
+export const ROLES = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {

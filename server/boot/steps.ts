@@ -29,7 +29,10 @@ import { hlsRoutes } from '../http/hls';
 import type { ReadinessProbe } from '../http/health';
 import { metricsRoutes } from '../http/metrics';
 import { buildOpenApi } from '../http/openapi';
+import { Desk } from '../desk/Desk';
 import { registerAgendaRoutes } from '../http/routes/agenda';
+import { agendaDeskHooks, registerDeskPartyRoutes } from '../http/routes/deskParties';
+import { registerDeskMeetingRoutes } from '../http/routes/deskMeetings';
 import { registerLiveRoutes } from '../http/routes/live';
 import { registerHlsRoutes } from '../http/routes/hls';
 import { registerRecordingRoutes } from '../http/routes/recordings';
@@ -171,6 +174,8 @@ export interface ConferenceParts {
   /** Conference events of every node (this node's alone when it is not in a cluster): for server-side listeners. */
   everywhere: ConferenceBus;
   ports: ReturnType<typeof mediaPorts>;
+  /** The tech-transfer desk (its meeting reminders armed by `desk.start()`). */
+  desk: Desk;
 }
 
 /** The conference domain over the store, reaching the SFU through its narrow ports. */
@@ -190,7 +195,15 @@ export function createConference(config: Config, store: Store, media: MediaNode,
     logger,
     jwtSecretOf(config),
   );
-  return { conference, ports, everywhere: cluster ? cluster.relayConference(conference.bus) : conference.bus };
+  const desk = new Desk({
+    store,
+    signer: tokenSigner(config),
+    agenda: conference.agenda,
+    program: conference.program,
+    bus: conference.bus,
+    logger,
+  });
+  return { conference, ports, desk, everywhere: cluster ? cluster.relayConference(conference.bus) : conference.bus };
 }
 
 /** Health sampling, alerts and metrics (sampling begins with `start`). */
@@ -241,7 +254,7 @@ export interface ApiParts {
 export function createApi({
   config,
   signer,
-  conference: { conference, ports },
+  conference: { conference, ports, desk },
   media,
   hls,
   ops,
@@ -251,7 +264,8 @@ export function createApi({
   nodes,
 }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
-  registerAgendaRoutes(api, conference);
+  const playback = createPlaybackTokens(jwtSecretOf(config));
+  registerAgendaRoutes(api, conference, agendaDeskHooks(desk, conference.agenda, playback));
   registerLiveRoutes(api, conference);
   registerMediaRoutes(api, {
     conference,
@@ -268,6 +282,8 @@ export function createApi({
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
+  registerDeskPartyRoutes(api, { desk, agenda: conference.agenda, events: conference.events });
+  registerDeskMeetingRoutes(api, { desk, agenda: conference.agenda });
   let openApi: object | undefined;
   api.add({
     method: 'get',

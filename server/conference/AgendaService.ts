@@ -201,6 +201,7 @@ export class AgendaService {
   async createAchievement(eventId: string, input: NewAchievement): Promise<AchievementRecord> {
     await this.getEvent(eventId);
     await this.#assertReleaseSession(eventId, input.sessionId);
+    await this.#assertTeam(eventId, input);
     const achievement: AchievementRecord = { ...input, id: randomUUID(), eventId };
     await this.#achievements.put(achievement);
     this.bus.emit('agendachanged', { eventId, stageId: null });
@@ -210,6 +211,7 @@ export class AgendaService {
   async updateAchievement(eventId: string, achievementId: string, patch: AchievementPatch): Promise<AchievementRecord> {
     const achievement = { ...(await this.getAchievement(eventId, achievementId)), ...patch };
     await this.#assertReleaseSession(eventId, achievement.sessionId);
+    await this.#assertTeam(eventId, achievement);
     await this.#achievements.put(achievement);
     this.bus.emit('agendachanged', { eventId, stageId: null });
     return achievement;
@@ -333,6 +335,24 @@ export class AgendaService {
     if (session.kind !== 'achievement-release') {
       throw new AppError('bad_request', 'achievements attach to achievement-release sessions only', {
         details: [{ field: 'sessionId', problems: [`session kind is ${session.kind}`] }],
+      });
+    }
+  }
+
+  /** The research team is an organisation of the event, and its contact one of that organisation's delegates. */
+  async #assertTeam(eventId: string, team: Pick<AchievementRecord, 'organisationId' | 'contactDelegateId'>): Promise<void> {
+    const organisationId = team.organisationId ?? null;
+    const contactId = team.contactDelegateId ?? null;
+    if (organisationId !== null && !(await this.store.collection('organisations').get(eventId, organisationId))) {
+      throw new AppError('bad_request', `no organisation ${organisationId}`, {
+        details: [{ field: 'organisationId', problems: ['unknown'] }],
+      });
+    }
+    if (contactId === null) return;
+    const contact = await this.store.collection('delegates').get(eventId, contactId);
+    if (!contact || contact.organisationId !== organisationId) {
+      throw new AppError('bad_request', "the contact must be a delegate of the team's organisation", {
+        details: [{ field: 'contactDelegateId', problems: ["not a delegate of the team's organisation"] }],
       });
     }
   }

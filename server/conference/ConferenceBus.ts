@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { HandRecord, SessionRecord } from '../store/records';
-import type { ModeratedQuestionView, ProgramChange } from './views';
+import type { MeetingReminder, ModeratedQuestionView, ProgramChange } from './views';
 
 export type { LowerThird, ProgramChange, QuestionView } from './views';
 
@@ -17,6 +17,8 @@ export interface ConferenceEvents {
   handchanged: [HandRecord];
   /** A token was revoked: its open connections close (on every node: the cluster relays it). */
   tokenrevoked: [{ eventId: string; tokenId: string }];
+  /** A meeting of the desk starts in ten minutes: its two delegates are told (server/desk/MeetingReminders.ts). */
+  meetingreminder: [MeetingReminder];
 }
 
 export class ConferenceBus extends EventEmitter<ConferenceEvents> {}

@@ -95,6 +95,20 @@ export class ProgramService {
     });
   }
 
+  /**
+   * Puts a line on air in the lower-third's place (null takes it off). It shows while `sessionId`, live
+   * on the stage, stays live: the next session brings back the speakers' lower-third by itself.
+   */
+  async announce(eventId: string, stageId: string, announcement: { text: string; sessionId: string } | null): Promise<ProgramChange> {
+    return this.#lock.run(stageKey(eventId, stageId), async () => {
+      const updated: StageRecord = { ...(await this.agenda.getStage(eventId, stageId)), programAnnouncement: announcement };
+      await this.store.collection('stages').put(updated);
+      const change = await this.#change(updated);
+      this.bus.emit('programchanged', change);
+      return change;
+    });
+  }
+
   async currentProgram(eventId: string, stageId: string): Promise<ProgramChange> {
     return this.#change(await this.agenda.getStage(eventId, stageId));
   }
@@ -117,6 +131,10 @@ export class ProgramService {
 
   async #lowerThird(stage: StageRecord): Promise<LowerThird | null> {
     const { current } = await this.agenda.nowAndNext(stage.eventId, stage.id);
+    const announcement = stage.programAnnouncement;
+    if (announcement && current?.id === announcement.sessionId) {
+      return { speakerName: announcement.text, speakerTitle: '', organisation: '', sessionTitle: current.title };
+    }
     const speakerId = stage.programSpeakerId ?? current?.speakerIds[0];
     const speaker = speakerId ? await this.store.collection('speakers').get(stage.eventId, speakerId) : undefined;
     if (!current && !speaker) return null;

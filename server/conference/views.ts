@@ -40,3 +40,15 @@ export interface ModeratedQuestionView extends QuestionRecord {
   /** Votes beyond their network's budget (a burst from one place), not counted until a moderator counts them. */
   heldVotes: number;
 }
+
+/** To the two delegates of an accepted meeting, ten minutes before it starts. */
+export interface MeetingReminder {
+  eventId: string;
+  meetingId: string;
+  start: string;
+  end: string;
+  mode: 'on-site' | 'online';
+  /** The on-site table; null online. */
+  table: string | null;
+  delegateIds: [string, string];
+}

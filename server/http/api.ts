@@ -8,6 +8,16 @@ import { EmptyDto, validateDto } from '../validation';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/** A handler's answer that is not JSON (a calendar, a CSV): sent as it is, with its media type. */
+export class RawReply {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+    /** Offered to save under this name (Content-Disposition: attachment). */
+    readonly filename?: string,
+  ) {}
+}
+
 /**
  * Who may call a route:
  * - an Action of the permission table: a valid token of the route's event whose role may do it;
@@ -44,6 +54,8 @@ export interface RouteSpec<P extends object = object, Q extends object = object,
   status?: number;
   /** Name of the response schema in the OpenAPI components (documentation only). */
   response?: string;
+  /** Media types of the answer when it is not JSON alone (a RawReply's), for the documentation; default JSON. */
+  produces?: string[];
   middleware?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
 }
@@ -108,6 +120,11 @@ export class ApiRegistry {
     const body = await validateDto(spec.body ?? EmptyDto, jsonBody(req));
     const result = await spec.handler({ params, query, body, principal, req });
     const status = spec.status ?? 200;
+    if (result instanceof RawReply) {
+      if (result.filename !== undefined) res.attachment(result.filename);
+      res.status(status).type(result.contentType).send(result.body);
+      return;
+    }
     if (status === 204 || result === undefined) res.status(status === 200 ? 204 : status).end();
     else res.status(status).json(result);
   }

@@ -51,11 +51,17 @@ function operation(spec: RouteSpec, schemas: Record<string, Json>): Json {
       ? { description: 'done' }
       : {
           description: spec.response ?? 'ok',
-          content: {
-            'application/json': {
-              schema: spec.response && schemas[spec.response] ? { $ref: `#/components/schemas/${spec.response}` } : { type: 'object' },
-            },
-          },
+          content: Object.fromEntries(
+            (spec.produces ?? ['application/json']).map((type) => [
+              type,
+              type !== 'application/json'
+                ? { schema: { type: 'string' } }
+                : {
+                    schema:
+                      spec.response && schemas[spec.response] ? { $ref: `#/components/schemas/${spec.response}` } : { type: 'object' },
+                  },
+            ]),
+          ),
         };
   const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const op: Json = {

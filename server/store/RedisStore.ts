@@ -1,7 +1,8 @@
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
-import type { Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
+import { collectionKeyBase, RedisBookings } from './redisBookings';
+import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 export interface RedisStoreOptions {
   url: string;
@@ -19,6 +20,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements Store {
   readonly kind = 'redis';
   readonly votes: Votes;
+  readonly bookings: Bookings;
   readonly #link: RedisLink;
   readonly #prefix: string;
   #collections = new Map<CollectionName, Collection<unknown>>();
@@ -32,12 +34,13 @@ export class RedisStore implements Store {
     const redis = commandConnection({ url: options.url, timeoutMs: options.commandTimeoutMs, onError: () => undefined });
     this.#link = new RedisLink(redis, options.commandTimeoutMs);
     this.votes = new RedisVotes(this.#link, this.#prefix);
+    this.bookings = new RedisBookings((command) => this.#link.run(command), this.#prefix);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {
     let collection = this.#collections.get(name);
     if (!collection) {
-      collection = new RedisCollection(this.#link, `${this.#prefix}${name}:`, SCOPE_OF[name]);
+      collection = new RedisCollection(this.#link, collectionKeyBase(this.#prefix, name), SCOPE_OF[name]);
       this.#collections.set(name, collection);
     }
     return collection as Collection<Collections[C]>;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
-import type { Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
+import { SqliteBookings } from './sqliteBookings';
+import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 /**
  * The embedded default store: one SQLite file in WAL mode with `synchronous = FULL`, so a write
@@ -13,6 +14,7 @@ import type { Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store'
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly votes: Votes;
+  readonly bookings: Bookings;
   #db: Database.Database;
   #collections = new Map<CollectionName, Collection<unknown>>();
   #closed = false;
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
     `);
     addVoteSourceColumns(this.#db);
     this.votes = new SqliteVotes(this.#db);
+    this.bookings = new SqliteBookings(this.#db);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {

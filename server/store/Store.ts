@@ -1,3 +1,4 @@
+import type { MeetingRecord } from './deskRecords';
 import type { CollectionName, Collections } from './records';
 
 /**
@@ -43,10 +44,39 @@ export interface Votes {
   countHeld(questionId: string): Promise<number>;
 }
 
+/** The time an accepted meeting takes from each thing it holds. */
+export interface Booking {
+  eventId: string;
+  meetingId: string;
+  startMs: number;
+  endMs: number;
+  /** What cannot be in two places at once: `delegate:<id>`, `table:<label>`, `slot:<id>`. */
+  holders: string[];
+}
+
+/** Who already holds the time a booking asked for. */
+export interface BookingClash {
+  holder: string;
+  meetingId: string;
+}
+
+/** Meetings' hold on delegates, tables and slots: never two overlapping bookings of one holder, on every node. */
+export interface Bookings {
+  /**
+   * Atomically: unless a holder has another booking that overlaps, records the booking and stores
+   * `meeting` in `meetings`; otherwise changes nothing and answers the clash. Booking the same meeting
+   * again changes nothing and succeeds.
+   */
+  book(booking: Booking, meeting: MeetingRecord): Promise<BookingClash | null>;
+  /** Atomically frees the booking's holders and stores `meeting` (now cancelled). */
+  release(booking: Booking, meeting: MeetingRecord): Promise<void>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
   collection<C extends CollectionName>(name: C): Collection<Collections[C]>;
   readonly votes: Votes;
+  readonly bookings: Bookings;
   /** Resolves when the store answers; rejects with AppError('unavailable') otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

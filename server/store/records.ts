@@ -3,6 +3,7 @@
  * Each collection stores its records under a scope (the owning event or session), so a listing
  * never scans more than one event or one session.
  */
+import type { DeskCollections } from './deskRecords';
 
 export interface EventRecord {
   id: string;
@@ -45,6 +46,8 @@ export interface StageRecord {
   programSourceId: string | null;
   /** The speaker the lower-third names while that source is on air (defaults to the session's first). */
   programSpeakerId?: string | null;
+  /** A line the host put on air in the lower-third's place (an agreement signed), shown while its session is live. */
+  programAnnouncement?: { text: string; sessionId: string } | null;
 }
 
 export const SESSION_KINDS = ['keynote', 'achievement-release', 'speech', 'report', 'panel', 'signing'] as const;
@@ -82,7 +85,22 @@ export interface AchievementRecord {
   field: string;
   summary: string;
   contact: string;
+  /** The desk's fields; absent in records written before the desk existed. */
+  sector?: string;
+  /** Technology readiness level, 1–9; null when not stated. */
+  maturity?: number | null;
+  ipStatus?: IpStatus;
+  transferModes?: TransferMode[];
+  /** The research team's organisation and contact delegate (server/store/deskRecords.ts). */
+  organisationId?: string | null;
+  contactDelegateId?: string | null;
 }
+
+export const IP_STATUSES = ['patent-granted', 'patent-pending', 'software-copyright', 'know-how', 'none'] as const;
+export type IpStatus = (typeof IP_STATUSES)[number];
+/** How a result may move to a company: licence, transfer of rights, joint development, equity or investment. */
+export const TRANSFER_MODES = ['licence', 'transfer', 'joint-development', 'equity'] as const;
+export type TransferMode = (typeof TRANSFER_MODES)[number];
 
 export const QUESTION_STATUSES = ['pending', 'approved', 'answered', 'rejected'] as const;
 export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
@@ -195,7 +213,7 @@ export interface RecordingRecord {
 }
 
 /** Every collection with its record type; the store implementations are generic over this map. */
-export interface Collections {
+export interface Collections extends DeskCollections {
   events: EventRecord;
   stages: StageRecord;
   sessions: SessionRecord;
@@ -222,6 +240,17 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   alerts: (r) => r.eventId,
   revokedTokens: (r) => r.eventId,
   recordings: (r) => r.eventId,
+  organisations: (r) => r.eventId,
+  delegates: (r) => r.eventId,
+  invites: (r) => r.eventId,
+  inviteClaims: (r) => r.eventId,
+  needs: (r) => r.eventId,
+  interests: (r) => r.eventId,
+  slots: (r) => r.eventId,
+  meetings: (r) => r.eventId,
+  reminderClaims: (r) => r.eventId,
+  agreements: (r) => r.eventId,
+  achievementViews: (r) => r.eventId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

@@ -54,6 +54,7 @@ function failingFirstEventInsert(store: Store): Store {
   return {
     kind: store.kind,
     votes: store.votes,
+    bookings: store.bookings,
     ping: () => store.ping(),
     close: () => store.close(),
     collection<C extends CollectionName>(name: C): Collection<Collections[C]> {

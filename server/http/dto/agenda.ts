@@ -18,7 +18,15 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
-import { type AudiencePolicy, SESSION_KINDS, type SessionKind } from '../../store/records';
+import {
+  type AudiencePolicy,
+  IP_STATUSES,
+  type IpStatus,
+  SESSION_KINDS,
+  type SessionKind,
+  TRANSFER_MODES,
+  type TransferMode,
+} from '../../store/records';
 import { Type } from 'class-transformer';
 import { Optional, SLUG } from '../../validation';
 
@@ -78,8 +86,32 @@ export class UpdateSpeakerDto implements Partial<NewSpeaker> {
   @Optional() @IsIn(['on-site', 'remote']) presence?: 'on-site' | 'remote';
 }
 
+/** The tech-transfer desk's fields of an achievement; each may be left out. */
+class AchievementDeskFields {
+  @Optional() @IsString() @MinLength(1) @MaxLength(80) sector?: string;
+  @JSONSchema({ type: 'integer', minimum: 1, maximum: 9, nullable: true, description: 'technology readiness level (TRL)' })
+  @Optional()
+  @ValidateIf((o: AchievementDeskFields) => o.maturity !== null)
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  maturity?: number | null;
+  @Optional() @IsIn(IP_STATUSES) ipStatus?: IpStatus;
+  @Optional() @IsArray() @ArrayMaxSize(TRANSFER_MODES.length) @IsIn(TRANSFER_MODES, { each: true }) transferModes?: TransferMode[];
+  @JSONSchema({ type: 'string', format: 'uuid', nullable: true, description: "the research team's organisation" })
+  @Optional()
+  @ValidateIf((o: AchievementDeskFields) => o.organisationId !== null)
+  @IsUUID(4)
+  organisationId?: string | null;
+  @JSONSchema({ type: 'string', format: 'uuid', nullable: true, description: "the team's contact delegate" })
+  @Optional()
+  @ValidateIf((o: AchievementDeskFields) => o.contactDelegateId !== null)
+  @IsUUID(4)
+  contactDelegateId?: string | null;
+}
+
 @JSONSchema({ required: ['title', 'institution', 'field', 'summary', 'contact', 'sessionId'] })
-export class CreateAchievementDto implements NewAchievement {
+export class CreateAchievementDto extends AchievementDeskFields implements NewAchievement {
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
   @IsString() @MinLength(1) @MaxLength(200) institution!: string;
   @IsString() @MinLength(1) @MaxLength(120) field!: string;
@@ -92,7 +124,7 @@ export class CreateAchievementDto implements NewAchievement {
   sessionId!: string | null;
 }
 
-export class UpdateAchievementDto implements Partial<NewAchievement> {
+export class UpdateAchievementDto extends AchievementDeskFields implements Partial<NewAchievement> {
   @Optional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
   @Optional() @IsString() @MinLength(1) @MaxLength(200) institution?: string;
   @Optional() @IsString() @MinLength(1) @MaxLength(120) field?: string;

@@ -16,9 +16,14 @@ import {
 } from '../dto/agenda';
 import { AchievementParams, EventParams, SessionParams, SpeakerParams, StageParams } from '../params';
 import { registerCrud } from './crud';
+import type { AgendaDeskHooks } from './deskParties';
 
-/** Events, stages, speakers, achievements, sessions, and the agenda views. */
-export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): void {
+/**
+ * Events, stages, speakers, achievements, sessions, and the agenda views. With `desk`, listing shows
+ * each achievement's release and replay, reading one counts its viewer (the desk's report), and
+ * deleting an event deletes the desk's records of it too.
+ */
+export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference, desk?: AgendaDeskHooks): void {
   const base = '/api/events/:eventId';
 
   registerCrud(api, {
@@ -40,7 +45,11 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
     get: ({ params }) => agenda.getEvent(params.eventId),
     add: ({ body }) => agenda.createEvent(body),
     change: ({ params, body }) => agenda.updateEvent(params.eventId, body),
-    remove: ({ params }) => agenda.deleteEvent(params.eventId),
+    remove: async ({ params }) => {
+      await agenda.getEvent(params.eventId);
+      await desk?.eventDeleted(params.eventId);
+      await agenda.deleteEvent(params.eventId);
+    },
   });
 
   registerCrud(api, {
@@ -93,8 +102,12 @@ export function registerAgendaRoutes(api: ApiRegistry, { agenda }: Conference): 
     update: UpdateAchievementDto,
     read: 'event-read',
     write: 'agenda.manage',
-    list: ({ params }) => agenda.listAchievements(params.eventId),
-    get: ({ params }) => agenda.getAchievement(params.eventId, params.achievementId),
+    list: ({ params, principal }) => desk?.list(params.eventId, principal) ?? agenda.listAchievements(params.eventId),
+    get: async ({ params, principal }) => {
+      const achievement = await agenda.getAchievement(params.eventId, params.achievementId);
+      await desk?.viewed(params.eventId, achievement.id, principal);
+      return achievement;
+    },
     add: ({ params, body }) => agenda.createAchievement(params.eventId, body),
     change: ({ params, body }) => agenda.updateAchievement(params.eventId, params.achievementId, body),
     remove: ({ params }) => agenda.deleteAchievement(params.eventId, params.achievementId),

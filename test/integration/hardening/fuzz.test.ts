@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -203,7 +204,8 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     const caseSeeds = (n: number): number[] => Array.from({ length: n }, () => rng.int(2 ** 32));
     // REST: every route in turn, one input broken per request.
     const restInput = {
-      params: { eventId: 'demo', stageId: 'keynote', ...ids },
+      // Desk ids name nothing: a well-formed case reaches the desk and finds nothing to change.
+      params: { eventId: 'demo', stageId: 'keynote', ...ids, interestId: randomUUID(), meetingId: randomUUID(), agreementId: randomUUID() },
       bodies,
       schemas,
       authorization: `Bearer ${tokenFor('admin')}`,

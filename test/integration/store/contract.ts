@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../../server/errors';
 import type { Store } from '../../../server/store';
+import type { MeetingRecord } from '../../../server/store/deskRecords';
 import type { QuestionRecord, SessionRecord, StageRecord } from '../../../server/store/records';
+import type { Booking } from '../../../server/store/Store';
 
 function stage(id: string, eventId = 'ev1'): StageRecord {
   return { id, eventId, name: `Stage ${id}`, programSourceId: null };
@@ -33,6 +35,46 @@ function question(id: string, sessionId: string, text = 'Will the code be open?'
     pinned: false,
     createdAt: '2026-12-01T09:05:00.000Z',
   };
+}
+
+const NINE = Date.UTC(2033, 0, 1, 9);
+const MINUTE = 60_000;
+
+/** An accepted meeting of `guest` with host h1 in slot `slotId`, from `startMin` to `endMin` minutes after nine. */
+function meetingBooking(
+  id: string,
+  guest: string,
+  slotId: string,
+  startMin: number,
+  endMin: number,
+  table: string | null = null,
+): [Booking, MeetingRecord] {
+  const start = new Date(NINE + startMin * MINUTE).toISOString();
+  const end = new Date(NINE + endMin * MINUTE).toISOString();
+  const meeting: MeetingRecord = {
+    id,
+    eventId: 'ev1',
+    slotId,
+    start,
+    end,
+    mode: table === null ? 'online' : 'on-site',
+    table,
+    hostDelegateId: 'h1',
+    hostOrganisationId: 'o1',
+    guestDelegateId: guest,
+    guestOrganisationId: 'o2',
+    about: null,
+    note: '',
+    status: 'accepted',
+    requestedAt: start,
+    answeredAt: start,
+    answerNote: '',
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelNote: '',
+  };
+  const holders = [`delegate:h1`, `delegate:${guest}`, `slot:${slotId}`, ...(table === null ? [] : [`table:${table}`])];
+  return [{ eventId: 'ev1', meetingId: id, startMs: Date.parse(start), endMs: Date.parse(end), holders }, meeting];
 }
 
 /**
@@ -167,6 +209,36 @@ export function storeContract(open: () => Promise<Store>): void {
   it('counts of no questions is empty', async () => {
     assert.equal((await store.votes.counts([])).size, 0);
     assert.equal((await store.votes.held([])).size, 0);
+  });
+
+  it('books a meeting with its record, and refuses an overlapping booking of one of its holders', async () => {
+    assert.equal(await store.bookings.book(...meetingBooking('m1', 'g1', 's1', 0, 30)), null);
+    assert.equal((await store.collection('meetings').get('ev1', 'm1'))?.status, 'accepted', 'the meeting is stored with its booking');
+    assert.deepEqual(await store.bookings.book(...meetingBooking('m2', 'g1', 's2', 15, 45)), { holder: 'delegate:h1', meetingId: 'm1' });
+    assert.equal(await store.collection('meetings').get('ev1', 'm2'), undefined, 'a refused booking writes nothing');
+    // Back to back is no overlap; booking the same meeting again changes nothing.
+    assert.equal(await store.bookings.book(...meetingBooking('m3', 'g2', 's3', 30, 60)), null);
+    assert.equal(await store.bookings.book(...meetingBooking('m1', 'g1', 's1', 0, 30)), null);
+  });
+
+  it('frees what a released booking held', async () => {
+    const [booking, meeting] = meetingBooking('m1', 'g1', 's1', 0, 30, 'T1');
+    assert.equal(await store.bookings.book(booking, meeting), null);
+    const [, otherMeeting] = meetingBooking('m2', 'g2', 's1', 0, 30, 'T1');
+    const other: Booking = { ...booking, meetingId: 'm2', holders: ['table:T1'] };
+    assert.deepEqual(await store.bookings.book(other, otherMeeting), { holder: 'table:T1', meetingId: 'm1' });
+    await store.bookings.release(booking, { ...meeting, status: 'cancelled' });
+    assert.equal((await store.collection('meetings').get('ev1', 'm1'))?.status, 'cancelled');
+    assert.equal(await store.bookings.book(other, otherMeeting), null);
+  });
+
+  it('of 20 concurrent bookings of one slot, books exactly one', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.bookings.book(...meetingBooking(`m${i}`, `g${i}`, 's1', 0, 30))),
+    );
+    assert.equal(outcomes.filter((o) => o === null).length, 1);
+    const accepted = (await store.collection('meetings').list('ev1')).filter((m) => m.status === 'accepted');
+    assert.equal(accepted.length, 1, 'only the booked meeting is stored');
   });
 
   it('fails with unavailable, not a crash, once closed', async () => {
