@@ -213,6 +213,34 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     return ingest.target;
   }
 
+  /**
+   * Opens an on-site feed whose transports and producers a gateway builds on the origin router (WHIP;
+   * RTMP and SRT relays), and replaces a previous feed with the same source id once they are open: a
+   * gateway that fails leaves the stage as it was.
+   */
+  async openFeed<T>(
+    source: { id: string; label: string },
+    open: (router: types.Router) => Promise<{ transports: types.Transport[]; producers: types.Producer[]; result: T }>,
+  ): Promise<T> {
+    this.#assertOpen();
+    const feed = await open(this.origin);
+    if (this.#closed) {
+      for (const transport of feed.transports) transport.close();
+      throw new MediaError('not_found', 'stage closed');
+    }
+    this.closeSource(source.id);
+    const entry: Source = {
+      info: { id: source.id, kind: 'onsite', label: source.label, ownerId: null, producers: [] },
+      producers: new Map(),
+      ownedTransports: feed.transports,
+    };
+    this.#sources.set(source.id, entry);
+    for (const producer of feed.producers) this.#track(entry, producer);
+    this.#logger.info({ source: source.id, producers: feed.producers.length }, 'openFeed()');
+    this.emit('sourceupdated', entry.info);
+    return feed.result;
+  }
+
   /** Where an open on-site feed expects its RTP, so an encoder can check it still pushes to the right place. */
   ingestTarget(sourceId: string): IngestTarget | undefined {
     return this.#sources.get(sourceId)?.ingest;

@@ -15,6 +15,7 @@ import {
   listen,
   openCluster,
   openEgress,
+  openIngestGateways,
   openMedia,
   openRecorder,
   openStore,
@@ -120,6 +121,8 @@ export class Stagecast implements NodeParts {
       if (cluster) opened.push(cluster);
       const hls = openEgress(config, media, cluster, rootLogger);
       opened.push(hls);
+      const whip = openIngestGateways(config, media, rootLogger);
+      opened.push(whip);
       const conference = createConference(config, store, media, cluster, rootLogger);
       const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
       if (recorder) opened.push(recorder);
@@ -128,13 +131,25 @@ export class Stagecast implements NodeParts {
       const admission = new Admission();
       const signer = tokenSigner(config);
       const directory = cluster ?? new SingleNode(config.nodeId, () => media.stages.size);
-      const api = createApi({ config, signer, conference, media, hls, ops, store, admission, cluster, nodes: () => directory.nodes() });
+      const api = createApi({
+        config,
+        signer,
+        conference,
+        media,
+        hls,
+        ops,
+        store,
+        admission,
+        cluster,
+        nodes: () => directory.nodes(),
+        whip,
+      });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
       const httpServer = createHttpServer(
         config,
-        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events },
+        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events, conference: conference.conference, whip },
         rootLogger,
       );
       const signaling = createSignaling(

@@ -34,6 +34,7 @@ export class Config {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.:-]{1,253}$/) announcedIp?: string;
   @IsInt() @Min(1) @Max(5000) maxConsumersPerRouter = 500;
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
+  @IsInt() @Min(500) @Max(600_000) ingestTakeoverMs = 5000;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
   // Origins only (scheme://host[:port]): they are written into a CSP header as they are.

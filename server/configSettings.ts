@@ -111,6 +111,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 0–600000',
     doc: 'how long a dropped viewer keeps its media, waiting to resume',
   },
+  ingestTakeoverMs: {
+    env: 'INGEST_TAKEOVER_MS',
+    kind: 'int',
+    allowed: 'an integer 500–600000',
+    doc: 'a second encoder with a stream key of a live feed is refused (409) until the first has sent nothing for this long',
+  },
   socketMaxPayloadBytes: {
     env: 'SOCKET_MAX_PAYLOAD_BYTES',
     kind: 'int',

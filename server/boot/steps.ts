@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { HlsEgress } from '../../media/egress/HlsEgress';
 import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
+import { WhipGateway } from '../../media/ingest/WhipGateway';
+import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
@@ -37,7 +39,9 @@ import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
 import { registerPublicEventRoutes } from '../http/routes/publicEvents';
+import { registerStreamKeyRoutes } from '../http/routes/streamKeys';
 import { registerTokenRoutes } from '../http/routes/tokens';
+import { whipRoutes } from '../http/whip';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
 import { compileProxyTrust } from '../proxyTrust';
@@ -82,6 +86,11 @@ export async function openMedia(config: Config, logger: Logger): Promise<{ worke
     logger,
   });
   return { workers, media: new MediaNode(workers, mediaOptions(config), logger) };
+}
+
+/** Encoders publishing stage feeds with stream keys (WHIP; its sessions end before the media node closes). */
+export function openIngestGateways(config: Config, media: MediaNode, logger: Logger): WhipGateway {
+  return new WhipGateway(media, media.options, { takeoverMs: config.ingestTakeoverMs }, logger);
 }
 
 /** The HLS ladder as HLS_LADDER names it: `720p:1280x720:2500,…`. */
@@ -231,6 +240,7 @@ export interface ApiParts {
   cluster: Cluster | null;
   /** The nodes of the deployment (this one alone, or the cluster's registry). */
   nodes: () => NodeInfo[];
+  whip: WhipGateway;
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
@@ -245,6 +255,7 @@ export function createApi({
   admission,
   cluster,
   nodes,
+  whip,
 }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   registerAgendaRoutes(api, conference);
@@ -262,6 +273,7 @@ export function createApi({
   registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
+  registerStreamKeyRoutes(api, { keys: conference.streamKeys, agenda: conference.agenda, endSessions: (keyId) => whip.endHolder(keyId) });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   let openApi: object | undefined;
@@ -280,7 +292,16 @@ export function createApi({
 /** The HTTP server: health, metrics, the API and the pages (not listening yet). */
 export function createHttpServer(
   config: Config,
-  parts: { api: ApiRegistry; ops: NodeOps; readiness: ReadinessProbe; peerOrigins: () => string[]; hls: HlsEgress; events: EventDirectory },
+  parts: {
+    api: ApiRegistry;
+    ops: NodeOps;
+    readiness: ReadinessProbe;
+    peerOrigins: () => string[];
+    hls: HlsEgress;
+    events: EventDirectory;
+    conference: Conference;
+    whip: WhipGateway;
+  },
   logger: Logger,
 ): http.Server {
   const hls = hlsRoutes({
@@ -300,6 +321,7 @@ export function createHttpServer(
     routers: [
       metricsRoutes(parts.ops.metrics, config.metricsToken),
       hls,
+      whipRoutes({ keys: parts.conference.streamKeys, agenda: parts.conference.agenda, whip: parts.whip, maxOfferBytes: MAX_OFFER_BYTES }),
       parts.api.router(),
       uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
     ],
