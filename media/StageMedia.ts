@@ -5,6 +5,7 @@ import { ROUTER_MEDIA_CODECS } from './codecs';
 import type { MediaPeer } from './MediaPeer';
 import { openIngest, type IngestOptions, type IngestTarget } from './ingest';
 import type { PeerStage, Pipe, ReceiveRouter } from './peerStage';
+import type { EncoderFeedHealth } from './health/types';
 import { MediaError, type MediaOptions, type SourceInfo, type SourceKind } from './types';
 
 /** Chooses workers for a stage's routers; the MediaNode knows the load of every worker. */
@@ -35,6 +36,8 @@ export interface SourceMedia {
   readonly producers: readonly types.Producer[];
   /** The on-site feed's PlainTransports; empty for WebRTC sources. */
   readonly transports: readonly types.Transport[];
+  /** What the encoder of a gateway-fed feed sends (RTMP, SRT). */
+  readonly encoder?: () => EncoderFeedHealth | null;
 }
 
 interface Source {
@@ -44,6 +47,7 @@ interface Source {
   ownedTransports: types.Transport[];
   /** Where the hall encoder sends this source's RTP (on-site feeds only). */
   ingest?: IngestTarget;
+  encoder?: () => EncoderFeedHealth | null;
 }
 
 /**
@@ -94,7 +98,12 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
 
   /** Every source with its producers and own transports, for observers that poll their stats. */
   get sourceMedia(): SourceMedia[] {
-    return [...this.#sources.values()].map((s) => ({ info: s.info, producers: [...s.producers.values()], transports: s.ownedTransports }));
+    return [...this.#sources.values()].map((s) => ({
+      info: s.info,
+      producers: [...s.producers.values()],
+      transports: s.ownedTransports,
+      ...(s.encoder ? { encoder: s.encoder } : {}),
+    }));
   }
 
   get distributionRouters(): readonly ReceiveRouter[] {
@@ -219,7 +228,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
    * gateway that fails leaves the stage as it was.
    */
   async openFeed<T>(
-    source: { id: string; label: string },
+    source: { id: string; label: string; encoder?: () => EncoderFeedHealth | null },
     open: (router: types.Router) => Promise<{ transports: types.Transport[]; producers: types.Producer[]; result: T }>,
   ): Promise<T> {
     this.#assertOpen();
@@ -233,6 +242,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
       info: { id: source.id, kind: 'onsite', label: source.label, ownerId: null, producers: [] },
       producers: new Map(),
       ownedTransports: feed.transports,
+      ...(source.encoder ? { encoder: source.encoder } : {}),
     };
     this.#sources.set(source.id, entry);
     for (const producer of feed.producers) this.#track(entry, producer);

@@ -21,6 +21,7 @@ import {
   openStore,
   tokenSigner,
 } from './boot/steps';
+import type { IngestGateways } from './boot/steps';
 import type { Cluster } from './cluster/Cluster';
 import type { NodeLoad } from './cluster/NodeRegistry';
 import { SingleNode } from './cluster/SingleNode';
@@ -60,6 +61,8 @@ export interface NodeParts {
   cluster: Cluster | null;
   /** Where browsers reach this node. */
   url: string;
+  /** WHIP and RTMP gateways for hall encoders with stream keys. */
+  ingest: IngestGateways;
 }
 
 /**
@@ -82,6 +85,7 @@ export class Stagecast implements NodeParts {
   readonly api: ApiRegistry;
   readonly cluster: Cluster | null;
   readonly url: string;
+  readonly ingest: IngestGateways;
   readonly #logger: Logger;
 
   private constructor(parts: NodeParts, logger: Logger) {
@@ -99,6 +103,7 @@ export class Stagecast implements NodeParts {
     this.api = parts.api;
     this.cluster = parts.cluster;
     this.url = parts.url;
+    this.ingest = parts.ingest;
     this.#logger = logger;
   }
 
@@ -121,9 +126,9 @@ export class Stagecast implements NodeParts {
       if (cluster) opened.push(cluster);
       const hls = openEgress(config, media, cluster, rootLogger);
       opened.push(hls);
-      const whip = openIngestGateways(config, media, rootLogger);
-      opened.push(whip);
       const conference = createConference(config, store, media, cluster, rootLogger);
+      const ingest = await openIngestGateways(config, media, conference.conference, rootLogger);
+      opened.push(ingest);
       const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
       if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
@@ -142,14 +147,14 @@ export class Stagecast implements NodeParts {
         admission,
         cluster,
         nodes: () => directory.nodes(),
-        whip,
+        ingest,
       });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
       const httpServer = createHttpServer(
         config,
-        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events, conference: conference.conference, whip },
+        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events, conference: conference.conference, ingest },
         rootLogger,
       );
       const signaling = createSignaling(
@@ -175,6 +180,7 @@ export class Stagecast implements NodeParts {
           api,
           cluster,
           url,
+          ingest,
         },
         logger,
       );
@@ -191,6 +197,7 @@ export class Stagecast implements NodeParts {
           workers: workers.workers.length,
           store: store.kind,
           announcedIp: media.options.announcedIp,
+          rtmpPort: ingest.rtmp.port,
         },
         'listening',
       );
@@ -261,6 +268,8 @@ export class Stagecast implements NodeParts {
     // Recordings are finalised (what is live becomes a partial file), then encoders end before the routers that feed them.
     await this.recorder?.close();
     await this.hls.close();
+    // Encoders' ffmpeg listeners end before the routers their feeds sit on.
+    await this.ingest.close();
     this.media.close();
     await this.workers.close();
     await this.store.close();

@@ -117,6 +117,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 500–600000',
     doc: 'a second encoder with a stream key of a live feed is refused (409) until the first has sent nothing for this long',
   },
+  rtmpPort: {
+    env: 'RTMP_PORT',
+    kind: 'int',
+    allowed: 'an integer 0–65535 (0 = any free port)',
+    doc: 'TCP port of the RTMP ingest (rtmp://host:RTMP_PORT/live/<stream key>), on HOST',
+  },
   socketMaxPayloadBytes: {
     env: 'SOCKET_MAX_PAYLOAD_BYTES',
     kind: 'int',

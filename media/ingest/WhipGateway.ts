@@ -3,15 +3,13 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { MediaNode } from '../MediaNode';
 import { MediaError, type MediaOptions } from '../types';
-import { type EncoderSession, EncoderSlots } from './EncoderSlots';
+import type { EncoderSession, EncoderSlots } from './EncoderSlots';
 import { writeWhipAnswer } from './whipAnswer';
 import { readWhipOffer, type OfferedTrack } from './whipOffer';
 
 export interface WhipGatewayOptions {
-  /** A second encoder may take a feed over once the first has sent nothing for this long. */
-  takeoverMs: number;
-  /** How often a session's transport is asked whether media still arrives. */
-  livenessPollMs?: number;
+  /** How often a session's transport is asked whether media still arrives (for takeovers). */
+  livenessPollMs: number;
 }
 
 export interface WhipPublish {
@@ -92,18 +90,17 @@ class WhipSession implements EncoderSession {
  */
 export class WhipGateway {
   readonly #sessions = new Map<string, WhipSession>();
-  readonly #slots: EncoderSlots;
   readonly #pollMs: number;
   readonly #logger: Logger;
 
   constructor(
     private readonly media: MediaNode,
     private readonly options: MediaOptions,
+    private readonly slots: EncoderSlots,
     gateway: WhipGatewayOptions,
     logger: Logger,
   ) {
-    this.#slots = new EncoderSlots(gateway.takeoverMs);
-    this.#pollMs = gateway.livenessPollMs ?? Math.max(100, Math.min(1000, Math.floor(gateway.takeoverMs / 4)));
+    this.#pollMs = gateway.livenessPollMs;
     this.#logger = logger.child({ module: 'WhipGateway' });
   }
 
@@ -111,7 +108,7 @@ export class WhipGateway {
   async publish(request: WhipPublish): Promise<{ id: string; answer: string }> {
     const offer = readWhipOffer(request.offer);
     const feedKey = `${request.stageKey}#${request.sourceId}`;
-    const reservation = this.#slots.claim(feedKey);
+    const reservation = this.slots.claim(feedKey);
     try {
       const stage = await this.media.stage(request.stageKey);
       const tracks = offer.sections.flatMap((s) => ('accepted' in s ? [s.accepted] : []));
@@ -121,7 +118,7 @@ export class WhipGateway {
       const id = randomUUID();
       const session = new WhipSession(id, request.holder, request.stageKey, request.sourceId, transport, this.#pollMs, (ended) => {
         this.#sessions.delete(ended.id);
-        this.#slots.release(feedKey, ended);
+        this.slots.release(feedKey, ended);
         this.#logger.info({ stage: ended.stageKey, source: ended.sourceId, session: ended.id }, 'WHIP session ended');
       });
       this.#sessions.set(id, session);

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { HlsEgress } from '../../media/egress/HlsEgress';
 import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
+import { EncoderSlots } from '../../media/ingest/EncoderSlots';
+import { type AuthorizeEncoder, RtmpGateway } from '../../media/ingest/RtmpGateway';
 import { WhipGateway } from '../../media/ingest/WhipGateway';
 import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
 import { MediaNode } from '../../media/MediaNode';
@@ -21,6 +23,8 @@ import { Cluster } from '../cluster/Cluster';
 import type { NodeInfo } from '../cluster/NodeRegistry';
 import { type Config, jwtSecretOf } from '../config';
 import { Conference } from '../conference/Conference';
+import { feedSourceId } from '../conference/StreamKeys';
+import { stageKey } from '../stageKey';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { EventDirectory } from '../conference/EventDirectory';
 import { seedDemoIfEmpty } from '../conference/demoSeed';
@@ -88,9 +92,60 @@ export async function openMedia(config: Config, logger: Logger): Promise<{ worke
   return { workers, media: new MediaNode(workers, mediaOptions(config), logger) };
 }
 
-/** Encoders publishing stage feeds with stream keys (WHIP; its sessions end before the media node closes). */
-export function openIngestGateways(config: Config, media: MediaNode, logger: Logger): WhipGateway {
-  return new WhipGateway(media, media.options, { takeoverMs: config.ingestTakeoverMs }, logger);
+/** An encoder that drops and reconnects within this long resumes the same source (issue 15: 10 s). */
+const ENCODER_RECONNECT_MS = 10_000;
+
+/** The gateways hall encoders publish stage feeds through with a stream key. */
+export interface IngestGateways {
+  whip: WhipGateway;
+  rtmp: RtmpGateway;
+  /** Ends what a revoked key publishes on this node; answers how many encoder sessions that was. */
+  endHolder(keyId: string): number;
+  close(): Promise<void>;
+}
+
+/** WHIP and RTMP gateways; one encoder per feed across both (EncoderSlots). */
+export async function openIngestGateways(
+  config: Config,
+  media: MediaNode,
+  conference: Conference,
+  logger: Logger,
+): Promise<IngestGateways> {
+  const slots = new EncoderSlots(config.ingestTakeoverMs);
+  const whip = new WhipGateway(
+    media,
+    media.options,
+    slots,
+    { livenessPollMs: Math.max(100, Math.min(1000, Math.floor(config.ingestTakeoverMs / 4))) },
+    logger,
+  );
+  const authorize: AuthorizeEncoder = async (key) => {
+    const record = await conference.streamKeys.verify(key);
+    await conference.agenda.getStage(record.eventId, record.stageId);
+    return {
+      stageKey: stageKey(record.eventId, record.stageId),
+      sourceId: feedSourceId(record.feed),
+      label: record.label,
+      holder: record.id,
+    };
+  };
+  const rtmp = await RtmpGateway.listen(
+    media,
+    media.options,
+    slots,
+    authorize,
+    { host: config.host, port: config.rtmpPort, reconnectMs: ENCODER_RECONNECT_MS },
+    logger,
+  );
+  return {
+    whip,
+    rtmp,
+    endHolder: (keyId) => whip.endHolder(keyId) + rtmp.endHolder(keyId),
+    close: async () => {
+      whip.close();
+      await rtmp.close();
+    },
+  };
 }
 
 /** The HLS ladder as HLS_LADDER names it: `720p:1280x720:2500,…`. */
@@ -240,7 +295,7 @@ export interface ApiParts {
   cluster: Cluster | null;
   /** The nodes of the deployment (this one alone, or the cluster's registry). */
   nodes: () => NodeInfo[];
-  whip: WhipGateway;
+  ingest: IngestGateways;
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
@@ -255,7 +310,7 @@ export function createApi({
   admission,
   cluster,
   nodes,
-  whip,
+  ingest,
 }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   registerAgendaRoutes(api, conference);
@@ -273,7 +328,7 @@ export function createApi({
   registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
-  registerStreamKeyRoutes(api, { keys: conference.streamKeys, agenda: conference.agenda, endSessions: (keyId) => whip.endHolder(keyId) });
+  registerStreamKeyRoutes(api, { keys: conference.streamKeys, agenda: conference.agenda, endSessions: (keyId) => ingest.endHolder(keyId) });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   let openApi: object | undefined;
@@ -300,7 +355,7 @@ export function createHttpServer(
     hls: HlsEgress;
     events: EventDirectory;
     conference: Conference;
-    whip: WhipGateway;
+    ingest: IngestGateways;
   },
   logger: Logger,
 ): http.Server {
@@ -321,7 +376,12 @@ export function createHttpServer(
     routers: [
       metricsRoutes(parts.ops.metrics, config.metricsToken),
       hls,
-      whipRoutes({ keys: parts.conference.streamKeys, agenda: parts.conference.agenda, whip: parts.whip, maxOfferBytes: MAX_OFFER_BYTES }),
+      whipRoutes({
+        keys: parts.conference.streamKeys,
+        agenda: parts.conference.agenda,
+        whip: parts.ingest.whip,
+        maxOfferBytes: MAX_OFFER_BYTES,
+      }),
       parts.api.router(),
       uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
     ],
