@@ -61,7 +61,7 @@ export interface NodeParts {
   cluster: Cluster | null;
   /** Where browsers reach this node. */
   url: string;
-  /** WHIP and RTMP gateways for hall encoders with stream keys. */
+  /** WHIP, RTMP and SRT gateways for hall encoders with stream keys. */
   ingest: IngestGateways;
 }
 
@@ -198,6 +198,7 @@ export class Stagecast implements NodeParts {
           store: store.kind,
           announcedIp: media.options.announcedIp,
           rtmpPort: ingest.rtmp.port,
+          srtPort: ingest.srt.port,
         },
         'listening',
       );

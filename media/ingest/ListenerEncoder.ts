@@ -38,7 +38,7 @@ async function bindLoopback(): Promise<dgram.Socket> {
 
 /**
  * One ffmpeg (Debian's) listening for one encoder connection on a loopback port: it takes the FLV of
- * RTMP, keeps the H264 as it is (Annex B, parameter sets before each key frame) and turns AAC into
+ * RTMP or the MPEG-TS of SRT, keeps the H264 as it is (Annex B, parameter sets before each key frame) and turns AAC into
  * Opus, and sends both as RTP to two sockets of this object, which emits each packet. It runs in a
  * process group of its own and dies with this process (`setpriv --pdeathsig`).
  */
@@ -49,7 +49,7 @@ export class ListenerEncoder extends EventEmitter<ListenerEncoderEvents> {
   #input: EncoderInput = { videoCodec: null, videoProfile: null, width: null, height: null, audioCodec: null };
   #closed = false;
 
-  private constructor(inputUrl: string, video: dgram.Socket, audio: dgram.Socket) {
+  private constructor(input: string[], video: dgram.Socket, audio: dgram.Socket) {
     super();
     this.#sockets = [video, audio];
     const rtp = (socket: dgram.Socket): string => {
@@ -59,7 +59,7 @@ export class ListenerEncoder extends EventEmitter<ListenerEncoderEvents> {
     };
     const args = [
       ...['-hide_banner', '-nostdin', '-loglevel', 'info', '-nostats'],
-      ...['-listen', '1', '-analyzeduration', '1000000', '-i', inputUrl],
+      ...['-analyzeduration', '1000000', ...input],
       ...['-map', '0:v:0', '-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'rtp', rtp(video)],
       ...['-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '128k', '-f', 'rtp', rtp(audio)],
     ];
@@ -80,7 +80,15 @@ export class ListenerEncoder extends EventEmitter<ListenerEncoderEvents> {
   /** ffmpeg listening for RTMP on `port` (loopback). */
   static async rtmp(port: number): Promise<ListenerEncoder> {
     const [video, audio] = await Promise.all([bindLoopback(), bindLoopback()]);
-    return new ListenerEncoder(`rtmp://127.0.0.1:${port}/live/_`, video, audio);
+    return new ListenerEncoder(['-listen', '1', '-i', `rtmp://127.0.0.1:${port}/live/_`], video, audio);
+  }
+
+  /** ffmpeg listening for one SRT caller on `port` (loopback), MPEG-TS inside; `passphrase` empty: unencrypted. */
+  static async srt(port: number, passphrase: string): Promise<ListenerEncoder> {
+    const [video, audio] = await Promise.all([bindLoopback(), bindLoopback()]);
+    // ffmpeg takes SRT latency in microseconds.
+    const options = ['mode=listener', 'transtype=live', 'latency=120000', ...(passphrase ? [`passphrase=${passphrase}`] : [])];
+    return new ListenerEncoder(['-f', 'mpegts', '-i', `srt://127.0.0.1:${port}?${options.join('&')}`], video, audio);
   }
 
   get input(): EncoderInput {

@@ -47,8 +47,9 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       WEBRTC_VIEWER_BUDGET: '1000000',
       WEBRTC_CPU_CEILING_PERCENT: '0',
       MEDIASOUP_NUM_WORKERS: '2',
-      // Encoders' RTMP port from the OS: tests and benchmarks run side by side.
+      // Encoders' RTMP and SRT ports from the OS: tests and benchmarks run side by side.
       RTMP_PORT: '0',
+      SRT_PORT: '0',
       ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),
       ...env,
     },

@@ -9,7 +9,9 @@ import { HlsEgress } from '../../media/egress/HlsEgress';
 import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
 import { EncoderSlots } from '../../media/ingest/EncoderSlots';
-import { type AuthorizeEncoder, RtmpGateway } from '../../media/ingest/RtmpGateway';
+import { type AuthorizeEncoder, EncoderFeeds } from '../../media/ingest/EncoderFeeds';
+import { RtmpGateway } from '../../media/ingest/RtmpGateway';
+import { SrtGateway } from '../../media/ingest/SrtGateway';
 import { WhipGateway } from '../../media/ingest/WhipGateway';
 import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
 import { MediaNode } from '../../media/MediaNode';
@@ -99,12 +101,13 @@ const ENCODER_RECONNECT_MS = 10_000;
 export interface IngestGateways {
   whip: WhipGateway;
   rtmp: RtmpGateway;
+  srt: SrtGateway;
   /** Ends what a revoked key publishes on this node; answers how many encoder sessions that was. */
   endHolder(keyId: string): number;
   close(): Promise<void>;
 }
 
-/** WHIP and RTMP gateways; one encoder per feed across both (EncoderSlots). */
+/** WHIP, RTMP and SRT gateways; one encoder per feed across all three (EncoderSlots). */
 export async function openIngestGateways(
   config: Config,
   media: MediaNode,
@@ -129,21 +132,24 @@ export async function openIngestGateways(
       holder: record.id,
     };
   };
-  const rtmp = await RtmpGateway.listen(
-    media,
-    media.options,
-    slots,
-    authorize,
-    { host: config.host, port: config.rtmpPort, reconnectMs: ENCODER_RECONNECT_MS },
-    logger,
-  );
+  const feeds = new EncoderFeeds(media, media.options, slots, authorize, ENCODER_RECONNECT_MS, logger);
+  const rtmp = await RtmpGateway.listen(feeds, { host: config.host, port: config.rtmpPort }, logger);
+  let srt: SrtGateway;
+  try {
+    srt = await SrtGateway.listen(feeds, { host: config.host, port: config.srtPort }, config.srtPassphrase, logger);
+  } catch (error) {
+    await rtmp.close();
+    throw error;
+  }
   return {
     whip,
     rtmp,
-    endHolder: (keyId) => whip.endHolder(keyId) + rtmp.endHolder(keyId),
+    srt,
+    endHolder: (keyId) => whip.endHolder(keyId) + feeds.endHolder(keyId),
     close: async () => {
       whip.close();
-      await rtmp.close();
+      await Promise.all([rtmp.close(), srt.close()]);
+      feeds.close();
     },
   };
 }

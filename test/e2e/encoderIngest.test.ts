@@ -9,17 +9,20 @@ import { Teardown } from '../helpers/teardown';
 
 type Node = Awaited<ReturnType<typeof startStagecast>>;
 
-/** ffmpeg as a hall encoder: a moving test pattern with a tone, H264 without B-frames and AAC, pushed as RTMP (FLV). */
-function pushRtmp(url: string): GroupProcess {
+/**
+ * ffmpeg as a hall encoder: a moving test pattern with a tone, H264 without B-frames and AAC, pushed as
+ * RTMP (FLV) or SRT (MPEG-TS) to `url`.
+ */
+function push(url: string): GroupProcess {
   return spawnGroup('ffmpeg', [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re'],
     ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'],
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0', '-g', '30', '-pix_fmt', 'yuv420p', '-b:v', '800k'],
-    ...['-c:a', 'aac', '-b:a', '96k', '-f', 'flv', url],
+    ...['-c:a', 'aac', '-b:a', '96k', '-f', url.startsWith('srt:') ? 'mpegts' : 'flv', url],
   ]);
 }
 
-describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
+describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function () {
   this.timeout(120_000);
   const teardown = new Teardown();
   let node: Node;
@@ -44,7 +47,7 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
   after(() => teardown.run());
 
   function encoder(url: string): GroupProcess {
-    const started = pushRtmp(url);
+    const started = push(url);
     encoders.push(started);
     teardown.add('an ffmpeg encoder', () => started.stop());
     return started;
@@ -66,15 +69,33 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
     return ids.sort();
   }
 
-  it('a watch page decodes the feed; the encoder restarted within 10 s resumes the same source and the same consumers', async () => {
+  async function createKey(label: string): Promise<{ id: string; key: string }> {
     const created = await fetch(`${node.url}/api/events/demo/stages/keynote/stream-keys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('host')}` },
-      body: JSON.stringify({ label: 'Desk encoder' }),
+      body: JSON.stringify({ label }),
     });
-    const { key } = (await created.json()) as { key: string };
-    const url = `rtmp://127.0.0.1:${node.node.ingest.rtmp.port}/live/${key}`;
+    assert.equal(created.status, 201);
+    return (await created.json()) as { id: string; key: string };
+  }
 
+  /** The watch page, opened once and kept across the tests (it follows the stage's sources). */
+  async function watchPage(): Promise<Page> {
+    if (viewer) return viewer;
+    const context = teardown.own('the watch context', await newMediaContext(browser, node.url), (c) => c.close());
+    const page = await context.newPage();
+    logs.push(collectPageLog(page, 'watch'));
+    await page.goto(`${node.url}/watch/demo/keynote`);
+    viewer = page;
+    return page;
+  }
+
+  /**
+   * The encoder's feed becomes the stage source onsite; the watch page decodes it and the health names
+   * its input; the encoder killed and restarted within 10 s resumes the same source, and the viewer
+   * keeps its consumers.
+   */
+  async function publishAndRestart(url: string, protocol: 'rtmp' | 'srt'): Promise<void> {
     const first = encoder(url);
     const stage = await waitFor(
       async () => {
@@ -85,11 +106,7 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
     );
     const producers = stage.sources.find((s) => s.id === 'onsite')?.producers.map((p) => p.producerId);
 
-    const context = teardown.own('the watch context', await newMediaContext(browser, node.url), (c) => c.close());
-    viewer = await context.newPage();
-    logs.push(collectPageLog(viewer, 'watch'));
-    await viewer.goto(`${node.url}/watch/demo/keynote`);
-    const page = viewer;
+    const page = await watchPage();
     await waitFor(async () => (await watchState(page))?.state === 'live', { what: 'the watch page live', timeoutMs: 20_000 });
     const decoded = await waitFor(async () => ((await framesDecoded(page)) > 10 ? framesDecoded(page) : undefined), {
       what: 'more than 10 frames decoded',
@@ -106,7 +123,7 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
     );
     assert.deepEqual(
       [health.protocol, health.connected, health.videoCodec, health.width, health.height, health.audioCodec],
-      ['rtmp', true, 'h264', 640, 360, 'aac'],
+      [protocol, true, 'h264', 640, 360, 'aac'],
     );
 
     const consumersBefore = await viewerConsumers();
@@ -118,7 +135,7 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
     });
     const frozenAt = await framesDecoded(page);
 
-    encoder(url);
+    const second = encoder(url);
     await waitFor(async () => (await framesDecoded(page)) > frozenAt + 30, {
       what: 'frames decoded again after the restart',
       timeoutMs: 20_000,
@@ -129,23 +146,44 @@ describe('RTMP: ffmpeg pushes a stage feed with a stream key', function () {
       'the same source, with the same producers',
     );
     assert.deepEqual(await viewerConsumers(), consumersBefore, 'the viewer kept its consumers');
-    assert.equal(feedHealth()?.connected, true);
+    await waitFor(async () => feedHealth()?.connected === true || undefined, { what: 'the feed connected again', timeoutMs: 10_000 });
+    await second.stop();
+  }
+
+  it('RTMP (FLV): a watch page decodes the feed; the encoder restarted within 10 s resumes the same source and consumers', async () => {
+    const { id, key } = await createKey('Desk encoder (RTMP)');
+    await publishAndRestart(`rtmp://127.0.0.1:${node.node.ingest.rtmp.port}/live/${key}`, 'rtmp');
+    // Revoking the key ends its feed at once, without waiting for the encoder to come back.
+    const revoked = await fetch(`${node.url}/api/events/demo/stages/keynote/stream-keys/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokenFor('host')}` },
+    });
+    assert.equal(revoked.status, 200);
+    assert.ok(!node.node.media.existingStage('demo/keynote')?.sources.some((s) => s.id === 'onsite'));
   });
 
-  it('refuses an unknown stream key: the connection ends and nothing opens', async () => {
+  it('SRT (MPEG-TS, streamid): a watch page decodes the feed; the encoder restarted within 10 s resumes the same source and consumers', async () => {
+    const { key } = await createKey('Desk encoder (SRT)');
+    await publishAndRestart(`srt://127.0.0.1:${node.node.ingest.srt.port}?streamid=${key}&latency=120000`, 'srt');
+  });
+
+  it('refuses an unknown stream key over RTMP and SRT: the connection ends and nothing opens', async () => {
     const origin = node.node.media.existingStage('demo/keynote')?.origin;
     const transports = async (): Promise<string[]> =>
       ((await origin?.dump()) as { transportIds: string[] } | undefined)?.transportIds ?? [];
     const before = await transports();
-    const refused = encoder(`rtmp://127.0.0.1:${node.node.ingest.rtmp.port}/live/demo.0000000000000000.${'0'.repeat(64)}`);
-    const exit = await waitFor(
-      async () => Promise.race([refused.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]),
-      {
-        what: 'the refused encoder ending',
-        timeoutMs: 15_000,
-      },
-    );
-    assert.notEqual(exit.code, 0);
-    assert.deepEqual(await transports(), before);
+    const unknown = `demo.0000000000000000.${'0'.repeat(64)}`;
+    for (const url of [
+      `rtmp://127.0.0.1:${node.node.ingest.rtmp.port}/live/${unknown}`,
+      `srt://127.0.0.1:${node.node.ingest.srt.port}?streamid=${unknown}`,
+    ]) {
+      const refused = encoder(url);
+      const exit = await waitFor(
+        async () => Promise.race([refused.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]),
+        { what: `the refused encoder ending (${url.slice(0, 4)})`, timeoutMs: 20_000 },
+      );
+      assert.notEqual(exit.code, 0);
+      assert.deepEqual(await transports(), before);
+    }
   });
 });
