@@ -46,6 +46,7 @@ export function restBodies(ids: FuzzIds): Record<string, Payload> {
     ModerateQuestionDto: { action: 'approve' },
     AnswerHandDto: { action: 'accept' },
     IngestDto: { videoCodec: 'H264', feed: 'cam2', label: 'Second camera' },
+    CreateStreamKeyDto: { feed: 'cam9', label: 'Fuzz encoder', expiresInSeconds: 3600 },
     JoinEventDto: { name: 'Guest' },
     // Shaped like a token, signed by nobody: no mutation of it can revoke a real one.
     RevokeTokenDto: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2lnbmVkLWJ5LW5vYm9keQ' },

@@ -54,6 +54,7 @@ const VALID_BODIES: Record<string, unknown> = {
   ModerateQuestionDto: { action: 'approve' },
   AnswerHandDto: { action: 'accept' },
   IngestDto: {},
+  CreateStreamKeyDto: { label: 'Permission walk' },
   JoinDto: {},
   // A throwaway token of the demo event: revoking it (when a role may) affects no caller of the sweep.
   RevokeTokenDto: { token: tokenFor('speaker', 'demo', 'Throwaway') },
@@ -129,6 +130,7 @@ describe('REST access: the permission table, route by route', function () {
       handId: hand.id,
       speakerId: randomUUID(),
       achievementId: randomUUID(),
+      keyId: '0123456789abcdef',
     };
 
     // A private event with a stage and a session.
@@ -158,6 +160,7 @@ describe('REST access: the permission table, route by route', function () {
       handId: randomUUID(),
       speakerId: randomUUID(),
       achievementId: randomUUID(),
+      keyId: '0123456789abcdef',
     };
   });
 
