@@ -50,6 +50,8 @@ export interface EncoderFeedHealth {
   width: number | null;
   height: number | null;
   audioCodec: string | null;
+  /** The video is transcoded to H264 Constrained Baseline (not Baseline H264 already): it costs a core's share. */
+  transcoding: boolean;
   /** What the encoder sends, measured at the gateway since the previous sample (bps). */
   bitrateBps: number;
 }

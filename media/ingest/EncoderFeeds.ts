@@ -168,6 +168,7 @@ export class EncoderFeeds {
         width: input?.width ?? null,
         height: input?.height ?? null,
         audioCodec: input?.audioCodec ?? null,
+        transcoding: input?.transcoded ?? false,
         bitrateBps,
       };
     };

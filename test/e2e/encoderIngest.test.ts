@@ -13,11 +13,12 @@ type Node = Awaited<ReturnType<typeof startStagecast>>;
  * ffmpeg as a hall encoder: a moving test pattern with a tone, H264 without B-frames and AAC, pushed as
  * RTMP (FLV) or SRT (MPEG-TS) to `url`.
  */
-function push(url: string): GroupProcess {
+function push(url: string, video: 'baseline' | 'high-with-b-frames' = 'baseline'): GroupProcess {
+  const profile = video === 'baseline' ? ['-profile:v', 'baseline', '-bf', '0'] : ['-profile:v', 'high', '-bf', '2'];
   return spawnGroup('ffmpeg', [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re'],
     ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0', '-g', '30', '-pix_fmt', 'yuv420p', '-b:v', '800k'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', ...profile, '-g', '30', '-pix_fmt', 'yuv420p', '-b:v', '800k'],
     ...['-c:a', 'aac', '-b:a', '96k', '-f', url.startsWith('srt:') ? 'mpegts' : 'flv', url],
   ]);
 }
@@ -46,8 +47,8 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
 
   after(() => teardown.run());
 
-  function encoder(url: string): GroupProcess {
-    const started = push(url);
+  function encoder(url: string, video: 'baseline' | 'high-with-b-frames' = 'baseline'): GroupProcess {
+    const started = push(url, video);
     encoders.push(started);
     teardown.add('an ffmpeg encoder', () => started.stop());
     return started;
@@ -122,8 +123,8 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
       { what: 'the input in the stage health', timeoutMs: 15_000 },
     );
     assert.deepEqual(
-      [health.protocol, health.connected, health.videoCodec, health.width, health.height, health.audioCodec],
-      [protocol, true, 'h264', 640, 360, 'aac'],
+      [health.protocol, health.connected, health.videoCodec, health.width, health.height, health.audioCodec, health.transcoding],
+      [protocol, true, 'h264', 640, 360, 'aac', false],
     );
 
     const consumersBefore = await viewerConsumers();
@@ -165,6 +166,29 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
   it('SRT (MPEG-TS, streamid): a watch page decodes the feed; the encoder restarted within 10 s resumes the same source and consumers', async () => {
     const { key } = await createKey('Desk encoder (SRT)');
     await publishAndRestart(`srt://127.0.0.1:${node.node.ingest.srt.port}?streamid=${key}&latency=120000`, 'srt');
+  });
+
+  it('transcodes H264 that may carry B-frames (High profile) to Constrained Baseline; the watch page decodes it', async () => {
+    const { key } = await createKey('Desk encoder (High profile)');
+    const page = await watchPage();
+    // The feed's previous encoder (SRT) must have gone: until then a second one is refused.
+    await waitFor(async () => feedHealth()?.connected !== true, { what: 'the previous encoder gone', timeoutMs: 15_000 });
+    const before = await framesDecoded(page);
+    encoder(`rtmp://127.0.0.1:${node.node.ingest.rtmp.port}/live/${key}`, 'high-with-b-frames');
+    const health = await waitFor(
+      async () => {
+        const reading = feedHealth();
+        if (reading?.connected && reading.transcoding && reading.bitrateBps > 0) return reading;
+        throw new Error(`the feed's health reads ${JSON.stringify(reading)}`);
+      },
+      { what: 'the feed transcoding in the stage health', timeoutMs: 20_000 },
+    );
+    // libx264's High with its fastest preset is Main: either may carry B-frames.
+    assert.match(health.videoProfile ?? '', /^(Main|High)$/);
+    await waitFor(async () => (await framesDecoded(page)) > before + 30, {
+      what: 'frames of the transcoded feed decoded',
+      timeoutMs: 20_000,
+    });
   });
 
   it('refuses an unknown stream key over RTMP and SRT: the connection ends and nothing opens', async () => {
