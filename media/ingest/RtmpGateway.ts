@@ -9,6 +9,11 @@ export interface ListenAddress {
   port: number;
 }
 
+/** Connections served at once (each runs ffmpeg); beyond, new ones are closed at once. */
+const MAX_CONNECTIONS = 64;
+/** A connection that has not published with a key by then is closed (it holds an ffmpeg). */
+const KEY_DEADLINE_MS = 10_000;
+
 /** A free loopback TCP port for an ffmpeg listener (taken back from the OS right away). */
 async function loopbackPort(): Promise<number> {
   const probe = net.createServer();
@@ -76,7 +81,7 @@ export class RtmpGateway {
   }
 
   async #accept(socket: net.Socket): Promise<void> {
-    if (this.#closed) {
+    if (this.#closed || this.#connections.size >= MAX_CONNECTIONS) {
       socket.destroy();
       return;
     }
@@ -97,6 +102,11 @@ export class RtmpGateway {
         this.#connections.delete(connection);
       });
       encoder.on('key', (key) => void this.feeds.admit(connection, key));
+      const deadline = setTimeout(() => {
+        if (connection.holder === '') connection.close();
+      }, KEY_DEADLINE_MS);
+      deadline.unref();
+      connection.onClose(() => clearTimeout(deadline));
       socket.pipe(upstream);
       upstream.pipe(socket);
       socket.resume();

@@ -10,6 +10,8 @@ const MAX_CALLERS = 64;
 const CALLER_IDLE_MS = 10_000;
 /** A caller whose key was refused is ignored for this long (it retries its handshake meanwhile). */
 const REFUSED_FOR_MS = 10_000;
+/** A caller that has not sent its stream id by then is dropped (it holds an ffmpeg). */
+const KEY_DEADLINE_MS = 10_000;
 /** Packets kept for a caller while its ffmpeg starts. */
 const MAX_QUEUED = 64;
 
@@ -149,7 +151,10 @@ export class SrtGateway {
       const connection = new EncoderConnection('srt', encoder);
       connection.onClose(() => {
         // A refused or ended caller: its retries are ignored for a while rather than starting ffmpeg again.
-        caller.refusedUntilMs = Date.now() + (caller.keyHeard && connection.feed === null ? REFUSED_FOR_MS : 0);
+        caller.refusedUntilMs = Math.max(
+          caller.refusedUntilMs,
+          Date.now() + (caller.keyHeard && connection.feed === null ? REFUSED_FOR_MS : 0),
+        );
         this.#forget(caller, false);
       });
       upstream.on('message', (packet) => this.socket.send(packet, caller.port, caller.address));
@@ -174,6 +179,11 @@ export class SrtGateway {
     for (const caller of [...this.#callers.values()]) {
       const quietMs = nowMs - caller.lastSeenMs;
       if (quietMs > CALLER_IDLE_MS && caller.refusedUntilMs <= nowMs) this.#forget(caller);
+      else if (!caller.keyHeard && caller.connection && nowMs - caller.connection.startedAtMs > KEY_DEADLINE_MS) {
+        // No handshake with a stream id by now (it holds an ffmpeg): ignored for a while, like a refused key.
+        caller.refusedUntilMs = nowMs + REFUSED_FOR_MS;
+        this.#forget(caller, false);
+      }
     }
   }
 
