@@ -5,6 +5,7 @@ import { ROUTER_MEDIA_CODECS } from './codecs';
 import type { MediaPeer } from './MediaPeer';
 import { openIngest, type IngestOptions, type IngestTarget } from './ingest';
 import type { PeerStage, Pipe, ReceiveRouter } from './peerStage';
+import type { EncoderFeedHealth } from './health/types';
 import { MediaError, type MediaOptions, type SourceInfo, type SourceKind } from './types';
 
 /** Chooses workers for a stage's routers; the MediaNode knows the load of every worker. */
@@ -35,6 +36,8 @@ export interface SourceMedia {
   readonly producers: readonly types.Producer[];
   /** The on-site feed's PlainTransports; empty for WebRTC sources. */
   readonly transports: readonly types.Transport[];
+  /** What the encoder of a gateway-fed feed sends (RTMP, SRT). */
+  readonly encoder?: () => EncoderFeedHealth | null;
 }
 
 interface Source {
@@ -44,6 +47,7 @@ interface Source {
   ownedTransports: types.Transport[];
   /** Where the hall encoder sends this source's RTP (on-site feeds only). */
   ingest?: IngestTarget;
+  encoder?: () => EncoderFeedHealth | null;
 }
 
 /**
@@ -94,7 +98,12 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
 
   /** Every source with its producers and own transports, for observers that poll their stats. */
   get sourceMedia(): SourceMedia[] {
-    return [...this.#sources.values()].map((s) => ({ info: s.info, producers: [...s.producers.values()], transports: s.ownedTransports }));
+    return [...this.#sources.values()].map((s) => ({
+      info: s.info,
+      producers: [...s.producers.values()],
+      transports: s.ownedTransports,
+      ...(s.encoder ? { encoder: s.encoder } : {}),
+    }));
   }
 
   get distributionRouters(): readonly ReceiveRouter[] {
@@ -219,6 +228,35 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     this.#logger.info({ source: sourceId, video: ingest.target.video.port, audio: ingest.target.audio.port }, 'openIngest()');
     this.emit('sourceupdated', source.info);
     return ingest.target;
+  }
+
+  /**
+   * Opens an on-site feed whose transports and producers a gateway builds on the origin router (WHIP;
+   * RTMP and SRT relays), and replaces a previous feed with the same source id once they are open: a
+   * gateway that fails leaves the stage as it was.
+   */
+  async openFeed<T>(
+    source: { id: string; label: string; encoder?: () => EncoderFeedHealth | null },
+    open: (router: types.Router) => Promise<{ transports: types.Transport[]; producers: types.Producer[]; result: T }>,
+  ): Promise<T> {
+    this.#assertOpen();
+    const feed = await open(this.origin);
+    if (this.#closed) {
+      for (const transport of feed.transports) transport.close();
+      throw new MediaError('not_found', 'stage closed');
+    }
+    this.closeSource(source.id);
+    const entry: Source = {
+      info: { id: source.id, kind: 'onsite', label: source.label, ownerId: null, producers: [] },
+      producers: new Map(),
+      ownedTransports: feed.transports,
+      ...(source.encoder ? { encoder: source.encoder } : {}),
+    };
+    this.#sources.set(source.id, entry);
+    for (const producer of feed.producers) this.#track(entry, producer);
+    this.#logger.info({ source: source.id, producers: feed.producers.length }, 'openFeed()');
+    this.emit('sourceupdated', entry.info);
+    return feed.result;
   }
 
   /** Where an open on-site feed expects its RTP, so an encoder can check it still pushes to the right place. */

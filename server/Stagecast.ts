@@ -15,11 +15,13 @@ import {
   listen,
   openCluster,
   openEgress,
+  openIngestGateways,
   openMedia,
   openRecorder,
   openStore,
   tokenSigner,
 } from './boot/steps';
+import type { IngestGateways } from './boot/steps';
 import type { Cluster } from './cluster/Cluster';
 import type { NodeLoad } from './cluster/NodeRegistry';
 import { SingleNode } from './cluster/SingleNode';
@@ -62,6 +64,8 @@ export interface NodeParts {
   cluster: Cluster | null;
   /** Where browsers reach this node. */
   url: string;
+  /** WHIP, RTMP and SRT gateways for hall encoders with stream keys. */
+  ingest: IngestGateways;
 }
 
 /**
@@ -85,6 +89,7 @@ export class Stagecast implements NodeParts {
   readonly api: ApiRegistry;
   readonly cluster: Cluster | null;
   readonly url: string;
+  readonly ingest: IngestGateways;
   readonly #logger: Logger;
 
   private constructor(parts: NodeParts, logger: Logger) {
@@ -103,6 +108,7 @@ export class Stagecast implements NodeParts {
     this.api = parts.api;
     this.cluster = parts.cluster;
     this.url = parts.url;
+    this.ingest = parts.ingest;
     this.#logger = logger;
   }
 
@@ -128,6 +134,8 @@ export class Stagecast implements NodeParts {
       const conference = createConference(config, store, media, cluster, rootLogger);
       opened.push(conference.desk);
       await conference.desk.start();
+      const ingest = await openIngestGateways(config, media, conference.conference, rootLogger);
+      opened.push(ingest);
       const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
       if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
@@ -135,13 +143,36 @@ export class Stagecast implements NodeParts {
       const admission = new Admission();
       const signer = tokenSigner(config);
       const directory = cluster ?? new SingleNode(config.nodeId, () => media.stages.size);
-      const api = createApi({ config, signer, conference, media, hls, ops, store, admission, cluster, nodes: () => directory.nodes() });
+      const api = createApi({
+        config,
+        signer,
+        conference,
+        media,
+        hls,
+        ops,
+        store,
+        admission,
+        cluster,
+        nodes: () => directory.nodes(),
+        ingest,
+      });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
       const httpServer = createHttpServer(
         config,
-        { api, ops, readiness, peerOrigins, hls, events: conference.conference.events, store, cluster },
+        {
+          api,
+          ops,
+          readiness,
+          peerOrigins,
+          hls,
+          events: conference.conference.events,
+          store,
+          cluster,
+          conference: conference.conference,
+          ingest,
+        },
         rootLogger,
       );
       const signaling = createSignaling(
@@ -168,6 +199,7 @@ export class Stagecast implements NodeParts {
           api,
           cluster,
           url,
+          ingest,
         },
         logger,
       );
@@ -184,6 +216,8 @@ export class Stagecast implements NodeParts {
           workers: workers.workers.length,
           store: store.kind,
           announcedIp: media.options.announcedIp,
+          rtmpPort: ingest.rtmp.port,
+          srtPort: ingest.srt.port,
         },
         'listening',
       );
@@ -255,6 +289,8 @@ export class Stagecast implements NodeParts {
     // Recordings are finalised (what is live becomes a partial file), then encoders end before the routers that feed them.
     await this.recorder?.close();
     await this.hls.close();
+    // Encoders' ffmpeg listeners end before the routers their feeds sit on.
+    await this.ingest.close();
     this.media.close();
     await this.workers.close();
     await this.store.close();

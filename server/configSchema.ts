@@ -35,6 +35,11 @@ export class Config {
   @IsInt() @Min(1) @Max(5000) maxConsumersPerRouter = 500;
   @IsInt() @Min(100_000) @Max(20_000_000) viewerStartBitrate = 1_500_000;
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
+  @IsInt() @Min(500) @Max(600_000) ingestTakeoverMs = 5000;
+  @IsInt() @Min(0) @Max(65535) rtmpPort = 1935;
+  @IsInt() @Min(0) @Max(65535) srtPort = 8890;
+  // SRT's own bounds (10–79 characters); letters and digits only, as it is passed in ffmpeg's URL.
+  @IsString() @Matches(/^$|^[A-Za-z0-9]{10,79}$/) srtPassphrase = '';
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) socketMaxPayloadBytes = 65_536;
   @IsString() @Matches(/^$|^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/) allowedOrigins = '';
   // Origins only (scheme://host[:port]): they are written into a CSP header as they are.

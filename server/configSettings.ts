@@ -117,6 +117,31 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 0–600000',
     doc: 'how long a dropped viewer keeps its media, waiting to resume',
   },
+  ingestTakeoverMs: {
+    env: 'INGEST_TAKEOVER_MS',
+    kind: 'int',
+    allowed: 'an integer 500–600000',
+    doc: 'a second encoder with a stream key of a live feed is refused (409) until the first has sent nothing for this long',
+  },
+  rtmpPort: {
+    env: 'RTMP_PORT',
+    kind: 'int',
+    allowed: 'an integer 0–65535 (0 = any free port)',
+    doc: 'TCP port of the RTMP ingest (rtmp://host:RTMP_PORT/live/<stream key>), on HOST',
+  },
+  srtPort: {
+    env: 'SRT_PORT',
+    kind: 'int',
+    allowed: 'an integer 0–65535 (0 = any free port)',
+    doc: 'UDP port of the SRT ingest (srt://host:SRT_PORT?streamid=<stream key>, listener mode), on HOST',
+  },
+  srtPassphrase: {
+    env: 'SRT_PASSPHRASE',
+    kind: 'string',
+    allowed: 'empty, or 10–79 letters and digits',
+    doc: 'SRT encryption passphrase encoders must use; empty: unencrypted',
+    secret: true,
+  },
   socketMaxPayloadBytes: {
     env: 'SOCKET_MAX_PAYLOAD_BYTES',
     kind: 'int',

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'conflict',
   'rate_limited',
   'payload_too_large',
+  'method_not_allowed',
   'unavailable',
   'internal',
 ] as const;
@@ -60,6 +61,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  method_not_allowed: 405,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -264,6 +264,7 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
       score: flowing.length > 0 ? Math.min(...flowing.map((p) => p.score)) : null,
       producers,
       feed: source.info.kind === 'onsite' ? feedReadings.flatMap((t) => (t ? [t] : [])) : null,
+      ...(source.encoder ? { encoder: source.encoder() } : {}),
     };
   }
 

@@ -39,6 +39,23 @@ export interface FeedTransportHealth {
   packetsArriving: boolean;
 }
 
+/** A feed published by an encoder through a gateway (RTMP, SRT): what it sends, as ffmpeg reads it. */
+export interface EncoderFeedHealth {
+  protocol: 'rtmp' | 'srt';
+  /** An encoder is connected now (false while the feed waits for one to come back). */
+  connected: boolean;
+  videoCodec: string | null;
+  /** The H264 profile (`Constrained Baseline`, `High`…); null for other codecs. */
+  videoProfile: string | null;
+  width: number | null;
+  height: number | null;
+  audioCodec: string | null;
+  /** The video is transcoded to H264 Constrained Baseline (not Baseline H264 already): it costs a core's share. */
+  transcoding: boolean;
+  /** What the encoder sends, measured at the gateway since the previous sample (bps). */
+  bitrateBps: number;
+}
+
 export interface SourceHealth {
   id: string;
   kind: SourceKind;
@@ -56,6 +73,8 @@ export interface SourceHealth {
   producers: ProducerHealth[];
   /** On-site feeds only: the RTP/RTCP transports the encoder sends to; null for WebRTC sources. */
   feed: FeedTransportHealth[] | null;
+  /** Feeds an encoder publishes through the RTMP or SRT gateway: its input; absent otherwise. */
+  encoder?: EncoderFeedHealth | null;
 }
 
 export interface StageHealth {

@@ -39,6 +39,9 @@ export async function startStagecast(
       WEBRTC_CPU_CEILING_PERCENT: '0',
       JOIN_BACKLOG_MAX: '0',
       MEDIASOUP_NUM_WORKERS: '2',
+      // Encoders' RTMP and SRT ports from the OS: tests and benchmarks run side by side.
+      RTMP_PORT: '0',
+      SRT_PORT: '0',
       RTC_LISTEN_IP: '127.0.0.1',
       ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),
       ...env,

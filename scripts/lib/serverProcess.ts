@@ -48,6 +48,9 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: number, dataDir: strin
       WEBRTC_CPU_CEILING_PERCENT: '0',
       JOIN_BACKLOG_MAX: '0',
       MEDIASOUP_NUM_WORKERS: '2',
+      // Encoders' RTMP and SRT ports from the OS: tests and benchmarks run side by side.
+      RTMP_PORT: '0',
+      SRT_PORT: '0',
       ...(range ? { RTC_MIN_PORT: String(range.min), RTC_MAX_PORT: String(range.max) } : {}),
       ...env,
     },

@@ -8,6 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { HlsEgress } from '../../media/egress/HlsEgress';
 import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
+import { EncoderSlots } from '../../media/ingest/EncoderSlots';
+import { type AuthorizeEncoder, EncoderFeeds } from '../../media/ingest/EncoderFeeds';
+import { RtmpGateway } from '../../media/ingest/RtmpGateway';
+import { SrtGateway } from '../../media/ingest/SrtGateway';
+import { WhipGateway } from '../../media/ingest/WhipGateway';
+import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
@@ -19,6 +25,8 @@ import { Cluster } from '../cluster/Cluster';
 import type { NodeInfo } from '../cluster/NodeRegistry';
 import { type Config, jwtSecretOf } from '../config';
 import { Conference } from '../conference/Conference';
+import { feedSourceId } from '../conference/StreamKeys';
+import { stageKey } from '../stageKey';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { EventDirectory } from '../conference/EventDirectory';
 import { seedDemoIfEmpty } from '../conference/demoSeed';
@@ -40,7 +48,9 @@ import { registerMediaRoutes } from '../http/routes/media';
 import { registerNodeRoutes } from '../http/routes/nodes';
 import { registerOpsRoutes } from '../http/routes/ops';
 import { registerPublicEventRoutes } from '../http/routes/publicEvents';
+import { registerStreamKeyRoutes } from '../http/routes/streamKeys';
 import { registerTokenRoutes } from '../http/routes/tokens';
+import { whipRoutes } from '../http/whip';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
 import { compileProxyTrust } from '../proxyTrust';
@@ -85,6 +95,66 @@ export async function openMedia(config: Config, logger: Logger): Promise<{ worke
     logger,
   });
   return { workers, media: new MediaNode(workers, mediaOptions(config), logger) };
+}
+
+/** An encoder that drops and reconnects within this long resumes the same source (issue 15: 10 s). */
+const ENCODER_RECONNECT_MS = 10_000;
+
+/** The gateways hall encoders publish stage feeds through with a stream key. */
+export interface IngestGateways {
+  whip: WhipGateway;
+  rtmp: RtmpGateway;
+  srt: SrtGateway;
+  /** Ends what a revoked key publishes on this node; answers how many encoder sessions that was. */
+  endHolder(keyId: string): number;
+  close(): Promise<void>;
+}
+
+/** WHIP, RTMP and SRT gateways; one encoder per feed across all three (EncoderSlots). */
+export async function openIngestGateways(
+  config: Config,
+  media: MediaNode,
+  conference: Conference,
+  logger: Logger,
+): Promise<IngestGateways> {
+  const slots = new EncoderSlots(config.ingestTakeoverMs);
+  const whip = new WhipGateway(
+    media,
+    media.options,
+    slots,
+    { livenessPollMs: Math.max(100, Math.min(1000, Math.floor(config.ingestTakeoverMs / 4))) },
+    logger,
+  );
+  const authorize: AuthorizeEncoder = async (key) => {
+    const record = await conference.streamKeys.verify(key);
+    await conference.agenda.getStage(record.eventId, record.stageId);
+    return {
+      stageKey: stageKey(record.eventId, record.stageId),
+      sourceId: feedSourceId(record.feed),
+      label: record.label,
+      holder: record.id,
+    };
+  };
+  const feeds = new EncoderFeeds(media, media.options, slots, authorize, ENCODER_RECONNECT_MS, logger);
+  const rtmp = await RtmpGateway.listen(feeds, { host: config.host, port: config.rtmpPort }, logger);
+  let srt: SrtGateway;
+  try {
+    srt = await SrtGateway.listen(feeds, { host: config.host, port: config.srtPort }, config.srtPassphrase, logger);
+  } catch (error) {
+    await rtmp.close();
+    throw error;
+  }
+  return {
+    whip,
+    rtmp,
+    srt,
+    endHolder: (keyId) => whip.endHolder(keyId) + feeds.endHolder(keyId),
+    close: async () => {
+      whip.close();
+      await Promise.all([rtmp.close(), srt.close()]);
+      feeds.close();
+    },
+  };
 }
 
 /** The HLS ladder as HLS_LADDER names it: `720p:1280x720:2500,…`. */
@@ -248,6 +318,7 @@ export interface ApiParts {
   cluster: Cluster | null;
   /** The nodes of the deployment (this one alone, or the cluster's registry). */
   nodes: () => NodeInfo[];
+  ingest: IngestGateways;
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
@@ -262,6 +333,7 @@ export function createApi({
   admission,
   cluster,
   nodes,
+  ingest,
 }: ApiParts): ApiRegistry {
   const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
   const playback = createPlaybackTokens(jwtSecretOf(config));
@@ -280,6 +352,7 @@ export function createApi({
   registerPublicEventRoutes(api, { agenda: conference.agenda, viewersOf: (stageKey) => media.existingStage(stageKey)?.viewerCount ?? 0 });
   registerNodeRoutes(api, nodes);
   registerTokenRoutes(api, { signer, revocations: conference.revocations });
+  registerStreamKeyRoutes(api, { keys: conference.streamKeys, agenda: conference.agenda, endSessions: (keyId) => ingest.endHolder(keyId) });
   registerHlsRoutes(api, { egress: hls, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerDeskPartyRoutes(api, { desk, agenda: conference.agenda, events: conference.events });
@@ -309,6 +382,8 @@ export function createHttpServer(
     events: EventDirectory;
     store: Store;
     cluster: Cluster | null;
+    conference: Conference;
+    ingest: IngestGateways;
   },
   logger: Logger,
 ): http.Server {
@@ -339,6 +414,12 @@ export function createHttpServer(
     routers: [
       metricsRoutes(parts.ops.metrics, config.metricsToken),
       hls,
+      whipRoutes({
+        keys: parts.conference.streamKeys,
+        agenda: parts.conference.agenda,
+        whip: parts.ingest.whip,
+        maxOfferBytes: MAX_OFFER_BYTES,
+      }),
       parts.api.router(),
       uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
     ],

@@ -7,6 +7,7 @@ import { HandsService } from './HandsService';
 import { type ProgramMedia, ProgramService } from './ProgramService';
 import { QaService } from './QaService';
 import { type SourceTagger, sourceTagger } from './networkSource';
+import { StreamKeys } from './StreamKeys';
 import { TokenRevocations } from './TokenRevocations';
 
 export interface ConferenceLimits {
@@ -28,6 +29,7 @@ export class Conference {
   readonly qa: QaService;
   readonly hands: HandsService;
   readonly revocations: TokenRevocations;
+  readonly streamKeys: StreamKeys;
   /** The network tag of a client address, the same on every node (networkSource.ts). */
   readonly sourceOf: SourceTagger;
 
@@ -40,5 +42,6 @@ export class Conference {
     this.qa = new QaService(store, this.bus, this.agenda, limits);
     this.hands = new HandsService(store, this.bus, this.agenda, limits);
     this.revocations = new TokenRevocations(store, this.bus);
+    this.streamKeys = new StreamKeys(store);
   }
 }

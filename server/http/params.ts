@@ -11,6 +11,14 @@ export class StageParams extends EventParams {
   @Matches(SLUG, { message }) stageId!: string;
 }
 
+export class StreamKeyParams extends StageParams {
+  @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 hex digits' }) keyId!: string;
+}
+
+export class WhipSessionParams extends StageParams {
+  @IsUUID(4) sessionId!: string;
+}
+
 export class SessionParams extends EventParams {
   @IsUUID(4) sessionId!: string;
 }

@@ -212,6 +212,27 @@ export interface RecordingRecord {
   problem: string | null;
 }
 
+/**
+ * A stream key: what a hall encoder publishes one stage feed with (WHIP, RTMP, SRT). Only a SHA-256 of
+ * its secret is kept; the secret is shown once, when the key is created.
+ */
+export interface StreamKeyRecord {
+  /** 16 hex digits; the key reads `<eventId>.<id>.<secret>`. */
+  id: string;
+  eventId: string;
+  stageId: string;
+  /** The further hall camera it feeds (`onsite-<feed>`); null for the stage's main feed (`onsite`). */
+  feed: string | null;
+  label: string;
+  secretHash: string;
+  createdAt: string;
+  /** Participant id of the host, ops or admin who created it. */
+  createdBy: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
 /** Every collection with its record type; the store implementations are generic over this map. */
 export interface Collections extends DeskCollections {
   events: EventRecord;
@@ -224,6 +245,7 @@ export interface Collections extends DeskCollections {
   alerts: AlertRecord;
   revokedTokens: RevokedTokenRecord;
   recordings: RecordingRecord;
+  streamKeys: StreamKeyRecord;
 }
 
 export type CollectionName = keyof Collections;
@@ -251,6 +273,7 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   reminderClaims: (r) => r.eventId,
   agreements: (r) => r.eventId,
   achievementViews: (r) => r.eventId,
+  streamKeys: (r) => r.eventId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

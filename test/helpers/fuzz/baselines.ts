@@ -46,6 +46,7 @@ export function restBodies(ids: FuzzIds): Record<string, Payload> {
     ModerateQuestionDto: { action: 'approve' },
     AnswerHandDto: { action: 'accept' },
     IngestDto: { videoCodec: 'H264', feed: 'cam2', label: 'Second camera' },
+    CreateStreamKeyDto: { feed: 'cam9', label: 'Fuzz encoder', expiresInSeconds: 3600 },
     JoinEventDto: { name: 'Guest' },
     CreateOrganisationDto: { name: 'Fuzz University', kind: 'university', sectors: ['new materials'] },
     InviteDelegateDto: { organisationId: UUID, name: 'Nobody', title: 'Dr', sectors: ['new materials'], expiresInHours: 1 },

@@ -54,6 +54,7 @@ const VALID_BODIES: Record<string, unknown> = {
   ModerateQuestionDto: { action: 'approve' },
   AnswerHandDto: { action: 'accept' },
   IngestDto: {},
+  CreateStreamKeyDto: { label: 'Permission walk' },
   JoinDto: {},
   CreateOrganisationDto: { name: 'Walk University', kind: 'university' },
   InviteDelegateDto: { organisationId: randomUUID(), name: 'Nobody' },
@@ -142,6 +143,7 @@ describe('REST access: the permission table, route by route', function () {
       interestId: randomUUID(),
       meetingId: randomUUID(),
       agreementId: randomUUID(),
+      keyId: '0123456789abcdef',
     };
 
     // A private event with a stage and a session.
@@ -174,6 +176,7 @@ describe('REST access: the permission table, route by route', function () {
       interestId: randomUUID(),
       meetingId: randomUUID(),
       agreementId: randomUUID(),
+      keyId: '0123456789abcdef',
     };
   });
 

@@ -204,8 +204,17 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
     const caseSeeds = (n: number): number[] => Array.from({ length: n }, () => rng.int(2 ** 32));
     // REST: every route in turn, one input broken per request.
     const restInput = {
-      // Desk ids name nothing: a well-formed case reaches the desk and finds nothing to change.
-      params: { eventId: 'demo', stageId: 'keynote', ...ids, interestId: randomUUID(), meetingId: randomUUID(), agreementId: randomUUID() },
+      // Desk ids name nothing: a well-formed case reaches the desk and finds nothing to change; keyId is
+      // well formed, of no key (revoking it is 404 whatever the fuzz does to the rest).
+      params: {
+        eventId: 'demo',
+        stageId: 'keynote',
+        keyId: '0123456789abcdef',
+        ...ids,
+        interestId: randomUUID(),
+        meetingId: randomUUID(),
+        agreementId: randomUUID(),
+      },
       bodies,
       schemas,
       authorization: `Bearer ${tokenFor('admin')}`,
