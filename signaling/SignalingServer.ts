@@ -4,7 +4,8 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
 import type { Admission } from '../server/Admission';
-import type { TokenSigner } from '../server/auth/tokens';
+import type { Principal, TokenSigner } from '../server/auth/tokens';
+import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
 import type { ProxyTrust } from '../server/proxyTrust';
 import type { Conference } from '../server/conference/Conference';
 import { AppError, toErrorAnswer } from '../server/errors';
@@ -15,6 +16,7 @@ import { HlsAudience } from './HlsAudience';
 import { registerHlsHandlers } from './hlsHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
 import { JoinBacklog } from './JoinBacklog';
+import { MeetingRoomClosing } from './MeetingRoomClosing';
 import { type WebRtcSeatOptions, WebRtcSeats } from './WebRtcSeats';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
 import { clientAddressOf } from './clientAddress';
@@ -63,6 +65,8 @@ export interface SignalingDeps {
   publishing?: { preparePublish(stageKey: string): Promise<void> };
   /** The master playlist's URL of a stage for a caller (with a playback token for a private event). */
   playlistUrl(eventId: string, stageId: string, caller: { expiresAtMs: number }): Promise<string>;
+  /** Who enters the desk's online meeting rooms. */
+  meetingRooms: { admit(principal: Principal, meetingId: string): Promise<MeetingRoomPass> };
 }
 
 /**
@@ -84,6 +88,7 @@ export class SignalingServer {
   readonly #health: HealthFanout;
   readonly #trust: ProxyTrust;
   readonly #sockets: SocketsPerAddress;
+  readonly #roomClosing: MeetingRoomClosing;
 
   constructor(
     httpServer: http.Server,
@@ -91,6 +96,7 @@ export class SignalingServer {
     readonly options: SignalingOptions,
   ) {
     this.#logger = deps.logger.child({ module: 'signaling' });
+    this.#roomClosing = new MeetingRoomClosing((key) => deps.media.closeStage(key));
     this.#trust = options.trustProxy ?? (() => false);
     this.#sockets = new SocketsPerAddress(options.maxSocketsPerIp);
     this.io = new Server(httpServer, {
@@ -201,6 +207,7 @@ export class SignalingServer {
 
   async close(): Promise<void> {
     this.#health.close();
+    this.#roomClosing.close();
     this.peers.closeAll();
     await new Promise<void>((resolve) => {
       // The callback, not the promise, says when the HTTP server under it has closed.
@@ -258,6 +265,8 @@ export class SignalingServer {
       preparePublish: async (key) => {
         await publishing?.preparePublish(key);
       },
+      admitToMeeting: (principal, meetingId) => this.deps.meetingRooms.admit(principal, meetingId),
+      closeRoomAt: (key, closesAtMs) => this.#roomClosing.arm(key, closesAtMs),
     };
   }
 

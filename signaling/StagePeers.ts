@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MediaPeer } from '../media/MediaPeer';
 import type { Principal } from '../server/auth/tokens';
+import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
 import { stageKey } from '../server/stageKey';
 import { MediaQuota, type MediaQuotaLimits, type PeerIndex } from './MediaQuota';
 import { stageRoom } from './rooms';
@@ -56,7 +57,13 @@ export class StagePeers implements PeerIndex {
     return this.#peers.get(peerId);
   }
 
-  create(principal: Principal, stageId: string, media: MediaPeer, socket: ParticipantSocket): StagePeer {
+  create(
+    principal: Principal,
+    stageId: string,
+    media: MediaPeer,
+    socket: ParticipantSocket,
+    meetingRoom: MeetingRoomPass | null = null,
+  ): StagePeer {
     const peer: StagePeer = {
       peerId: randomUUID(),
       principal,
@@ -66,6 +73,7 @@ export class StagePeers implements PeerIndex {
       socket: null,
       clientIp: socket.data.clientIp,
       graceTimer: null,
+      meetingRoom,
     };
     this.#peers.set(peer.peerId, peer);
     addTo(this.#byParticipant, principal.id, peer);

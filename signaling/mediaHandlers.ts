@@ -3,8 +3,10 @@ import type { MediaPeer } from '../media/MediaPeer';
 import type { SourceInfo } from '../media/types';
 import { assertCan, can } from '../server/auth/permissions';
 import type { ProgramChange } from '../server/conference/ConferenceBus';
+import type { Principal } from '../server/auth/tokens';
+import { MAX_ROOM_PUBLISHERS, type MeetingRoomPass } from '../server/desk/MeetingRooms';
 import { AppError } from '../server/errors';
-import { stageKey } from '../server/stageKey';
+import { meetingIdOfStage, stageKey } from '../server/stageKey';
 import {
   ConnectTransportDto,
   ConsumeDto,
@@ -46,12 +48,21 @@ export interface MediaHandlerPorts {
   createMediaPeer(stageKey: string, peer: { participantId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer>;
   /** In a cluster: a stage without an origin gets this node as origin before anyone publishes here. */
   preparePublish(stageKey: string): Promise<void>;
+  /** Lets a delegate into an online meeting's room (server/desk/MeetingRooms.ts), or throws why not. */
+  admitToMeeting(principal: Principal, meetingId: string): Promise<MeetingRoomPass>;
+  /** The room's media closes on this node when its slot ends. */
+  closeRoomAt(stageKey: string, closesAtMs: number): void;
 }
 
 /** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
 async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContext): Promise<void> {
   const { principal } = context;
-  const { stageId, media } = joinedPeer(context);
+  const { stageId, media, meetingRoom } = joinedPeer(context);
+  if (meetingRoom) {
+    assertRoomForPublisher(media.stage.sources, principal.id);
+    await ports.preparePublish(media.stage.key);
+    return;
+  }
   if (!can(principal.role, 'stage.publish') && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) {
     assertCan(principal, 'stage.publish');
   }
@@ -60,6 +71,19 @@ async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContex
     throw new AppError('forbidden', `this token publishes on stage ${principal.stageId} only`);
   }
   await ports.preparePublish(media.stage.key);
+}
+
+/** A meeting's room has no programme: nothing is on air, and nobody switches. */
+function roomProgram(eventId: string, stageId: string): ProgramChange {
+  return { eventId, stageId, sourceId: null, lowerThird: null, changedAt: new Date(0).toISOString() };
+}
+
+/** A room takes at most MAX_ROOM_PUBLISHERS people publishing; one of them adding a track is no new publisher. */
+function assertRoomForPublisher(sources: readonly SourceInfo[], participantId: string): void {
+  const publishers = new Set(sources.flatMap((s) => (s.ownerId === null ? [] : [s.ownerId])));
+  if (!publishers.has(participantId) && publishers.size >= MAX_ROOM_PUBLISHERS) {
+    throw new AppError('conflict', `a meeting room holds at most ${MAX_ROOM_PUBLISHERS} people publishing`);
+  }
 }
 
 /** Whom the media caps count a request against: the token's subject and the connection's address. */
@@ -81,11 +105,14 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     const { principal } = context;
     assertCan(principal, 'stage.watch');
     ports.assertAdmitting();
-    const followsProgram = !can(principal.role, 'stage.preview');
+    const meetingId = meetingIdOfStage(stageId);
+    const meetingRoom = meetingId === null ? null : await ports.admitToMeeting(principal, meetingId);
+    // In a meeting's room everyone sees everyone; on a stage, only hosts and ops receive more than the program.
+    const followsProgram = meetingRoom === null && !can(principal.role, 'stage.preview');
     // Viewers take a WebRTC seat while the node has one; speakers and accepted hands always do.
     const refusal = followsProgram && !can(principal.role, 'stage.publish') ? ports.seatRefusal() : null;
     if (refusal && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) sendToHls(refusal, SEAT_REFUSAL_TEXT[refusal]);
-    const program = await ports.currentProgram(principal.eventId, stageId);
+    const program = meetingRoom ? roomProgram(principal.eventId, stageId) : await ports.currentProgram(principal.eventId, stageId);
     ports.audience.remove(socket);
     const previous = socket.data.peer;
     if (previous) peers.close(previous);
@@ -103,10 +130,11 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
         displayName: principal.name,
         followsProgram,
       });
-      peer = peers.create(principal, stageId, media, socket);
+      peer = peers.create(principal, stageId, media, socket, meetingRoom);
     } finally {
       release();
     }
+    if (meetingRoom) ports.closeRoomAt(peer.stageKey, meetingRoom.closesAtMs);
     if (followsProgram) {
       const settle = (): void => ports.joinBacklog.settle(peer);
       ports.joinBacklog.add(peer);

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { MediaPeer } from '../media/MediaPeer';
 import type { Principal } from '../server/auth/tokens';
+import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './contract';
 
 /**
@@ -21,6 +22,8 @@ export interface StagePeer {
   /** The client address of the connection that opened or last resumed it: the per-IP caps count it there. */
   clientIp: string;
   graceTimer: NodeJS.Timeout | null;
+  /** In an online meeting's room: the pass its participant was let in with (it publishes on that). */
+  readonly meetingRoom: MeetingRoomPass | null;
 }
 
 /** What the server keeps on each connection. */

@@ -14,6 +14,8 @@ export interface HlsEgressOptions extends Omit<StageHlsOptions, 'dir'> {
   autoStart: boolean;
   /** A stream with no video source for this long stops. */
   idleStopMs: number;
+  /** Whether a stage is streamed at all (a private meeting room is not). */
+  streamed: (stageKey: string) => boolean;
 }
 
 function hasVideo(stage: StageMedia): boolean {
@@ -60,6 +62,7 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
   /** Starts a stage's stream (the stage's media opens if it was not); answers its status. */
   async start(stageKey: string): Promise<StageHlsStatus> {
     if (this.#closed) throw new MediaError('unavailable', 'media node closed');
+    if (!this.options.streamed(stageKey)) throw new MediaError('conflict', 'this stage is not streamed');
     if (!this.isOrigin(stageKey)) throw new MediaError('conflict', 'this stage is streamed by its origin node');
     const stage = await this.media.stage(stageKey);
     const stream = await this.#ensure(stage);
@@ -97,7 +100,7 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
     if (this.#closed || stage.closed) return;
     if (hasVideo(stage)) {
       this.#disarmIdleStop(stage.key);
-      if (this.options.autoStart && this.isOrigin(stage.key)) {
+      if (this.options.autoStart && this.options.streamed(stage.key) && this.isOrigin(stage.key)) {
         this.#ensure(stage).catch((error: unknown) => this.#logger.error({ err: error, stage: stage.key }, 'HLS stream did not start'));
       }
     } else if (this.#streams.has(stage.key)) {

@@ -26,7 +26,7 @@ import type { NodeInfo } from '../cluster/NodeRegistry';
 import { type Config, jwtSecretOf } from '../config';
 import { Conference } from '../conference/Conference';
 import { feedSourceId } from '../conference/StreamKeys';
-import { stageKey } from '../stageKey';
+import { meetingIdOfStage, splitStageKey, stageKey } from '../stageKey';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { EventDirectory } from '../conference/EventDirectory';
 import { seedDemoIfEmpty } from '../conference/demoSeed';
@@ -174,6 +174,7 @@ export function openEgress(config: Config, media: MediaNode, cluster: Cluster | 
       rootDir: config.hlsDir,
       autoStart: config.hlsAutostart,
       idleStopMs: config.hlsIdleStopMs,
+      streamed: (key) => meetingIdOfStage(splitStageKey(key).stageId) === null,
       renditions: renditionsOf(config.hlsLadder),
       audioKbps: config.hlsAudioKbps,
       segmentSeconds: config.hlsSegmentSeconds,
@@ -458,6 +459,7 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
       admission: parts.admission,
       logger,
       ...(cluster ? { publishing: cluster } : {}),
+      meetingRooms: conference.desk.rooms,
       playlistUrl: async (eventId, stageId, caller) => {
         const event = await conference.conference.events.event(eventId);
         return playlistUrl(playback, { eventId, stageId, isPublic: event?.isPublic ?? false }, caller) ?? '';

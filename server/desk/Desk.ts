@@ -9,6 +9,7 @@ import { Agreements } from './Agreements';
 import { type Clock, systemClock } from './clock';
 import { Matchmaking } from './Matchmaking';
 import { MeetingReminders } from './MeetingReminders';
+import { MeetingRooms } from './MeetingRooms';
 import { Meetings } from './Meetings';
 import { bookingOf } from './meetingRules';
 import { Needs } from './Needs';
@@ -49,6 +50,8 @@ export class Desk {
   readonly matchmaking: Matchmaking;
   readonly reminders: MeetingReminders;
   readonly meetings: Meetings;
+  /** Who enters an online meeting's room on the SFU, and until when. */
+  readonly rooms: MeetingRooms;
   readonly agreements: Agreements;
   readonly #agenda: AgendaService;
 
@@ -62,6 +65,7 @@ export class Desk {
     this.matchmaking = new Matchmaking(store, clock);
     this.reminders = new MeetingReminders(store, clock, (reminder) => bus.emit('meetingreminder', reminder), log);
     this.meetings = new Meetings(store, clock, this.reminders);
+    this.rooms = new MeetingRooms(store, this.parties, clock);
     this.agreements = new Agreements(store, this.parties, agenda, program, clock);
   }
 

@@ -21,6 +21,11 @@ export class RequestError extends Error {
   }
 }
 
+/** Failures of one consumer that leave the rest of the stage playable (closed meanwhile, a codec this browser lacks). */
+export function isConsumerLocal(error: unknown): boolean {
+  return error instanceof RequestError && (error.code === 'not_found' || error.code === 'bad_request');
+}
+
 export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Opens the signaling connection. WebSocket only: no long-polling fallback to keep sticky sessions for. */

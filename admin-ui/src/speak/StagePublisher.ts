@@ -13,6 +13,10 @@ export interface SpeakView {
   state(state: SpeakState, error?: Error): void;
   /** Whether a screen share is on the stage now. */
   sharing(active: boolean): void;
+  /** After this page's tracks are published on a new peer: a page that also receives builds that here. */
+  joined?(join: JoinResult, device: types.Device): Promise<void>;
+  /** After the tracks the server lost are published again on a resumed peer. */
+  resumed?(result: ResumeResult): Promise<void>;
 }
 
 /** A track this speaker wants on the stage; its producer is rebuilt whenever the server lost it. */
@@ -111,7 +115,7 @@ export class StagePublisher {
     });
   }
 
-  async #joined(_join: JoinResult, device: types.Device): Promise<void> {
+  async #joined(join: JoinResult, device: types.Device): Promise<void> {
     // The previous session's transport is closed, and its producers with it.
     for (const publication of this.#publications) publication.producer = null;
     if (!device.canProduce('video') && !device.canProduce('audio')) throw new Error('this browser cannot send media to the stage');
@@ -124,6 +128,7 @@ export class StagePublisher {
     });
     this.#send = send;
     await this.#publishAll();
+    await this.view.joined?.(join, device);
   }
 
   async #resumed(result: ResumeResult): Promise<void> {
@@ -136,6 +141,7 @@ export class StagePublisher {
       }
     }
     await this.#publishAll();
+    await this.view.resumed?.(result);
   }
 
   async #publishAll(): Promise<void> {

@@ -10,7 +10,7 @@ import type {
 } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import type { RenewableToken } from '../lib/token';
-import { RequestError } from '../lib/signaling';
+import { isConsumerLocal, RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection, type WatchMode } from '../lib/StageConnection';
 import { chooseProgram } from './programChoice';
@@ -54,11 +54,6 @@ function isInboundVideo(stat: unknown): stat is { framesDecoded?: number } {
   return (
     typeof stat === 'object' && stat !== null && 'type' in stat && stat.type === 'inbound-rtp' && 'kind' in stat && stat.kind === 'video'
   );
-}
-
-/** Failures of one consumer that leave the rest of the stage playable. */
-function isConsumerLocal(error: unknown): boolean {
-  return error instanceof RequestError && (error.code === 'not_found' || error.code === 'bad_request');
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { MEETING_ROOM_PREFIX } from '../../stageKey';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
 import {
   type AudiencePolicy,
@@ -34,6 +35,8 @@ import { Optional, SLUG } from '../../validation';
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const zoneMessage = '$property must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T09:30:00+08:00';
 const TIMEZONE = /^[A-Za-z0-9_+\-/]{1,64}$/;
+
+const NOT_A_MEETING_ROOM = new RegExp(`^(?!${MEETING_ROOM_PREFIX})`);
 
 /** What anonymous participants may do; fields left out keep their current value (or the default). */
 export class AudiencePolicyDto implements Partial<AudiencePolicy> {
@@ -64,7 +67,9 @@ export class UpdateEventDto implements Partial<NewEvent> {
 }
 
 export class CreateStageDto implements NewStage {
-  @Matches(SLUG) id!: string;
+  @Matches(SLUG)
+  @Matches(NOT_A_MEETING_ROOM, { message: `stage ids beginning with ${MEETING_ROOM_PREFIX} are kept for the desk's meeting rooms` })
+  id!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
 }
 

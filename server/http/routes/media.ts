@@ -7,7 +7,7 @@ import { AppError } from '../../errors';
 import type { ApiRegistry } from '../api';
 import { IngestDto, IngestQuery, JoinEventDto } from '../dto/live';
 import { EventParams, StageParams } from '../params';
-import { stageKey } from '../../stageKey';
+import { meetingIdOfStage, stageKey } from '../../stageKey';
 import { selfChosenName } from '../../conference/humanText';
 
 export interface StageMediaView {
@@ -114,9 +114,11 @@ export function registerMediaRoutes(
     access: 'stage.watch',
     params: StageParams,
     handler: async ({ params, principal }) => {
-      await agenda.getStage(params.eventId, params.stageId);
+      // A meeting's room is no agenda stage, and everyone in it publishes: all of them meet on its origin.
+      const room = meetingIdOfStage(params.stageId) !== null;
+      if (!room) await agenda.getStage(params.eventId, params.stageId);
       if (!deps.placement) return { nodeUrl: null, fallbackUrls: [] };
-      const publishes = principal !== null && can(principal.role, 'stage.publish');
+      const publishes = room || (principal !== null && can(principal.role, 'stage.publish'));
       const placement = publishes ? await deps.placement.publisher(stageKey(params.eventId, params.stageId)) : deps.placement.viewer();
       if (!placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');
       return { nodeUrl: placement.nodeUrl, fallbackUrls: placement.fallbackUrls };

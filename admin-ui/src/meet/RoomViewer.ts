@@ -1,0 +1,137 @@
+import type { types } from 'mediasoup-client';
+import type { ConsumerOptions, JoinResult, ResumeResult, SourceInfo } from '../../../signaling/contract';
+import { isConsumerLocal } from '../lib/signaling';
+import type { StageConnection } from '../lib/StageConnection';
+
+/** Another participant's source as the page shows it: one stream per source, its tracks added as they come. */
+export interface RoomTile {
+  sourceId: string;
+  label: string;
+  stream: MediaStream;
+}
+
+export interface RoomView {
+  /** Everyone else in the room, in the order they came in. */
+  tiles(tiles: RoomTile[]): void;
+}
+
+interface HeldConsumer {
+  consumer: types.Consumer;
+  sourceId: string;
+}
+
+/**
+ * Receives everyone else in a meeting room. A room has no programme: every producer of every other
+ * participant's source is consumed and flows, on one receive transport built at each join.
+ */
+export class RoomViewer {
+  #recv: types.Transport | null = null;
+  #device: types.Device | null = null;
+  #participantId: string | null = null;
+  #sources = new Map<string, SourceInfo>();
+  /** By producer id. */
+  #consumers = new Map<string, HeldConsumer>();
+  /** By source id: kept while the source lives, so its video element is not reset when a track is added. */
+  #streams = new Map<string, MediaStream>();
+
+  constructor(
+    private readonly connection: StageConnection,
+    private readonly view: RoomView,
+  ) {
+    connection.on('sourceUpdated', (source) => {
+      void connection.run(async () => {
+        this.#sources.set(source.id, source);
+        await this.#reconcile();
+      });
+    });
+    connection.on('sourceClosed', ({ sourceId }) => {
+      void connection.run(async () => {
+        this.#sources.delete(sourceId);
+        await this.#reconcile();
+      });
+    });
+    connection.on('consumerClosed', ({ consumerId }) => {
+      void connection.run(async () => {
+        this.#drop((held) => held.consumer.id === consumerId);
+        this.#show();
+      });
+    });
+  }
+
+  /** On a new peer (the previous one's transport is closed, and its consumers with it). */
+  async joined(join: JoinResult, device: types.Device): Promise<void> {
+    this.#consumers.clear();
+    this.#device = device;
+    this.#participantId = join.participantId;
+    this.#sources = new Map(join.sources.map((s) => [s.id, s]));
+    this.#recv = await this.connection.createTransport('recv');
+    await this.#reconcile();
+  }
+
+  async resumed(result: ResumeResult): Promise<void> {
+    const alive = new Set(result.consumerIds);
+    this.#drop((held) => !alive.has(held.consumer.id));
+    this.#sources = new Map(result.sources.map((s) => [s.id, s]));
+    await this.#reconcile();
+  }
+
+  async #reconcile(): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const source of this.#sources.values()) {
+      if (source.ownerId === this.#participantId) continue;
+      for (const { producerId } of source.producers) wanted.set(producerId, source.id);
+    }
+    this.#drop((held) => !wanted.has(held.consumer.producerId));
+    for (const [producerId, sourceId] of wanted) {
+      if (!this.#consumers.has(producerId)) await this.#consume(producerId, sourceId);
+    }
+    this.#show();
+  }
+
+  async #consume(producerId: string, sourceId: string): Promise<void> {
+    const recv = this.#recv;
+    const device = this.#device;
+    if (!recv || recv.closed || !device) return;
+    let options: ConsumerOptions;
+    try {
+      options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
+    } catch (error) {
+      if (isConsumerLocal(error)) return;
+      throw error;
+    }
+    const consumer = await recv.consume({
+      id: options.id,
+      producerId: options.producerId,
+      kind: options.kind,
+      // mediasoup's RtpParameters, typed `object` by the contract.
+      rtpParameters: options.rtpParameters as types.RtpParameters,
+    });
+    this.#consumers.set(producerId, { consumer, sourceId });
+    if (options.paused) await this.connection.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  #drop(which: (held: HeldConsumer) => boolean): void {
+    for (const [producerId, held] of this.#consumers) {
+      if (!which(held)) continue;
+      held.consumer.close();
+      this.#consumers.delete(producerId);
+    }
+  }
+
+  #show(): void {
+    const tracksBySource = new Map<string, MediaStreamTrack[]>();
+    for (const { consumer, sourceId } of this.#consumers.values()) {
+      tracksBySource.set(sourceId, [...(tracksBySource.get(sourceId) ?? []), consumer.track]);
+    }
+    for (const sourceId of this.#streams.keys()) if (!tracksBySource.has(sourceId)) this.#streams.delete(sourceId);
+    const tiles: RoomTile[] = [];
+    for (const [sourceId, tracks] of tracksBySource) {
+      const stream = this.#streams.get(sourceId) ?? new MediaStream();
+      this.#streams.set(sourceId, stream);
+      for (const track of stream.getTracks()) if (!tracks.includes(track)) stream.removeTrack(track);
+      for (const track of tracks) if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      tiles.push({ sourceId, label: this.#sources.get(sourceId)?.label ?? 'Participant', stream });
+    }
+    this.view.tiles(tiles);
+  }
+}
