@@ -4,10 +4,11 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const page = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-// Six pages: the attendee watch page, the speaker page, the console (Preact), the front page, the embeddable player
-// and the desk's online meeting room. The server serves dist/admin-ui under /ui and answers /watch/:eventId/:stageId,
-// /speak/:eventId/:stageId, /admin, /embed/:eventId/:stageId, /meet/:eventId/:meetingId and / with the HTML, so
-// every asset URL must be absolute under /ui/ (the page's own path says nothing about where its assets are).
+// Seven pages: the attendee watch page, the speaker page, the console (Preact), the front page, the embeddable player,
+// the delegate's desk and the desk's online meeting room. The server serves dist/admin-ui under /ui and answers
+// /watch/:eventId/:stageId, /speak/:eventId/:stageId, /admin, /embed/:eventId/:stageId, /desk/:eventId,
+// /meet/:eventId/:meetingId and / with the HTML, so every asset URL must be absolute under /ui/ (the page's own
+// path says nothing about where its assets are).
 export default defineConfig({
   root,
   base: '/ui/',
@@ -27,6 +28,7 @@ export default defineConfig({
         home: page('home.html'),
         embed: page('embed.html'),
         meet: page('meet.html'),
+        desk: page('desk.html'),
       },
     },
   },

@@ -42,6 +42,22 @@ export function forgetToken(eventId: string): void {
   }
 }
 
+/**
+ * A token the page was given: the link's (kept for reloads), else one kept before; null without one.
+ * For pages of invited people (the desk), which never ask for an attendee token.
+ */
+export function givenToken(eventId: string): string | null {
+  const linked = takeTokenFromLink();
+  if (!linked) return readStored(eventId);
+  store(eventId, linked);
+  return linked;
+}
+
+/** Keeps a token the page got itself (an accepted invite) for this tab's next pages and reloads. */
+export function keepToken(eventId: string, token: string): void {
+  store(eventId, token);
+}
+
 /** Takes `?token=` out of the address bar, so it does not end up in screenshots, bookmarks or history. */
 export function takeTokenFromLink(): string | null {
   const url = new URL(window.location.href);

@@ -8,6 +8,7 @@ import { useNow } from '../../live/hooks';
 import type { HandPublisher } from '../HandPublisher';
 import type { StageViewer } from '../StageViewer';
 import { AgendaPanel } from './AgendaPanel';
+import { AgreementsPanel } from './AgreementsPanel';
 import { HandCard } from './HandCard';
 import { NowOnStage } from './NowOnStage';
 import { QaPanel } from './QaPanel';
@@ -24,9 +25,9 @@ export interface WatchAppProps {
   nowOnStage: HTMLElement;
 }
 
-type Tab = 'qa' | 'agenda';
+type Tab = 'qa' | 'agenda' | 'agreements';
 
-/** Everything beside the picture: raise a hand, the Q&A and the stage's agenda, in two tabs. */
+/** Everything beside the picture: raise a hand, the Q&A, the stage's agenda and the event's agreements, in tabs. */
 function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchAppProps) {
   // The session may move to another node of a cluster: its panels follow the new connection.
   const [socket, setSocket] = useState(viewer.connection.socket);
@@ -46,7 +47,7 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
       {createPortal(<NowOnStage session={session} zone={zone} />, nowOnStage)}
       <HandCard socket={socket} session={session} publisher={publisher} />
       <section class="watch-tabs">
-        <div class="tab-bar" role="tablist" aria-label="Questions and programme">
+        <div class="tab-bar" role="tablist" aria-label="Questions, programme and agreements">
           <button type="button" role="tab" id="tab-qa" aria-selected={tab === 'qa'} aria-controls="panel-qa" onClick={() => setTab('qa')}>
             Q&amp;A
           </button>
@@ -60,6 +61,16 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
           >
             Programme
           </button>
+          <button
+            type="button"
+            role="tab"
+            id="tab-agreements"
+            aria-selected={tab === 'agreements'}
+            aria-controls="panel-agreements"
+            onClick={() => setTab('agreements')}
+          >
+            Agreements
+          </button>
         </div>
         <div id="panel-qa" role="tabpanel" aria-labelledby="tab-qa" hidden={tab !== 'qa'}>
           <QaPanel socket={socket} session={session} eventId={route.eventId} />
@@ -67,6 +78,9 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
         <div id="panel-agenda" role="tabpanel" aria-labelledby="tab-agenda" hidden={tab !== 'agenda'}>
           <AgendaPanel items={agenda.items} zone={zone} error={agenda.error} />
           {agenda.items.length > 0 && <p class="panel-note">Times in {zone}.</p>}
+        </div>
+        <div id="panel-agreements" role="tabpanel" aria-labelledby="tab-agreements" hidden={tab !== 'agreements'}>
+          <AgreementsPanel api={api} eventId={route.eventId} open={tab === 'agreements'} />
         </div>
       </section>
     </>

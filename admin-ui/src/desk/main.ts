@@ -1,0 +1,192 @@
+import '../styles/desk.css';
+import { ApiError } from '../lib/api';
+import { element } from '../lib/dom';
+import { forgetToken, givenToken, keepToken } from '../lib/token';
+import { type DeskSnapshot, DeskApi, type Meeting, type Slot, type Suggestion } from './deskApi';
+
+/** Requests and answers arrive from the other side while the page is open: it reads the desk again this often. */
+const REFRESH_MS = 5_000;
+const DESK_PATH = /^\/desk\/([a-z0-9][a-z0-9-]{0,63})\/?$/;
+
+const who = element('who', HTMLElement);
+const status = element('status', HTMLElement);
+const detail = element('detail', HTMLElement);
+const meetingList = element('meetings', HTMLUListElement);
+const suggestionList = element('suggestions', HTMLUListElement);
+
+function node<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
+  const made = document.createElement(tag);
+  made.textContent = text;
+  if (className) made.className = className;
+  return made;
+}
+
+function when(start: string, end: string): string {
+  const from = new Date(start);
+  return `${from.toLocaleDateString()} ${from.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}–${new Date(
+    end,
+  ).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+function where(slot: { mode: Slot['mode']; table: string | null }): string {
+  return slot.mode === 'online' ? 'online' : `table ${slot.table ?? ''}`;
+}
+
+const STATUS_TEXT: Record<Meeting['status'], string> = {
+  requested: 'Requested',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  cancelled: 'Cancelled',
+};
+
+/** The delegate's page: their organisation's meetings (answer, join online) and suggestions (interest, ask for a slot). */
+class DeskPage {
+  #snapshot: DeskSnapshot | null = null;
+  #busy = false;
+
+  constructor(
+    private readonly eventId: string,
+    private readonly api: DeskApi,
+  ) {}
+
+  async refresh(): Promise<void> {
+    if (this.#busy) return;
+    try {
+      this.#snapshot = await this.api.snapshot();
+      status.textContent = 'Up to date';
+      this.#render(this.#snapshot);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** One action at a time; the page reads the desk again after it, whatever the answer. */
+  async #act(action: () => Promise<void>, done: string): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    detail.textContent = '';
+    try {
+      await action();
+      status.textContent = done;
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.#busy = false;
+    }
+    await this.refresh();
+  }
+
+  #fail(error: unknown): void {
+    detail.textContent = error instanceof Error ? error.message : String(error);
+  }
+
+  #render(snapshot: DeskSnapshot): void {
+    const { me, organisations } = snapshot;
+    who.textContent = `${me.delegate.name} · ${me.organisation.name}`;
+    const nameOf = (organisationId: string): string => organisations.get(organisationId)?.name ?? 'another organisation';
+    meetingList.replaceChildren(...snapshot.meetings.map((m) => this.#meetingItem(m, me.delegate.organisationId, nameOf)));
+    if (snapshot.meetings.length === 0) meetingList.append(node('li', 'No meetings yet.', 'desk-item'));
+    suggestionList.replaceChildren(...snapshot.suggestions.map((s) => this.#suggestionItem(s, snapshot, nameOf)));
+    if (snapshot.suggestions.length === 0) suggestionList.append(node('li', 'Nothing to suggest yet.', 'desk-item'));
+  }
+
+  #meetingItem(meeting: Meeting, ownOrganisation: string, nameOf: (id: string) => string): HTMLLIElement {
+    const hosting = meeting.hostOrganisationId === ownOrganisation;
+    const other = nameOf(hosting ? meeting.guestOrganisationId : meeting.hostOrganisationId);
+    const item = node('li', '', 'desk-item');
+    item.dataset.meetingId = meeting.id;
+    item.dataset.status = meeting.status;
+    item.append(node('h3', `${hosting ? 'With' : 'At'} ${other}`), node('p', `${when(meeting.start, meeting.end)} · ${where(meeting)}`));
+    item.append(node('p', STATUS_TEXT[meeting.status]));
+    const actions = node('div', '', 'desk-actions');
+    if (meeting.status === 'requested' && hosting) {
+      for (const action of ['accept', 'decline'] as const) {
+        const button = node('button', action === 'accept' ? 'Accept' : 'Decline');
+        button.type = 'button';
+        button.addEventListener('click', () => void this.#act(() => this.api.answerMeeting(meeting, action), 'Answered'));
+        actions.append(button);
+      }
+    }
+    if (meeting.status === 'accepted' && meeting.mode === 'online') {
+      const link = node('a', 'Join the online meeting');
+      link.href = `/meet/${encodeURIComponent(this.eventId)}/${encodeURIComponent(meeting.id)}`;
+      actions.append(link);
+    }
+    item.append(actions);
+    return item;
+  }
+
+  #suggestionItem(suggestion: Suggestion, snapshot: DeskSnapshot, nameOf: (id: string) => string): HTMLLIElement {
+    const item = node('li', '', 'desk-item');
+    item.dataset.targetId = suggestion.id;
+    const owner = suggestion.organisationId ? ` · ${nameOf(suggestion.organisationId)}` : '';
+    item.append(
+      node('h3', `${suggestion.kind === 'achievement' ? 'Achievement' : 'Need'}: ${suggestion.title}`),
+      node('p', `${suggestion.sector}${owner} · score ${suggestion.score}`),
+      node('p', suggestion.reason),
+    );
+    const actions = node('div', '', 'desk-actions');
+    const interest = node('button', 'Express interest');
+    interest.type = 'button';
+    interest.addEventListener('click', () => void this.#act(() => this.api.expressInterest(suggestion), 'Interest sent'));
+    actions.append(interest);
+    const now = Date.now();
+    const open = snapshot.slots.filter(
+      (slot) =>
+        slot.organisationId === suggestion.organisationId &&
+        slot.organisationId !== snapshot.me.delegate.organisationId &&
+        !slot.taken &&
+        Date.parse(slot.end) > now,
+    );
+    for (const slot of open) {
+      const ask = node('button', `Ask to meet ${when(slot.start, slot.end)} (${where(slot)})`);
+      ask.type = 'button';
+      ask.dataset.slotId = slot.id;
+      ask.addEventListener('click', () => void this.#act(() => this.api.requestMeeting(slot, suggestion), 'Meeting requested'));
+      actions.append(ask);
+    }
+    item.append(actions);
+    return item;
+  }
+}
+
+async function tokenOf(eventId: string): Promise<string | null> {
+  const url = new URL(window.location.href);
+  const invite = url.searchParams.get('invite');
+  if (!invite) return givenToken(eventId);
+  // The invite link: accepted once, then the page works with the token it gave.
+  url.searchParams.delete('invite');
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  const token = await DeskApi.acceptInvite(eventId, invite);
+  keepToken(eventId, token);
+  return token;
+}
+
+async function start(): Promise<void> {
+  const eventId = DESK_PATH.exec(window.location.pathname)?.[1];
+  if (!eventId) {
+    status.textContent = 'Not found';
+    detail.textContent = 'This address names no event.';
+    return;
+  }
+  let token: string | null;
+  try {
+    token = await tokenOf(eventId);
+  } catch (error) {
+    status.textContent = 'Not signed in';
+    detail.textContent = error instanceof ApiError ? `The invite did not work: ${error.message}.` : String(error);
+    return;
+  }
+  if (!token) {
+    status.textContent = 'Not signed in';
+    detail.textContent = 'Open this page with the invite link or the delegate link you were given.';
+    return;
+  }
+  const page = new DeskPage(eventId, new DeskApi(eventId, token, () => forgetToken(eventId)));
+  await page.refresh();
+  window.setInterval(() => {
+    if (document.visibilityState === 'visible') void page.refresh();
+  }, REFRESH_MS);
+}
+
+void start();

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { ApiClient, ok } from '../helpers/api';
+import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
+import { waitFor } from '../helpers/net';
+import { startStagecast, tokenFor } from '../helpers/stagecast';
+import { Teardown } from '../helpers/teardown';
+import { createOrganisation, DESK, inviteDelegate } from '../integration/desk/deskParties';
+
+const EVENT = '/api/events/demo';
+
+interface MeetPageHandle {
+  state: string;
+  tiles(): { framesDecoded: number; width: number }[];
+}
+
+/**
+ * The fair's purpose end to end, in Chromium: a company's delegate, invited by link, finds a university's
+ * achievement among their suggestions and asks for a slot; the team accepts in its page; both meet online
+ * and see each other; the host records the agreement and puts it on air; an attendee sees it.
+ */
+describe('The tech-transfer desk in Chromium: from a suggestion to an online meeting to an agreement on air', function () {
+  this.timeout(150_000);
+  const teardown = new Teardown();
+  const opened: { page: Page; log: string[] }[] = [];
+  let node: Awaited<ReturnType<typeof startStagecast>>;
+  let browser: Browser;
+
+  before(async function () {
+    this.timeout(60_000);
+    node = teardown.own('the node', await startStagecast({ ANNOUNCED_IP: '127.0.0.1' }), (n) => n.stop());
+    browser = teardown.own('chromium', await launchChromium(), (b) => b.close());
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      for (const { page, log } of opened) console.log(`${await pageDiagnostics(page)}\n${log.join('\n')}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await teardown.run();
+  });
+
+  async function openPage(path: string, name: string): Promise<Page> {
+    const context = teardown.own(`the ${name} context`, await newMediaContext(browser, node.url), (c) => c.close());
+    const page = await context.newPage();
+    opened.push({ page, log: collectPageLog(page, name) });
+    await page.goto(`${node.url}${path}`);
+    return page;
+  }
+
+  async function decodesTheOther(page: Page): Promise<void> {
+    await waitFor(
+      async () => {
+        const tiles = await page.evaluate(() => (globalThis as unknown as { stagecast?: MeetPageHandle }).stagecast?.tiles() ?? []);
+        return tiles.length === 1 && tiles[0].framesDecoded > 10 && tiles[0].width > 0 ? true : undefined;
+      },
+      { what: "the meeting page decoding the other side's camera", timeoutMs: 30_000 },
+    );
+  }
+
+  it('runs the whole journey', async () => {
+    const anonymous = new ApiClient(node.url);
+    const host = anonymous.as(tokenFor('host'));
+    const university = await createOrganisation(host, 'Nanyang Institute of Technology', 'university', ['optoelectronic information']);
+    const enterprise = await createOrganisation(host, 'Zhongyuan Optics Co.', 'enterprise', ['optoelectronic information']);
+    const team = await inviteDelegate(host, anonymous, university, 'Prof. Li Wei');
+    const achievement = ok<{ id: string }>(
+      await host.post(`${EVENT}/achievements`, {
+        title: 'LiDAR inspection for production lines',
+        institution: university.name,
+        field: 'photonics',
+        summary: 'Laser ranging and photoelectric sensing for industrial inspection',
+        contact: '',
+        sessionId: null,
+        sector: 'optoelectronic information',
+        maturity: 7,
+        organisationId: university.id,
+      }),
+      201,
+    );
+    const now = Date.now();
+    const slotTimes = { start: new Date(now - 60_000).toISOString(), end: new Date(now + 30 * 60_000).toISOString() };
+    const [slot] = ok<{ id: string }[]>(await team.api.post(`${DESK}/slots`, { slots: [{ ...slotTimes, mode: 'online' }] }), 201);
+
+    // The company's delegate opens the invite link: accepted in the page, which then shows their desk.
+    const invite = ok<{ code: string }>(await host.post(`${DESK}/invites`, { organisationId: enterprise.id, name: 'Wang Fang' }), 201);
+    const companyPage = await openPage(`/desk/demo?invite=${encodeURIComponent(invite.code)}`, 'company');
+    await companyPage.locator('#who', { hasText: 'Wang Fang · Zhongyuan Optics Co.' }).waitFor({ timeout: 15_000 });
+    assert.ok(!companyPage.url().includes('invite='), 'the invite code is taken out of the address bar');
+    const suggestion = companyPage.locator(`[data-target-id="${achievement.id}"]`);
+    await suggestion.waitFor({ timeout: 15_000 });
+    assert.match((await suggestion.textContent()) ?? '', /sector/i, 'the suggestion says why');
+    await suggestion.locator(`[data-slot-id="${slot.id}"]`).click();
+
+    // The team sees the request in its page and accepts it.
+    const teamPage = await openPage(`/desk/demo?token=${encodeURIComponent(team.token)}`, 'team');
+    const request = teamPage.locator('[data-status="requested"]', { hasText: 'Zhongyuan Optics Co.' });
+    await request.waitFor({ timeout: 20_000 });
+    await request.getByRole('button', { name: 'Accept' }).click();
+
+    // Both open the online meeting from their pages and see each other.
+    for (const page of [teamPage, companyPage]) {
+      const accepted = page.locator('[data-status="accepted"]');
+      await accepted.waitFor({ timeout: 20_000 });
+      await accepted.getByRole('link', { name: 'Join the online meeting' }).click();
+    }
+    await decodesTheOther(teamPage);
+    await decodesTheOther(companyPage);
+
+    // The host records the agreement and puts it on air during the signing session.
+    const signing = ok<{ id: string }>(
+      await host.post(`${EVENT}/sessions`, {
+        stageId: 'release',
+        title: 'Signing ceremony',
+        kind: 'signing',
+        speakerIds: [],
+        plannedStart: new Date(now).toISOString(),
+        plannedEnd: new Date(now + 3_600_000).toISOString(),
+      }),
+      201,
+    );
+    const agreement = ok<{ id: string }>(
+      await host.post(`${DESK}/agreements`, {
+        achievementId: achievement.id,
+        companyOrganisationId: enterprise.id,
+        type: 'licence',
+        signingSessionId: signing.id,
+      }),
+      201,
+    );
+    ok(await host.post(`${EVENT}/sessions/${signing.id}/start`));
+    ok(await host.post(`${EVENT}/stages/release/ingest`, {}), 201);
+    ok(await host.put(`${EVENT}/stages/release/program`, { sourceId: 'onsite' }));
+    const attendee = await openPage('/watch/demo/release', 'attendee');
+    ok(await host.post(`${DESK}/agreements/${agreement.id}/announce`));
+    const headline = 'Agreement signed: Nanyang Institute of Technology × Zhongyuan Optics Co. — LiDAR inspection for production lines';
+    await attendee.locator('#lower-third-name', { hasText: headline }).waitFor({ timeout: 20_000 });
+
+    // And the attendee page lists the event's agreements.
+    await attendee.locator('#tab-agreements').click();
+    const listed = attendee.locator(`[data-agreement="${agreement.id}"]`);
+    await listed.waitFor({ timeout: 15_000 });
+    assert.match((await listed.textContent()) ?? '', /Nanyang Institute of Technology × Zhongyuan Optics Co\. · Licence/);
+  });
+});
