@@ -144,5 +144,29 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
     const listed = attendee.locator(`[data-agreement="${agreement.id}"]`);
     await listed.waitFor({ timeout: 15_000 });
     assert.match((await listed.textContent()) ?? '', /Nanyang Institute of Technology × Zhongyuan Optics Co\. · Licence/);
+
+    // The organisers' Matchmaking tab counts it all, and hands it over as CSV.
+    const consolePage = await openPage(`/admin?token=${encodeURIComponent(tokenFor('host'))}#/matchmaking`, 'console');
+    const row = consolePage.locator(`#matchmaking-achievements [data-achievement="${achievement.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+    // Sector, views, interests, meetings requested, meetings held (none over yet), agreements.
+    assert.deepEqual(cells, ['optoelectronic information', '0', '0', '1', '0', '1']);
+    const [download] = await Promise.all([
+      consolePage.waitForEvent('download'),
+      consolePage.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      download
+        .createReadStream()
+        .then((stream) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          stream.on('error', reject);
+        })
+        .catch(reject);
+    });
+    assert.match(csv, /LiDAR inspection for production lines/);
   });
 });

@@ -4,6 +4,7 @@ import { ApiClient, ApiError, eventPath } from '../lib/api';
 import { failureCode } from '../lib/failureText';
 import { connectSignaling } from '../lib/signaling';
 import { AgendaView } from './agenda/AgendaView';
+import { MatchmakingView } from './desk/MatchmakingView';
 import { ConsoleScope, type ConsoleContext } from './context';
 import { useConnected, useSocketEvent } from '../live/hooks';
 import { takeTokenFromLink } from '../lib/token';
@@ -15,7 +16,13 @@ import { SignIn } from './SignIn';
 import { StageControlView } from './stage/StageControlView';
 import { NoticeList, useNotices } from './ui/Notices';
 
-const VIEW_LABEL: Record<ViewName, string> = { agenda: 'Agenda', stage: 'Stage control', qa: 'Q&A', ops: 'Ops' };
+const VIEW_LABEL: Record<ViewName, string> = {
+  agenda: 'Agenda',
+  stage: 'Stage control',
+  qa: 'Q&A',
+  ops: 'Ops',
+  matchmaking: 'Matchmaking',
+};
 
 /** The identity from a `?token=` link or this tab's stored token, else why there is none. */
 function initialIdentity(): { identity: Identity | null; message: string | null } {
@@ -107,7 +114,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
             {views.map((name) => (
               <a
                 key={name}
-                href={routeHref(name, name === 'agenda' || name === 'ops' ? null : stageId)}
+                href={routeHref(name, name === 'stage' || name === 'qa' ? stageId : null)}
                 class="view-tab"
                 aria-current={name === view ? 'page' : undefined}
               >
@@ -136,6 +143,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
           {view === 'stage' && <StageControlView stageId={stageId} onStage={(id) => navigate('stage', id)} />}
           {view === 'qa' && <ModerationView stageId={stageId} onStage={(id) => navigate('qa', id)} />}
           {view === 'ops' && <OpsView />}
+          {view === 'matchmaking' && <MatchmakingView />}
         </main>
         <NoticeList notices={notices} dismiss={dismiss} />
       </div>
