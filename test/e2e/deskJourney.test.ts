@@ -93,17 +93,23 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
     const suggestion = companyPage.locator(`[data-target-id="${achievement.id}"]`);
     await suggestion.waitFor({ timeout: 15_000 });
     assert.match((await suggestion.textContent()) ?? '', /sector/i, 'the suggestion says why');
+    await suggestion.getByRole('button', { name: 'Express interest' }).click();
+    await suggestion.getByRole('button', { name: 'Interest sent' }).waitFor({ timeout: 15_000 });
     await suggestion.locator(`[data-slot-id="${slot.id}"]`).click();
 
-    // The team sees the request in its page and accepts it.
+    // The team sees who is interested and the request in its page, and accepts both.
     const teamPage = await openPage(`/desk/demo?token=${encodeURIComponent(team.token)}`, 'team');
-    const request = teamPage.locator('[data-status="requested"]', { hasText: 'Zhongyuan Optics Co.' });
+    const interest = teamPage.locator('#interests [data-status="pending"]', { hasText: 'Wang Fang (Zhongyuan Optics Co.)' });
+    await interest.waitFor({ timeout: 20_000 });
+    await interest.getByRole('button', { name: 'Accept' }).click();
+    await teamPage.locator('#interests [data-status="accepted"]').waitFor({ timeout: 15_000 });
+    const request = teamPage.locator('#meetings [data-status="requested"]', { hasText: 'Zhongyuan Optics Co.' });
     await request.waitFor({ timeout: 20_000 });
     await request.getByRole('button', { name: 'Accept' }).click();
 
     // Both open the online meeting from their pages and see each other.
     for (const page of [teamPage, companyPage]) {
-      const accepted = page.locator('[data-status="accepted"]');
+      const accepted = page.locator('#meetings [data-status="accepted"]');
       await accepted.waitFor({ timeout: 20_000 });
       await accepted.getByRole('link', { name: 'Join the online meeting' }).click();
     }
@@ -151,7 +157,7 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
     await row.waitFor({ timeout: 15_000 });
     const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
     // Sector, views, interests, meetings requested, meetings held (none over yet), agreements.
-    assert.deepEqual(cells, ['optoelectronic information', '0', '0', '1', '0', '1']);
+    assert.deepEqual(cells, ['optoelectronic information', '0', '1', '1', '0', '1']);
     const [download] = await Promise.all([
       consolePage.waitForEvent('download'),
       consolePage.getByRole('button', { name: 'Download CSV' }).click(),

@@ -42,6 +42,16 @@ export interface Meeting {
   status: 'requested' | 'accepted' | 'declined' | 'cancelled';
 }
 
+export interface Interest {
+  id: string;
+  target: { kind: 'achievement' | 'need'; id: string };
+  targetTitle: string;
+  delegateName: string;
+  organisationId: string;
+  note: string;
+  status: 'pending' | 'accepted' | 'declined';
+}
+
 /** Everything the page shows, read together. */
 export interface DeskSnapshot {
   me: Me;
@@ -49,6 +59,10 @@ export interface DeskSnapshot {
   suggestions: Suggestion[];
   slots: Slot[];
   meetings: Meeting[];
+  /** Interest in what the delegate's organisation offers or needs. */
+  interests: Interest[];
+  /** What the delegate has expressed interest in (target ids). */
+  interestedIn: Set<string>;
 }
 
 /** The desk's REST calls a delegate makes. */
@@ -70,14 +84,17 @@ export class DeskApi {
   }
 
   async snapshot(): Promise<DeskSnapshot> {
-    const [me, organisations, suggestions, slots, meetings] = await Promise.all([
+    const [me, organisations, suggestions, slots, meetings, interests] = await Promise.all([
       this.#api.get<Me>(this.#path('delegates', 'me')),
       this.#api.get<Organisation[]>(this.#path('organisations')),
       this.#api.get<Suggestion[]>(this.#path('matches')),
       this.#api.get<Slot[]>(this.#path('slots')),
       this.#api.get<Meeting[]>(this.#path('meetings')),
+      this.#api.get<{ received: Interest[]; sent: Interest[] }>(this.#path('interests')),
     ]);
-    return { me, organisations: new Map(organisations.map((o) => [o.id, o])), suggestions, slots, meetings };
+    const byId = new Map(organisations.map((o) => [o.id, o]));
+    const interestedIn = new Set(interests.sent.map((i) => i.target.id));
+    return { me, organisations: byId, suggestions, slots, meetings, interests: interests.received, interestedIn };
   }
 
   async expressInterest(target: Suggestion): Promise<void> {
@@ -86,6 +103,10 @@ export class DeskApi {
 
   async requestMeeting(slot: Slot, about: Suggestion): Promise<void> {
     await this.#api.post(this.#path('meetings'), { slotId: slot.id, about: { kind: about.kind, id: about.id } });
+  }
+
+  async answerInterest(interest: Interest, action: 'accept' | 'decline'): Promise<void> {
+    await this.#api.post(this.#path('interests', interest.id, 'answer'), { action });
   }
 
   async answerMeeting(meeting: Meeting, action: 'accept' | 'decline'): Promise<void> {

@@ -2,7 +2,7 @@ import '../styles/desk.css';
 import { ApiError } from '../lib/api';
 import { element } from '../lib/dom';
 import { forgetToken, givenToken, keepToken } from '../lib/token';
-import { type DeskSnapshot, DeskApi, type Meeting, type Slot, type Suggestion } from './deskApi';
+import { type DeskSnapshot, DeskApi, type Interest, type Meeting, type Slot, type Suggestion } from './deskApi';
 
 /** Requests and answers arrive from the other side while the page is open: it reads the desk again this often. */
 const REFRESH_MS = 5_000;
@@ -12,6 +12,7 @@ const who = element('who', HTMLElement);
 const status = element('status', HTMLElement);
 const detail = element('detail', HTMLElement);
 const meetingList = element('meetings', HTMLUListElement);
+const interestList = element('interests', HTMLUListElement);
 const suggestionList = element('suggestions', HTMLUListElement);
 
 function node<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
@@ -39,7 +40,13 @@ const STATUS_TEXT: Record<Meeting['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-/** The delegate's page: their organisation's meetings (answer, join online) and suggestions (interest, ask for a slot). */
+const INTEREST_TEXT: Record<Interest['status'], string> = {
+  pending: 'Waiting for your answer',
+  accepted: 'Accepted',
+  declined: 'Declined',
+};
+
+/** The delegate's page: their organisation's meetings (answer, join online), the interest it received (answer), and suggestions (interest, ask for a slot). */
 class DeskPage {
   #snapshot: DeskSnapshot | null = null;
   #busy = false;
@@ -86,6 +93,8 @@ class DeskPage {
     const nameOf = (organisationId: string): string => organisations.get(organisationId)?.name ?? 'another organisation';
     meetingList.replaceChildren(...snapshot.meetings.map((m) => this.#meetingItem(m, me.delegate.organisationId, nameOf)));
     if (snapshot.meetings.length === 0) meetingList.append(node('li', 'No meetings yet.', 'desk-item'));
+    interestList.replaceChildren(...snapshot.interests.map((i) => this.#interestItem(i, nameOf)));
+    if (snapshot.interests.length === 0) interestList.append(node('li', 'Nobody has expressed interest yet.', 'desk-item'));
     suggestionList.replaceChildren(...snapshot.suggestions.map((s) => this.#suggestionItem(s, snapshot, nameOf)));
     if (snapshot.suggestions.length === 0) suggestionList.append(node('li', 'Nothing to suggest yet.', 'desk-item'));
   }
@@ -99,14 +108,8 @@ class DeskPage {
     item.append(node('h3', `${hosting ? 'With' : 'At'} ${other}`), node('p', `${when(meeting.start, meeting.end)} · ${where(meeting)}`));
     item.append(node('p', STATUS_TEXT[meeting.status]));
     const actions = node('div', '', 'desk-actions');
-    if (meeting.status === 'requested' && hosting) {
-      for (const action of ['accept', 'decline'] as const) {
-        const button = node('button', action === 'accept' ? 'Accept' : 'Decline');
-        button.type = 'button';
-        button.addEventListener('click', () => void this.#act(() => this.api.answerMeeting(meeting, action), 'Answered'));
-        actions.append(button);
-      }
-    }
+    if (meeting.status === 'requested' && hosting)
+      actions.append(...this.#answerButtons((action) => this.api.answerMeeting(meeting, action)));
     if (meeting.status === 'accepted' && meeting.mode === 'online') {
       const link = node('a', 'Join the online meeting');
       link.href = `/meet/${encodeURIComponent(this.eventId)}/${encodeURIComponent(meeting.id)}`;
@@ -114,6 +117,30 @@ class DeskPage {
     }
     item.append(actions);
     return item;
+  }
+
+  #interestItem(interest: Interest, nameOf: (id: string) => string): HTMLLIElement {
+    const item = node('li', '', 'desk-item');
+    item.dataset.interestId = interest.id;
+    item.dataset.status = interest.status;
+    item.append(
+      node('h3', `${interest.delegateName} (${nameOf(interest.organisationId)})`),
+      node('p', `Interested in ${interest.targetTitle}${interest.note ? `: ${interest.note}` : ''}`),
+      node('p', INTEREST_TEXT[interest.status]),
+    );
+    const actions = node('div', '', 'desk-actions');
+    if (interest.status === 'pending') actions.append(...this.#answerButtons((action) => this.api.answerInterest(interest, action)));
+    item.append(actions);
+    return item;
+  }
+
+  #answerButtons(answer: (action: 'accept' | 'decline') => Promise<void>): HTMLButtonElement[] {
+    return (['accept', 'decline'] as const).map((action) => {
+      const button = node('button', action === 'accept' ? 'Accept' : 'Decline');
+      button.type = 'button';
+      button.addEventListener('click', () => void this.#act(() => answer(action), 'Answered'));
+      return button;
+    });
   }
 
   #suggestionItem(suggestion: Suggestion, snapshot: DeskSnapshot, nameOf: (id: string) => string): HTMLLIElement {
@@ -126,8 +153,10 @@ class DeskPage {
       node('p', suggestion.reason),
     );
     const actions = node('div', '', 'desk-actions');
-    const interest = node('button', 'Express interest');
+    const sent = snapshot.interestedIn.has(suggestion.id);
+    const interest = node('button', sent ? 'Interest sent' : 'Express interest');
     interest.type = 'button';
+    interest.disabled = sent;
     interest.addEventListener('click', () => void this.#act(() => this.api.expressInterest(suggestion), 'Interest sent'));
     actions.append(interest);
     const now = Date.now();
