@@ -137,7 +137,16 @@ export class Parties {
       .collection('inviteClaims')
       .insert({ id: invite.id, eventId, delegateId: delegate.id, claimedAt: delegate.joinedAt });
     if (!claimed) throw new AppError('conflict', 'the invite has already been used');
-    await this.store.collection('delegates').put(delegate);
+    try {
+      await this.store.collection('delegates').put(delegate);
+    } catch (error) {
+      // Without its delegate the claim would burn the invite: released, the same link works once the store is back.
+      await this.store
+        .collection('inviteClaims')
+        .delete(eventId, invite.id)
+        .catch(() => false);
+      throw error;
+    }
     const token = this.signer.sign({ role: 'delegate', eventId, name: delegate.name, id: delegate.id });
     return { delegate, organisation, token };
   }

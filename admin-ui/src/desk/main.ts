@@ -6,7 +6,8 @@ import { type DeskSnapshot, DeskApi, type Interest, type Meeting, type Slot, typ
 
 /** Requests and answers arrive from the other side while the page is open: it reads the desk again this often. */
 const REFRESH_MS = 5_000;
-const DESK_PATH = /^\/desk\/([a-z0-9][a-z0-9-]{0,63})\/?$/;
+// `/desk/:eventId`, or the invite link the server hands out: `/desk/:eventId/invite#<code>` (a fragment never reaches a server's logs).
+const DESK_PATH = /^\/desk\/([a-z0-9][a-z0-9-]{0,63})(\/invite)?\/?$/;
 
 const who = element('who', HTMLElement);
 const status = element('status', HTMLElement);
@@ -179,20 +180,19 @@ class DeskPage {
   }
 }
 
-async function tokenOf(eventId: string): Promise<string | null> {
-  const url = new URL(window.location.href);
-  const invite = url.searchParams.get('invite');
+async function tokenOf(eventId: string, inviteLink: boolean): Promise<string | null> {
+  const invite = inviteLink ? decodeURIComponent(window.location.hash.slice(1)) : '';
   if (!invite) return givenToken(eventId);
-  // The invite link: accepted once, then the page works with the token it gave.
-  url.searchParams.delete('invite');
-  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  // The invite link: accepted once, then the page works with the token it gave, at the desk's own address.
+  window.history.replaceState(window.history.state, '', `/desk/${encodeURIComponent(eventId)}`);
   const token = await DeskApi.acceptInvite(eventId, invite);
   keepToken(eventId, token);
   return token;
 }
 
 async function start(): Promise<void> {
-  const eventId = DESK_PATH.exec(window.location.pathname)?.[1];
+  const match = DESK_PATH.exec(window.location.pathname);
+  const eventId = match?.[1];
   if (!eventId) {
     status.textContent = 'Not found';
     detail.textContent = 'This address names no event.';
@@ -200,7 +200,7 @@ async function start(): Promise<void> {
   }
   let token: string | null;
   try {
-    token = await tokenOf(eventId);
+    token = await tokenOf(eventId, match?.[2] !== undefined);
   } catch (error) {
     status.textContent = 'Not signed in';
     detail.textContent = error instanceof ApiError ? `The invite did not work: ${error.message}.` : String(error);
