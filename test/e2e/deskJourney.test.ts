@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { ApiClient, ok } from '../helpers/api';
 import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
 import { waitFor } from '../helpers/net';
@@ -19,6 +19,12 @@ interface MeetPageHandle {
  * achievement among their suggestions and asks for a slot; the team accepts in its page; both meet online
  * and see each other; the host records the agreement and puts it on air; an attendee sees it.
  */
+async function downloaded(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 describe('The tech-transfer desk in Chromium: from a suggestion to an online meeting to an agreement on air', function () {
   this.timeout(150_000);
   const teardown = new Teardown();
@@ -115,6 +121,11 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
     for (const page of [teamPage, companyPage]) {
       const accepted = page.locator('#meetings [data-status="accepted"]');
       await accepted.waitFor({ timeout: 20_000 });
+      if (page === companyPage) {
+        // The accepted meeting is in the delegate's calendar file.
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#calendar').click()]);
+        assert.match(await downloaded(download), /BEGIN:VEVENT[\s\S]*Nanyang Institute of Technology/);
+      }
       await accepted.getByRole('link', { name: 'Join the online meeting' }).click();
     }
     await decodesTheOther(teamPage);
@@ -166,17 +177,6 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
       consolePage.waitForEvent('download'),
       consolePage.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    const csv = await new Promise<string>((resolve, reject) => {
-      download
-        .createReadStream()
-        .then((stream) => {
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-          stream.on('error', reject);
-        })
-        .catch(reject);
-    });
-    assert.match(csv, /LiDAR inspection for production lines/);
+    assert.match(await downloaded(download), /LiDAR inspection for production lines/);
   });
 });

@@ -1,5 +1,5 @@
 import '../styles/desk.css';
-import { ApiError } from '../lib/api';
+import { ApiError, downloadWithToken, eventPath } from '../lib/api';
 import { element } from '../lib/dom';
 import { forgetToken, givenToken, keepToken } from '../lib/token';
 import { type DeskSnapshot, DeskApi, type Interest, type Meeting, type Slot, type Suggestion } from './deskApi';
@@ -211,6 +211,12 @@ async function start(): Promise<void> {
     detail.textContent = 'Open this page with the invite link or the delegate link you were given.';
     return;
   }
+  const calendar = element('calendar', HTMLButtonElement);
+  calendar.addEventListener('click', () => {
+    downloadWithToken(eventPath(eventId, 'desk', 'calendar.ics'), token, `meetings-${eventId}.ics`).catch((error: unknown) => {
+      detail.textContent = `The calendar could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  });
   const page = new DeskPage(eventId, new DeskApi(eventId, token, () => forgetToken(eventId)));
   await page.refresh();
   window.setInterval(() => {

@@ -110,3 +110,18 @@ export class ApiClient {
 export function eventPath(eventId: string, ...rest: string[]): string {
   return ['/api/events', eventId, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
 }
+
+/**
+ * Saves what an authenticated GET answers as a file. A link cannot carry the access token: the file is
+ * fetched with it and handed to the browser as a download.
+ */
+export async function downloadWithToken(path: string, token: string, filename: string): Promise<void> {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new ApiError(response.status, 'internal', `HTTP ${response.status}`);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(url);
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, eventPath } from '../../lib/api';
+import { downloadWithToken, eventPath } from '../../lib/api';
 import { useConsole } from '../context';
 
 interface Counts {
@@ -55,17 +55,9 @@ export function MatchmakingView() {
   }, [api, path]);
   useEffect(load, [load]);
 
-  // A link cannot carry the access token: the CSV is fetched with it and handed to the browser as a file.
   const downloadCsv = async (): Promise<void> => {
     try {
-      const response = await fetch(`${path}?format=csv`, { headers: { authorization: `Bearer ${identity.token}` } });
-      if (!response.ok) throw new ApiError(response.status, 'internal', `HTTP ${response.status}`);
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `matchmaking-${identity.eventId}.csv`;
-      link.click();
-      URL.revokeObjectURL(url);
+      await downloadWithToken(`${path}?format=csv`, identity.token, `matchmaking-${identity.eventId}.csv`);
     } catch (failure) {
       notify({ text: `The CSV could not be downloaded: ${failure instanceof Error ? failure.message : String(failure)}`, tone: 'error' });
     }
