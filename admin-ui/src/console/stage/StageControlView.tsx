@@ -8,6 +8,7 @@ import { useAgenda } from '../useAgenda';
 import { OnAirPanel } from './OnAirPanel';
 import { SessionControls } from './SessionControls';
 import { SourceGrid } from './SourceGrid';
+import { StreamKeysPanel } from './StreamKeysPanel';
 import { sourceName } from './sourceLabels';
 import { useStageMonitor } from './useStageMonitor';
 
@@ -129,6 +130,7 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
               onStart={(item) => void sessionAction(item, 'start')}
               onEnd={(item) => void sessionAction(item, 'end')}
             />
+            <StreamKeysPanel stageId={stageId} />
           </div>
         </div>
       )}
