@@ -4,6 +4,8 @@ import type { SourceInfo } from '../media/types';
 import { assertCan, can } from '../server/auth/permissions';
 import type { ProgramChange } from '../server/conference/ConferenceBus';
 import { AppError } from '../server/errors';
+import type { StageRecord } from '../server/store/records';
+import { assertMayInterpret } from './interpretationHandlers';
 import { stageKey } from '../server/stageKey';
 import {
   ConnectTransportDto,
@@ -46,6 +48,8 @@ export interface MediaHandlerPorts {
   createMediaPeer(stageKey: string, peer: { participantId: string; displayName: string; followsProgram: boolean }): Promise<MediaPeer>;
   /** In a cluster: a stage without an origin gets this node as origin before anyone publishes here. */
   preparePublish(stageKey: string): Promise<void>;
+  /** The stage's record (its interpretation channels). */
+  stage(eventId: string, stageId: string): Promise<StageRecord>;
 }
 
 /** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
@@ -59,6 +63,14 @@ async function assertMayPublish(ports: MediaHandlerPorts, context: HandlerContex
   if (principal.stageId !== undefined && principal.stageId !== stageId) {
     throw new AppError('forbidden', `this token publishes on stage ${principal.stageId} only`);
   }
+  await ports.preparePublish(media.stage.key);
+}
+
+/** An interpreter sends from their token's stage only (which booth is checked per producer). */
+async function assertInterpreterStage(ports: MediaHandlerPorts, context: HandlerContext): Promise<void> {
+  const { stageId, media } = joinedPeer(context);
+  if (context.principal.stageId !== stageId)
+    throw new AppError('forbidden', `this token interprets on stage ${context.principal.stageId} only`);
   await ports.preparePublish(media.stage.key);
 }
 
@@ -83,7 +95,8 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     ports.assertAdmitting();
     const followsProgram = !can(principal.role, 'stage.preview');
     // Viewers take a WebRTC seat while the node has one; speakers and accepted hands always do.
-    const refusal = followsProgram && !can(principal.role, 'stage.publish') ? ports.seatRefusal() : null;
+    const publishes = can(principal.role, 'stage.publish') || can(principal.role, 'stage.interpret');
+    const refusal = followsProgram && !publishes ? ports.seatRefusal() : null;
     if (refusal && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) sendToHls(refusal, SEAT_REFUSAL_TEXT[refusal]);
     const program = await ports.currentProgram(principal.eventId, stageId);
     ports.audience.remove(socket);
@@ -139,7 +152,8 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   });
 
   handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
-    if (direction === 'send') await assertMayPublish(ports, context);
+    if (direction === 'send' && can(context.principal.role, 'stage.interpret')) await assertInterpreterStage(ports, context);
+    else if (direction === 'send') await assertMayPublish(ports, context);
     const { media } = joinedPeer(context);
     const release = peers.quota.reserveTransport(requesterOf(context));
     try {
@@ -158,14 +172,23 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     return { iceParameters: await joinedPeer(context).media.restartIce(transportId) };
   });
 
-  handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
-    await assertMayPublish(ports, context);
+  handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source, language }, context) => {
+    let channel: string | undefined;
+    if (source === 'interpretation') {
+      const { stageId, media } = joinedPeer(context);
+      channel = await assertMayInterpret(ports, context, { stageId, kind, language });
+      await ports.preparePublish(media.stage.key);
+    } else {
+      if (language !== undefined) throw new AppError('bad_request', 'language goes with source interpretation only');
+      await assertMayPublish(ports, context);
+    }
     const { msid: _msid, ...known } = rtpParameters;
     const producerId = await joinedPeer(context).media.produce({
       transportId,
       kind,
       rtpParameters: known,
       source,
+      ...(channel === undefined ? {} : { language: channel }),
     });
     return { producerId };
   });

@@ -48,6 +48,7 @@ export function uiRoutes(uiDir: string = UI_DIR, embedOrigins: readonly string[]
     page('embed.html'),
   );
   router.get('/speak/:eventId/:stageId', page('speak.html'));
+  router.get('/interpret/:eventId/:stageId', page('interpret.html'));
   // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.
   router.get('/admin', page('admin.html'));
   // The front page: public events and their stages, links to watch them and to the console.
