@@ -17,6 +17,10 @@ export interface BoothState {
   interpreters: BoothInterpreter[];
   /** The interpreter viewers of this language hear; null while the booth is empty. */
   liveParticipantId: string | null;
+  /** The live interpreter's source id (health joins it with the source's loss and bitrate); null while empty. */
+  liveSourceId: string | null;
+  /** The live microphone's level (dBov, −127 to 0) over the last second; null when silent or unmeasured. */
+  audioLevelDbov: number | null;
 }
 
 export interface LanguageBoothsEvents {
@@ -41,6 +45,11 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
   /** Gating runs one at a time, so two quick handovers cannot leave two producers resumed. */
   #gating: Promise<void> = Promise.resolve();
   readonly #logger: Logger;
+  /** Language → producer id → its level (dBov) from that booth's audio level observer; absent: silent. */
+  readonly #levels = new Map<string, Map<string, number>>();
+  /** One observer per booth: see measureLevels. */
+  readonly #observers = new Map<string, Promise<types.AudioLevelObserver | null>>();
+  #createObserver: (() => Promise<types.AudioLevelObserver>) | null = null;
 
   constructor(
     private readonly producersOf: (sourceId: string) => readonly types.Producer[],
@@ -48,6 +57,16 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
   ) {
     super();
     this.#logger = logger.child({ module: 'LanguageBooths' });
+  }
+
+  /**
+   * Measures the interpreters' levels for ops (a live booth whose microphone is silent is a problem the
+   * loss figures do not show), from the audio level header extension, without decoding. One observer
+   * per booth, not per stage: mediasoup 3.8.4's observer ranks producers in a map keyed by level, so two
+   * booths at the same level would hide one another; within a booth only the live producer sends.
+   */
+  measureLevels(createObserver: () => Promise<types.AudioLevelObserver>): void {
+    this.#createObserver = createObserver;
   }
 
   get languages(): string[] {
@@ -63,7 +82,16 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
       name: s.label,
       live: s.id === live,
     }));
-    return { language, interpreters, liveParticipantId: interpreters.find((i) => i.live)?.participantId ?? null };
+    const liveProducers = live === null ? [] : this.producersOf(live);
+    const measured = this.#levels.get(language);
+    const levels = liveProducers.flatMap((p) => (measured?.has(p.id) ? [measured.get(p.id) ?? -127] : []));
+    return {
+      language,
+      interpreters,
+      liveParticipantId: interpreters.find((i) => i.live)?.participantId ?? null,
+      liveSourceId: live,
+      audioLevelDbov: levels.length === 0 ? null : Math.max(...levels),
+    };
   }
 
   /** Follows the stage's sources: an interpretation source arriving joins its booth (live if the booth was empty). */
@@ -76,6 +104,7 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
     }
     const isNew = !booth.sources.has(source.id);
     booth.sources.set(source.id, source);
+    for (const producer of this.producersOf(source.id)) void this.#observeLevel(source.language, producer);
     booth.live ??= source.id;
     // A producer added to a known source (its interpreter published again) is gated like the first.
     void this.#regate(source.language, isNew);
@@ -86,7 +115,10 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
     for (const [language, booth] of this.#booths) {
       if (!booth.sources.delete(sourceId)) continue;
       if (booth.live === sourceId) booth.live = booth.sources.keys().next().value ?? null;
-      if (booth.sources.size === 0) this.#booths.delete(language);
+      if (booth.sources.size === 0) {
+        this.#booths.delete(language);
+        this.#closeObserver(language);
+      }
       void this.#regate(language, true);
     }
   }
@@ -109,6 +141,38 @@ export class LanguageBooths extends EventEmitter<LanguageBoothsEvents> {
     this.#logger.info({ language, live: booth.live }, 'handOver()');
     await this.#regate(language, true);
     return this.state(language);
+  }
+
+  async #observeLevel(language: string, producer: types.Producer): Promise<void> {
+    const create = this.#createObserver;
+    if (!create || producer.kind !== 'audio' || producer.closed) return;
+    let observer = this.#observers.get(language);
+    if (!observer) {
+      observer = create().then(
+        (created) => {
+          created.on('volumes', (volumes: types.AudioLevelObserverVolume[]) => {
+            this.#levels.set(language, new Map(volumes.map(({ producer: p, volume }) => [p.id, volume])));
+          });
+          created.on('silence', () => this.#levels.delete(language));
+          return created;
+        },
+        (error: unknown) => {
+          this.#logger.warn({ err: error, language }, 'no audio level observer for a booth');
+          return null;
+        },
+      );
+      this.#observers.set(language, observer);
+    }
+    // Adding the same producer twice is refused by the worker: harmless, its level is measured once.
+    await (await observer)?.addProducer({ producerId: producer.id }).catch(() => undefined);
+  }
+
+  /** An empty booth's observer goes with it (a booth opened again gets a new one). */
+  #closeObserver(language: string): void {
+    const observer = this.#observers.get(language);
+    this.#observers.delete(language);
+    this.#levels.delete(language);
+    void observer?.then((o) => o?.close());
   }
 
   #regate(language: string, announce: boolean): Promise<void> {

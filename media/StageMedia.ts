@@ -87,7 +87,10 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   static async create(key: string, workers: WorkerPicker, options: MediaOptions, logger: Logger): Promise<StageMedia> {
     const worker = workers.pick();
     const origin = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData: { stage: key, role: 'origin' } });
-    return new StageMedia(key, origin, worker, workers, options, logger);
+    const stage = new StageMedia(key, origin, worker, workers, options, logger);
+    // Interpreters' levels, for ops: once a second, anything above −80 dBov counts as speaking.
+    stage.booths.measureLevels(() => origin.createAudioLevelObserver({ maxEntries: 4, threshold: -80, interval: 1000 }));
+    return stage;
   }
 
   get closed(): boolean {

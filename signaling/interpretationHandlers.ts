@@ -53,7 +53,10 @@ function languagesOf(stage: StageRecord, media: StageMedia | undefined, yourLang
     floorLanguage: stage.floorLanguage ?? null,
     interpretationLanguages: channels,
     floorLevel: stage.floorLevel ?? DEFAULT_FLOOR_LEVEL,
-    booths: channels.map((language) => media?.booths.state(language) ?? { language, interpreters: [], liveParticipantId: null }),
+    booths: channels.map(
+      (language) =>
+        media?.booths.state(language) ?? { language, interpreters: [], liveParticipantId: null, liveSourceId: null, audioLevelDbov: null },
+    ),
     yourLanguage,
   };
 }

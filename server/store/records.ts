@@ -155,6 +155,7 @@ export const ALERT_RULES = [
   'ports_exhausted',
   'hls_stalled',
   'disk_low',
+  'interpreter_missing',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

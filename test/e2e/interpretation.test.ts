@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
-import type { BoothState } from '../../signaling/contract';
+import type { BoothState, StageHealthView } from '../../signaling/contract';
 import { ApiClient, ok } from '../helpers/api';
 import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
 import { waitFor } from '../helpers/net';
@@ -31,6 +31,10 @@ function toneWav(frequency: number, seconds = 4, sampleRate = 48_000): Buffer {
   for (let i = 0; i < samples; i++)
     wav.writeInt16LE(Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + i * 2);
   return wav;
+}
+
+interface HealthReply {
+  sample: { stages: (StageHealthView & { stageId: string })[] } | null;
 }
 
 interface InterpretHandle {
@@ -225,6 +229,24 @@ describe('simultaneous interpretation in Chromium: booths, handover, a viewer ch
     const taken = await micState(enFirst, 'live', 'the first interpreter to be live again');
     assert.equal(taken.interpreters.filter((i) => i.live).length, 1, 'still exactly one live');
     await hears(viewer, 440, 'the viewer of en to hear 440 Hz again');
+
+    // Ops see each booth: live, the live microphone's level (a tone well above silence), and metrics.
+    const ops = new ApiClient(server?.url ?? '').as(signer.sign({ role: 'ops', eventId: 'demo', name: 'Ops' }));
+    const channels = await waitFor(
+      async () => {
+        const health = ok<HealthReply>(await ops.get('/api/health'));
+        const languages = health.sample?.stages.find((s) => s.stageId === 'keynote')?.languages ?? [];
+        const heard = languages.filter((l) => l.live && l.audioLevelDbov !== null && l.audioLevelDbov > -60);
+        return heard.length === 2 ? languages : undefined;
+      },
+      { what: 'the health sample to show both booths live with their microphones heard', timeoutMs: 15_000, intervalMs: 250 },
+    );
+    assert.deepEqual(channels.map((l) => [l.language, l.interpreters]).sort(), [
+      ['en', 2],
+      ['fr', 1],
+    ]);
+    const metrics = await (await fetch(`${server?.url ?? ''}/metrics`)).text();
+    assert.match(metrics, /stagecast_language_interpreter_live\{stage="[^"]*keynote[^"]*",language="en"\} 1/);
 
     // The floor alone: no language track plays, the floor is back at full level.
     await viewer.selectOption('#language', '');
