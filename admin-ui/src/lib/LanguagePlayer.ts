@@ -43,7 +43,11 @@ export class LanguagePlayer {
     this.#applyFloor();
   }
 
+  /**
+   * The floor goes down only while an interpreter's channel plays here: a chosen booth nobody staffs
+   * yet, or a page that watches over HLS (which has no channels), keeps the floor at full level.
+   */
   #applyFloor(): void {
-    this.floor.volume = this.#language === null ? 1 : this.#floorLevel;
+    this.floor.volume = this.#language === null || this.#elements.size === 0 ? 1 : this.#floorLevel;
   }
 }
