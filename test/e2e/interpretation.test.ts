@@ -54,7 +54,7 @@ interface WatchLanguageHandle {
 
 /** The WebAudio the page has, as far as the analysis uses it. */
 interface PageAudio {
-  stagecast?: WatchLanguageHandle;
+  stagecast?: { languageTracks(): unknown[]; relayTracks(): unknown[] };
   MediaStream: new (tracks: unknown[]) => unknown;
   AudioContext: new () => {
     sampleRate: number;
@@ -75,10 +75,13 @@ interface PageAudio {
  * analyser fed with the channel's tracks for a short window (runs in the page; no inner named
  * functions, which the TypeScript loader would wrap in helpers the page does not have).
  */
-async function dominantFrequency(page: Page): Promise<{ hz: number; db: number } | null> {
-  return page.evaluate(async () => {
+async function dominantFrequency(
+  page: Page,
+  tracksOf: 'languageTracks' | 'relayTracks' = 'languageTracks',
+): Promise<{ hz: number; db: number } | null> {
+  return page.evaluate(async (method) => {
     const scope = globalThis as unknown as PageAudio;
-    const tracks = scope.stagecast?.languageTracks() ?? [];
+    const tracks = scope.stagecast?.[method]() ?? [];
     if (tracks.length === 0) return null;
     const context = new scope.AudioContext();
     const analyser = context.createAnalyser();
@@ -95,7 +98,7 @@ async function dominantFrequency(page: Page): Promise<{ hz: number; db: number }
     const result = { hz: (best * context.sampleRate) / analyser.fftSize, db: bins[best] ?? -Infinity };
     await context.close();
     return result;
-  });
+  }, tracksOf);
 }
 
 async function interpretHandle(page: Page): Promise<{ mic: string; language: string | null; booth: BoothState | null } | null> {
@@ -175,10 +178,15 @@ describe('simultaneous interpretation in Chromium: booths, handover, a viewer ch
     );
   }
 
-  async function hears(viewer: Page, hz: number, what: string): Promise<void> {
+  async function hears(
+    viewer: Page,
+    hz: number,
+    what: string,
+    tracksOf: 'languageTracks' | 'relayTracks' = 'languageTracks',
+  ): Promise<void> {
     await waitFor(
       async () => {
-        const heard = await dominantFrequency(viewer);
+        const heard = await dominantFrequency(viewer, tracksOf);
         // One FFT bin is ~5.9 Hz at 48 kHz; a tone well above the noise floor, within two bins.
         return heard !== null && heard.db > -80 && Math.abs(heard.hz - hz) < 12 ? heard : undefined;
       },
@@ -229,6 +237,12 @@ describe('simultaneous interpretation in Chromium: booths, handover, a viewer ch
     const taken = await micState(enFirst, 'live', 'the first interpreter to be live again');
     assert.equal(taken.interpreters.filter((i) => i.live).length, 1, 'still exactly one live');
     await hears(viewer, 440, 'the viewer of en to hear 440 Hz again');
+
+    // Relay interpreting: the fr interpreter (880 Hz microphone) listens to the en booth (440 Hz live again).
+    await fr.evaluate(async () => {
+      await (globalThis as unknown as { stagecast: { relay(language: string | null): Promise<void> } }).stagecast.relay('en');
+    });
+    await hears(fr, 440, 'the fr interpreter to hear the en booth as relay', 'relayTracks');
 
     // Ops see each booth: live, the live microphone's level (a tone well above silence), and metrics.
     const ops = new ApiClient(server?.url ?? '').as(signer.sign({ role: 'ops', eventId: 'demo', name: 'Ops' }));
