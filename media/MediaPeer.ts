@@ -28,8 +28,10 @@ export interface ProduceRequest {
   transportId: string;
   kind: MediaKind;
   rtpParameters: types.RtpParameters;
-  /** camera carries the camera and the microphone; screen a screen share (and its sound). */
+  /** camera carries the camera and the microphone; screen a screen share (and its sound); interpretation a booth's microphone. */
   source: Exclude<SourceKind, 'onsite'>;
+  /** The language channel of an interpretation source (checked by signaling against the token and the stage). */
+  language?: string;
 }
 
 export interface ConsumerLayersEvent {
@@ -211,13 +213,17 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const max = this.stage.options.maxProducersPerPeer;
     if (this.#producers.size + this.#pendingProducers >= max)
       throw new MediaError('conflict', `a connection publishes at most ${max} producers`);
-    const sourceId = `${request.source}:${this.participantId}`;
+    const language = request.source === 'interpretation' ? request.language : undefined;
+    const sourceId =
+      language === undefined ? `${request.source}:${this.participantId}` : `interpretation:${language}:${this.participantId}`;
     this.#pendingProducers += 1;
     let producer: types.Producer;
     try {
       producer = await transport.produce({
         kind: request.kind,
         rtpParameters: request.rtpParameters,
+        // An interpreter starts muted: the booth (LanguageBooths) resumes the one who is live.
+        paused: language !== undefined,
         appData: { participant: this.participantId, source: sourceId },
       });
     } finally {
@@ -229,7 +235,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     try {
       const label = request.source === 'screen' ? `${this.displayName} — screen` : this.displayName;
-      this.stage.addProducer(producer, { id: sourceId, kind: request.source, label, ownerId: this.participantId });
+      const channel = language === undefined ? {} : { language };
+      this.stage.addProducer(producer, { id: sourceId, kind: request.source, label, ownerId: this.participantId, ...channel });
     } catch (error) {
       producer.close();
       throw error;

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 import type { MediaPeer } from './MediaPeer';
+import { LanguageBooths } from './LanguageBooths';
 import { openIngest, type IngestOptions, type IngestTarget } from './ingest';
 import type { PeerStage, Pipe, ReceiveRouter } from './peerStage';
 import type { EncoderFeedHealth } from './health/types';
@@ -63,6 +64,8 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   readonly #logger: Logger;
   #opening: Promise<ReceiveRouter> | null = null;
   #closed = false;
+  /** The interpreters' booths of this stage's language channels. */
+  readonly booths: LanguageBooths;
 
   private constructor(
     readonly key: string,
@@ -76,12 +79,18 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     this.#logger = logger.child({ module: 'StageMedia', stage: key });
     this.#originSlot = { kind: 'origin', router: origin, worker: originWorker, consumers: 0, piped: new Map() };
     origin.on('workerclose', () => this.close());
+    this.booths = new LanguageBooths((id) => [...(this.#sources.get(id)?.producers.values() ?? [])], this.#logger);
+    this.on('sourceupdated', (source) => this.booths.sourceUpdated(source));
+    this.on('sourceclosed', (sourceId) => this.booths.sourceClosed(sourceId));
   }
 
   static async create(key: string, workers: WorkerPicker, options: MediaOptions, logger: Logger): Promise<StageMedia> {
     const worker = workers.pick();
     const origin = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData: { stage: key, role: 'origin' } });
-    return new StageMedia(key, origin, worker, workers, options, logger);
+    const stage = new StageMedia(key, origin, worker, workers, options, logger);
+    // Interpreters' levels, for ops: once a second, anything above −80 dBov counts as speaking.
+    stage.booths.measureLevels(() => origin.createAudioLevelObserver({ maxEntries: 4, threshold: -80, interval: 1000 }));
+    return stage;
   }
 
   get closed(): boolean {
@@ -143,7 +152,12 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   }
 
   isOnProgram(producerId: string): boolean {
-    return this.#program === null || (this.#sources.get(this.#program)?.producers.has(producerId) ?? false);
+    if (this.#program === null) return true;
+    // Language channels are never on air and always flow: each viewer picks one by resuming its consumer.
+    for (const source of this.#sources.values()) {
+      if (source.producers.has(producerId)) return source.info.id === this.#program || source.info.kind === 'interpretation';
+    }
+    return false;
   }
 
   /**
@@ -154,6 +168,8 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
    */
   async setProgram(sourceId: string | null): Promise<void> {
     this.#assertOpen();
+    if (sourceId !== null && this.#sources.get(sourceId)?.info.kind === 'interpretation')
+      throw new MediaError('bad_request', 'a language channel is not a program source');
     const changed = this.#program !== sourceId;
     this.#program = sourceId;
     if (changed) this.emit('programchanged', sourceId);
@@ -268,7 +284,10 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
    * Adds a producer to its source (created on first use): a participant's WebRTC producer, or on an
    * edge node a pipe producer that brings the origin node's source here.
    */
-  addProducer(producer: types.Producer, source: { id: string; kind: SourceKind; label: string; ownerId: string | null }): SourceInfo {
+  addProducer(
+    producer: types.Producer,
+    source: { id: string; kind: SourceKind; label: string; ownerId: string | null; language?: string },
+  ): SourceInfo {
     this.#assertOpen();
     let entry = this.#sources.get(source.id);
     if (!entry) {

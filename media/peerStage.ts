@@ -38,7 +38,10 @@ export interface PeerStage<Peer> {
   registerPeer(peer: Peer): void;
   consumerOpened(peer: Peer, consumer: types.Consumer): void;
   peerReceiving(peer: Peer): void;
-  addProducer(producer: types.Producer, source: { id: string; kind: SourceKind; label: string; ownerId: string | null }): SourceInfo;
+  addProducer(
+    producer: types.Producer,
+    source: { id: string; kind: SourceKind; label: string; ownerId: string | null; language?: string },
+  ): SourceInfo;
   hasProducer(producerId: string): boolean;
   /** Whether the producer sends layers (simulcast or SVC): only then does a consumer choose what to send by bandwidth. */
   isLayered(producerId: string): boolean;

@@ -1,6 +1,7 @@
 /** Shared vocabulary of the media layer; plain data, safe to send to clients as is. */
 
-export type SourceKind = 'onsite' | 'camera' | 'screen';
+/** `interpretation`: an interpreter's microphone in a language channel, never on air, chosen by each viewer. */
+export type SourceKind = 'onsite' | 'camera' | 'screen' | 'interpretation';
 export type MediaKind = 'audio' | 'video';
 
 export interface SourceProducer {
@@ -16,6 +17,8 @@ export interface SourceInfo {
   /** Participant who publishes it; null for the on-site feed. */
   ownerId: string | null;
   producers: SourceProducer[];
+  /** The language channel an interpretation source belongs to (a BCP 47 tag such as `en` or `zh-Hans`). */
+  language?: string;
 }
 
 export interface MediaOptions {

@@ -1,9 +1,11 @@
 // Prints a signed access token: npm run token -- --role host --event demo [--name "Ada"] [--ttl 3600] [--stage keynote]
+// An interpreter (one booth): npm run token -- --role interpreter --event demo --stage keynote --language en
 // A platform administrator (creates events, administers all): npm run token -- --role admin --event '*'
 import { parseArgs } from 'node:util';
 import { EVERY_EVENT } from '../server/auth/permissions';
 import { ROLES, createTokenSigner, isRole } from '../server/auth/tokens';
 import { ConfigError, jwtSecretOf, loadConfig } from '../server/config';
+import { LANGUAGE_TAG } from '../server/validation';
 
 function main(): number {
   const { values } = parseArgs({
@@ -13,12 +15,14 @@ function main(): number {
       name: { type: 'string' },
       ttl: { type: 'string' },
       stage: { type: 'string' },
+      language: { type: 'string' },
     },
     strict: true,
   });
-  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds] [--stage stageId]\n  a speaker token needs --stage: it publishes on that stage only\n  --event '*' (admin only): a platform administrator, who creates events`;
+  const usage = `usage: npm run token -- --role <${ROLES.join('|')}> --event <eventId> [--name N] [--ttl seconds] [--stage stageId] [--language tag]\n  a speaker token needs --stage: it publishes on that stage only\n  an interpreter token needs --stage and --language (e.g. en, zh-Hans): it publishes into that booth only\n  --event '*' (admin only): a platform administrator, who creates events`;
   const platformMisuse = values.event === EVERY_EVENT && values.role !== 'admin';
-  if (!isRole(values.role) || !values.event || (values.role === 'speaker' && !values.stage) || platformMisuse) {
+  const interpreterMisuse = values.role === 'interpreter' && (!values.stage || !values.language || !LANGUAGE_TAG.test(values.language));
+  if (!isRole(values.role) || !values.event || (values.role === 'speaker' && !values.stage) || platformMisuse || interpreterMisuse) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }
@@ -35,7 +39,8 @@ function main(): number {
     return 2;
   }
   const signer = createTokenSigner(jwtSecretOf(config), ttl, config.tokenMaxTtlSeconds);
-  process.stdout.write(`${signer.sign({ role: values.role, eventId: values.event, name: values.name, stageId: values.stage })}\n`);
+  const claims = { role: values.role, eventId: values.event, name: values.name, stageId: values.stage, language: values.language };
+  process.stdout.write(`${signer.sign(claims)}\n`);
   return 0;
 }
 

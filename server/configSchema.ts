@@ -82,6 +82,7 @@ export class Config {
   @IsInt() @Min(1) @Max(100) alertWorkerCpuPercent = 85;
   @IsInt() @Min(0) @Max(3600_000) alertWorkerCpuForMs = 10_000;
   @IsInt() @Min(0) @Max(3600_000) alertNoViewersForMs = 15_000;
+  @IsInt() @Min(0) @Max(3600_000) alertInterpreterMissingForMs = 10_000;
   @IsInt() @Min(0) @Max(3600_000) alertClearAfterMs = 4000;
   @IsBoolean() hlsAutostart = true;
   @IsString() @MinLength(1) hlsDir = './data/hls';

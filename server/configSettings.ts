@@ -357,6 +357,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 0–3600000',
     doc: 'a stage with a live session and no viewer receiving for this long raises no_viewers_receiving',
   },
+  alertInterpreterMissingForMs: {
+    env: 'ALERT_INTERPRETER_MISSING_FOR_MS',
+    kind: 'int',
+    allowed: 'an integer 0–3600000',
+    doc: 'a live stage whose scheduled language has no live interpreter for this long raises interpreter_missing',
+  },
   alertClearAfterMs: {
     env: 'ALERT_CLEAR_AFTER_MS',
     kind: 'int',

@@ -123,3 +123,9 @@ export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number })
 
 /** Event and stage ids are short slugs: they appear in URLs and room names. */
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * A language of a stage's floor or of an interpretation channel: a BCP 47 tag of a language and at most
+ * two subtags (`en`, `zh-Hans`, `pt-BR`, `sr-Latn-RS`); it names a booth, sources and a token claim.
+ */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;

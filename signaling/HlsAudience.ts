@@ -25,6 +25,11 @@ export class HlsAudience {
     if (sockets?.size === 0) this.#byStage.delete(stageKey);
   }
 
+  /** The stage a connection watches over HLS, if it does. */
+  stageKeyOf(socket: ParticipantSocket): string | undefined {
+    return this.#stageOf.get(socket);
+  }
+
   count(stageKey: string): number {
     return this.#byStage.get(stageKey)?.size ?? 0;
   }

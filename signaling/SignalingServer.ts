@@ -12,6 +12,8 @@ import { AppError, toErrorAnswer } from '../server/errors';
 import type { ClientToServerEvents, HandshakeAuth } from './contract';
 import { fanOutConferenceEvents } from './fanout';
 import { registerLiveHandlers } from './liveHandlers';
+import { registerInterpretationHandlers } from './interpretationHandlers';
+import { splitStageKey } from '../server/stageKey';
 import { HlsAudience } from './HlsAudience';
 import { registerHlsHandlers } from './hlsHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
@@ -173,6 +175,8 @@ export class SignalingServer {
     const room = this.io.local.to(stageRoom(stage.key));
     stage.on('sourceupdated', (source) => room.emit('sourceUpdated', source));
     stage.on('sourceclosed', (sourceId) => room.emit('sourceClosed', { sourceId }));
+    const { stageId } = splitStageKey(stage.key);
+    stage.booths.on('boothchanged', (booth) => room.emit('boothUpdated', { ...booth, stageId }));
   }
 
   /**
@@ -267,6 +271,7 @@ export class SignalingServer {
       },
       admitToMeeting: (principal, meetingId) => this.deps.meetingRooms.admit(principal, meetingId),
       closeRoomAt: (key, closesAtMs) => this.#roomClosing.arm(key, closesAtMs),
+      stage: (eventId, stageId) => conference.agenda.getStage(eventId, stageId),
     };
   }
 
@@ -284,6 +289,11 @@ export class SignalingServer {
       currentProgram: (eventId, stageId) => this.deps.conference.program.currentProgram(eventId, stageId),
       sources: (key) => this.deps.media.existingStage(key)?.sources ?? [],
       playlistUrl: (eventId, stageId, caller) => this.deps.playlistUrl(eventId, stageId, caller),
+    });
+    registerInterpretationHandlers(handle, socket, {
+      audience: this.hlsAudience,
+      stage: (eventId, stageId) => this.deps.conference.agenda.getStage(eventId, stageId),
+      media: (key) => this.deps.media.existingStage(key),
     });
     registerLiveHandlers(handle, socket, this.deps.conference);
     registerOpsHandlers(handle, socket, this.#health);

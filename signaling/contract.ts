@@ -9,6 +9,7 @@
  * are typed `object` here so that mediasoup-client's types fit, and validated field by field on arrival.
  */
 
+import type { BoothState } from '../media/LanguageBooths';
 import type { MediaKind, SourceInfo, SourceKind } from '../media/types';
 import type { AgendaItem } from '../server/conference/agendaTypes';
 import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageView } from '../server/conference/publicEventTypes';
@@ -31,6 +32,7 @@ export type {
   AchievementRecord,
   AgendaItem,
   AlertRecord,
+  BoothState,
   ErrorCode,
   EventRecord,
   HandRecord,
@@ -130,8 +132,27 @@ export interface ProduceRequest {
   transportId: string;
   kind: MediaKind;
   rtpParameters: object;
-  /** camera: the camera and the microphone; screen: a screen share. */
-  source: 'camera' | 'screen';
+  /**
+   * camera: the camera and the microphone; screen: a screen share; interpretation: an interpreter's
+   * microphone into the language channel `language` (audio only; interpreter tokens of that stage and
+   * language only). An interpreter's producer starts muted unless the booth was empty (see `handOver`).
+   */
+  source: 'camera' | 'screen' | 'interpretation';
+  language?: string;
+}
+
+/** A stage's languages and its booths now (`getLanguages`). */
+export interface StageLanguages {
+  /** What the floor speaks; null when the stage does not say. */
+  floorLanguage: string | null;
+  /** The stage's interpretation channels (its booths), in the host's order. */
+  interpretationLanguages: string[];
+  /** How loud the floor stays under a chosen language, 0–1. */
+  floorLevel: number;
+  /** Each channel's booth: who interprets and who is live (an empty booth lists nobody). */
+  booths: BoothState[];
+  /** The caller's own booth when the caller is an interpreter (their token's language), else null. */
+  yourLanguage: string | null;
 }
 
 export interface ConsumeRequest {
@@ -239,6 +260,13 @@ export interface ClientToServerEvents {
   pauseConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
   setPreferredLayers: (request: PreferredLayersRequest, ack: Ack<Empty>) => void;
   leave: (request: Empty, ack: Ack<Empty>) => void;
+  /** The joined stage's languages and booths (joined over WebRTC, or watching over HLS). */
+  getLanguages: (request: Empty, ack: Ack<StageLanguages>) => void;
+  /**
+   * An interpreter's handover in their booth: the live interpreter passes the channel to the partner,
+   * a muted one takes it. Exactly one stays live; the booth's new state is pushed (`boothUpdated`).
+   */
+  handOver: (request: Empty, ack: Ack<BoothState>) => void;
   /** Live Q&A (and, for moderators, hands) of one session: current state now, changes pushed after. */
   subscribeSession: (request: SessionRef, ack: Ack<SubscribeResult>) => void;
   unsubscribeSession: (request: SessionRef, ack: Ack<Empty>) => void;
@@ -262,6 +290,8 @@ export interface ServerToClientEvents {
   consumerLayersChanged: (event: ConsumerLayers) => void;
   /** The server closed one of this participant's producers (stage closed, right revoked). */
   producerClosed: (event: { producerId: string }) => void;
+  /** A booth of the joined stage changed: an interpreter came or went, or a handover (to the stage's room). */
+  boothUpdated: (booth: BoothState & { stageId: string }) => void;
   /** The host put another source on air (pushed to the stage's participants). */
   programChanged: (change: ProgramChange) => void;
   /** A question of a subscribed session changed; attendees only hear of approved and answered ones. */
@@ -306,6 +336,8 @@ export const REQUEST_EVENTS = [
   'pauseConsumer',
   'setPreferredLayers',
   'leave',
+  'getLanguages',
+  'handOver',
   'subscribeSession',
   'unsubscribeSession',
   'submitQuestion',

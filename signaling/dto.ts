@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsFlatRecord, Optional, SLUG } from '../server/validation';
+import { IsFlatRecord, LANGUAGE_TAG, Optional, SLUG } from '../server/validation';
 
 const MIME = /^(audio|video)\/[A-Za-z0-9.+-]{1,32}$/;
 const FINGERPRINT = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}$/;
@@ -146,7 +146,9 @@ export class ProduceDto {
   @IsUUID(4) transportId!: string;
   @IsIn(['audio', 'video']) kind!: 'audio' | 'video';
   @IsObject() @ValidateNested() @Type(() => RtpParametersDto) rtpParameters!: RtpParametersDto;
-  @IsIn(['camera', 'screen']) source!: 'camera' | 'screen';
+  @IsIn(['camera', 'screen', 'interpretation']) source!: 'camera' | 'screen' | 'interpretation';
+  /** Only with source interpretation: the channel, a BCP 47 tag (checked against the token and the stage). */
+  @Optional() @IsString() @Matches(LANGUAGE_TAG) language?: string;
 }
 
 export class RtpCodecCapabilityDto {

@@ -6,6 +6,8 @@ import type { ProgramChange } from '../server/conference/ConferenceBus';
 import type { Principal } from '../server/auth/tokens';
 import { MAX_ROOM_PUBLISHERS, type MeetingRoomPass } from '../server/desk/MeetingRooms';
 import { AppError } from '../server/errors';
+import type { StageRecord } from '../server/store/records';
+import { assertMayInterpret } from './interpretationHandlers';
 import { meetingIdOfStage, stageKey } from '../server/stageKey';
 import {
   ConnectTransportDto,
@@ -52,6 +54,8 @@ export interface MediaHandlerPorts {
   admitToMeeting(principal: Principal, meetingId: string): Promise<MeetingRoomPass>;
   /** The room's media closes on this node when its slot ends. */
   closeRoomAt(stageKey: string, closesAtMs: number): void;
+  /** The stage's record (its interpretation channels). */
+  stage(eventId: string, stageId: string): Promise<StageRecord>;
 }
 
 /** Speakers and hosts publish; so does an attendee whose raised hand was accepted on this stage. */
@@ -86,6 +90,14 @@ function assertRoomForPublisher(sources: readonly SourceInfo[], participantId: s
   }
 }
 
+/** An interpreter sends from their token's stage only (which booth is checked per producer). */
+async function assertInterpreterStage(ports: MediaHandlerPorts, context: HandlerContext): Promise<void> {
+  const { stageId, media } = joinedPeer(context);
+  if (context.principal.stageId !== stageId)
+    throw new AppError('forbidden', `this token interprets on stage ${context.principal.stageId} only`);
+  await ports.preparePublish(media.stage.key);
+}
+
 /** Whom the media caps count a request against: the token's subject and the connection's address. */
 function requesterOf({ socket, principal }: HandlerContext): Requester {
   return { participantId: principal.id, ip: socket.data.clientIp };
@@ -110,7 +122,8 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     // In a meeting's room everyone sees everyone; on a stage, only hosts and ops receive more than the program.
     const followsProgram = meetingRoom === null && !can(principal.role, 'stage.preview');
     // Viewers take a WebRTC seat while the node has one; speakers and accepted hands always do.
-    const refusal = followsProgram && !can(principal.role, 'stage.publish') ? ports.seatRefusal() : null;
+    const publishes = can(principal.role, 'stage.publish') || can(principal.role, 'stage.interpret');
+    const refusal = followsProgram && !publishes ? ports.seatRefusal() : null;
     if (refusal && !(await ports.mayPublish(principal.id, principal.eventId, stageId))) sendToHls(refusal, SEAT_REFUSAL_TEXT[refusal]);
     const program = meetingRoom ? roomProgram(principal.eventId, stageId) : await ports.currentProgram(principal.eventId, stageId);
     ports.audience.remove(socket);
@@ -167,7 +180,8 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   });
 
   handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
-    if (direction === 'send') await assertMayPublish(ports, context);
+    if (direction === 'send' && can(context.principal.role, 'stage.interpret')) await assertInterpreterStage(ports, context);
+    else if (direction === 'send') await assertMayPublish(ports, context);
     const { media } = joinedPeer(context);
     const release = peers.quota.reserveTransport(requesterOf(context));
     try {
@@ -186,14 +200,23 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     return { iceParameters: await joinedPeer(context).media.restartIce(transportId) };
   });
 
-  handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source }, context) => {
-    await assertMayPublish(ports, context);
+  handle(socket, 'produce', ProduceDto, async ({ transportId, kind, rtpParameters, source, language }, context) => {
+    let channel: string | undefined;
+    if (source === 'interpretation') {
+      const { stageId, media } = joinedPeer(context);
+      channel = await assertMayInterpret(ports, context, { stageId, kind, language });
+      await ports.preparePublish(media.stage.key);
+    } else {
+      if (language !== undefined) throw new AppError('bad_request', 'language goes with source interpretation only');
+      await assertMayPublish(ports, context);
+    }
     const { msid: _msid, ...known } = rtpParameters;
     const producerId = await joinedPeer(context).media.produce({
       transportId,
       kind,
       rtpParameters: known,
       source,
+      ...(channel === undefined ? {} : { language: channel }),
     });
     return { producerId };
   });

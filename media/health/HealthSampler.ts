@@ -238,6 +238,20 @@ export class HealthSampler extends EventEmitter<HealthSamplerEvents> {
       joins: counts.joins,
       programSwitches: counts.programSwitches,
       sources,
+      languages: stage.booths.languages.map((language) => {
+        const booth = stage.booths.state(language);
+        const live = sources.find((s) => s.id === booth.liveSourceId);
+        return {
+          language,
+          interpreters: booth.interpreters.length,
+          live: booth.liveParticipantId !== null,
+          liveParticipantId: booth.liveParticipantId,
+          audioLevelDbov: booth.audioLevelDbov,
+          receiving: live?.receiving ?? false,
+          lossPercent: live?.lossPercent ?? 0,
+          bitrateBps: live?.bitrateBps ?? 0,
+        };
+      }),
       hls: this.#hls(stage.key, nowMs),
     };
   }

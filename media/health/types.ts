@@ -77,6 +77,23 @@ export interface SourceHealth {
   encoder?: EncoderFeedHealth | null;
 }
 
+/** A language channel's booth as ops sees it: is someone live, is their microphone heard, does it arrive whole. */
+export interface LanguageChannelHealth {
+  language: string;
+  /** Interpreters in the booth (their microphones published). */
+  interpreters: number;
+  /** An interpreter is live (the booth is not empty). */
+  live: boolean;
+  liveParticipantId: string | null;
+  /** The live microphone's level (dBov) over the last second; null when silent. */
+  audioLevelDbov: number | null;
+  /** Media reaches the live interpreter's producer. */
+  receiving: boolean;
+  /** The live interpreter's loss over the last interval (its source's). */
+  lossPercent: number;
+  bitrateBps: number;
+}
+
 export interface StageHealth {
   /** The media layer's name of the stage (`eventId/stageId`). */
   key: string;
@@ -105,6 +122,8 @@ export interface StageHealth {
   joins: number;
   programSwitches: number;
   sources: SourceHealth[];
+  /** The stage's booths that have an interpreter on this node (scheduled languages without one are ops' alert to find). */
+  languages: LanguageChannelHealth[];
   /** The stage's HLS stream, when one runs on this node (its origin). */
   hls: HlsHealth | null;
 }

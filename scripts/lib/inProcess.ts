@@ -68,5 +68,7 @@ export async function startStagecast(
 export const devSigner = createTokenSigner(DEV_JWT_SECRET, 3600);
 
 export function tokenFor(role: Role, eventId = 'demo', name: string = role, stageId?: string): string {
+  // An interpreter's token always names its booth (one without is refused): the keynote's English one unless told.
+  if (role === 'interpreter') return devSigner.sign({ role, eventId, name, stageId: stageId ?? 'keynote', language: 'en' });
   return devSigner.sign({ role, eventId, name, stageId });
 }

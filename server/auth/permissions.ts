@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { Principal, Role } from './tokens';
 
-const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate'];
+const EVERYONE: readonly Role[] = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate', 'interpreter'];
 
 /**
  * The one permission table of stagecast: which roles may do what. Every REST route and socket event
@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   'stage.publish': ['speaker', 'host', 'admin'],
   /** Receives every source of a stage (previews), not only the one on air. */
   'stage.preview': ['host', 'ops', 'admin'],
+  /**
+   * Publishes a microphone into the language channel (booth) the token names, on the token's stage, and
+   * hands over within that booth. Only interpreters: a speaker's sound is the floor, not a channel.
+   */
+  'stage.interpret': ['interpreter'],
   'stage.ingest': ['host', 'ops', 'admin'],
   'stage.inspect': ['host', 'ops', 'admin'],
   'event.manage': ['admin'],

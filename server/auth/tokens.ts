@@ -1,8 +1,9 @@
 import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError } from '../errors';
+import { LANGUAGE_TAG } from '../validation';
 
-export const ROLES = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate'] as const;
+export const ROLES = ['attendee', 'speaker', 'moderator', 'host', 'ops', 'admin', 'delegate', 'interpreter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -22,6 +23,8 @@ export interface Principal {
   expiresAtMs: number;
   /** A speaker token's stage (`stg`): the one stage it may publish on. Absent: every stage of the event. */
   stageId?: string;
+  /** An interpreter token's language channel (`lng`): the one booth it publishes into, on its stage (`stg`). */
+  language?: string;
   /**
    * Issued by the public join link (`anon`) to whoever asked, rather than to a person a host or admin
    * invited: the event's audience policy and the per-network vote budget apply to it.
@@ -33,7 +36,15 @@ const ALGORITHM = 'HS256';
 const ISSUER = 'stagecast';
 
 export interface TokenSigner {
-  sign(claims: { role: Role; eventId: string; name?: string; id?: string; stageId?: string; anonymous?: boolean }): string;
+  sign(claims: {
+    role: Role;
+    eventId: string;
+    name?: string;
+    id?: string;
+    stageId?: string;
+    language?: string;
+    anonymous?: boolean;
+  }): string;
   verify(token: string): Principal;
 }
 
@@ -58,8 +69,12 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
   if (ttlSeconds > maxTtlSeconds) throw new RangeError(`a token lifetime of ${ttlSeconds} s is beyond the cap of ${maxTtlSeconds} s`);
   const key = signingKey(secret);
   return {
-    sign({ role, eventId, name, id, stageId, anonymous }) {
-      const scope = { ...(stageId === undefined ? {} : { stg: stageId }), ...(anonymous === true ? { anon: true } : {}) };
+    sign({ role, eventId, name, id, stageId, language, anonymous }) {
+      const scope = {
+        ...(stageId === undefined ? {} : { stg: stageId }),
+        ...(language === undefined ? {} : { lng: language }),
+        ...(anonymous === true ? { anon: true } : {}),
+      };
       return jwt.sign({ role, event: eventId, name: name ?? role, ...scope }, key, {
         algorithm: ALGORITHM,
         expiresIn: ttlSeconds,
@@ -79,7 +94,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       }
       if (typeof payload !== 'object' || payload === null) throw new AppError('unauthorized', 'invalid token');
       const claims = payload as Record<string, unknown>;
-      const { sub, role, event, name, exp, iat, jti, stg, anon } = claims;
+      const { sub, role, event, name, exp, iat, jti, stg, lng, anon } = claims;
       if (typeof sub !== 'string' || !isRole(role) || typeof event !== 'string' || typeof name !== 'string') {
         throw new AppError('unauthorized', 'invalid token claims');
       }
@@ -89,8 +104,13 @@ export function createTokenSigner(secret: string, ttlSeconds: number, maxTtlSeco
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > 128) throw new AppError('unauthorized', 'token without id (jti)');
       if ((stg !== undefined && typeof stg !== 'string') || (anon !== undefined && anon !== true))
         throw new AppError('unauthorized', 'invalid token claims');
+      if (lng !== undefined && (typeof lng !== 'string' || !LANGUAGE_TAG.test(lng)))
+        throw new AppError('unauthorized', 'invalid token claims');
+      // An interpreter works in one booth: a token that does not say which is refused, never taken as "any".
+      if (role === 'interpreter' && (stg === undefined || lng === undefined))
+        throw new AppError('unauthorized', 'an interpreter token names its stage and language');
       const principal = { id: sub, role, eventId: event, name, tokenId: jti, expiresAtMs: exp * 1000, anonymous: anon === true };
-      return stg === undefined ? principal : { ...principal, stageId: stg };
+      return { ...principal, ...(stg === undefined ? {} : { stageId: stg }), ...(typeof lng === 'string' ? { language: lng } : {}) };
     },
   };
 }

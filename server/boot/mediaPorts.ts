@@ -2,8 +2,14 @@ import type { MediaNode } from '../../media/MediaNode';
 import type { Cluster } from '../cluster/Cluster';
 import type { NodeInfo } from '../cluster/NodeRegistry';
 import type { ProgramMedia } from '../conference/ProgramService';
+import type { SourceInfo } from '../../media/types';
 import { AppError } from '../errors';
 import type { MediaRoutesPort, Placement, PlacementPort, StageMediaView } from '../http/routes/media';
+
+/** The sources a host may put on air: every one but the language channels. */
+function programSourceIds(sources: readonly SourceInfo[]): string[] {
+  return sources.filter((s) => s.kind !== 'interpretation').map((s) => s.id);
+}
 
 /**
  * The narrow ports through which the conference domain and the media routes reach the SFU. In a
@@ -21,7 +27,8 @@ export function mediaPorts(media: MediaNode, cluster: Cluster | null): { program
   if (!cluster) {
     return {
       program: {
-        sourceIds: async (stageKey) => media.existingStage(stageKey)?.sources.map((s) => s.id) ?? [],
+        // Language channels are never on air: a host naming one is told there is no such source.
+        sourceIds: async (stageKey) => programSourceIds(media.existingStage(stageKey)?.sources ?? []),
         setProgram: async (stageKey, sourceId) => (await media.stage(stageKey)).setProgram(sourceId),
         onStageOpened,
       },

@@ -106,7 +106,8 @@ export class ClusterStages {
   /** The live sources of a stage, wherever its origin is. */
   async sourceIds(stageKey: string): Promise<string[]> {
     const local = this.#origins.has(stageKey) ? this.media.existingStage(stageKey)?.sources : undefined;
-    return (local ?? (await this.origins.sources(stageKey))).map((source) => source.id);
+    // Language channels are never on air: only the sources a host may put on air are named.
+    return (local ?? (await this.origins.sources(stageKey))).filter((s) => s.kind !== 'interpretation').map((source) => source.id);
   }
 
   /** The live origin node of a stage, or null. */

@@ -128,7 +128,8 @@ export class EdgeLink {
       producer.observer.once('close', () => {
         if (this.#producers.get(producerId) === producer) this.#producers.delete(producerId);
       });
-      this.stage.addProducer(producer, { id: source.id, kind: source.kind, label: source.label, ownerId: source.ownerId });
+      const channel = source.language === undefined ? {} : { language: source.language };
+      this.stage.addProducer(producer, { id: source.id, kind: source.kind, label: source.label, ownerId: source.ownerId, ...channel });
     }
   }
 }

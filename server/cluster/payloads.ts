@@ -66,7 +66,7 @@ export function parseSources(value: unknown): SourceInfo[] {
   return value.map((item, index) => {
     const source = record(item, `sources[${index}]`);
     const kind = source.kind;
-    if (kind !== 'onsite' && kind !== 'camera' && kind !== 'screen')
+    if (kind !== 'onsite' && kind !== 'camera' && kind !== 'screen' && kind !== 'interpretation')
       throw new AppError('bad_request', `sources[${index}].kind is malformed`);
     const producers = source.producers;
     if (!Array.isArray(producers) || producers.length > 8) throw new AppError('bad_request', `sources[${index}].producers is malformed`);
@@ -80,6 +80,7 @@ export function parseSources(value: unknown): SourceInfo[] {
         if (p.kind !== 'audio' && p.kind !== 'video') throw new AppError('bad_request', 'producer kind is malformed');
         return { producerId: text(p.producerId, 'producerId'), kind: p.kind };
       }),
+      ...(kind === 'interpretation' ? { language: text(source.language, 'language') } : {}),
     };
   });
 }

@@ -27,6 +27,7 @@ import type {
 import type { ConferenceBus } from './ConferenceBus';
 import { KeyedLock } from './KeyedLock';
 import { stageKey } from '../stageKey';
+import { assertStageLanguages } from './stageLanguages';
 
 async function found<T>(lookup: Promise<T | undefined>, what: string): Promise<T> {
   const record = await lookup;
@@ -124,6 +125,7 @@ export class AgendaService {
     const stage = await this.#lock.run(`stages:${eventId}`, async () => {
       const max = this.limits.stagesPerEvent;
       if ((await this.#stages.list(eventId)).length >= max) throw new AppError('conflict', `an event has at most ${max} stages`);
+      assertStageLanguages(input);
       const record: StageRecord = { ...input, eventId, programSourceId: null };
       if (!(await this.#stages.insert(record))) throw new AppError('conflict', `stage ${input.id} already exists`);
       return record;
@@ -134,6 +136,7 @@ export class AgendaService {
 
   async updateStage(eventId: string, stageId: string, patch: StagePatch): Promise<StageRecord> {
     const stage = { ...(await this.getStage(eventId, stageId)), ...patch };
+    assertStageLanguages(stage);
     await this.#stages.put(stage);
     this.bus.emit('agendachanged', { eventId, stageId });
     return stage;

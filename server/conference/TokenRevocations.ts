@@ -10,7 +10,7 @@ import type { ConferenceBus } from './ConferenceBus';
  * looked up: they are anonymous, short-lived (TOKEN_TTL_SECONDS) and the most numerous, so every join
  * and every request of the audience stays free of a store read.
  */
-export const REVOCABLE_ROLES: readonly Role[] = ['speaker', 'moderator', 'host', 'ops', 'admin', 'delegate'];
+export const REVOCABLE_ROLES: readonly Role[] = ['speaker', 'moderator', 'host', 'ops', 'admin', 'delegate', 'interpreter'];
 
 function revocable(role: Role): boolean {
   return REVOCABLE_ROLES.includes(role);

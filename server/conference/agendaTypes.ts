@@ -3,7 +3,7 @@ import type { AchievementRecord, AudiencePolicy, EventRecord, SessionRecord, Spe
 /** Inputs of the agenda operations (the REST DTOs implement these). */
 export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone'> & { audience?: Partial<AudiencePolicy> };
 export type EventPatch = Partial<Omit<NewEvent, 'id'>>;
-export type NewStage = Pick<StageRecord, 'id' | 'name'>;
+export type NewStage = Pick<StageRecord, 'id' | 'name' | 'floorLanguage' | 'interpretationLanguages' | 'floorLevel'>;
 export type StagePatch = Partial<Omit<NewStage, 'id'>>;
 export type NewSpeaker = Omit<SpeakerRecord, 'id' | 'eventId'>;
 export type SpeakerPatch = Partial<NewSpeaker>;

@@ -48,6 +48,7 @@ export function uiRoutes(uiDir: string = UI_DIR, embedOrigins: readonly string[]
     page('embed.html'),
   );
   router.get('/speak/:eventId/:stageId', page('speak.html'));
+  router.get('/interpret/:eventId/:stageId', page('interpret.html'));
   // An online meeting of the desk: its two organisations' delegates, cameras and microphones both ways.
   router.get('/meet/:eventId/:meetingId', page('meet.html'));
   // A delegate's desk: their meetings and suggestions; the invite link (`…/invite#<code>`) accepts the invite first.

@@ -20,6 +20,8 @@ export interface AlertEngineOptions {
   thresholds: AlertThresholds;
   /** Whether a session is live on a stage (`eventId/stageId`). */
   isLive: (stageKey: string) => boolean;
+  /** A stage's scheduled interpretation languages (none when absent). */
+  languagesOf?: (stageKey: string) => readonly string[];
   nodeId: string;
   logger: Logger;
 }
@@ -84,7 +86,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     if (this.#closed) return;
     const now = sample.takenAtMs;
     const seen = new Set<string>();
-    for (const observation of observe(sample, this.options.thresholds, this.options.isLive)) {
+    for (const observation of observe(sample, this.options.thresholds, this.options.isLive, this.options.languagesOf)) {
       const key = `${observation.rule}|${observation.subject}`;
       seen.add(key);
       this.#step(key, observation, now);

@@ -23,6 +23,7 @@ export function alertThresholds(config: Config): AlertThresholds {
     workerCpuPercent: config.alertWorkerCpuPercent,
     workerCpuForMs: config.alertWorkerCpuForMs,
     noViewersForMs: config.alertNoViewersForMs,
+    interpreterMissingForMs: config.alertInterpreterMissingForMs,
     clearAfterMs: config.alertClearAfterMs,
   };
 }
@@ -92,6 +93,7 @@ export class NodeOps {
       store,
       thresholds: alertThresholds(config),
       isLive: (stageKey) => liveStages.isLive(stageKey) && !watchedElsewhere?.(stageKey),
+      languagesOf: (stageKey) => liveStages.languagesOf(stageKey),
       nodeId,
       logger,
     });

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { HealthSample, HlsHealth, StageHealth } from '../../media/health/types';
+import type { HealthSample, HlsHealth, LanguageChannelHealth, StageHealth } from '../../media/health/types';
 import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { QuestionView } from '../conference/views';
 import type { AlertRecord } from '../store/records';
@@ -132,7 +132,42 @@ function createGauges(registry: Registry) {
       'stage',
       'rendition',
     ]),
+    languageLive: gauge(
+      'stagecast_language_interpreter_live',
+      "1 while a stage's language channel has a live interpreter (0 when one of a label has none)",
+      ['stage', 'language'],
+    ),
+    languageLevel: gauge(
+      'stagecast_language_audio_level_dbov',
+      "The live interpreter's microphone level over the last second (−127 when silent; lowest of a label)",
+      ['stage', 'language'],
+    ),
+    languageLoss: gauge('stagecast_language_loss_percent', "Packet loss of a language channel's live interpreter (worst of a label)", [
+      'stage',
+      'language',
+    ]),
   };
+}
+
+/** A label's language channels: the worst figure of the stages sharing it (private stages share `private`). */
+function observeLanguages(g: ReturnType<typeof createGauges>, stages: { label: string; languages: LanguageChannelHealth[] }[]): void {
+  for (const gaugeOfLanguage of [g.languageLive, g.languageLevel, g.languageLoss]) gaugeOfLanguage.reset();
+  const worst = new Map<string, { stage: string; language: string; live: number; level: number; loss: number }>();
+  for (const { label, languages } of stages) {
+    for (const channel of languages) {
+      const key = `${label}\u0000${channel.language}`;
+      const into = worst.get(key) ?? { stage: label, language: channel.language, live: 1, level: 0, loss: 0 };
+      into.live = Math.min(into.live, channel.live ? 1 : 0);
+      into.level = Math.min(into.level, channel.audioLevelDbov ?? -127);
+      into.loss = Math.max(into.loss, channel.lossPercent);
+      worst.set(key, into);
+    }
+  }
+  for (const { stage, language, live, level, loss } of worst.values()) {
+    g.languageLive.set({ stage, language }, live);
+    g.languageLevel.set({ stage, language }, level);
+    g.languageLoss.set({ stage, language }, loss);
+  }
 }
 
 /** A label's HLS figures: several private stages may share the label `private`. */
@@ -234,6 +269,10 @@ export class OpsMetrics {
     observeHls(
       g,
       sample.stages.flatMap((stage) => (stage.hls ? [{ label: this.labels.stage(stage.key), hls: stage.hls }] : [])),
+    );
+    observeLanguages(
+      g,
+      sample.stages.map((stage) => ({ label: this.labels.stage(stage.key), languages: stage.languages })),
     );
     for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {

@@ -14,6 +14,8 @@ export interface AlertThresholds {
   workerCpuPercent: number;
   workerCpuForMs: number;
   noViewersForMs: number;
+  /** A scheduled language without a live interpreter this long, while its stage is live, raises interpreter_missing. */
+  interpreterMissingForMs: number;
   /** A condition must stay fine this long before its alert clears. */
   clearAfterMs: number;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   workerCpuPercent: 85,
   workerCpuForMs: 10_000,
   noViewersForMs: 15_000,
+  interpreterMissingForMs: 10_000,
   clearAfterMs: 4000,
 };
 
@@ -124,6 +127,30 @@ function stageObservation(stage: StageHealth, live: boolean, t: AlertThresholds)
   };
 }
 
+/**
+ * Each scheduled language of a live stage needs a live interpreter: listeners who chose it hear only
+ * the floor, turned down, otherwise. Interpreters on this node only: in a cluster they are on the origin.
+ */
+function languageObservations(stage: StageHealth, scheduled: readonly string[], live: boolean, t: AlertThresholds): Observation[] {
+  const ids = splitStageKey(stage.key);
+  return scheduled.map((language) => {
+    const channel = stage.languages.find((l) => l.language.toLowerCase() === language.toLowerCase());
+    return {
+      rule: 'interpreter_missing' as const,
+      subject: `${stage.key}#lang:${language}`,
+      ...ids,
+      sourceId: null,
+      ownerId: null,
+      severity: 'critical' as const,
+      forMs: t.interpreterMissingForMs,
+      threshold: 1,
+      value: channel?.live ? 1 : 0,
+      state: !live ? ('good' as const) : channel?.live ? ('good' as const) : ('bad' as const),
+      message: `stage ${stage.key} is live but its ${language} channel has no live interpreter${channel ? ' (the booth is empty)' : ''}`,
+    };
+  });
+}
+
 /** A stream's first segment may take this long on top (encoder start, probing, the first key frame). */
 const HLS_STARTUP_ALLOWANCE_MS = 10_000;
 
@@ -153,11 +180,17 @@ function hlsObservation(stage: StageHealth): Observation | null {
  * Evaluates every sampled rule on one sample. Pure: the AlertEngine turns the observations into
  * alerts (windows, one open alert per rule and subject, clearing).
  */
-export function observe(sample: HealthSample, thresholds: AlertThresholds, isLive: (stageKey: string) => boolean): Observation[] {
+export function observe(
+  sample: HealthSample,
+  thresholds: AlertThresholds,
+  isLive: (stageKey: string) => boolean,
+  languagesOf: (stageKey: string) => readonly string[] = () => [],
+): Observation[] {
   const out: Observation[] = [];
   for (const stage of sample.stages) {
     for (const source of stage.sources) out.push(...sourceObservations(stage, source, thresholds));
     out.push(stageObservation(stage, isLive(stage.key), thresholds));
+    out.push(...languageObservations(stage, languagesOf(stage.key), isLive(stage.key), thresholds));
     const hls = hlsObservation(stage);
     if (hls) out.push(hls);
   }

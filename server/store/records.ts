@@ -48,7 +48,16 @@ export interface StageRecord {
   programSpeakerId?: string | null;
   /** A line the host put on air in the lower-third's place (an agreement signed), shown while its session is live. */
   programAnnouncement?: { text: string; sessionId: string } | null;
+  /** The language spoken on the stage, what viewers hear without choosing (BCP 47); absent: not said. */
+  floorLanguage?: string;
+  /** The stage's language channels: one booth of interpreters each, chosen by viewers. Absent: none. */
+  interpretationLanguages?: string[];
+  /** How loud the floor stays under a chosen language, 0–1 (absent: 0.2); 0 leaves the interpreter alone. */
+  floorLevel?: number;
 }
+
+/** What a stage's viewers hear unless they pick a language channel, and how loud the floor stays under one. */
+export const DEFAULT_FLOOR_LEVEL = 0.2;
 
 export const SESSION_KINDS = ['keynote', 'achievement-release', 'speech', 'report', 'panel', 'signing'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -146,6 +155,7 @@ export const ALERT_RULES = [
   'ports_exhausted',
   'hls_stalled',
   'disk_low',
+  'interpreter_missing',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -36,6 +36,7 @@ export function stageHealth(key: string, overrides: Partial<StageHealth> = {}): 
     joins: 1,
     programSwitches: 0,
     sources: [],
+    languages: [],
     hls: null,
     ...overrides,
   };

@@ -31,6 +31,7 @@ describe('benchmarks start and print their JSON line (tiny N)', function () {
   const cases: [string, string[], string][] = [
     ['join', ['join', '--viewers', '3', '--browsers', '0'], 'connectToResumedMs'],
     ['switch', ['switch', '--viewers', '3', '--switches', '2'], 'firstAudioPacketMs'],
+    ['language', ['language', '--viewers', '3', '--switches', '2', '--cpu-seconds', '1'], 'switchToFirstPacketMs'],
     ['qa', ['qa', '--attendees', '6', '--votes', '2'], 'upvoteToDeliveryMs'],
     ['health', ['health', '--viewers', '0,3', '--samples', '2'], 'levels'],
     ['memory', ['memory', '--sockets', '4,8', '--webrtc', '2', '--plain', '2', '--settle-seconds', '0', '--fill-seconds', '1'], 'perUnit'],

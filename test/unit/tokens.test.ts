@@ -63,6 +63,26 @@ describe('access tokens', () => {
       ...options,
     });
 
+  it("round-trips an interpreter's booth (stg, lng), and refuses an interpreter token without one or with a malformed language", () => {
+    const principal = signer.verify(
+      signer.sign({ role: 'interpreter', eventId: 'demo', name: 'Ada', stageId: 'keynote', language: 'zh-Hans' }),
+    );
+    assert.deepEqual([principal.role, principal.stageId, principal.language], ['interpreter', 'keynote', 'zh-Hans']);
+    assert.throws(
+      () => signer.verify(signer.sign({ role: 'interpreter', eventId: 'demo', stageId: 'keynote' })),
+      refusedAs(/stage and language/),
+    );
+    assert.throws(
+      () => signer.verify(signer.sign({ role: 'interpreter', eventId: 'demo', language: 'en' })),
+      refusedAs(/stage and language/),
+    );
+    const hour = Math.floor(Date.now() / 1000) + 3600;
+    assert.throws(
+      () => signer.verify(handMade({ role: 'interpreter', stg: 'keynote', lng: 'en"><script>', exp: hour }, { jwtid: 'j2' })),
+      refusedAs(/claims/),
+    );
+  });
+
   it('refuses a validly signed token without exp, whatever else it carries', () => {
     assert.throws(() => signer.verify(handMade({}, { jwtid: 'j1' })), refusedAs(/without expiry/));
   });

@@ -7,7 +7,7 @@ export interface StageRoute {
 // Same shape as the server's slugs: anything else cannot name an event or a stage.
 const SLUG = '[a-z0-9][a-z0-9-]{0,63}';
 
-export function stageRouteOf(pathname: string, page: 'watch' | 'speak' | 'embed'): StageRoute | null {
+export function stageRouteOf(pathname: string, page: 'watch' | 'speak' | 'embed' | 'interpret'): StageRoute | null {
   const match = new RegExp(`^/${page}/(${SLUG})/(${SLUG})/?$`).exec(pathname);
   if (!match?.[1] || !match[2]) return null;
   return { eventId: match[1], stageId: match[2] };

@@ -13,6 +13,7 @@ import type { RenewableToken } from '../lib/token';
 import { isConsumerLocal, RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection, type WatchMode } from '../lib/StageConnection';
+import { LanguageChannel } from '../lib/LanguageChannel';
 import { chooseProgram } from './programChoice';
 
 export type WatchState = 'connecting' | 'live' | 'reconnecting' | 'no-source' | 'failed';
@@ -67,6 +68,8 @@ function isInboundVideo(stat: unknown): stat is { framesDecoded?: number } {
  */
 export class StageViewer {
   readonly connection: StageConnection;
+  /** The language channel this viewer listens to besides the floor (none until one is chosen). */
+  readonly languages: LanguageChannel;
   #state: WatchState = 'connecting';
   #sources = new Map<string, SourceInfo>();
   /** By producer id. */
@@ -103,6 +106,7 @@ export class StageViewer {
       },
       where,
     );
+    this.languages = new LanguageChannel(this.connection);
     const { connection } = this;
     connection.on('sourceUpdated', (source) => {
       void this.connection.run(async () => {
@@ -127,6 +131,7 @@ export class StageViewer {
       // Not a reconcile: the producer is most likely gone, and the source event saying so follows.
       void this.connection.run(async () => {
         this.#dropConsumers((held) => held.consumer.id === consumerId);
+        this.languages.dropConsumers((id) => id !== consumerId);
         this.#show(this.#program());
       });
     });
@@ -173,6 +178,7 @@ export class StageViewer {
     this.#participantId = join.participantId;
     this.#recv = await this.connection.createTransport('recv');
     this.#fallBackIfUnreachable(this.#recv);
+    this.languages.attach(this.#recv, device);
     await this.#reconcile();
     for (const listener of this.#joinListeners) await listener();
   }
@@ -214,6 +220,7 @@ export class StageViewer {
   async #resumed(result: ResumeResult): Promise<void> {
     const alive = new Set(result.consumerIds);
     this.#dropConsumers((held) => !alive.has(held.consumer.id));
+    this.languages.dropConsumers((id) => alive.has(id));
     this.#sources = new Map(result.sources.map((s) => [s.id, s]));
     this.#hostProgram = result.program ?? null;
     await this.#reconcile();
@@ -227,8 +234,9 @@ export class StageViewer {
     }
     const wanted = new Map<string, string>();
     for (const source of this.#sources.values()) {
-      // This participant's own camera (an accepted raised hand): never played back to them.
-      if (this.#isOwn(source)) continue;
+      // This participant's own camera (an accepted raised hand): never played back to them. Language
+      // channels are not programs: the LanguageChannel consumes the one this viewer chooses.
+      if (this.#isOwn(source) || source.kind === 'interpretation') continue;
       for (const { producerId } of source.producers) wanted.set(producerId, source.id);
     }
     this.#dropConsumers((held) => !wanted.has(held.consumer.producerId));
@@ -238,6 +246,7 @@ export class StageViewer {
     const program = this.#program();
     await this.#setFlowing(program);
     this.#show(this.#program());
+    await this.languages.sync([...this.#sources.values()].filter((s) => !this.#isOwn(s)));
   }
 
   /** The host's choice if there is one (nothing, until that source is live), else the best source this viewer holds. */
@@ -335,6 +344,7 @@ export class StageViewer {
 
   #forgetConsumers(): void {
     this.#dropConsumers(() => true);
+    this.languages.detach();
     this.#recv = null;
   }
 

@@ -11,6 +11,7 @@ import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
+import { mountLanguagePicker } from './languagePicker';
 import { ProgramPlayer } from './ProgramPlayer';
 import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
 import { lowerThirdDetail } from '../lib/lowerThird';
@@ -29,6 +30,11 @@ export interface WatchDebugHandle {
   /** How the page receives the stage: WebRTC or HLS. */
   readonly mode: WatchMode;
   videoStats(): Promise<{ framesDecoded: number }>;
+  /** The language channel chosen (null: the floor alone) and its tracks the server forwards. */
+  readonly language: string | null;
+  languageTracks(): MediaStreamTrack[];
+  /** The volume of the floor (the program's element), 0–1. */
+  readonly floorVolume: number;
 }
 
 const STATE_TEXT: Record<WatchState, string> = {
@@ -164,6 +170,7 @@ async function start(): Promise<void> {
     }
     void viewer.connection.setMode(next);
   });
+  mountLanguagePicker(viewer, element('language', HTMLSelectElement), element('language-box', HTMLElement), player.video);
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
@@ -203,6 +210,13 @@ async function start(): Promise<void> {
     },
     get mode() {
       return viewer.connection.mode;
+    },
+    get language() {
+      return viewer.languages.language;
+    },
+    languageTracks: () => viewer.languages.tracks,
+    get floorVolume() {
+      return player.video.volume;
     },
     async videoStats() {
       const framesDecoded = await viewer.framesDecoded();

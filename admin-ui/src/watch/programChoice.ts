@@ -1,7 +1,8 @@
 import type { SourceInfo, SourceKind } from '../../../signaling/contract';
 
 // The hall feed is what the room sees; a remote speaker's camera comes next; slides alone come last.
-const PREFERENCE: Record<SourceKind, number> = { onsite: 0, camera: 1, screen: 2 };
+// Language channels never reach here (StageViewer leaves them to the LanguageChannel); ranked last all the same.
+const PREFERENCE: Record<SourceKind, number> = { onsite: 0, camera: 1, screen: 2, interpretation: 3 };
 
 function rank(source: SourceInfo): number {
   // A source with a picture beats one that has (so far) only sound.

@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNumber,
   IsObject,
   IsString,
   Max,
@@ -29,7 +30,8 @@ import {
   type TransferMode,
 } from '../../store/records';
 import { Type } from 'class-transformer';
-import { Optional, SLUG } from '../../validation';
+import { LANGUAGE_TAG, Optional, SLUG } from '../../validation';
+import { MAX_INTERPRETATION_LANGUAGES } from '../../conference/stageLanguages';
 
 /** ISO 8601 date-time with an explicit zone (Z or ±hh:mm): a time without one is ambiguous. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -66,14 +68,36 @@ export class UpdateEventDto implements Partial<NewEvent> {
   @Optional() @IsObject() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
 }
 
-export class CreateStageDto implements NewStage {
+/** A stage's languages: what the floor speaks, its interpretation channels, the floor's level under them. */
+class StageLanguageFields {
+  @JSONSchema({ description: 'the language spoken on the stage (BCP 47, e.g. zh or en-GB)' })
+  @Optional()
+  @IsString()
+  @Matches(LANGUAGE_TAG)
+  floorLanguage?: string;
+  @JSONSchema({ description: 'interpretation channels (BCP 47 tags, distinct, not the floor language): one booth each' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(MAX_INTERPRETATION_LANGUAGES)
+  @IsString({ each: true })
+  @Matches(LANGUAGE_TAG, { each: true })
+  interpretationLanguages?: string[];
+  @JSONSchema({ description: 'how loud the floor stays under a chosen language, 0–1 (default 0.2)' })
+  @Optional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  floorLevel?: number;
+}
+
+export class CreateStageDto extends StageLanguageFields implements NewStage {
   @Matches(SLUG)
   @Matches(NOT_A_MEETING_ROOM, { message: `stage ids beginning with ${MEETING_ROOM_PREFIX} are kept for the desk's meeting rooms` })
   id!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
 }
 
-export class UpdateStageDto {
+export class UpdateStageDto extends StageLanguageFields {
   @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
 }
 

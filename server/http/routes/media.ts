@@ -109,7 +109,7 @@ export function registerMediaRoutes(
     method: 'get',
     path: '/api/events/:eventId/stages/:stageId/placement',
     operationId: 'placeParticipant',
-    summary: 'The node the caller should connect to for this stage (its origin for speakers); null on a single node',
+    summary: 'The node the caller should connect to for this stage (its origin for speakers and interpreters); null on a single node',
     tag: 'media',
     access: 'stage.watch',
     params: StageParams,
@@ -118,7 +118,8 @@ export function registerMediaRoutes(
       const room = meetingIdOfStage(params.stageId) !== null;
       if (!room) await agenda.getStage(params.eventId, params.stageId);
       if (!deps.placement) return { nodeUrl: null, fallbackUrls: [] };
-      const publishes = room || (principal !== null && can(principal.role, 'stage.publish'));
+      // Interpreters too (a booth's handover pauses producers on the origin), and everyone in a meeting's room.
+      const publishes = room || (principal !== null && (can(principal.role, 'stage.publish') || can(principal.role, 'stage.interpret')));
       const placement = publishes ? await deps.placement.publisher(stageKey(params.eventId, params.stageId)) : deps.placement.viewer();
       if (!placement) throw new AppError('unavailable', 'every node is full or draining; retry shortly');
       return { nodeUrl: placement.nodeUrl, fallbackUrls: placement.fallbackUrls };

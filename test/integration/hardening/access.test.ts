@@ -57,7 +57,8 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
   let session: SessionRecord;
 
   const token = (role: Role, eventId = 'demo', name: string = role): string => {
-    const made = signer.sign({ role, eventId, name });
+    // An interpreter's token always names its booth (a token without one is refused at the handshake).
+    const made = signer.sign({ role, eventId, name, ...(role === 'interpreter' ? { stageId: 'keynote', language: 'en' } : {}) });
     issued.push(made);
     return made;
   };
@@ -177,6 +178,8 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
       pauseConsumer: null,
       setPreferredLayers: null,
       leave: null,
+      getLanguages: null,
+      handOver: { action: 'stage.interpret', payload: () => ({}) },
       subscribeSession: null,
       unsubscribeSession: null,
       submitQuestion: { action: 'question.submit', payload: () => ({ sessionId: session.id, text: 'Allowed?' }) },
@@ -208,6 +211,8 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
         await request(socket, 'join', { stageId: 'keynote' });
         for (const [event, rule] of Object.entries(table) as [RequestEvent, (typeof table)[RequestEvent]][]) {
           if (!rule || can(role, rule.action)) continue;
+          // Interpreters open a send transport for their booth's microphone: what they may send is checked per producer.
+          if (event === 'createTransport' && can(role, 'stage.interpret')) continue;
           const response = await rawRequest(socket, event, rule.payload());
           assert.ok(!response.ok && response.error.code === 'forbidden', `${role} ${event}: ${JSON.stringify(response)}`);
           refusals += 1;

@@ -18,12 +18,14 @@ describe('AlertEngine', () => {
   let cleared: AlertRecord[];
   let uplink: UplinkWarning[];
   const live = new Set<string>();
+  const scheduled = new Map<string, string[]>();
 
   function start(thresholds: Partial<AlertThresholds> = {}): void {
     engine = new AlertEngine({
       store,
       thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
       isLive: (key) => live.has(key),
+      languagesOf: (key) => scheduled.get(key) ?? [],
       nodeId: 'test-node',
       logger: pino({ level: 'silent' }),
     });
@@ -44,6 +46,7 @@ describe('AlertEngine', () => {
     cleared = [];
     uplink = [];
     live.clear();
+    scheduled.clear();
   });
 
   afterEach(async () => {
@@ -161,6 +164,39 @@ describe('AlertEngine', () => {
     assert.deepEqual(
       cleared.map((a) => a.rule),
       ['no_viewers_receiving'],
+    );
+  });
+
+  it('raises interpreter_missing for a scheduled language without a live interpreter, only while the stage is live', () => {
+    start({ interpreterMissingForMs: 3000, clearAfterMs: 0 });
+    scheduled.set(STAGE, ['en', 'fr']);
+    const channel = (language: string, isLive: boolean) => ({
+      language,
+      interpreters: isLive ? 1 : 0,
+      live: isLive,
+      liveParticipantId: isLive ? `p-${language}` : null,
+      audioLevelDbov: isLive ? -30 : null,
+      receiving: isLive,
+      lossPercent: 0,
+      bitrateBps: isLive ? 30_000 : 0,
+    });
+    const sample = (s: number, frLive: boolean): void =>
+      engine.observeSample(healthSample(T0 + s * 1000, [stageHealth(STAGE, { languages: [channel('en', true), channel('fr', frLive)] })]));
+    for (let s = 0; s <= 5; s++) sample(s, false);
+    assert.equal(raised.length, 0, 'an empty booth between sessions is no incident');
+    live.add(STAGE);
+    for (let s = 6; s <= 8; s++) sample(s, false);
+    assert.equal(raised.length, 0, 'not before the window has passed');
+    sample(9, false);
+    assert.deepEqual(
+      raised.map((a) => [a.rule, a.message]),
+      [['interpreter_missing', `stage ${STAGE} is live but its fr channel has no live interpreter (the booth is empty)`]],
+      'fr only: en has its interpreter',
+    );
+    sample(10, true);
+    assert.deepEqual(
+      cleared.map((a) => a.rule),
+      ['interpreter_missing'],
     );
   });
 

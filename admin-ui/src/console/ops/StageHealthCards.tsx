@@ -1,4 +1,4 @@
-import type { HlsHealth, StageRecord } from '../../../../signaling/contract';
+import type { HlsHealth, StageHealthView, StageRecord } from '../../../../signaling/contract';
 import type { StageLevel, StageStatus } from './healthSeries';
 
 const LEVEL_TEXT: Record<StageLevel, string> = {
@@ -10,6 +10,17 @@ const LEVEL_TEXT: Record<StageLevel, string> = {
 };
 
 const kbps = (bps: number): string => (bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mbps` : `${Math.round(bps / 1000)} kbps`);
+
+/** Each booth: live or not, the live microphone's level and loss. */
+function languagesText(languages: StageHealthView['languages']): string {
+  return languages
+    .map((l) => {
+      if (!l.live) return `${l.language}: no interpreter`;
+      const level = l.audioLevelDbov === null ? 'silent' : `${Math.round(l.audioLevelDbov)} dBov`;
+      return `${l.language}: live (${l.interpreters} in booth) · ${level} · ${l.lossPercent} % loss`;
+    })
+    .join(' — ');
+}
 
 function hlsText(hls: HlsHealth | null): string {
   if (!hls) return 'off';
@@ -64,6 +75,12 @@ export function StageHealthCards({ stages, statuses }: { stages: StageRecord[]; 
                   <dt>HLS</dt>
                   <dd>{hlsText(health.hls)}</dd>
                 </div>
+                {health.languages.length > 0 && (
+                  <div data-languages={String(health.languages.every((l) => l.live))}>
+                    <dt>Languages</dt>
+                    <dd>{languagesText(health.languages)}</dd>
+                  </div>
+                )}
               </dl>
             )}
             {health && health.sources.length > 0 && (

@@ -13,7 +13,7 @@ interface SourceGridProps {
 }
 
 // The hall feed first, then cameras, then screens; by label within a kind, so tiles do not jump around.
-const ORDER = { onsite: 0, camera: 1, screen: 2 } as const;
+const ORDER = { onsite: 0, camera: 1, screen: 2, interpretation: 3 } as const;
 
 /** Every live source of the stage as a preview tile; one click puts a tile on air. */
 export function SourceGrid({ sources, previews, programId, pendingId, disabled, onTake }: SourceGridProps) {
@@ -25,7 +25,10 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
       </div>
     );
   }
-  const sorted = [...sources].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
+  // Language channels are never on air (the server refuses them as a program): no tile to take.
+  const sorted = [...sources]
+    .filter((s) => s.kind !== 'interpretation')
+    .sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
   return (
     <ul class="source-grid" aria-label="Sources">
       {sorted.map((source) => {

@@ -4,6 +4,7 @@ export const SOURCE_KIND_LABEL: Record<SourceKind, string> = {
   onsite: 'Hall feed',
   camera: 'Remote camera',
   screen: 'Screen share',
+  interpretation: 'Interpretation',
 };
 
 /** How the console names a source: its label, or its kind when it has none. */

@@ -1,0 +1,80 @@
+import type { StageLanguages } from '../../../signaling/contract';
+import { LanguagePlayer } from '../lib/LanguagePlayer';
+import type { StageViewer } from './StageViewer';
+
+/** The viewer's choice, remembered for the next visit (any stage that has that channel). */
+const LANGUAGE_KEY = 'stagecast.language';
+
+function storedLanguage(): string | null {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function remember(language: string | null): void {
+  try {
+    if (language === null) localStorage.removeItem(LANGUAGE_KEY);
+    else localStorage.setItem(LANGUAGE_KEY, language);
+  } catch {
+    // Storage disabled: the choice lasts for this visit.
+  }
+}
+
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/**
+ * The watch page's language picker: the floor, or one of the stage's interpretation channels. Choosing
+ * one keeps the program's picture and turns the floor down to the stage's level under the interpreter.
+ * Refreshed after each join, when the agenda of the stage changes and when a booth changes.
+ */
+export function mountLanguagePicker(
+  viewer: StageViewer,
+  select: HTMLSelectElement,
+  box: HTMLElement,
+  floor: HTMLMediaElement,
+): LanguagePlayer {
+  const player = new LanguagePlayer(box, floor);
+  viewer.languages.onTracks((language, tracks) => player.show(language, tracks));
+  let wanted = storedLanguage();
+
+  const render = (languages: StageLanguages): void => {
+    player.floorLevel = languages.floorLevel;
+    box.hidden = languages.interpretationLanguages.length === 0;
+    const floorName = languages.floorLanguage === null ? 'Floor (original)' : `Floor — ${languageName(languages.floorLanguage)}`;
+    const options = [new Option(floorName, '')];
+    for (const booth of languages.booths) {
+      const idle = booth.liveParticipantId === null ? ' (no interpreter yet)' : '';
+      options.push(new Option(`${languageName(booth.language)}${idle}`, booth.language));
+    }
+    select.replaceChildren(...options);
+    const available = wanted !== null && languages.interpretationLanguages.includes(wanted);
+    select.value = available ? (wanted ?? '') : '';
+    select.disabled = viewer.connection.mode === 'hls';
+    select.title = select.disabled ? 'Languages play in low latency mode' : '';
+    const choice = available ? wanted : null;
+    if (choice !== viewer.languages.language) void viewer.languages.choose(choice);
+  };
+  const refresh = (): void => {
+    viewer.connection
+      .request('getLanguages', {})
+      .then(render)
+      .catch((error: unknown) => console.info('stagecast: languages not available yet', error));
+  };
+  select.addEventListener('change', () => {
+    wanted = select.value === '' ? null : select.value;
+    remember(wanted);
+    void viewer.languages.choose(wanted);
+  });
+  viewer.onJoined(async () => refresh());
+  viewer.connection.on('boothUpdated', () => refresh());
+  viewer.connection.on('agendaChanged', () => refresh());
+  return player;
+}
