@@ -13,7 +13,7 @@ export interface OutboxEntry {
 export interface Outbox {
   /** Adds the entries, all or none. */
   add(entries: readonly OutboxEntry[]): Promise<void>;
-  /** Up to `limit` entries due at `nowMs`, earliest first, each leased until `nowMs + leaseMs`. */
+  /** Up to `limit` entries due at `nowMs`, earliest first (ties by id), each leased until `nowMs + leaseMs`. */
   claimDue(nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]>;
   /** Sets an entry's due time and body (a failed attempt); nothing when it is gone. */
   reschedule(entry: OutboxEntry): Promise<void>;

@@ -24,7 +24,7 @@ export class SqliteOutbox implements Outbox {
       for (const entry of entries) insert.run(entry.id, entry.dueAtMs, entry.data);
     });
     const due = db.prepare<[number, number], { id: string; data: string }>(
-      'SELECT id, data FROM outbox WHERE due_at <= ? ORDER BY due_at LIMIT ?',
+      'SELECT id, data FROM outbox WHERE due_at <= ? ORDER BY due_at, id LIMIT ?',
     );
     const lease = db.prepare<[number, string]>('UPDATE outbox SET due_at = ? WHERE id = ?');
     this.#claim = db.transaction((nowMs: number, leaseMs: number, limit: number) =>
