@@ -8,6 +8,7 @@ import { ConsoleScope, type ConsoleContext } from './context';
 import { useConnected, useSocketEvent } from '../live/hooks';
 import { takeTokenFromLink } from '../lib/token';
 import { readIdentity, storedToken, storeToken, viewsFor, type Identity, type ViewName } from './identity';
+import { IntegrationsView } from './integrations/IntegrationsView';
 import { OpsView } from './ops/OpsView';
 import { ModerationView } from './qa/ModerationView';
 import { navigate, routeHref, useRoute } from './route';
@@ -15,7 +16,13 @@ import { SignIn } from './SignIn';
 import { StageControlView } from './stage/StageControlView';
 import { NoticeList, useNotices } from './ui/Notices';
 
-const VIEW_LABEL: Record<ViewName, string> = { agenda: 'Agenda', stage: 'Stage control', qa: 'Q&A', ops: 'Ops' };
+const VIEW_LABEL: Record<ViewName, string> = {
+  agenda: 'Agenda',
+  stage: 'Stage control',
+  qa: 'Q&A',
+  ops: 'Ops',
+  integrations: 'Integrations',
+};
 
 /** The identity from a `?token=` link or this tab's stored token, else why there is none. */
 function initialIdentity(): { identity: Identity | null; message: string | null } {
@@ -107,7 +114,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
             {views.map((name) => (
               <a
                 key={name}
-                href={routeHref(name, name === 'agenda' || name === 'ops' ? null : stageId)}
+                href={routeHref(name, name === 'agenda' || name === 'ops' || name === 'integrations' ? null : stageId)}
                 class="view-tab"
                 aria-current={name === view ? 'page' : undefined}
               >
@@ -136,6 +143,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
           {view === 'stage' && <StageControlView stageId={stageId} onStage={(id) => navigate('stage', id)} />}
           {view === 'qa' && <ModerationView stageId={stageId} onStage={(id) => navigate('qa', id)} />}
           {view === 'ops' && <OpsView />}
+          {view === 'integrations' && <IntegrationsView />}
         </main>
         <NoticeList notices={notices} dismiss={dismiss} />
       </div>

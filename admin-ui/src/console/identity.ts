@@ -16,17 +16,18 @@ export interface Identity {
   expiresAt: number | null;
 }
 
-export type ViewName = 'agenda' | 'stage' | 'qa' | 'ops';
+export type ViewName = 'agenda' | 'stage' | 'qa' | 'ops' | 'integrations';
 
-/** Which roles see which view; mirrors the server's permission table (agenda.manage, program.control, question.moderate, health.view). */
+/** Which roles see which view; mirrors the server's permission table (agenda.manage, program.control, question.moderate, health.view, webhook.manage). */
 const VIEW_ROLES: Record<ViewName, readonly ConsoleRole[]> = {
   agenda: ['host', 'admin'],
   stage: ['host', 'admin'],
   qa: ['moderator', 'host', 'admin'],
   ops: ['ops', 'host', 'admin'],
+  integrations: ['admin'],
 };
 
-export const VIEW_ORDER: readonly ViewName[] = ['agenda', 'stage', 'qa', 'ops'];
+export const VIEW_ORDER: readonly ViewName[] = ['agenda', 'stage', 'qa', 'ops', 'integrations'];
 
 export function viewsFor(role: ConsoleRole): ViewName[] {
   return VIEW_ORDER.filter((view) => VIEW_ROLES[view].includes(role));
