@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   soak: () => import('./soak'),
   cluster: () => import('./cluster'),
   hls: () => import('./hls'),
+  webhooks: () => import('./webhooks'),
 };
 
 async function main(): Promise<void> {
