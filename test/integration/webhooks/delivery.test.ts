@@ -255,6 +255,20 @@ describe('partner webhooks on one node', function () {
     assert.equal((await anonymous.as(`${created.key.slice(0, -1)}0`).get(`${EVENT}/webhooks`)).status, 401);
   });
 
+  it("forgets a deleted event's API keys and endpoints: an event created again under its id inherits neither", async () => {
+    const platform = anonymous.as(tokenFor('admin', '*'));
+    const event = { id: 'gone', name: 'Gone', isPublic: false, timezone: 'UTC' };
+    ok(await platform.post('/api/events', event), 201);
+    const goneAdmin = anonymous.as(tokenFor('admin', 'gone'));
+    const { key } = ok<{ key: string }>(await goneAdmin.post('/api/events/gone/api-keys', { role: 'admin', label: 'Old partner' }), 201);
+    ok(await goneAdmin.post('/api/events/gone/webhooks', { url: 'http://127.0.0.1:9/old' }), 201);
+    ok(await platform.delete('/api/events/gone'), 204);
+    ok(await platform.post('/api/events', event), 201);
+    assert.equal((await anonymous.as(key).get('/api/events/gone/webhooks')).status, 401);
+    assert.deepEqual(ok(await goneAdmin.get('/api/events/gone/webhooks')), []);
+    assert.deepEqual(ok(await goneAdmin.get('/api/events/gone/api-keys')), []);
+  });
+
   async function waitForLog(endpointId: string, match: (d: WebhookDeliveryRecord) => boolean): Promise<WebhookDeliveryRecord> {
     return waitFor(
       async () => ok<WebhookDeliveryRecord[]>(await admin.get(`${EVENT}/webhooks/${endpointId}/deliveries`)).find(match),
