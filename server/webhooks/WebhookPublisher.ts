@@ -4,6 +4,11 @@ import type { Store } from '../store';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventType } from '../store/integrationRecords';
 import { type PendingDelivery, toEntry } from './pending';
 
+/** Entries of an endpoint's delivery log kept (pending ones always): older ones are pruned now and then. */
+const LOG_KEEP = 1000;
+/** One publish in this many prunes its endpoints' logs: the cost of listing a log is spread thin. */
+const PRUNE_EVERY = 100;
+
 /** Largest body sent (issue 19): a larger change is sent without its data, which receivers then fetch. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -37,6 +42,7 @@ function messageId(): string {
  */
 export class WebhookPublisher {
   readonly #logger: Logger;
+  #published = 0;
 
   constructor(
     private readonly store: Store,
@@ -62,7 +68,20 @@ export class WebhookPublisher {
     await Promise.all(pending.map((p) => this.store.collection('webhookDeliveries').put(logRecord(p, now)))).catch((error: unknown) =>
       this.#logger.warn({ err: error, type }, 'publish() | delivery log not written'),
     );
+    if (++this.#published % PRUNE_EVERY === 0) {
+      for (const endpoint of endpoints)
+        await this.#prune(endpoint.id).catch((error: unknown) => this.#logger.warn({ err: error }, 'prune() | failed'));
+    }
     return pending.length;
+  }
+
+  /** Keeps the newest LOG_KEEP finished entries of an endpoint's log. */
+  async #prune(endpointId: string): Promise<void> {
+    const deliveries = this.store.collection('webhookDeliveries');
+    const finished = (await deliveries.list(endpointId)).filter((d) => d.status !== 'pending');
+    if (finished.length <= LOG_KEEP) return;
+    finished.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    for (const old of finished.slice(LOG_KEEP)) await deliveries.delete(endpointId, old.id);
   }
 
   /** Sends a logged message again, with the same `webhook-id` (receivers that had it drop it), from a first attempt. */

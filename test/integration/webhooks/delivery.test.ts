@@ -81,6 +81,8 @@ describe('partner webhooks on one node', function () {
       201,
     );
     ok(await moderator.post(`${EVENT}/sessions/${second.id}/hands/${hand.id}/answer`, { action: 'accept' }));
+    // Accepted twice: announced once.
+    ok(await moderator.post(`${EVENT}/sessions/${second.id}/hands/${hand.id}/answer`, { action: 'accept' }));
     // A hall encoder's feed connects and goes.
     ok(await admin.post(`${EVENT}/stages/hooks/ingest`, { videoCodec: 'VP8' }), 201);
     stagecast.node.media.existingStage('demo/hooks')?.closeSource('onsite');
@@ -203,6 +205,33 @@ describe('partner webhooks on one node', function () {
     await receiver.waitFor('the redelivery', (r) => r.length === 4);
     assert.equal(receiver.received[3].id, log.messageId);
     assert.equal(receiver.received[3].body, receiver.received[0].body);
+  });
+
+  it('keeps a body within 64 KB: a change with more data is sent without it, marked truncated', async () => {
+    const receiver = teardown.own('a receiver of recordings', await WebhookReceiver.start(), (r) => r.close());
+    await endpointFor(receiver, ['recording.ready']);
+    const huge = 'x'.repeat(70 * 1024);
+    stagecast.node.conference.bus.emit('recordingready', {
+      id: 'big',
+      eventId: 'demo',
+      stageId: 'keynote',
+      title: huge,
+      nodeId: 'test',
+      status: 'ready',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      durationS: null,
+      bytes: null,
+      partial: false,
+      problem: null,
+    });
+    await receiver.waitFor('the recording message', (r) => r.length > 0);
+    const [message] = receiver.received;
+    assert.ok(message?.verified);
+    assert.ok(Buffer.byteLength(message.body) <= 64 * 1024);
+    assert.equal(message.payload?.data, null);
+    assert.equal((message.payload as { truncated?: boolean } | null)?.truncated, true);
+    assert.equal(message.payload?.type, 'recording.ready');
   });
 
   it('disables an endpoint after failing too often in a row, and raises an ops alert', async () => {
