@@ -19,6 +19,7 @@ import {
   openMedia,
   openRecorder,
   openStore,
+  openWebhooks,
   tokenSigner,
 } from './boot/steps';
 import type { IngestGateways } from './boot/steps';
@@ -34,6 +35,7 @@ import type { Logger } from './logger';
 import type { SessionRecorder } from './recordings/SessionRecorder';
 import type { NodeOps } from './ops/NodeOps';
 import type { Store } from './store';
+import type { Webhooks } from './webhooks/Webhooks';
 
 const STORE_PING_TIMEOUT_MS = 1000;
 /** What a drain keeps of its grace period for close() itself (peers, workers, store). */
@@ -66,6 +68,8 @@ export interface NodeParts {
   url: string;
   /** WHIP, RTMP and SRT gateways for hall encoders with stream keys. */
   ingest: IngestGateways;
+  /** Partner webhooks: endpoints, the outbox's publisher and dispatcher. */
+  webhooks: Webhooks;
 }
 
 /**
@@ -90,6 +94,7 @@ export class Stagecast implements NodeParts {
   readonly cluster: Cluster | null;
   readonly url: string;
   readonly ingest: IngestGateways;
+  readonly webhooks: Webhooks;
   readonly #logger: Logger;
 
   private constructor(parts: NodeParts, logger: Logger) {
@@ -109,6 +114,7 @@ export class Stagecast implements NodeParts {
     this.cluster = parts.cluster;
     this.url = parts.url;
     this.ingest = parts.ingest;
+    this.webhooks = parts.webhooks;
     this.#logger = logger;
   }
 
@@ -140,6 +146,8 @@ export class Stagecast implements NodeParts {
       if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
       opened.push(ops);
+      const webhooks = openWebhooks(config, { store, conference, ops, media, cluster }, rootLogger);
+      opened.push(webhooks);
       const admission = new Admission();
       const signer = tokenSigner(config);
       const directory = cluster ?? new SingleNode(config.nodeId, () => media.stages.size);
@@ -155,6 +163,7 @@ export class Stagecast implements NodeParts {
         cluster,
         nodes: () => directory.nodes(),
         ingest,
+        webhooks,
       });
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
@@ -200,6 +209,7 @@ export class Stagecast implements NodeParts {
           cluster,
           url,
           ingest,
+          webhooks,
         },
         logger,
       );
@@ -285,6 +295,8 @@ export class Stagecast implements NodeParts {
     const signalingClosed = this.signaling.close();
     this.httpServer.closeAllConnections();
     await signalingClosed;
+    // Attempts in flight end (each within WEBHOOK_TIMEOUT_MS) while the store can still record them.
+    await this.webhooks.close();
     await this.cluster?.close();
     // Recordings are finalised (what is live becomes a partial file), then encoders end before the routers that feed them.
     await this.recorder?.close();

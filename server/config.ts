@@ -58,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refuse(SETTINGS.clusterNodeTtlMs, env.CLUSTER_NODE_TTL_MS ?? String(config.clusterNodeTtlMs));
   if (config.tokenMaxTtlSeconds < config.tokenTtlSeconds)
     refuse(SETTINGS.tokenMaxTtlSeconds, env.TOKEN_MAX_TTL_SECONDS ?? String(config.tokenMaxTtlSeconds));
+  if (config.webhookLeaseMs <= config.webhookTimeoutMs)
+    refuse(SETTINGS.webhookLeaseMs, env.WEBHOOK_LEASE_MS ?? String(config.webhookLeaseMs));
   try {
     compileProxyTrust(config.trustProxy);
   } catch {

@@ -99,4 +99,14 @@ export class Config {
   @IsInt() @Min(0) @Max(1_000_000) webrtcViewerBudget = 0;
   @IsInt() @Min(0) @Max(100) webrtcCpuCeilingPercent = 85;
   @IsInt() @Min(0) @Max(1_000_000) joinBacklogMax = 200;
+  @IsBoolean() allowPrivateWebhookTargets = false;
+  @IsInt() @Min(100) @Max(30_000) webhookTimeoutMs = 5000;
+  @IsInt() @Min(10) @Max(3600_000) webhookRetryBaseMs = 10_000;
+  @IsInt() @Min(10) @Max(24 * 3600_000) webhookRetryMaxDelayMs = 3600_000;
+  @IsInt() @Min(1000) @Max(7 * 24 * 3600_000) webhookRetryForMs = 24 * 3600_000;
+  @IsInt() @Min(1) @Max(100_000) webhookDisableAfterFailures = 50;
+  // Longer than an attempt (WEBHOOK_TIMEOUT_MS) with room for the store writes around it.
+  @IsInt() @Min(1000) @Max(600_000) webhookLeaseMs = 30_000;
+  @IsInt() @Min(20) @Max(60_000) webhookPollMs = 1000;
+  @IsInt() @Min(0) @Max(30 * 24 * 3600_000) webhookSecretOverlapMs = 24 * 3600_000;
 }

@@ -4,8 +4,9 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { MediaNode } from '../media/MediaNode';
 import type { StageMedia } from '../media/StageMedia';
 import type { Admission } from '../server/Admission';
-import type { Principal, TokenSigner } from '../server/auth/tokens';
+import type { Principal } from '../server/auth/tokens';
 import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
+import type { Authenticate } from '../server/auth/bearer';
 import type { ProxyTrust } from '../server/proxyTrust';
 import type { Conference } from '../server/conference/Conference';
 import { AppError, toErrorAnswer } from '../server/errors';
@@ -57,7 +58,8 @@ export interface SignalingOptions {
 }
 
 export interface SignalingDeps {
-  signer: TokenSigner;
+  /** Tokens and API keys, revocations included (server/auth/bearer.ts). */
+  authenticate: Authenticate;
   media: MediaNode;
   conference: Conference;
   ops: OpsFeed;
@@ -241,8 +243,7 @@ export class SignalingServer {
   async #authenticate(socket: ParticipantSocket): Promise<void> {
     const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
     if (typeof auth?.token !== 'string') throw new AppError('unauthorized', 'missing access token');
-    const principal = this.deps.signer.verify(auth.token);
-    await this.deps.conference.revocations.assertNotRevoked(principal);
+    const principal = await this.deps.authenticate(auth.token);
     if (!(await this.deps.conference.events.event(principal.eventId)))
       throw new AppError('unauthorized', 'the token is for an event that does not exist');
     socket.data.principal = principal;

@@ -16,6 +16,7 @@ import type { PublicEventsView, PublicEventView, PublicSessionView, PublicStageV
 import type { MeetingReminder, ModeratedQuestionView, ModerationAction, ProgramChange, QuestionView } from '../server/conference/views';
 import type { NodeInfo } from '../server/cluster/NodeRegistry';
 import type { ErrorCode } from '../server/errors';
+import type { ApiKeyRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventType } from '../server/store/integrationRecords';
 import type { HealthSampleView, HlsHealth, SourceHealth, StageHealthView, UplinkWarning } from '../server/ops/views';
 import type {
   AchievementRecord,
@@ -33,6 +34,10 @@ export type {
   AgendaItem,
   AlertRecord,
   BoothState,
+  ApiKeyRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+  WebhookEventType,
   ErrorCode,
   EventRecord,
   HandRecord,

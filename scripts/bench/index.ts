@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   cluster: () => import('./cluster'),
   hls: () => import('./hls'),
   language: () => import('./language'),
+  webhooks: () => import('./webhooks'),
 };
 
 async function main(): Promise<void> {

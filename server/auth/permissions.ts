@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   'stage.inspect': ['host', 'ops', 'admin'],
   'event.manage': ['admin'],
   'token.revoke': ['admin'],
+  /** Server-to-server API keys of the event: created (secret shown once), listed, revoked. */
+  'apikey.manage': ['admin'],
+  /** Partner webhook endpoints of the event, their delivery logs, sending a message again. */
+  'webhook.manage': ['admin'],
   'agenda.manage': ['host', 'admin'],
   'program.control': ['host', 'admin'],
   'question.submit': EVERYONE,

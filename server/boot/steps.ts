@@ -19,6 +19,7 @@ import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
 import { SignalingServer } from '../../signaling/SignalingServer';
 import type { Admission } from '../Admission';
+import { type Authenticate, bearerAuthenticator } from '../auth/bearer';
 import { createPlaybackTokens, playlistUrl } from '../auth/playbackTokens';
 import { createTokenSigner, type TokenSigner } from '../auth/tokens';
 import { Cluster } from '../cluster/Cluster';
@@ -50,6 +51,9 @@ import { registerOpsRoutes } from '../http/routes/ops';
 import { registerPublicEventRoutes } from '../http/routes/publicEvents';
 import { registerStreamKeyRoutes } from '../http/routes/streamKeys';
 import { registerTokenRoutes } from '../http/routes/tokens';
+import { registerApiKeyRoutes } from '../http/routes/apiKeys';
+import { registerWebhookRoutes } from '../http/routes/webhooks';
+import { Webhooks } from '../webhooks/Webhooks';
 import { whipRoutes } from '../http/whip';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
@@ -206,6 +210,7 @@ export async function openRecorder(
       minFreeBytes: config.recordingsMinFreeMb * 1_000_000,
       segmentSeconds: config.hlsSegmentSeconds,
       nodeId: config.nodeId,
+      onReady: (record) => parts.conference.conference.bus.emit('recordingready', record),
       isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
       ...(cluster ? { isNodeAlive: (id: string) => cluster.nodes().some((node) => node.id === id) } : {}),
     },
@@ -320,6 +325,7 @@ export interface ApiParts {
   /** The nodes of the deployment (this one alone, or the cluster's registry). */
   nodes: () => NodeInfo[];
   ingest: IngestGateways;
+  webhooks: Webhooks;
 }
 
 /** Every REST route of the node, declared once (validation, access, OpenAPI). */
@@ -335,8 +341,9 @@ export function createApi({
   cluster,
   nodes,
   ingest,
+  webhooks,
 }: ApiParts): ApiRegistry {
-  const api = new ApiRegistry({ signer, events: conference.events, revocations: conference.revocations });
+  const api = new ApiRegistry({ authenticate: authenticator(signer, conference), events: conference.events });
   const playback = createPlaybackTokens(jwtSecretOf(config));
   registerAgendaRoutes(api, conference, agendaDeskHooks(desk, conference.agenda, playback));
   registerLiveRoutes(api, conference);
@@ -358,6 +365,13 @@ export function createApi({
   registerRecordingRoutes(api, { store, agenda: conference.agenda, playback: createPlaybackTokens(jwtSecretOf(config)) });
   registerDeskPartyRoutes(api, { desk, agenda: conference.agenda, events: conference.events });
   registerDeskMeetingRoutes(api, { desk, agenda: conference.agenda });
+  registerApiKeyRoutes(api, { keys: conference.apiKeys, events: conference.events });
+  registerWebhookRoutes(api, {
+    endpoints: webhooks.endpoints,
+    publisher: webhooks.publisher,
+    events: conference.events,
+    onEnabled: (endpointId) => ops.alerts.webhookEndpointEnabled(endpointId),
+  });
   let openApi: object | undefined;
   api.add({
     method: 'get',
@@ -452,7 +466,7 @@ export function createSignaling(config: Config, parts: SignalingParts, logger: L
   const signaling = new SignalingServer(
     parts.httpServer,
     {
-      signer: parts.signer,
+      authenticate: authenticator(parts.signer, conference.conference),
       media: parts.media,
       conference: conference.conference,
       ops: { health: parts.ops.health, alerts: parts.ops.alerts },
@@ -506,6 +520,45 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
   if (config.publicUrl) return config.publicUrl;
   const port = (server.address() as AddressInfo).port;
   return `http://${announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp}:${port}`;
+}
+
+/** Bearer credentials of REST and sockets alike: tokens and API keys. */
+function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
+  return bearerAuthenticator({ signer, revocations: conference.revocations, apiKeys: conference.apiKeys });
+}
+
+/**
+ * Partner webhooks, delivering from the outbox at once: what other nodes or a previous run left
+ * pending is sent by this node too (each claimed by one node).
+ */
+export function openWebhooks(
+  config: Config,
+  parts: { store: Store; conference: ConferenceParts; ops: NodeOps; media: MediaNode; cluster: Cluster | null },
+  logger: Logger,
+): Webhooks {
+  const { cluster } = parts;
+  const webhooks = new Webhooks(
+    parts.store,
+    {
+      allowPrivate: config.allowPrivateWebhookTargets,
+      timeoutMs: config.webhookTimeoutMs,
+      leaseMs: config.webhookLeaseMs,
+      pollMs: config.webhookPollMs,
+      disableAfterFailures: config.webhookDisableAfterFailures,
+      batch: 32,
+      retry: { baseDelayMs: config.webhookRetryBaseMs, maxDelayMs: config.webhookRetryMaxDelayMs, giveUpAfterMs: config.webhookRetryForMs },
+      rotationOverlapMs: config.webhookSecretOverlapMs,
+    },
+    (endpoint) => parts.ops.alerts.webhookEndpointDisabled(endpoint),
+    logger,
+  );
+  webhooks.start({
+    bus: parts.conference.conference.bus,
+    alerts: parts.ops.alerts,
+    stages: parts.media,
+    isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
+  });
+  return webhooks;
 }
 
 export function tokenSigner(config: Config): TokenSigner {

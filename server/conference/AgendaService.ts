@@ -100,7 +100,24 @@ export class AgendaService {
     for (const collection of [this.#stages, this.#speakers, this.#achievements] as Collection<{ id: string }>[]) {
       for (const record of await collection.list(eventId)) await collection.delete(eventId, record.id);
     }
+    await this.#forgetIntegrations(eventId);
     await this.#events.delete('', eventId);
+  }
+
+  /**
+   * A deleted event's API keys and webhook endpoints go with it: an event created later under the same
+   * id must not inherit a partner's key or send its changes to the old event's receivers.
+   */
+  async #forgetIntegrations(eventId: string): Promise<void> {
+    const deliveries = this.store.collection('webhookDeliveries');
+    for (const endpoint of await this.store.collection('webhookEndpoints').list(eventId)) {
+      for (const delivery of await deliveries.list(endpoint.id)) await deliveries.delete(endpoint.id, delivery.id);
+      await this.store.collection('webhookEndpoints').delete(eventId, endpoint.id);
+    }
+    for (const name of ['apiKeys', 'apiKeyUses'] as const) {
+      const collection = this.store.collection(name) as Collection<{ id: string }>;
+      for (const record of await collection.list(eventId)) await collection.delete(eventId, record.id);
+    }
   }
 
   /** What the event lets anonymous participants do (the defaults where it never said). */

@@ -1,3 +1,4 @@
+import { ApiKeys } from '../auth/apiKeys';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { AgendaService } from './AgendaService';
@@ -30,6 +31,8 @@ export class Conference {
   readonly hands: HandsService;
   readonly revocations: TokenRevocations;
   readonly streamKeys: StreamKeys;
+  /** Server-to-server API keys (server/auth/apiKeys.ts). */
+  readonly apiKeys: ApiKeys;
   /** The network tag of a client address, the same on every node (networkSource.ts). */
   readonly sourceOf: SourceTagger;
 
@@ -43,5 +46,6 @@ export class Conference {
     this.hands = new HandsService(store, this.bus, this.agenda, limits);
     this.revocations = new TokenRevocations(store, this.bus);
     this.streamKeys = new StreamKeys(store);
+    this.apiKeys = new ApiKeys(store, this.bus);
   }
 }

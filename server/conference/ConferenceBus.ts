@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { HandRecord, SessionRecord } from '../store/records';
+import type { AgreementRecord, MeetingRecord } from '../store/deskRecords';
+import type { HandRecord, QuestionRecord, QuestionStatus, RecordingRecord, SessionRecord } from '../store/records';
 import type { MeetingReminder, ModeratedQuestionView, ProgramChange } from './views';
 
 export type { LowerThird, ProgramChange, QuestionView } from './views';
@@ -19,6 +20,17 @@ export interface ConferenceEvents {
   tokenrevoked: [{ eventId: string; tokenId: string }];
   /** A meeting of the desk starts in ten minutes: its two delegates are told (server/desk/MeetingReminders.ts). */
   meetingreminder: [MeetingReminder];
+  /** A session went live (`stageWasLive`: another session of its stage was live and ended for it). */
+  sessionstarted: [{ session: SessionRecord; stageWasLive: boolean }];
+  /** A session ended; `replaced`: because the next one of its stage went live. */
+  sessionended: [{ session: SessionRecord; replaced: boolean }];
+  /** A moderator changed a question's status. */
+  questionstatus: [{ question: QuestionRecord; previous: QuestionStatus }];
+  /** A desk meeting was requested, answered or cancelled (server/desk/Meetings.ts). */
+  meetingchanged: [MeetingRecord];
+  agreementrecorded: [AgreementRecord];
+  /** A session's recording is ready to download (server/recordings/SessionRecorder.ts). */
+  recordingready: [RecordingRecord];
 }
 
 export class ConferenceBus extends EventEmitter<ConferenceEvents> {}

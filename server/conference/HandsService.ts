@@ -103,6 +103,8 @@ export class HandsService {
     const hand = await this.store.collection('hands').get(sessionId, handId);
     if (!hand) throw new AppError('not_found', `no hand ${handId}`);
     if (!isOpen(hand)) throw new AppError('conflict', 'the hand is already lowered');
+    // Accepting an accepted hand again changes nothing and announces nothing (partners would hear it twice).
+    if (answer === 'accept' && hand.status === 'accepted') return hand;
     return this.#set(hand, answer === 'accept' ? 'accepted' : 'lowered');
   }
 

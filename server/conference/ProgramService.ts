@@ -45,15 +45,19 @@ export class ProgramService {
       if (current.status === 'live') return current;
       if (current.status === 'done') throw new AppError('conflict', 'the session is over; schedule a new one');
       const sessions = this.store.collection('sessions');
+      let stageWasLive = false;
       for (const other of await this.agenda.listSessions(eventId, current.stageId)) {
         if (other.status !== 'live') continue;
         const ended: SessionRecord = { ...other, status: 'done' };
         await sessions.put(ended);
+        stageWasLive = true;
         this.bus.emit('sessionchanged', ended);
+        this.bus.emit('sessionended', { session: ended, replaced: true });
       }
       const live: SessionRecord = { ...current, status: 'live' };
       await sessions.put(live);
       this.bus.emit('sessionchanged', live);
+      this.bus.emit('sessionstarted', { session: live, stageWasLive });
       this.bus.emit('agendachanged', { eventId, stageId: live.stageId });
       // The lower-third follows the session: re-announce the program with the new title.
       const stage = await this.agenda.getStage(eventId, live.stageId);
@@ -70,6 +74,7 @@ export class ProgramService {
       const ended: SessionRecord = { ...current, status: 'done' };
       await this.store.collection('sessions').put(ended);
       this.bus.emit('sessionchanged', ended);
+      this.bus.emit('sessionended', { session: ended, replaced: false });
       this.bus.emit('agendachanged', { eventId, stageId: ended.stageId });
       return ended;
     });

@@ -154,6 +154,7 @@ export class QaService {
         break;
     }
     await this.store.collection('questions').put(next);
+    if (next.status !== question.status) this.bus.emit('questionstatus', { question: next, previous: question.status });
     return this.#changed(next);
   }
 

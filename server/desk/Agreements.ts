@@ -43,6 +43,8 @@ export class Agreements {
     private readonly agenda: AgendaService,
     private readonly program: ProgramService,
     private readonly clock: Clock,
+    /** Told of every agreement recorded: partner webhooks hear of it. */
+    private readonly announce: (agreement: AgreementRecord) => void = () => undefined,
   ) {}
 
   async recordAgreement(eventId: string, input: NewAgreement, by: Principal): Promise<AgreementRecord> {
@@ -82,6 +84,7 @@ export class Agreements {
       recordedAt: isoAt(this.clock),
     };
     await this.store.collection('agreements').put(agreement);
+    this.announce(agreement);
     return agreement;
   }
 

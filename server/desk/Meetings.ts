@@ -39,6 +39,8 @@ export class Meetings {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly listener: MeetingListener,
+    /** Told of every meeting written (requested, answered, cancelled): partner webhooks hear of it. */
+    private readonly announce: (meeting: MeetingRecord) => void = () => undefined,
   ) {}
 
   async publishSlots(delegate: DelegateRecord, input: NewSlot[]): Promise<SlotRecord[]> {
@@ -115,6 +117,7 @@ export class Meetings {
       cancelNote: '',
     };
     await this.store.collection('meetings').put(meeting);
+    this.announce(meeting);
     return meeting;
   }
 
@@ -132,6 +135,7 @@ export class Meetings {
       const next: MeetingRecord = { ...meeting, status, answeredAt: isoAt(this.clock), answerNote: cleanHumanText(note) };
       if (action === 'decline') {
         await this.store.collection('meetings').put(next);
+        this.announce(next);
         return next;
       }
       const clash = await this.store.bookings.book(bookingOf(next), next);
@@ -141,6 +145,7 @@ export class Meetings {
         });
       }
       this.listener.accepted(next);
+      this.announce(next);
       return next;
     });
     if (answered === null) return this.#meeting(host.eventId, meetingId);
@@ -171,6 +176,7 @@ export class Meetings {
       } else {
         await this.store.collection('meetings').put(cancelled);
       }
+      this.announce(cancelled);
       return cancelled;
     });
   }
@@ -212,9 +218,9 @@ export class Meetings {
       await this.#lock.run(`meeting:${other.id}`, async () => {
         const current = await this.store.collection('meetings').get(other.eventId, other.id);
         if (current?.status !== 'requested') return;
-        await this.store
-          .collection('meetings')
-          .put({ ...current, status: 'declined', answeredAt: isoAt(this.clock), answerNote: 'the slot was taken' });
+        const declined: MeetingRecord = { ...current, status: 'declined', answeredAt: isoAt(this.clock), answerNote: 'the slot was taken' };
+        await this.store.collection('meetings').put(declined);
+        this.announce(declined);
       });
     }
   }

@@ -1,8 +1,8 @@
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { type Action, EVERY_EVENT, assertCan, isPlatformAdmin } from '../auth/permissions';
-import type { Principal, TokenSigner } from '../auth/tokens';
+import type { Authenticate } from '../auth/bearer';
+import type { Principal } from '../auth/tokens';
 import type { EventDirectory } from '../conference/EventDirectory';
-import type { TokenRevocations } from '../conference/TokenRevocations';
 import { AppError } from '../errors';
 import { EmptyDto, validateDto } from '../validation';
 
@@ -86,7 +86,7 @@ function jsonBody(req: Request): unknown {
 export class ApiRegistry {
   readonly routes: RouteSpec[] = [];
 
-  constructor(private readonly deps: { signer: TokenSigner; events: EventDirectory; revocations: TokenRevocations }) {}
+  constructor(private readonly deps: { authenticate: Authenticate; events: EventDirectory }) {}
 
   add<P extends object, Q extends object, B extends object>(spec: RouteSpec<P, Q, B>): void {
     // Every path parameter is validated: a route with one must name its params DTO.
@@ -108,8 +108,8 @@ export class ApiRegistry {
     // from validation errors.
     const params = spec.params ? await validateDto(spec.params, { ...req.params }) : {};
     const token = bearerToken(req);
-    const caller = token ? this.deps.signer.verify(token) : null;
-    if (caller) await this.deps.revocations.assertNotRevoked(caller);
+    // A token or an API key (server/auth/bearer.ts), checked against revocations either way.
+    const caller = token ? await this.deps.authenticate(token) : null;
     const principal = await this.#authorize(
       spec.access,
       caller,

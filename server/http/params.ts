@@ -15,6 +15,18 @@ export class StreamKeyParams extends StageParams {
   @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 hex digits' }) keyId!: string;
 }
 
+export class ApiKeyParams extends EventParams {
+  @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 hex digits' }) keyId!: string;
+}
+
+export class WebhookEndpointParams extends EventParams {
+  @Matches(/^[0-9a-f]{16}$/, { message: 'endpointId must be 16 hex digits' }) endpointId!: string;
+}
+
+export class WebhookDeliveryParams extends WebhookEndpointParams {
+  @IsUUID(4) deliveryId!: string;
+}
+
 export class WhipSessionParams extends StageParams {
   @IsUUID(4) sessionId!: string;
 }

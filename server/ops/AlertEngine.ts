@@ -124,6 +124,44 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     );
   }
 
+  /**
+   * A partner's webhook endpoint was disabled after failing too often: critical for the partner, who no
+   * longer hears anything. It clears when an admin enables the endpoint again on this node.
+   */
+  webhookEndpointDisabled(endpoint: { id: string; eventId: string; url: string; consecutiveFailures: number }): void {
+    if (this.#closed) return;
+    const key = `webhook_disabled|webhook:${endpoint.id}`;
+    const condition = this.#conditions.get(key) ?? { badSince: null, goodSince: null, open: null, ownerId: null, sampled: false };
+    this.#conditions.set(key, condition);
+    if (condition.open) return;
+    this.#raise(
+      condition,
+      {
+        rule: 'webhook_disabled',
+        subject: `webhook:${endpoint.id}`,
+        eventId: endpoint.eventId,
+        stageId: null,
+        sourceId: null,
+        ownerId: null,
+        state: 'bad',
+        value: endpoint.consecutiveFailures,
+        threshold: endpoint.consecutiveFailures,
+        severity: 'critical',
+        forMs: 0,
+        message: `webhook endpoint ${endpoint.id} (${new URL(endpoint.url).host}) was disabled after ${endpoint.consecutiveFailures} failed deliveries in a row`,
+      },
+      Date.now(),
+    );
+  }
+
+  webhookEndpointEnabled(endpointId: string): void {
+    const key = `webhook_disabled|webhook:${endpointId}`;
+    const condition = this.#conditions.get(key);
+    if (!condition) return;
+    if (condition.open) this.#clear(condition, 'recovered', Date.now());
+    this.#conditions.delete(key);
+  }
+
   workerReplaced({ index }: WorkerReplacedEvent): void {
     const key = `worker_died|worker:${index}`;
     const condition = this.#conditions.get(key);

@@ -17,6 +17,8 @@ export interface RecorderEgress {
 }
 
 export interface SessionRecorderOptions {
+  /** Told once a recording is ready (partner webhooks hear of it from the node that made it). */
+  onReady?: (record: RecordingRecord) => void;
   dir: string;
   /** Below this many free bytes a session is not recorded (and ops are alerted by `disk_low`). */
   minFreeBytes: number;
@@ -198,5 +200,6 @@ export class SessionRecorder {
     }
     await this.store.collection('recordings').put(next);
     this.#logger.info({ session: record.id, status: next.status, durationS: next.durationS }, 'recording finalised');
+    if (next.status === 'ready') this.options.onReady?.(next);
   }
 }

@@ -2,6 +2,8 @@ import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
 import { collectionKeyBase, RedisBookings } from './redisBookings';
+import { RedisOutbox } from './redisOutbox';
+import type { Outbox } from './Outbox';
 import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 export interface RedisStoreOptions {
@@ -21,6 +23,7 @@ export class RedisStore implements Store {
   readonly kind = 'redis';
   readonly votes: Votes;
   readonly bookings: Bookings;
+  readonly outbox: Outbox;
   readonly #link: RedisLink;
   readonly #prefix: string;
   #collections = new Map<CollectionName, Collection<unknown>>();
@@ -35,6 +38,7 @@ export class RedisStore implements Store {
     this.#link = new RedisLink(redis, options.commandTimeoutMs);
     this.votes = new RedisVotes(this.#link, this.#prefix);
     this.bookings = new RedisBookings((command) => this.#link.run(command), this.#prefix);
+    this.outbox = new RedisOutbox((command) => this.#link.run(command), this.#prefix);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {

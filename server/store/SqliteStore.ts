@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { SqliteBookings } from './sqliteBookings';
+import { SqliteOutbox } from './sqliteOutbox';
+import type { Outbox } from './Outbox';
 import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 /**
@@ -15,6 +17,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly votes: Votes;
   readonly bookings: Bookings;
+  readonly outbox: Outbox;
   #db: Database.Database;
   #collections = new Map<CollectionName, Collection<unknown>>();
   #closed = false;
@@ -37,6 +40,7 @@ export class SqliteStore implements Store {
     addVoteSourceColumns(this.#db);
     this.votes = new SqliteVotes(this.#db);
     this.bookings = new SqliteBookings(this.#db);
+    this.outbox = new SqliteOutbox(this.#db);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {

@@ -1,4 +1,5 @@
 import type { MeetingRecord } from './deskRecords';
+import type { Outbox } from './Outbox';
 import type { CollectionName, Collections } from './records';
 
 /**
@@ -77,6 +78,8 @@ export interface Store {
   collection<C extends CollectionName>(name: C): Collection<Collections[C]>;
   readonly votes: Votes;
   readonly bookings: Bookings;
+  /** Pending webhook deliveries (server/webhooks). */
+  readonly outbox: Outbox;
   /** Resolves when the store answers; rejects with AppError('unavailable') otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  * never scans more than one event or one session.
  */
 import type { DeskCollections } from './deskRecords';
+import type { IntegrationCollections } from './integrationRecords';
 
 export interface EventRecord {
   id: string;
@@ -156,6 +157,7 @@ export const ALERT_RULES = [
   'hls_stalled',
   'disk_low',
   'interpreter_missing',
+  'webhook_disabled',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -244,7 +246,7 @@ export interface StreamKeyRecord {
 }
 
 /** Every collection with its record type; the store implementations are generic over this map. */
-export interface Collections extends DeskCollections {
+export interface Collections extends DeskCollections, IntegrationCollections {
   events: EventRecord;
   stages: StageRecord;
   sessions: SessionRecord;
@@ -284,6 +286,10 @@ export const SCOPE_OF: { [C in CollectionName]: (record: Collections[C]) => stri
   agreements: (r) => r.eventId,
   achievementViews: (r) => r.eventId,
   streamKeys: (r) => r.eventId,
+  apiKeys: (r) => r.eventId,
+  apiKeyUses: (r) => r.eventId,
+  webhookEndpoints: (r) => r.eventId,
+  webhookDeliveries: (r) => r.endpointId,
 };
 
 export const COLLECTION_NAMES = Object.keys(SCOPE_OF) as CollectionName[];

@@ -55,6 +55,7 @@ function failingFirstEventInsert(store: Store): Store {
     kind: store.kind,
     votes: store.votes,
     bookings: store.bookings,
+    outbox: store.outbox,
     ping: () => store.ping(),
     close: () => store.close(),
     collection<C extends CollectionName>(name: C): Collection<Collections[C]> {

@@ -9,6 +9,7 @@ import { ConsoleScope, type ConsoleContext } from './context';
 import { useConnected, useSocketEvent } from '../live/hooks';
 import { takeTokenFromLink } from '../lib/token';
 import { readIdentity, storedToken, storeToken, viewsFor, type Identity, type ViewName } from './identity';
+import { IntegrationsView } from './integrations/IntegrationsView';
 import { OpsView } from './ops/OpsView';
 import { ModerationView } from './qa/ModerationView';
 import { navigate, routeHref, useRoute } from './route';
@@ -22,6 +23,7 @@ const VIEW_LABEL: Record<ViewName, string> = {
   qa: 'Q&A',
   ops: 'Ops',
   matchmaking: 'Matchmaking',
+  integrations: 'Integrations',
 };
 
 /** The identity from a `?token=` link or this tab's stored token, else why there is none. */
@@ -144,6 +146,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
           {view === 'qa' && <ModerationView stageId={stageId} onStage={(id) => navigate('qa', id)} />}
           {view === 'ops' && <OpsView />}
           {view === 'matchmaking' && <MatchmakingView />}
+          {view === 'integrations' && <IntegrationsView />}
         </main>
         <NoticeList notices={notices} dismiss={dismiss} />
       </div>

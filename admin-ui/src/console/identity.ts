@@ -16,11 +16,11 @@ export interface Identity {
   expiresAt: number | null;
 }
 
-export type ViewName = 'agenda' | 'stage' | 'qa' | 'ops' | 'matchmaking';
+export type ViewName = 'agenda' | 'stage' | 'qa' | 'ops' | 'matchmaking' | 'integrations';
 
 /**
  * Which roles see which view; mirrors the server's permission table (agenda.manage, program.control,
- * question.moderate, health.view, desk.manage).
+ * question.moderate, health.view, desk.manage, webhook.manage).
  */
 const VIEW_ROLES: Record<ViewName, readonly ConsoleRole[]> = {
   agenda: ['host', 'admin'],
@@ -28,9 +28,10 @@ const VIEW_ROLES: Record<ViewName, readonly ConsoleRole[]> = {
   qa: ['moderator', 'host', 'admin'],
   ops: ['ops', 'host', 'admin'],
   matchmaking: ['host', 'admin'],
+  integrations: ['admin'],
 };
 
-export const VIEW_ORDER: readonly ViewName[] = ['agenda', 'stage', 'qa', 'ops', 'matchmaking'];
+export const VIEW_ORDER: readonly ViewName[] = ['agenda', 'stage', 'qa', 'ops', 'matchmaking', 'integrations'];
 
 export function viewsFor(role: ConsoleRole): ViewName[] {
   return VIEW_ORDER.filter((view) => VIEW_ROLES[view].includes(role));

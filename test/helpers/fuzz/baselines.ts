@@ -77,6 +77,10 @@ export function restBodies(ids: FuzzIds): Record<string, Payload> {
     },
     // Shaped like a token, signed by nobody: no mutation of it can revoke a real one.
     RevokeTokenDto: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2lnbmVkLWJ5LW5vYm9keQ' },
+    CreateApiKeyDto: { role: 'host', label: 'Fuzz partner' },
+    // A documentation address (TEST-NET-1): refused by the address check without a lookup or a connection.
+    CreateWebhookEndpointDto: { url: 'https://192.0.2.10/hooks', types: ['session.started'], description: 'Never' },
+    UpdateWebhookEndpointDto: { enabled: false, rotateSecret: true, types: [] },
   };
 }
 

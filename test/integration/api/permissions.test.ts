@@ -68,6 +68,10 @@ const VALID_BODIES: Record<string, unknown> = {
   RecordAgreementDto: { achievementId: randomUUID(), companyOrganisationId: randomUUID(), type: 'licence' },
   // A throwaway token of the demo event: revoking it (when a role may) affects no caller of the sweep.
   RevokeTokenDto: { token: tokenFor('speaker', 'demo', 'Throwaway') },
+  CreateApiKeyDto: { role: 'host', label: 'Throwaway' },
+  // Valid as a request; the server refuses the loopback target itself (ALLOW_PRIVATE_WEBHOOK_TARGETS is off).
+  CreateWebhookEndpointDto: { url: 'http://127.0.0.1:9/hook' },
+  UpdateWebhookEndpointDto: {},
 };
 
 function base64url(value: object): string {
@@ -144,6 +148,8 @@ describe('REST access: the permission table, route by route', function () {
       meetingId: randomUUID(),
       agreementId: randomUUID(),
       keyId: '0123456789abcdef',
+      endpointId: '0123456789abcdef',
+      deliveryId: randomUUID(),
     };
 
     // A private event with a stage and a session.
@@ -177,6 +183,8 @@ describe('REST access: the permission table, route by route', function () {
       meetingId: randomUUID(),
       agreementId: randomUUID(),
       keyId: '0123456789abcdef',
+      endpointId: '0123456789abcdef',
+      deliveryId: randomUUID(),
     };
   });
 
@@ -247,6 +255,8 @@ describe('REST access: the permission table, route by route', function () {
       body: { token: tokenFor('speaker', 'demo', 'Throwaway') },
       status: 201,
     },
+    'apikey.manage': { method: 'get', path: () => '/api/events/demo/api-keys', status: 200 },
+    'webhook.manage': { method: 'get', path: () => '/api/events/demo/webhooks', status: 200 },
   };
 
   it('the representative requests cover every action a REST route uses, as the route files declare them', () => {

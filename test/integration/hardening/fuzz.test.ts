@@ -210,6 +210,9 @@ describe('Hostile input: a seeded fuzz of every socket event and every REST rout
         eventId: 'demo',
         stageId: 'keynote',
         keyId: '0123456789abcdef',
+        // Of no endpoint: changing or deleting it is 404 whatever the fuzz does to the rest.
+        endpointId: '0123456789abcdef',
+        deliveryId: randomUUID(),
         ...ids,
         interestId: randomUUID(),
         meetingId: randomUUID(),

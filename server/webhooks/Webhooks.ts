@@ -1,0 +1,64 @@
+import type { EventEmitter } from 'node:events';
+import type { ConferenceEvents } from '../conference/ConferenceBus';
+import type { Logger } from '../logger';
+import type { AlertEngineEvents } from '../ops/AlertEngine';
+import type { Store } from '../store';
+import type { WebhookEndpointRecord, WebhookEventType } from '../store/integrationRecords';
+import { followAlerts, followConference, followIngest, type IngestStage } from './eventSources';
+import { type DispatcherOptions, WebhookDispatcher } from './WebhookDispatcher';
+import { WebhookEndpoints } from './WebhookEndpoints';
+import { type ChangeSubject, WebhookPublisher } from './WebhookPublisher';
+
+export interface WebhooksOptions extends DispatcherOptions {
+  rotationOverlapMs: number;
+}
+
+export interface WebhookSources {
+  /** This node's conference bus (not the cluster's relay: each change is published by one node). */
+  bus: EventEmitter<ConferenceEvents>;
+  alerts: EventEmitter<AlertEngineEvents>;
+  /** Stages whose media opens on this node, and whether this node is a stage's origin. */
+  stages: { on(event: 'stageopened', listener: (stage: IngestStage) => void): unknown };
+  isOrigin: (stageKey: string) => boolean;
+}
+
+/**
+ * Partner webhooks of one node: the endpoints, the publisher that turns changes into outbox entries,
+ * and the dispatcher that delivers them. Closed before the store (it finishes the attempts in flight).
+ */
+export class Webhooks {
+  readonly endpoints: WebhookEndpoints;
+  readonly publisher: WebhookPublisher;
+  readonly dispatcher: WebhookDispatcher;
+  readonly #logger: Logger;
+  #closed = false;
+
+  constructor(store: Store, options: WebhooksOptions, onDisabled: (endpoint: WebhookEndpointRecord) => void, logger: Logger) {
+    this.#logger = logger.child({ module: 'Webhooks' });
+    this.endpoints = new WebhookEndpoints(store, { allowPrivate: options.allowPrivate, rotationOverlapMs: options.rotationOverlapMs });
+    this.dispatcher = new WebhookDispatcher(store, options, onDisabled, logger);
+    this.publisher = new WebhookPublisher(store, () => this.dispatcher.wake(), logger);
+  }
+
+  /** Follows the node's changes and starts delivering. */
+  start(sources: WebhookSources): void {
+    const publish = (type: WebhookEventType, subject: ChangeSubject, data: unknown): void => {
+      if (this.#closed) return;
+      this.publisher
+        .publish(type, subject, data)
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error, type, event: subject.eventId }, 'publish() | change not put in the outbox'),
+        );
+    };
+    followConference(sources.bus, publish);
+    followAlerts(sources.alerts, publish);
+    sources.stages.on('stageopened', (stage) => followIngest(stage, sources.isOrigin, publish));
+    this.dispatcher.start();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.dispatcher.close();
+  }
+}
