@@ -52,7 +52,8 @@ export function uiRoutes(uiDir: string = UI_DIR, embedOrigins: readonly string[]
   // An online meeting of the desk: its two organisations' delegates, cameras and microphones both ways.
   router.get('/meet/:eventId/:meetingId', page('meet.html'));
   // A delegate's desk: their meetings and suggestions; the invite link (`…/invite#<code>`) accepts the invite first.
-  router.get(['/desk/:eventId', '/desk/:eventId/invite'], page('desk.html'));
+  router.get('/desk/:eventId', page('desk.html'));
+  router.get('/desk/:eventId/invite', page('desk.html'));
   // The console for hosts, moderators, ops and admins; its views live in the address's #fragment.
   router.get('/admin', page('admin.html'));
   // The front page: public events and their stages, links to watch them and to the console.
