@@ -18,6 +18,10 @@ export function splitStageKey(key: string): { eventId: string; stageId: string }
  */
 export const MEETING_ROOM_PREFIX = 'meeting-';
 
+export function meetingRoomStageId(meetingId: string): string {
+  return `${MEETING_ROOM_PREFIX}${meetingId}`;
+}
+
 /** The meeting whose room a stage id names; null for an agenda stage. */
 export function meetingIdOfStage(stageId: string): string | null {
   return stageId.startsWith(MEETING_ROOM_PREFIX) ? stageId.slice(MEETING_ROOM_PREFIX.length) : null;

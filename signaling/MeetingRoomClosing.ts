@@ -21,6 +21,13 @@ export class MeetingRoomClosing {
     this.#timers.set(stageKey, timer);
   }
 
+  /** The meeting was cancelled: its room closes now rather than at the end of its slot. */
+  closeNow(stageKey: string): void {
+    clearTimeout(this.#timers.get(stageKey));
+    this.#timers.delete(stageKey);
+    this.closeStage(stageKey);
+  }
+
   close(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();

@@ -6,6 +6,8 @@ import type { StageMedia } from '../media/StageMedia';
 import type { Admission } from '../server/Admission';
 import type { Principal } from '../server/auth/tokens';
 import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
+import { meetingRoomStageId, stageKey } from '../server/stageKey';
+import type { MeetingRecord } from '../server/store/deskRecords';
 import type { Authenticate } from '../server/auth/bearer';
 import type { ProxyTrust } from '../server/proxyTrust';
 import type { Conference } from '../server/conference/Conference';
@@ -154,8 +156,14 @@ export class SignalingServer {
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     fanOutConferenceEvents(deps.conference.bus, this.io);
+    deps.conference.bus.on('meetingchanged', this.#onMeetingChanged);
     this.#health = new HealthFanout(this.io, deps.ops);
   }
+
+  /** A cancelled meeting's room closes at once (on this node; elsewhere at the end of its slot). */
+  readonly #onMeetingChanged = (meeting: MeetingRecord): void => {
+    if (meeting.status === 'cancelled') this.#roomClosing.closeNow(stageKey(meeting.eventId, meetingRoomStageId(meeting.id)));
+  };
 
   /** Signaling connections to this node right now. */
   get connectedSockets(): number {
@@ -213,6 +221,7 @@ export class SignalingServer {
 
   async close(): Promise<void> {
     this.#health.close();
+    this.deps.conference.bus.off('meetingchanged', this.#onMeetingChanged);
     this.#roomClosing.close();
     this.peers.closeAll();
     await new Promise<void>((resolve) => {

@@ -121,6 +121,21 @@ describe('Online meetings of the desk on the SFU: a private room for the two org
     failed(await admin.post('/api/events/demo/stages', { id: 'meeting-room-one', name: 'Room one' }), 400, 'bad_request');
   });
 
+  it('closes the room at once when the meeting is cancelled', async () => {
+    // Two more delegates: the others' time is booked by the tests above.
+    const team = await inviteDelegate(host, anonymous, university, 'Dr. Qian Lin');
+    const guest = await inviteDelegate(host, anonymous, company, 'Sun Yue');
+    const cancelled = await meeting(team, guest, { ...slotAround(-MINUTE, 40 * MINUTE), mode: 'online' });
+    const room = `meeting-${cancelled.id}`;
+    const socket = await socketOf(team);
+    await publishCamera(socket, room);
+    const lost = new Promise<{ stageId: string }>((resolve) => socket.once('mediaLost', resolve));
+    ok(await guest.api.post(`${DESK}/meetings/${cancelled.id}/cancel`, { note: 'Flight delayed' }));
+    assert.equal((await lost).stageId, room);
+    assert.equal(node.node.media.existingStage(`demo/${room}`), undefined, "the room's media is closed");
+    assert.equal((await joinRefusal(team, room)).code, 'not_found');
+  });
+
   it('closes the room when its slot ends: its participants lose their media and cannot join again', async () => {
     const closing = await meeting(u2, e2, { ...slotAround(-MINUTE, 6_000), mode: 'online' });
     const room = `meeting-${closing.id}`;
