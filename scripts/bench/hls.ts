@@ -218,7 +218,8 @@ export async function run(args: string[]): Promise<unknown> {
   const rungs = values.ladder.split(',');
   const ladders = rungs.length > 1 ? [values.ladder, ...rungs] : rungs;
   const egress = [];
-  for (const ladder of ladders) egress.push(await measureLadder(ladder, segmentSeconds, seconds));
+  // `--seconds 0`: serving only.
+  if (seconds > 0) for (const ladder of ladders) egress.push(await measureLadder(ladder, segmentSeconds, seconds));
   const players = Number(values.players);
   const serving =
     players > 0 ? await measureServing(players, Number(values.processes), Number(values['serving-seconds']), segmentSeconds) : null;

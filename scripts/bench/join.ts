@@ -70,6 +70,7 @@ export async function run(args: string[]): Promise<unknown> {
     // The crowd comes from one address here; in a hall it comes from thousands.
     MAX_SOCKETS_PER_IP: String(viewers + 100),
     MAX_PEERS_PER_IP: String(viewers + 100),
+    MAX_TRANSPORTS_PER_IP: String(2 * viewers + 100),
     JOIN_RATE_LIMIT_PER_MINUTE: String(viewers * 10),
     // The node's own default: past it, arrivals watch over HLS instead of waiting.
     JOIN_BACKLOG_MAX: values['join-backlog-max'],
