@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import type { ConsumerOptions, SourceInfo } from '../../../signaling/contract';
+import type { SourceInfo } from '../../../signaling/contract';
 import { RequestError } from './signaling';
 import type { StageConnection } from './StageConnection';
 
@@ -107,25 +107,13 @@ export class LanguageChannel {
   }
 
   async #consume(recv: types.Transport, producerId: string): Promise<void> {
-    const device = this.#device;
     const language = this.#sources.find((s) => s.producers.some((p) => p.producerId === producerId))?.language;
-    if (!device || language === undefined) return;
-    let options: ConsumerOptions;
-    try {
-      options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
-    } catch (error) {
-      // The interpreter left meanwhile: the source event saying so follows.
-      if (error instanceof RequestError && error.code === 'not_found') return;
-      throw error;
-    }
-    const consumer = await recv.consume({
-      id: options.id,
-      producerId: options.producerId,
-      kind: options.kind,
-      // mediasoup's RtpParameters, typed `object` by the contract.
-      rtpParameters: options.rtpParameters as types.RtpParameters,
-    });
-    this.#held.set(producerId, { consumer, language, flowing: !options.paused });
+    if (!this.#device || language === undefined) return;
+    // Null: the interpreter left meanwhile, and the source event saying so follows.
+    const consumed = await this.connection.consume(recv, producerId);
+    if (!consumed) return;
+    const { consumer, paused } = consumed;
+    this.#held.set(producerId, { consumer, language, flowing: !paused });
   }
 
   async #setFlowing(held: HeldChannel, flowing: boolean): Promise<void> {

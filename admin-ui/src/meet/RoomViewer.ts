@@ -1,6 +1,5 @@
 import type { types } from 'mediasoup-client';
-import type { ConsumerOptions, JoinResult, ResumeResult, SourceInfo } from '../../../signaling/contract';
-import { isConsumerLocal } from '../lib/signaling';
+import type { JoinResult, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageConnection } from '../lib/StageConnection';
 
 /** Another participant's source as the page shows it: one stream per source, its tracks added as they come. */
@@ -26,7 +25,6 @@ interface HeldConsumer {
  */
 export class RoomViewer {
   #recv: types.Transport | null = null;
-  #device: types.Device | null = null;
   #participantId: string | null = null;
   #sources = new Map<string, SourceInfo>();
   /** By producer id. */
@@ -59,9 +57,8 @@ export class RoomViewer {
   }
 
   /** On a new peer (the previous one's transport is closed, and its consumers with it). */
-  async joined(join: JoinResult, device: types.Device): Promise<void> {
+  async joined(join: JoinResult): Promise<void> {
     this.#consumers.clear();
-    this.#device = device;
     this.#participantId = join.participantId;
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#recv = await this.connection.createTransport('recv');
@@ -90,24 +87,12 @@ export class RoomViewer {
 
   async #consume(producerId: string, sourceId: string): Promise<void> {
     const recv = this.#recv;
-    const device = this.#device;
-    if (!recv || recv.closed || !device) return;
-    let options: ConsumerOptions;
-    try {
-      options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
-    } catch (error) {
-      if (isConsumerLocal(error)) return;
-      throw error;
-    }
-    const consumer = await recv.consume({
-      id: options.id,
-      producerId: options.producerId,
-      kind: options.kind,
-      // mediasoup's RtpParameters, typed `object` by the contract.
-      rtpParameters: options.rtpParameters as types.RtpParameters,
-    });
+    if (!recv || recv.closed) return;
+    const consumed = await this.connection.consume(recv, producerId);
+    if (!consumed) return;
+    const { consumer, paused } = consumed;
     this.#consumers.set(producerId, { consumer, sourceId });
-    if (options.paused) await this.connection.request('resumeConsumer', { consumerId: consumer.id });
+    if (paused) await this.connection.request('resumeConsumer', { consumerId: consumer.id });
   }
 
   #drop(which: (held: HeldConsumer) => boolean): void {

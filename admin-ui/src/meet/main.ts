@@ -118,7 +118,7 @@ async function start(): Promise<void> {
         showState(state, error);
       },
       sharing: () => undefined,
-      joined: (join, device) => viewer?.joined(join, device) ?? Promise.resolve(),
+      joined: (join) => viewer?.joined(join) ?? Promise.resolve(),
       resumed: (result) => viewer?.resumed(result) ?? Promise.resolve(),
     },
     { url: await placement.next(), placement },

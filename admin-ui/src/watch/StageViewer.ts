@@ -1,16 +1,8 @@
 import type { types } from 'mediasoup-client';
-import type {
-  ConsumerOptions,
-  HlsFallbackDetails,
-  HlsWatchResult,
-  JoinResult,
-  ProgramChange,
-  ResumeResult,
-  SourceInfo,
-} from '../../../signaling/contract';
+import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import type { RenewableToken } from '../lib/token';
-import { isConsumerLocal, RequestError } from '../lib/signaling';
+import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection, type WatchMode } from '../lib/StageConnection';
 import { LanguageChannel } from '../lib/LanguageChannel';
@@ -262,27 +254,11 @@ export class StageViewer {
 
   async #consume(producerId: string, sourceId: string): Promise<void> {
     const recv = this.#recv;
-    const device = this.#device;
-    if (!recv || !device) return;
-    let options: ConsumerOptions;
-    try {
-      options = await this.connection.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
-    } catch (error) {
-      // Closed meanwhile, or in a codec this browser cannot decode: the other sources still play.
-      if (isConsumerLocal(error)) {
-        console.info(`stagecast: producer ${producerId} not consumed:`, error);
-        return;
-      }
-      throw error;
-    }
-    const consumer = await recv.consume({
-      id: options.id,
-      producerId: options.producerId,
-      kind: options.kind,
-      // mediasoup's RtpParameters, typed `object` by the contract.
-      rtpParameters: options.rtpParameters as types.RtpParameters,
-    });
-    this.#consumers.set(producerId, { consumer, sourceId, flowing: !options.paused });
+    if (!recv || !this.#device) return;
+    const consumed = await this.connection.consume(recv, producerId);
+    if (!consumed) return;
+    const { consumer, paused } = consumed;
+    this.#consumers.set(producerId, { consumer, sourceId, flowing: !paused });
   }
 
   /**
