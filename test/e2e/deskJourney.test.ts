@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import type { Browser, Download, Page } from 'playwright-core';
 import { ApiClient, ok } from '../helpers/api';
 import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
-import { waitFor } from '../helpers/net';
+import { decodesTheOther } from '../helpers/meetPage';
 import { startStagecast, tokenFor } from '../helpers/stagecast';
 import { Teardown } from '../helpers/teardown';
 import { createOrganisation, DESK, inviteDelegate } from '../integration/desk/deskParties';
 
 const EVENT = '/api/events/demo';
 
-interface MeetPageHandle {
-  state: string;
-  tiles(): { framesDecoded: number; width: number }[];
-}
-
-/**
- * The fair's purpose end to end, in Chromium: a company's delegate, invited by link, finds a university's
- * achievement among their suggestions and asks for a slot; the team accepts in its page; both meet online
- * and see each other; the host records the agreement and puts it on air; an attendee sees it.
- */
 async function downloaded(download: Download): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
@@ -55,16 +45,6 @@ describe('The tech-transfer desk in Chromium: from a suggestion to an online mee
     opened.push({ page, log: collectPageLog(page, name) });
     await page.goto(`${node.url}${path}`);
     return page;
-  }
-
-  async function decodesTheOther(page: Page): Promise<void> {
-    await waitFor(
-      async () => {
-        const tiles = await page.evaluate(() => (globalThis as unknown as { stagecast?: MeetPageHandle }).stagecast?.tiles() ?? []);
-        return tiles.length === 1 && tiles[0].framesDecoded > 10 && tiles[0].width > 0 ? true : undefined;
-      },
-      { what: "the meeting page decoding the other side's camera", timeoutMs: 30_000 },
-    );
   }
 
   it('runs the whole journey', async () => {

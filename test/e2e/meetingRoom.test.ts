@@ -3,24 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { MeetingRecord, OrganisationRecord, SlotRecord } from '../../server/store/deskRecords';
 import { ApiClient, ok } from '../helpers/api';
 import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
+import { decodesTheOther, meetState } from '../helpers/meetPage';
 import { waitFor } from '../helpers/net';
 import { startStagecast, tokenFor } from '../helpers/stagecast';
 import { Teardown } from '../helpers/teardown';
 import { createOrganisation, DESK, type Delegate, inviteDelegate } from '../integration/desk/deskParties';
-
-interface MeetPageHandle {
-  state: string;
-  tiles(): { label: string; framesDecoded: number; width: number; audioTracks: number }[];
-}
-
-async function meetState(
-  page: Page,
-): Promise<{ state: string; tiles: { label: string; framesDecoded: number; width: number; audioTracks: number }[] } | null> {
-  return page.evaluate(() => {
-    const handle = (globalThis as unknown as { stagecast?: MeetPageHandle }).stagecast;
-    return handle ? { state: handle.state, tiles: handle.tiles() } : null;
-  });
-}
 
 describe("Meeting room page in Chromium: the two sides of an online meeting see each other and receive each other's sound", function () {
   this.timeout(90_000);
@@ -69,25 +56,6 @@ describe("Meeting room page in Chromium: the two sides of an online meeting see 
     opened.push({ page, log: collectPageLog(page, name) });
     await page.goto(`${node.url}/meet/demo/${meeting.id}?token=${encodeURIComponent(delegate.token)}`);
     return page;
-  }
-
-  /** The page in the meeting, showing exactly one other participant whose video it decodes beyond `frames`. */
-  async function decodesTheOther(
-    page: Page,
-    frames: number,
-  ): Promise<{ label: string; framesDecoded: number; width: number; audioTracks: number }> {
-    return waitFor(
-      async () => {
-        const state = await meetState(page);
-        if (state?.state !== 'on-air') throw new Error(`the page is ${state?.state ?? 'not started'}`);
-        if (state.tiles.length !== 1) throw new Error(`the page shows ${state.tiles.length} other participants`);
-        const [tile] = state.tiles;
-        if (tile.framesDecoded <= frames || tile.width === 0 || tile.audioTracks !== 1)
-          throw new Error(`the other's media: ${JSON.stringify(tile)}`);
-        return tile;
-      },
-      { what: "the page decoding the other side's camera", timeoutMs: 30_000 },
-    );
   }
 
   it("each side decodes the other's camera and receives their microphone, named by its delegate", async () => {
