@@ -121,7 +121,13 @@ async function measureLadder(ladder: string, segmentSeconds: number, seconds: nu
   const stream = await streamingNode(ladder, segmentSeconds);
   const variant = `${stream.server.url}/hls/demo/keynote/${top}/index.m3u8`;
   const listings: Listing[] = [];
-  const watcher = watchPlaylist(variant, (listing) => listings.push(listing));
+  // Read as soon as listed: the sliding window deletes a segment a few seconds later. One ffmpeg
+  // decoding one frame per segment runs beside the encoder (a few ms of CPU each).
+  const stamps: Promise<number | null>[] = [];
+  const watcher = watchPlaylist(variant, (listing) => {
+    listings.push(listing);
+    stamps.push(readStamp(new URL(listing.uri, variant).toString(), listing.listedAt).catch(() => null));
+  });
   try {
     await waitFor(async () => listings.length > 0, { what: 'the first segment listed', timeoutMs: 30_000 });
     const firstSegmentMs = listings[0].listedAt - stream.feedStartedAt;
@@ -133,8 +139,10 @@ async function measureLadder(ladder: string, segmentSeconds: number, seconds: nu
     // The first segment holds what the encoder waited for; the steady state is what follows.
     const latencies: number[] = [];
     let unread = 0;
-    for (const listing of listings.slice(1)) {
-      const stamp = await readStamp(new URL(listing.uri, variant).toString(), listing.listedAt).catch(() => null);
+    const read = await Promise.all(stamps);
+    for (const [i, listing] of listings.entries()) {
+      if (i === 0) continue;
+      const stamp = read[i] ?? null;
       if (stamp === null) unread++;
       else latencies.push(listing.listedAt - stamp);
     }
