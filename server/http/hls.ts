@@ -4,6 +4,7 @@ import type { EventDirectory } from '../conference/EventDirectory';
 import { AppError } from '../errors';
 import { stageKey } from '../stageKey';
 import { SLUG } from '../validation';
+import { SegmentCache, sendWithRanges } from './segmentCache';
 
 /** What serving needs of a stage's HLS stream (media/egress/StageHls). */
 export interface HlsStreamView {
@@ -33,9 +34,10 @@ const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const EVENT_CACHE_MS = 5000;
 const RENDITION = /^[a-z0-9]{1,16}$/;
 const SEGMENT = /^(\d{1,15})\.ts$/;
+const SEGMENT_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Serves HLS and replays: playlists from memory, segments from disk, with what a CDN in front needs (playlists
+ * Serves HLS and replays: playlists and recent segments from memory, replays from disk, with what a CDN in front needs (playlists
  * cached for under a segment, segments immutable, ranges, CORS for players on partner sites). A
  * public event's streams are open; a private one's need a playback token in the query (players
  * cannot send headers), which the playlists then carry on every URI. An unknown event is refused like
@@ -49,6 +51,8 @@ const SEGMENT = /^(\d{1,15})\.ts$/;
 export function hlsRoutes(deps: HlsServingDeps): Router {
   const router = Router();
   const visibility = new Map<string, { isPublic: boolean | null; at: number }>();
+  // Some two minutes of the default ladder for one stage; players only ask for the newest few segments.
+  const segments = new SegmentCache(SEGMENT_CACHE_BYTES);
 
   async function isPublic(eventId: string): Promise<boolean | null> {
     const cached = visibility.get(eventId);
@@ -128,11 +132,13 @@ export function hlsRoutes(deps: HlsServingDeps): Router {
         ? stream.segmentFile(req.params.rendition, Number(sequence))
         : undefined;
     if (file === undefined) throw new AppError('not_found', 'no such segment');
+    const body = await segments.get(file).catch((error: unknown) => {
+      // Dropped from the window between the check and the read.
+      throw new AppError('not_found', 'no such segment', { cause: error });
+    });
     common(res, open, 31_536_000, ', immutable');
     res.type('video/mp2t');
-    await new Promise<void>((resolve, reject) =>
-      res.sendFile(file, { cacheControl: false }, (error) => (error ? reject(error) : resolve())),
-    );
+    sendWithRanges(req, res, body);
   });
 
   // A session's replay: the MP4 itself, with ranges (players seek), open like the event's streams.
