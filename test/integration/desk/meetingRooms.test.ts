@@ -121,6 +121,21 @@ describe('Online meetings of the desk on the SFU: a private room for the two org
     failed(await admin.post('/api/events/demo/stages', { id: 'meeting-room-one', name: 'Room one' }), 400, 'bad_request');
   });
 
+  it('takes at most six people publishing: a seventh delegate of the two organisations is refused', async () => {
+    const team = await inviteDelegate(host, anonymous, university, 'Prof. Ma Jun');
+    const guest = await inviteDelegate(host, anonymous, company, 'Gao Lin');
+    const crowded = await meeting(team, guest, { ...slotAround(-MINUTE, 40 * MINUTE), mode: 'online' });
+    const room = `meeting-${crowded.id}`;
+    const colleagues = [team, guest];
+    for (let i = 0; i < 5; i++) {
+      colleagues.push(await inviteDelegate(host, anonymous, i % 2 === 0 ? university : company, `Colleague ${i + 1}`));
+    }
+    for (const delegate of colleagues.slice(0, 6)) await publishCamera(await socketOf(delegate), room);
+    await assert.rejects(publishCamera(await socketOf(colleagues[6]), room), { code: 'conflict' });
+    const publishers = new Set(node.node.media.existingStage(`demo/${room}`)?.sources.map((s) => s.ownerId));
+    assert.equal(publishers.size, 6, 'six people publish in the room');
+  });
+
   it('closes the room at once when the meeting is cancelled', async () => {
     // Two more delegates: the others' time is booked by the tests above.
     const team = await inviteDelegate(host, anonymous, university, 'Dr. Qian Lin');
