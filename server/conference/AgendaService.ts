@@ -105,8 +105,9 @@ export class AgendaService {
   }
 
   /**
-   * A deleted event's API keys and webhook endpoints go with it: an event created later under the same
-   * id must not inherit a partner's key or send its changes to the old event's receivers.
+   * A deleted event's API keys, encoders' stream keys and webhook endpoints go with it: an event created
+   * later under the same id must not inherit a partner's or an encoder's key, or send its changes to the
+   * old event's receivers.
    */
   async #forgetIntegrations(eventId: string): Promise<void> {
     const deliveries = this.store.collection('webhookDeliveries');
@@ -114,7 +115,7 @@ export class AgendaService {
       for (const delivery of await deliveries.list(endpoint.id)) await deliveries.delete(endpoint.id, delivery.id);
       await this.store.collection('webhookEndpoints').delete(eventId, endpoint.id);
     }
-    for (const name of ['apiKeys', 'apiKeyUses'] as const) {
+    for (const name of ['apiKeys', 'apiKeyUses', 'streamKeys'] as const) {
       const collection = this.store.collection(name) as Collection<{ id: string }>;
       for (const record of await collection.list(eventId)) await collection.delete(eventId, record.id);
     }

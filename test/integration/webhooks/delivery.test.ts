@@ -284,15 +284,25 @@ describe('partner webhooks on one node', function () {
     assert.equal((await anonymous.as(`${created.key.slice(0, -1)}0`).get(`${EVENT}/webhooks`)).status, 401);
   });
 
-  it("forgets a deleted event's API keys and endpoints: an event created again under its id inherits neither", async () => {
+  it("forgets a deleted event's API keys, stream keys and endpoints: an event created again under its id inherits none", async () => {
     const platform = anonymous.as(tokenFor('admin', '*'));
     const event = { id: 'gone', name: 'Gone', isPublic: false, timezone: 'UTC' };
     ok(await platform.post('/api/events', event), 201);
     const goneAdmin = anonymous.as(tokenFor('admin', 'gone'));
     const { key } = ok<{ key: string }>(await goneAdmin.post('/api/events/gone/api-keys', { role: 'admin', label: 'Old partner' }), 201);
     ok(await goneAdmin.post('/api/events/gone/webhooks', { url: 'http://127.0.0.1:9/old' }), 201);
+    ok(await goneAdmin.post('/api/events/gone/stages', { id: 'hall', name: 'Hall' }), 201);
+    const streamKey = ok<{ key: string }>(await goneAdmin.post('/api/events/gone/stages/hall/stream-keys', { label: 'OBS' }), 201).key;
     ok(await platform.delete('/api/events/gone'), 204);
     ok(await platform.post('/api/events', event), 201);
+    ok(await goneAdmin.post('/api/events/gone/stages', { id: 'hall', name: 'Hall' }), 201);
+    assert.deepEqual(ok(await goneAdmin.get('/api/events/gone/stages/hall/stream-keys')), []);
+    const whip = await fetch(`${stagecast.url}/whip/gone/hall`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${streamKey}`, 'content-type': 'application/sdp' },
+      body: 'v=0\r\n',
+    });
+    assert.equal(whip.status, 401, "the old event's stream key publishes nothing");
     assert.equal((await anonymous.as(key).get('/api/events/gone/webhooks')).status, 401);
     assert.deepEqual(ok(await goneAdmin.get('/api/events/gone/webhooks')), []);
     assert.deepEqual(ok(await goneAdmin.get('/api/events/gone/api-keys')), []);
