@@ -85,7 +85,7 @@ class WhipSession implements EncoderSession {
 /**
  * WHIP (RFC 9725) ingest: an encoder's SDP offer becomes a WebRTC transport on the stage's origin
  * router and one producer per track, registered as the stage feed its stream key names, so health
- * sampling, alerts and program switching treat it as any hall feed. The offer is read and checked in
+ * sampling, alerts and program switching treat it like every other hall feed. The offer is read and checked in
  * full before anything opens; whatever fails afterwards closes what it opened.
  */
 export class WhipGateway {

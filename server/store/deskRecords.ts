@@ -72,7 +72,7 @@ export interface NeedRecord {
   currency: string;
   /** A date, YYYY-MM-DD. */
   wantedBy: string;
-  /** The lowest technology readiness level (TRL 1–9) that would do; null: any. */
+  /** The lowest technology readiness level (TRL 1–9) that would do; null when no level is wanted. */
   maturityWanted: number | null;
   createdAt: string;
 }

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { consumeOn } from './consume';
 import type { SourceInfo } from '../../../signaling/contract';
 import { RequestError } from './signaling';
 import type { StageConnection } from './StageConnection';
@@ -110,7 +111,7 @@ export class LanguageChannel {
     const language = this.#sources.find((s) => s.producers.some((p) => p.producerId === producerId))?.language;
     if (!this.#device || language === undefined) return;
     // Null: the interpreter left meanwhile, and the source event saying so follows.
-    const consumed = await this.connection.consume(recv, producerId);
+    const consumed = await consumeOn(this.connection, recv, producerId);
     if (!consumed) return;
     const { consumer, paused } = consumed;
     this.#held.set(producerId, { consumer, language, flowing: !paused });

@@ -1,18 +1,10 @@
 import { Device, type types } from 'mediasoup-client';
-import type {
-  ConsumerOptions,
-  HlsFallbackDetails,
-  HlsWatchResult,
-  JoinResult,
-  ResumeResult,
-  ServerToClientEvents,
-} from '../../../signaling/contract';
+import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import type { RenewableToken } from './token';
 import {
   connectSignaling,
-  isConsumerLocal,
   request,
   RequestError,
   type RequestEvent,
@@ -182,29 +174,9 @@ export class StageConnection {
     return next;
   }
 
-  /**
-   * Consumes a producer on a receive transport of the current peer. Null when the server cannot give
-   * it (closed meanwhile, or in a codec this browser cannot decode): the rest of the stage still plays.
-   */
-  async consume(recv: types.Transport, producerId: string): Promise<{ consumer: types.Consumer; paused: boolean } | null> {
-    const device = this.#device;
-    if (!device) throw new Error('consume() before join');
-    let options: ConsumerOptions;
-    try {
-      options = await this.request('consume', { producerId, rtpCapabilities: device.recvRtpCapabilities });
-    } catch (error) {
-      if (!isConsumerLocal(error)) throw error;
-      console.info(`stagecast: producer ${producerId} not consumed:`, error);
-      return null;
-    }
-    const consumer = await recv.consume({
-      id: options.id,
-      producerId: options.producerId,
-      kind: options.kind,
-      // mediasoup's RtpParameters, typed `object` by the contract.
-      rtpParameters: options.rtpParameters as types.RtpParameters,
-    });
-    return { consumer, paused: options.paused };
+  /** The device of the current peer (loaded with its router's capabilities); null before the first join. */
+  get device(): types.Device | null {
+    return this.#device;
   }
 
   /** A transport of the current peer; the connection closes it when it rejoins or closes. */

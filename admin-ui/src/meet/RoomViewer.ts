@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { consumeOn } from '../lib/consume';
 import type { JoinResult, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageConnection } from '../lib/StageConnection';
 
@@ -88,7 +89,7 @@ export class RoomViewer {
   async #consume(producerId: string, sourceId: string): Promise<void> {
     const recv = this.#recv;
     if (!recv || recv.closed) return;
-    const consumed = await this.connection.consume(recv, producerId);
+    const consumed = await consumeOn(this.connection, recv, producerId);
     if (!consumed) return;
     const { consumer, paused } = consumed;
     this.#consumers.set(producerId, { consumer, sourceId });

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { consumeOn } from '../lib/consume';
 import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import type { RenewableToken } from '../lib/token';
@@ -255,7 +256,7 @@ export class StageViewer {
   async #consume(producerId: string, sourceId: string): Promise<void> {
     const recv = this.#recv;
     if (!recv || !this.#device) return;
-    const consumed = await this.connection.consume(recv, producerId);
+    const consumed = await consumeOn(this.connection, recv, producerId);
     if (!consumed) return;
     const { consumer, paused } = consumed;
     this.#consumers.set(producerId, { consumer, sourceId, flowing: !paused });
