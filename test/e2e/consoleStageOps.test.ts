@@ -34,6 +34,14 @@ async function playing(page: Page): Promise<Playing | null> {
 }
 
 /** Waits until the page plays `sourceId` with frames decoding on it, and shows they keep coming. */
+/**
+ * The hall feed's picture size: one that neither a simulcast layer of the speaker's 1280x720 camera
+ * (320, 640, 1280 wide) nor the browser's downscaling under CPU load (steps of 3/4 and 1/2) produces,
+ * so the width alone tells the two sources apart.
+ */
+const HALL_WIDTH = 384;
+const HALL_SIZE = `${HALL_WIDTH}x216`;
+
 async function expectPlaying(page: Page, sourceId: string, timeoutMs = 10_000): Promise<Playing> {
   const first = await waitFor(
     async () => {
@@ -75,7 +83,7 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
     // feed stops (with the defaults, a sample every 2 s and 3 s of silence, it takes 4–6 s).
     await h.start({ HEALTH_SAMPLE_INTERVAL_MS: '1000', ALERT_SOURCE_SILENT_MS: '2000' });
     await h.clearDemoAgenda();
-    ingest = startIngest(h.origin, 'demo/keynote');
+    ingest = startIngest(h.origin, 'demo/keynote', HALL_SIZE);
     const speaker = await h.api<{ id: string }>('admin', 'POST', '/api/events/demo/speakers', {
       name: 'Maria Rossi',
       title: 'CTO',
@@ -136,16 +144,16 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
       'both previews playing',
     );
 
-    // The hall feed on air first (the ingest pushes 320x180).
+    // The hall feed on air first.
     await host.locator('.source-tile[data-source="onsite"] .button-take').click();
     await host.locator('.source-tile.on-air[data-source="onsite"]').waitFor({ timeout: 15_000 });
     const hall = await expectPlaying(viewer, 'onsite', 20_000);
-    assert.equal(hall.videoWidth, 320);
+    assert.equal(hall.videoWidth, HALL_WIDTH);
 
     // One click: the speaker's camera. The attendee's picture comes from the camera's consumer now.
     await cameraTile.locator('.button-take').click();
     const camera = await expectPlaying(viewer, cameraId, 20_000);
-    assert.notEqual(camera.videoWidth, 320, 'the picture has the camera’s size, not the hall feed’s');
+    assert.notEqual(camera.videoWidth, HALL_WIDTH, 'the picture has the camera’s size, not the hall feed’s');
     await host.locator(`.source-tile.on-air[data-source="${cameraId}"]`).waitFor();
     // The lower-third names the live session's speaker, on the console and on the attendee's page.
     await viewer.locator('#lower-third:not([hidden])').waitFor({ timeout: 15_000 });
@@ -186,7 +194,7 @@ describe('console stage control and ops with the attendee page, in Chromium', fu
     assert.equal(await ops.locator('#node-list .node').count(), 1);
     await h.screenshot(ops, 'console-ops.png');
     // The file's hall feed back, for whatever runs next.
-    ingest = startIngest(h.origin, 'demo/keynote');
+    ingest = startIngest(h.origin, 'demo/keynote', HALL_SIZE);
   });
 
   it('no page threw or logged an error', () => {
