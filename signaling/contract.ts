@@ -21,6 +21,8 @@ import type { HealthSampleView, HlsHealth, SourceHealth, StageHealthView, Uplink
 import type {
   AchievementRecord,
   AlertRecord,
+  ContentLocale,
+  ContentTranslations,
   EventRecord,
   HandRecord,
   SessionKind,
@@ -31,6 +33,8 @@ import type {
 
 export type {
   AchievementRecord,
+  ContentLocale,
+  ContentTranslations,
   AgendaItem,
   AlertRecord,
   BoothState,

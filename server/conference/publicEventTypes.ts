@@ -2,11 +2,12 @@
  * What the front page (`GET /`) shows an anonymous visitor: the public events of this node, their
  * stages and what is on them. Types only, with no runtime imports: the browser app imports them.
  */
-import type { SessionKind } from '../store/records';
+import type { ContentLocale, ContentTranslations, SessionKind } from '../store/records';
 
 export interface PublicSessionView {
   id: string;
   title: string;
+  translations?: ContentTranslations;
   kind: SessionKind;
   plannedStart: string;
   plannedEnd: string;
@@ -17,6 +18,7 @@ export interface PublicSessionView {
 export interface PublicStageView {
   id: string;
   name: string;
+  translations?: ContentTranslations;
   /** The session live on the stage now, or null: off air. */
   live: PublicSessionView | null;
   /** The next scheduled session still to come (or running late), or null. */
@@ -28,6 +30,8 @@ export interface PublicStageView {
 export interface PublicEventView {
   id: string;
   name: string;
+  translations?: ContentTranslations;
+  defaultLocale?: ContentLocale;
   timezone: string;
   stages: PublicStageView[];
 }

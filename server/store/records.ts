@@ -6,9 +6,22 @@
 import type { DeskCollections } from './deskRecords';
 import type { IntegrationCollections } from './integrationRecords';
 
+/** The languages pages are written in; content may be entered in each. */
+export type ContentLocale = 'zh-CN' | 'en';
+export const CONTENT_LOCALES: readonly ContentLocale[] = ['zh-CN', 'en'];
+
+/**
+ * What organisers enter in two languages: a name, a title, a summary per language. The record's own
+ * fields keep the text as first entered; pages show the version in the reader's language, else the other.
+ */
+export type ContentTranslations = Partial<Record<ContentLocale, { name?: string; title?: string; summary?: string }>>;
+
 export interface EventRecord {
   id: string;
   name: string;
+  /** The language pages open in for someone whose browser asks for neither of ours; absent: English. */
+  defaultLocale?: ContentLocale;
+  translations?: ContentTranslations;
   /** Public events admit anonymous viewers through the join endpoint. */
   isPublic: boolean;
   timezone: string;
@@ -43,6 +56,7 @@ export interface StageRecord {
   id: string;
   eventId: string;
   name: string;
+  translations?: ContentTranslations;
   /** The source on air, restored after a restart; null when nothing is on air. */
   programSourceId: string | null;
   /** The speaker the lower-third names while that source is on air (defaults to the session's first). */
@@ -70,6 +84,7 @@ export interface SessionRecord {
   eventId: string;
   stageId: string;
   title: string;
+  translations?: ContentTranslations;
   kind: SessionKind;
   speakerIds: string[];
   plannedStart: string;
@@ -94,6 +109,7 @@ export interface AchievementRecord {
   institution: string;
   field: string;
   summary: string;
+  translations?: ContentTranslations;
   contact: string;
   /** The desk's fields; absent in records written before the desk existed. */
   sector?: string;

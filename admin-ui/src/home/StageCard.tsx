@@ -1,10 +1,11 @@
 import type { PublicSessionView, PublicStageView } from '../../../signaling/contract';
-import { SESSION_KIND_LABEL } from '../lib/sessionKinds';
+import { localized } from '../i18n/content';
+import { home } from '../i18n/messages/home';
+import { sessionKindLabel } from '../lib/sessionKinds';
 import { formatDay, formatRange, wallClock } from '../lib/zonedTime';
 
 function viewersText(viewers: number): string {
-  if (viewers === 0) return 'No one watching yet';
-  return viewers === 1 ? '1 watching' : `${viewers.toLocaleString()} watching`;
+  return viewers === 0 ? home.t('viewers.none') : home.t('viewers.some', { count: viewers });
 }
 
 /** "14:00", or "Thu 3 Dec 14:00" when the session is on another day than today (on the event's clock). */
@@ -24,32 +25,32 @@ export function StageCard({ eventId, stage, timeZone, now }: { eventId: string; 
   return (
     <article class="stage-card" data-stage={stage.id} data-state={live ? 'live' : 'off-air'}>
       <header class="stage-card-head">
-        <h3>{stage.name}</h3>
-        {live ? <span class="pill pill-live">Live</span> : <span class="pill">Off air</span>}
+        <h3>{localized(stage, 'name')}</h3>
+        {live ? <span class="pill pill-live">{home.t('stage.live')}</span> : <span class="pill">{home.t('stage.offAir')}</span>}
       </header>
       {live ? (
         <div class="stage-card-now">
           <p class="stage-card-kind" data-kind={live.kind}>
-            {SESSION_KIND_LABEL[live.kind]} · {formatRange(live.plannedStart, live.plannedEnd, timeZone)}
+            {sessionKindLabel(live.kind)} · {formatRange(live.plannedStart, live.plannedEnd, timeZone)}
           </p>
-          <p class="stage-card-title">{live.title}</p>
+          <p class="stage-card-title">{localized(live, 'title')}</p>
           <Speakers names={live.speakers} />
         </div>
       ) : (
         <div class="stage-card-now">
-          <p class="stage-card-kind">Nothing on air right now</p>
-          {!next && <p class="stage-card-title muted">No more sessions scheduled</p>}
+          <p class="stage-card-kind">{home.t('stage.nothingOnAir')}</p>
+          {!next && <p class="stage-card-title muted">{home.t('stage.noMore')}</p>}
         </div>
       )}
       {next && (
         <div class="stage-card-next">
           <p class="stage-card-kind" data-kind={next.kind}>
             {Date.parse(next.plannedStart) <= now
-              ? `Planned for ${startText(next, timeZone, now)}, not started yet`
-              : `Next · ${startText(next, timeZone, now)}`}{' '}
-            · {SESSION_KIND_LABEL[next.kind]}
+              ? home.t('stage.plannedNotStarted', { start: startText(next, timeZone, now) })
+              : home.t('stage.next', { start: startText(next, timeZone, now) })}{' '}
+            · {sessionKindLabel(next.kind)}
           </p>
-          <p class="stage-card-next-title">{next.title}</p>
+          <p class="stage-card-next-title">{localized(next, 'title')}</p>
           {!live && <Speakers names={next.speakers} />}
         </div>
       )}
@@ -58,7 +59,7 @@ export function StageCard({ eventId, stage, timeZone, now }: { eventId: string; 
           {viewersText(stage.viewers)}
         </span>
         <a class="button-link button-primary" href={watchHref}>
-          Watch
+          {home.t('stage.watch')}
         </a>
       </footer>
     </article>

@@ -1,6 +1,7 @@
 import { isFatal } from './StageConnection';
 import { RequestError } from './signaling';
 import { TokenError } from './token';
+import { common } from '../i18n/messages/common';
 
 /** The error code a failure carries (server, token or handshake refusal), if any. */
 export function failureCode(error: Error): string | undefined {
@@ -17,22 +18,23 @@ export function failureCode(error: Error): string | undefined {
   return undefined;
 }
 
-/** A sentence for the person in front of the page: what went wrong and what they can do. */
+/**
+ * A sentence for the person in front of the page, in the page's language: what went wrong and what they
+ * can do. Failures without a known code keep the server's own words after a translated lead-in.
+ */
 export function failureText(error: Error): string {
   switch (failureCode(error)) {
     case 'unauthorized':
-      return 'Your access link has expired or was withdrawn: ask whoever gave it to you for a new one.';
+      return common.t('failure.unauthorized');
     case 'forbidden':
-      return 'You are not allowed on this stage.';
+      return common.t('failure.forbidden');
     case 'not_found':
       // Asked without a link, the public join answers a private event as it answers an unknown one.
-      return error instanceof TokenError
-        ? 'This event does not exist or is not open to the public: open it with the access link you were given.'
-        : 'This event or stage does not exist.';
+      return common.t(error instanceof TokenError ? 'failure.notFoundPublic' : 'failure.notFound');
     case 'rate_limited':
-      return 'Too many people are joining from your network right now. Try again in a minute.';
+      return common.t('failure.rateLimited');
     default:
-      return isFatal(error) ? `Cannot continue: ${error.message}` : `Something went wrong: ${error.message}`;
+      return common.t(isFatal(error) ? 'failure.fatal' : 'failure.other', { message: error.message });
   }
 }
 

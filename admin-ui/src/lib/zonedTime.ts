@@ -1,3 +1,5 @@
+import { currentLocale } from '../i18n/locale';
+
 /**
  * Wall-clock time in the event's time zone. A conference runs on the venue's clock, whatever zone the
  * console's computer is in, so every time the agenda shows or takes is in the event's zone.
@@ -89,10 +91,10 @@ export function formatRange(start: string, end: string, timeZone: string): strin
   return `${formatTime(start, timeZone)}–${formatTime(end, timeZone)}`;
 }
 
-/** "Tue 1 Dec" for a YYYY-MM-DD day. */
+/** "Tue 1 Dec" / "12月1日周二" for a YYYY-MM-DD day, in the page's language. */
 export function formatDay(date: string): string {
   const [year, month, day] = date.split('-').map(Number);
-  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(undefined, {
+  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)).toLocaleDateString(currentLocale(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

@@ -1,5 +1,5 @@
 import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
-import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 
 const STATUS_TEXT = { scheduled: 'Scheduled', live: 'Live', done: 'Done' } as const;
@@ -41,7 +41,7 @@ export function RunningOrder({
                   {item.title}
                 </button>
                 <span class={`kind-dot kind-${item.kind}`}>
-                  {SESSION_KIND_LABEL[item.kind]}
+                  {sessionKindLabel(item.kind)}
                   {item.achievements.length > 0 && ` · ${item.achievements.map((a) => a.title).join(', ')}`}
                 </span>
               </td>

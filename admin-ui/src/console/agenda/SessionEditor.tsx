@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AchievementRecord, SessionRecord, SpeakerRecord, StageRecord } from '../../../../signaling/contract';
 import { ApiError, eventPath } from '../../lib/api';
-import { SESSION_KIND_LABEL, SESSION_KINDS, isSessionKind } from '../../lib/sessionKinds';
+import { sessionKindLabel, SESSION_KINDS, isSessionKind } from '../../lib/sessionKinds';
 import { useConsole } from '../context';
 import { AchievementPicker } from './AchievementPicker';
 import { type DraftField, type SessionDraft, draftFieldOf, localProblems, saveDraft } from './sessionDraft';
@@ -163,7 +163,7 @@ export function SessionEditor(props: SessionEditorProps) {
             >
               {SESSION_KINDS.map((kind) => (
                 <option key={kind} value={kind}>
-                  {SESSION_KIND_LABEL[kind]}
+                  {sessionKindLabel(kind)}
                 </option>
               ))}
             </select>
@@ -246,7 +246,7 @@ export function SessionEditor(props: SessionEditorProps) {
         ) : (
           draft.achievementIds.length > 0 && (
             <p class="hint">
-              Saving as {SESSION_KIND_LABEL[draft.kind].toLowerCase()} detaches its {draft.achievementIds.length} achievement(s).
+              Saving as {sessionKindLabel(draft.kind).toLowerCase()} detaches its {draft.achievementIds.length} achievement(s).
             </p>
           )
         )}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
-import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange, timeOfMinutes, wallClock } from '../../lib/zonedTime';
 
 const PX_PER_MINUTE = 3;
@@ -194,7 +194,7 @@ export function Timeline(props: TimelineProps) {
                       </span>
                       <span class="session-title">{entry.item.title}</span>
                       <span class="session-meta">
-                        {SESSION_KIND_LABEL[entry.item.kind]}
+                        {sessionKindLabel(entry.item.kind)}
                         {entry.item.speakers.length > 0 && ` · ${entry.item.speakers.map((s) => s.name).join(', ')}`}
                       </span>
                     </button>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgendaItem } from '../../../../signaling/contract';
-import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 
 interface SessionControlsProps {
@@ -49,7 +49,7 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
           <div class="session-live-text">
             <strong>{live.title}</strong>
             <span class="muted">
-              {formatRange(live.plannedStart, live.plannedEnd, zone)} · {SESSION_KIND_LABEL[live.kind]}
+              {formatRange(live.plannedStart, live.plannedEnd, zone)} · {sessionKindLabel(live.kind)}
               {live.speakers.length > 0 && ` · ${live.speakers.map((s) => s.name).join(', ')}`}
             </span>
           </div>

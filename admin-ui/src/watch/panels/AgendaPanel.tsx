@@ -1,6 +1,6 @@
 import type { AgendaItem } from '../../../../signaling/contract';
 import { formatRange } from '../../lib/zonedTime';
-import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { sessionKindLabel } from '../../lib/sessionKinds';
 
 /** The stage's programme in time order; the live session is marked, finished ones are dimmed. */
 export function AgendaPanel({ items, zone, error }: { items: AgendaItem[]; zone: string; error: string | null }) {
@@ -22,7 +22,7 @@ export function AgendaPanel({ items, zone, error }: { items: AgendaItem[]; zone:
           </div>
           <div class="agenda-title">{item.title}</div>
           <div class="agenda-meta">
-            {SESSION_KIND_LABEL[item.kind]}
+            {sessionKindLabel(item.kind)}
             {item.speakers.length > 0 && ` · ${item.speakers.map((s) => [s.name, s.organisation].filter(Boolean).join(', ')).join(' · ')}`}
           </div>
           {item.achievements.length > 0 && (

@@ -1,5 +1,5 @@
 import type { AgendaItem } from '../../../../signaling/contract';
-import { SESSION_KIND_LABEL } from '../../lib/sessionKinds';
+import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 
 /** Under the picture: the session on stage now (or coming next), who speaks and what is presented. */
@@ -10,7 +10,7 @@ export function NowOnStage({ session, zone }: { session: AgendaItem | null; zone
     <div class={`now-card${live ? ' live' : ''}`} data-session={session.id}>
       <p class="now-when">
         {live ? <span class="live-tag">Live now</span> : <span class="next-tag">Up next</span>}
-        {formatRange(session.plannedStart, session.plannedEnd, zone)} · {SESSION_KIND_LABEL[session.kind]}
+        {formatRange(session.plannedStart, session.plannedEnd, zone)} · {sessionKindLabel(session.kind)}
       </p>
       <h2 class="now-title">{session.title}</h2>
       {session.speakers.length > 0 && (
