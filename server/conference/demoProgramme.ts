@@ -8,6 +8,7 @@ import type {
   SpeakerRecord,
   StageRecord,
 } from '../store/records';
+import { DEMO_ACHIEVEMENTS_ZH, DEMO_EVENT_NAME_ZH, DEMO_SESSION_TITLES_ZH, DEMO_STAGE_NAMES_ZH } from './demoChinese';
 import { zonedIso } from './zonedClock';
 
 /**
@@ -363,11 +364,20 @@ export interface DemoProgramme {
 /** Every record of the demo event, its sessions on `date` (YYYY-MM-DD) on the clock of `timeZone`. */
 export function demoProgramme(date: string, timeZone: string, createdAt: string): DemoProgramme {
   const eventId = DEMO_EVENT_ID;
-  const event: EventRecord = { id: eventId, name: 'Tech Achievement Fair — Demo', isPublic: true, timezone: timeZone, createdAt };
+  // Chinese first for browsers that ask for neither page language: the fair it stands for is Chinese.
+  const event: EventRecord = {
+    id: eventId,
+    name: 'Tech Achievement Fair — Demo',
+    defaultLocale: 'zh-CN',
+    translations: { 'zh-CN': { name: DEMO_EVENT_NAME_ZH } },
+    isPublic: true,
+    timezone: timeZone,
+    createdAt,
+  };
   const stages: StageRecord[] = [
     { id: 'keynote', eventId, name: 'Main hall — keynotes', programSourceId: null },
     { id: 'release', eventId, name: 'Achievement-release stage', programSourceId: null },
-  ];
+  ].map((stage) => ({ ...stage, translations: { 'zh-CN': { name: DEMO_STAGE_NAMES_ZH[stage.id] } } }));
   const speakers: SpeakerRecord[] = Object.entries(SPEAKERS).map(([key, speaker]) => ({
     ...speaker,
     id: demoId(`speaker:${key}`),
@@ -378,6 +388,7 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     eventId,
     stageId: s.stageId,
     title: s.title,
+    translations: { 'zh-CN': { title: DEMO_SESSION_TITLES_ZH[s.key] } },
     kind: s.kind,
     speakerIds: s.speakers.map((key) => demoId(`speaker:${key}`)),
     plannedStart: zonedIso(date, s.start, timeZone),
@@ -386,6 +397,7 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
   }));
   const achievements: AchievementRecord[] = ACHIEVEMENTS.map(({ key, session, ...achievement }) => ({
     ...achievement,
+    translations: { 'zh-CN': DEMO_ACHIEVEMENTS_ZH[key] },
     id: demoId(`achievement:${key}`),
     eventId,
     sessionId: demoId(`session:${session}`),

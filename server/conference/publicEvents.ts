@@ -10,6 +10,7 @@ function sessionView(item: AgendaItem): PublicSessionView {
   return {
     id: item.id,
     title: item.title,
+    translations: item.translations,
     kind: item.kind,
     plannedStart: item.plannedStart,
     plannedEnd: item.plannedEnd,
@@ -35,6 +36,8 @@ async function publicEvent(agenda: AgendaService, viewersOf: ViewersOf, eventId:
     return {
       id: event.id,
       name: event.name,
+      translations: event.translations,
+      defaultLocale: event.defaultLocale,
       timezone: event.timezone,
       stages: stages.map((stage) => {
         const onStage = items.filter((item) => item.stageId === stage.id);
@@ -50,6 +53,7 @@ async function publicEvent(agenda: AgendaService, viewersOf: ViewersOf, eventId:
         return {
           id: stage.id,
           name: stage.name,
+          translations: stage.translations,
           live: live && sessionView(live),
           next: next && sessionView(next),
           viewers: viewersOf(`${event.id}/${stage.id}`),

@@ -1,3 +1,4 @@
+import type { ExportText } from '../i18n/exportText';
 import type { Store } from '../store';
 import type { AchievementRecord } from '../store/records';
 import type { Clock } from './clock';
@@ -89,17 +90,18 @@ export async function matchmakingReport(store: Store, eventId: string, clock: Cl
 const COLUMNS: (keyof ReportCounts)[] = ['views', 'interests', 'meetingsRequested', 'meetingsHeld', 'agreements'];
 
 /**
- * One CSV (RFC 4180, CRLF) with a row per achievement then per sector. A cell that a spreadsheet would
+ * One CSV (RFC 4180, CRLF) with a row per achievement then per sector, its header and scope words in the
+ * language of `text`. A cell that a spreadsheet would
  * read as a formula (starting with =, +, -, @) is prefixed with an apostrophe: titles come from users.
  */
-export function reportCsv(report: MatchmakingReport): string {
+export function reportCsv(report: MatchmakingReport, text: ExportText): string {
   const cell = (value: string | number): string => {
     const text = typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  const lines: (string | number)[][] = [['scope', 'id', 'title', 'sector', ...COLUMNS]];
+  const lines: (string | number)[][] = [[...text.csvHeader]];
   for (const row of report.achievements)
-    lines.push(['achievement', row.achievementId, row.title, row.sector, ...COLUMNS.map((c) => row[c])]);
-  for (const row of report.sectors) lines.push(['sector', '', '', row.sector, ...COLUMNS.map((c) => row[c])]);
+    lines.push([text.achievementScope, row.achievementId, row.title, row.sector, ...COLUMNS.map((c) => row[c])]);
+  for (const row of report.sectors) lines.push([text.sectorScope, '', '', row.sector, ...COLUMNS.map((c) => row[c])]);
   return lines.map((line) => line.map(cell).join(',')).join('\r\n') + '\r\n';
 }

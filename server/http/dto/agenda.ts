@@ -22,6 +22,8 @@ import { MEETING_ROOM_PREFIX } from '../../stageKey';
 import type { NewAchievement, NewEvent, NewSession, NewSpeaker, NewStage } from '../../conference/agendaTypes';
 import {
   type AudiencePolicy,
+  CONTENT_LOCALES,
+  type ContentLocale,
   IP_STATUSES,
   type IpStatus,
   SESSION_KINDS,
@@ -39,6 +41,35 @@ const zoneMessage = '$property must be an ISO 8601 date-time with a zone, e.g. 2
 const TIMEZONE = /^[A-Za-z0-9_+\-/]{1,64}$/;
 
 const NOT_A_MEETING_ROOM = new RegExp(`^(?!${MEETING_ROOM_PREFIX})`);
+
+/*
+ * Organiser-entered text in each page language. Keys are the page locales; a field left out falls
+ * back, in the pages, to the record's own text or the other language. A patch replaces the whole set.
+ */
+class NameText {
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+}
+class TitleText {
+  @Optional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+}
+class TitleSummaryText extends TitleText {
+  @Optional() @IsString() @MaxLength(4000) summary?: string;
+}
+@JSONSchema({ description: 'the name in each page language (zh-CN, en)' })
+class NameTranslationsDto {
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameText) 'zh-CN'?: NameText;
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameText) en?: NameText;
+}
+@JSONSchema({ description: 'the title in each page language (zh-CN, en)' })
+class TitleTranslationsDto {
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleText) 'zh-CN'?: TitleText;
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleText) en?: TitleText;
+}
+@JSONSchema({ description: 'the title and summary in each page language (zh-CN, en)' })
+class TitleSummaryTranslationsDto {
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleSummaryText) 'zh-CN'?: TitleSummaryText;
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleSummaryText) en?: TitleSummaryText;
+}
 
 /** What anonymous participants may do; fields left out keep their current value (or the default). */
 export class AudiencePolicyDto implements Partial<AudiencePolicy> {
@@ -59,6 +90,11 @@ export class CreateEventDto implements NewEvent {
   @IsBoolean() isPublic!: boolean;
   @IsString() @Matches(TIMEZONE) timezone!: string;
   @Optional() @IsObject() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
+  @JSONSchema({ description: 'the page language for visitors whose browser asks for neither zh-CN nor en' })
+  @Optional()
+  @IsIn(CONTENT_LOCALES)
+  defaultLocale?: ContentLocale;
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameTranslationsDto) translations?: NameTranslationsDto;
 }
 
 export class UpdateEventDto implements Partial<NewEvent> {
@@ -66,6 +102,8 @@ export class UpdateEventDto implements Partial<NewEvent> {
   @Optional() @IsBoolean() isPublic?: boolean;
   @Optional() @IsString() @Matches(TIMEZONE) timezone?: string;
   @Optional() @IsObject() @ValidateNested() @Type(() => AudiencePolicyDto) audience?: AudiencePolicyDto;
+  @Optional() @IsIn(CONTENT_LOCALES) defaultLocale?: ContentLocale;
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameTranslationsDto) translations?: NameTranslationsDto;
 }
 
 /** A stage's languages: what the floor speaks, its interpretation channels, the floor's level under them. */
@@ -95,10 +133,12 @@ export class CreateStageDto extends StageLanguageFields implements NewStage {
   @Matches(NOT_A_MEETING_ROOM, { message: `stage ids beginning with ${MEETING_ROOM_PREFIX} are kept for the desk's meeting rooms` })
   id!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameTranslationsDto) translations?: NameTranslationsDto;
 }
 
 export class UpdateStageDto extends StageLanguageFields {
   @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @Optional() @IsObject() @ValidateNested() @Type(() => NameTranslationsDto) translations?: NameTranslationsDto;
 }
 
 export class CreateSpeakerDto implements NewSpeaker {
@@ -117,6 +157,7 @@ export class UpdateSpeakerDto implements Partial<NewSpeaker> {
 
 /** The tech-transfer desk's fields of an achievement; each may be left out. */
 class AchievementDeskFields {
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleSummaryTranslationsDto) translations?: TitleSummaryTranslationsDto;
   @Optional() @IsString() @MinLength(1) @MaxLength(80) sector?: string;
   @JSONSchema({ type: 'integer', minimum: 1, maximum: 9, nullable: true, description: 'technology readiness level (TRL)' })
   @Optional()
@@ -169,6 +210,7 @@ export class UpdateAchievementDto extends AchievementDeskFields implements Parti
 export class CreateSessionDto implements NewSession {
   @Matches(SLUG) stageId!: string;
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleTranslationsDto) translations?: TitleTranslationsDto;
   @IsIn(SESSION_KINDS) kind!: SessionKind;
   @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds!: string[];
   @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart!: string;
@@ -178,6 +220,7 @@ export class CreateSessionDto implements NewSession {
 export class UpdateSessionDto implements Partial<NewSession> {
   @Optional() @Matches(SLUG) stageId?: string;
   @Optional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @Optional() @IsObject() @ValidateNested() @Type(() => TitleTranslationsDto) translations?: TitleTranslationsDto;
   @Optional() @IsIn(SESSION_KINDS) kind?: SessionKind;
   @Optional() @IsArray() @ArrayMaxSize(20) @IsUUID(4, { each: true }) speakerIds?: string[];
   @Optional() @IsISO8601({ strict: true }) @Matches(ISO_WITH_ZONE, { message: zoneMessage }) plannedStart?: string;

@@ -1,3 +1,5 @@
+import { exportText } from '../../i18n/exportText';
+import { requestLocale } from '../../i18n/requestLocale';
 import type { Principal } from '../../auth/tokens';
 import type { AgendaService } from '../../conference/AgendaService';
 import type { Desk } from '../../desk/Desk';
@@ -107,7 +109,7 @@ export function registerDeskMeetingRoutes(api: ApiRegistry, { desk, agenda }: { 
     access: 'desk.participate',
     params: EventParams,
     produces: ['text/calendar'],
-    handler: async ({ params, principal }) => {
+    handler: async ({ params, principal, req }) => {
       const me = await delegate(principal);
       const [event, meetings, delegates, organisations] = await Promise.all([
         agenda.getEvent(params.eventId),
@@ -120,6 +122,7 @@ export function registerDeskMeetingRoutes(api: ApiRegistry, { desk, agenda }: { 
         meetings,
         new Map(delegates.map((d) => [d.id, d])),
         new Map(organisations.map((o) => [o.id, o])),
+        exportText(requestLocale(req, event.defaultLocale)),
       );
       return new RawReply('text/calendar; charset=utf-8', ics, `${params.eventId}-meetings.ics`);
     },
@@ -166,11 +169,12 @@ export function registerDeskMeetingRoutes(api: ApiRegistry, { desk, agenda }: { 
     params: EventParams,
     query: ReportQuery,
     produces: ['application/json', 'text/csv'],
-    handler: async ({ params, query }) => {
-      await agenda.getEvent(params.eventId);
+    handler: async ({ params, query, req }) => {
+      const event = await agenda.getEvent(params.eventId);
       const report = await matchmakingReport(desk.store, params.eventId, desk.clock);
+      const text = exportText(requestLocale(req, event.defaultLocale));
       return query.format === 'csv'
-        ? new RawReply('text/csv; charset=utf-8', reportCsv(report), `${params.eventId}-matchmaking.csv`)
+        ? new RawReply('text/csv; charset=utf-8', reportCsv(report, text), `${params.eventId}-matchmaking.csv`)
         : report;
     },
   });

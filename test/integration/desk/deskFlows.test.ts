@@ -283,6 +283,23 @@ for (const kind of ['sqlite', 'redis'] as const) {
       assert.ok(
         events.some((e) => typeof e.summary === 'string' && e.summary.includes('Nanyang Institute of Technology × Zhongyuan Optics Co.')),
       );
+      // In the language the delegate's page asks for.
+      const chinese = Object.values(
+        ical.sync.parseICS((await e1.api.withHeaders({ 'Accept-Language': 'zh-CN' }).get(`${DESK}/calendar.ics`)).text),
+      );
+      const english = Object.values(
+        ical.sync.parseICS((await e1.api.withHeaders({ 'Accept-Language': 'en' }).get(`${DESK}/calendar.ics`)).text),
+      );
+      const locations = (components: typeof chinese): string[] =>
+        components.filter((c): c is VEvent => c?.type === 'VEVENT').map((e) => String(e.location));
+      assert.ok(
+        locations(chinese).some((l) => l === '线上洽谈' || l.includes('号洽谈桌')),
+        locations(chinese).join(' | '),
+      );
+      assert.ok(
+        locations(english).some((l) => l === 'Online meeting' || l.includes(', table ')),
+        locations(english).join(' | '),
+      );
       failed(await host.get(`${DESK}/calendar.ics`), 403, 'forbidden');
     });
 
@@ -395,10 +412,14 @@ for (const kind of ['sqlite', 'redis'] as const) {
         report.sectors.find((r) => r.sector === `marine engineering ${kind}`),
         { sector: `marine engineering ${kind}`, ...counts },
       );
-      const csv = await host.get(`${DESK}/report?format=csv`);
+      const csv = await host.withHeaders({ 'Accept-Language': 'en-GB,en;q=0.9' }).get(`${DESK}/report?format=csv`);
       assert.equal(csv.status, 200);
       const lines = csv.text.trimEnd().split('\r\n');
       assert.equal(lines[0], 'scope,id,title,sector,views,interests,meetingsRequested,meetingsHeld,agreements');
+      // Asked without a language, the demo event's default (Chinese) writes the header and scope words.
+      const chinese = (await host.get(`${DESK}/report?format=csv`)).text.trimEnd().split('\r\n');
+      assert.equal(chinese[0], '范围,编号,标题,领域,浏览,意向,申请洽谈,已洽谈,签约');
+      assert.ok(chinese.includes(`成果,${x.id},Deep-sea sensor housing,marine engineering ${kind},2,1,1,0,1`), chinese.join('\n'));
       assert.ok(lines.includes(`achievement,${x.id},Deep-sea sensor housing,marine engineering ${kind},2,1,1,0,1`), csv.text);
       assert.ok(lines.includes(`sector,,,marine engineering ${kind},2,1,1,0,1`));
       failed(await e1.api.get(`${DESK}/report`), 403, 'forbidden');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MATURITY_POINTS, SECTOR_POINTS, type MatchProfile, scoreMatch, wordsOf } from '../../../server/desk/matchScore';
 import { reportCsv } from '../../../server/desk/matchmakingReport';
+import { exportText } from '../../../server/i18n/exportText';
 
 const profile = (over: Partial<MatchProfile> = {}): MatchProfile => ({
   sectors: new Set(['optoelectronic information']),
@@ -46,19 +47,28 @@ describe('Matchmaking score', () => {
   });
 });
 
+const counts = { views: 1, interests: 2, meetingsRequested: 3, meetingsHeld: 0, agreements: 1 };
+const REPORT = {
+  generatedAt: '2033-01-01T00:00:00.000Z',
+  achievements: [{ achievementId: 'a1', title: '=HYPERLINK("x"), "quoted"', sector: 'optics', ...counts }],
+  sectors: [{ sector: 'optics', ...counts }],
+};
+
 describe('Matchmaking report CSV', () => {
   it('quotes what needs quoting and disarms cells a spreadsheet would run as formulas', () => {
-    const counts = { views: 1, interests: 2, meetingsRequested: 3, meetingsHeld: 0, agreements: 1 };
-    const csv = reportCsv({
-      generatedAt: '2033-01-01T00:00:00.000Z',
-      achievements: [{ achievementId: 'a1', title: '=HYPERLINK("x"), "quoted"', sector: 'optics', ...counts }],
-      sectors: [{ sector: 'optics', ...counts }],
-    });
+    const csv = reportCsv(REPORT, exportText('en'));
     assert.deepEqual(csv.split('\r\n'), [
       'scope,id,title,sector,views,interests,meetingsRequested,meetingsHeld,agreements',
       `achievement,a1,"'=HYPERLINK(""x""), ""quoted""",optics,1,2,3,0,1`,
       'sector,,,optics,1,2,3,0,1',
       '',
     ]);
+  });
+
+  it('writes its header and scope words in Chinese for a Chinese reader, the figures unchanged', () => {
+    const [header, achievement, sector] = reportCsv(REPORT, exportText('zh-CN')).split('\r\n');
+    assert.equal(header, '范围,编号,标题,领域,浏览,意向,申请洽谈,已洽谈,签约');
+    assert.match(achievement ?? '', /^成果,a1,.*,optics,1,2,3,0,1$/);
+    assert.equal(sector, '领域,,,optics,1,2,3,0,1');
   });
 });
