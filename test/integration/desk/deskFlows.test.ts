@@ -291,7 +291,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
         ical.sync.parseICS((await e1.api.withHeaders({ 'Accept-Language': 'en' }).get(`${DESK}/calendar.ics`)).text),
       );
       const locations = (components: typeof chinese): string[] =>
-        components.filter((c): c is VEvent => c?.type === 'VEVENT').map((e) => String(e.location));
+        components.filter((c): c is VEvent => c?.type === 'VEVENT').map((e) => (typeof e.location === 'string' ? e.location : ''));
       assert.ok(
         locations(chinese).some((l) => l === '线上洽谈' || l.includes('号洽谈桌')),
         locations(chinese).join(' | '),
