@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { Store } from '../store';
-import type { SessionRecord, StageRecord } from '../store/records';
+import type { ProgramAnnouncement, SessionRecord, StageRecord } from '../store/records';
 import type { AgendaService } from './AgendaService';
 import type { ConferenceBus, LowerThird, ProgramChange } from './ConferenceBus';
 import { KeyedLock } from './KeyedLock';
@@ -104,7 +104,7 @@ export class ProgramService {
    * Puts a line on air in the lower-third's place (null takes it off). It shows while `sessionId`, live
    * on the stage, stays live: the next session brings back the speakers' lower-third by itself.
    */
-  async announce(eventId: string, stageId: string, announcement: { text: string; sessionId: string } | null): Promise<ProgramChange> {
+  async announce(eventId: string, stageId: string, announcement: ProgramAnnouncement | null): Promise<ProgramChange> {
     return this.#lock.run(stageKey(eventId, stageId), async () => {
       const updated: StageRecord = { ...(await this.agenda.getStage(eventId, stageId)), programAnnouncement: announcement };
       await this.store.collection('stages').put(updated);
@@ -138,7 +138,14 @@ export class ProgramService {
     const { current } = await this.agenda.nowAndNext(stage.eventId, stage.id);
     const announcement = stage.programAnnouncement;
     if (announcement && current?.id === announcement.sessionId) {
-      return { speakerName: announcement.text, speakerTitle: '', organisation: '', sessionTitle: current.title };
+      return {
+        speakerName: announcement.text,
+        speakerTitle: '',
+        organisation: '',
+        sessionTitle: current.title,
+        sessionTranslations: current.translations,
+        agreement: announcement.agreement,
+      };
     }
     const speakerId = stage.programSpeakerId ?? current?.speakerIds[0];
     const speaker = speakerId ? await this.store.collection('speakers').get(stage.eventId, speakerId) : undefined;
@@ -148,6 +155,7 @@ export class ProgramService {
       speakerTitle: speaker?.title ?? '',
       organisation: speaker?.organisation ?? '',
       sessionTitle: current?.title ?? '',
+      sessionTranslations: current?.translations,
     };
   }
 }

@@ -1,7 +1,9 @@
 import type { AchievementRecord, AudiencePolicy, EventRecord, SessionRecord, SpeakerRecord, StageRecord } from '../store/records';
 
 /** Inputs of the agenda operations (the REST DTOs implement these). */
-export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone' | 'defaultLocale' | 'translations'> & { audience?: Partial<AudiencePolicy> };
+export type NewEvent = Pick<EventRecord, 'id' | 'name' | 'isPublic' | 'timezone' | 'defaultLocale' | 'translations'> & {
+  audience?: Partial<AudiencePolicy>;
+};
 export type EventPatch = Partial<Omit<NewEvent, 'id'>>;
 export type NewStage = Pick<StageRecord, 'id' | 'name' | 'translations' | 'floorLanguage' | 'interpretationLanguages' | 'floorLevel'>;
 export type StagePatch = Partial<Omit<NewStage, 'id'>>;

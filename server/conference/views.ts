@@ -2,13 +2,20 @@
  * What the conference shows its participants. Types (and the constant lists they derive from), with no
  * runtime imports: the browser app and the Socket.IO contract import them as they are.
  */
-import type { QuestionRecord } from '../store/records';
+import type { ContentTranslations, QuestionRecord } from '../store/records';
 
 export interface LowerThird {
   speakerName: string;
   speakerTitle: string;
   organisation: string;
   sessionTitle: string;
+  /** The session title in each page language, where the organisers entered it. */
+  sessionTranslations?: ContentTranslations;
+  /**
+   * An agreement announced on air: its parts, so each page writes the line in its own language
+   * (`speakerName` holds the English line for clients that do not know this field).
+   */
+  agreement?: { team: string; company: string; achievement: string; achievementTranslations?: ContentTranslations };
 }
 
 export interface ProgramChange {

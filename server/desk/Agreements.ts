@@ -125,6 +125,15 @@ export class Agreements {
       this.agenda.getAchievement(eventId, agreement.achievementId),
     ]);
     const text = agreementHeadline(team.name, company.name, achievement.title);
-    return this.program.announce(eventId, session.stageId, { text, sessionId: session.id });
+    return this.program.announce(eventId, session.stageId, {
+      text,
+      sessionId: session.id,
+      agreement: {
+        team: team.name,
+        company: company.name,
+        achievement: achievement.title,
+        achievementTranslations: achievement.translations,
+      },
+    });
   }
 }

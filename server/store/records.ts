@@ -52,6 +52,13 @@ export const DEFAULT_AUDIENCE_POLICY: AudiencePolicy = {
   votesPerNetwork: 5,
 };
 
+/** A line put on air in the lower-third's place; an agreement keeps its parts for each page language. */
+export interface ProgramAnnouncement {
+  text: string;
+  sessionId: string;
+  agreement?: { team: string; company: string; achievement: string; achievementTranslations?: ContentTranslations };
+}
+
 export interface StageRecord {
   id: string;
   eventId: string;
@@ -62,7 +69,7 @@ export interface StageRecord {
   /** The speaker the lower-third names while that source is on air (defaults to the session's first). */
   programSpeakerId?: string | null;
   /** A line the host put on air in the lower-third's place (an agreement signed), shown while its session is live. */
-  programAnnouncement?: { text: string; sessionId: string } | null;
+  programAnnouncement?: ProgramAnnouncement | null;
   /** The language spoken on the stage, what viewers hear without choosing (BCP 47); absent: not said. */
   floorLanguage?: string;
   /** The stage's language channels: one booth of interpreters each, chosen by viewers. Absent: none. */

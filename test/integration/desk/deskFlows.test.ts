@@ -392,6 +392,8 @@ for (const kind of ['sqlite', 'redis'] as const) {
         speakerTitle: '',
         organisation: '',
         sessionTitle: `Signing (${kind})`,
+        // The parts, so each page writes the line in its own language.
+        agreement: { team: 'Henan Academy of Sciences', company: 'Zhongyuan Optics Co.', achievement: 'Deep-sea sensor housing' },
       });
       ok(await host.post(`${EVENT}/sessions/${signing.id}/end`));
       const after = ok<{ lowerThird: { speakerName: string } | null }>(await anonymous.get(`${EVENT}/stages/release/program`));
