@@ -126,7 +126,8 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
 
   /**
    * A partner's webhook endpoint was disabled after failing too often: critical for the partner, who no
-   * longer hears anything. It clears when an admin enables the endpoint again on this node.
+   * longer hears anything. It clears when an admin enables the endpoint again (or deletes it), on
+   * whichever node: see `webhookAlertsOpen`.
    */
   webhookEndpointDisabled(endpoint: { id: string; eventId: string; url: string; consecutiveFailures: number }): void {
     if (this.#closed) return;
@@ -151,6 +152,13 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
         message: `webhook endpoint ${endpoint.id} (${new URL(endpoint.url).host}) was disabled after ${endpoint.consecutiveFailures} failed deliveries in a row`,
       },
       Date.now(),
+    );
+  }
+
+  /** The endpoints this node has a webhook_disabled alert open for, to look up whether they still are. */
+  webhookAlertsOpen(): { eventId: string; endpointId: string }[] {
+    return [...this.#conditions.values()].flatMap((c) =>
+      c.open?.rule === 'webhook_disabled' ? [{ eventId: c.open.eventId, endpointId: c.open.subject.slice('webhook:'.length) }] : [],
     );
   }
 

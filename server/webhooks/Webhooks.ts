@@ -13,10 +13,19 @@ export interface WebhooksOptions extends DispatcherOptions {
   rotationOverlapMs: number;
 }
 
+/**
+ * The ops alerts of disabled endpoints on this node. Any node may enable an endpoint again; the node
+ * that raised the alert learns it from the store, so the alert clears wherever it was raised.
+ */
+export interface DisabledEndpointAlerts {
+  webhookAlertsOpen(): { eventId: string; endpointId: string }[];
+  webhookEndpointEnabled(endpointId: string): void;
+}
+
 export interface WebhookSources {
   /** This node's conference bus (not the cluster's relay: each change is published by one node). */
   bus: EventEmitter<ConferenceEvents>;
-  alerts: EventEmitter<AlertEngineEvents>;
+  alerts: EventEmitter<AlertEngineEvents> & DisabledEndpointAlerts;
   /** Stages whose media opens on this node, and whether this node is a stage's origin. */
   stages: { on(event: 'stageopened', listener: (stage: IngestStage) => void): unknown };
   isOrigin: (stageKey: string) => boolean;
@@ -31,10 +40,15 @@ export class Webhooks {
   readonly publisher: WebhookPublisher;
   readonly dispatcher: WebhookDispatcher;
   readonly #logger: Logger;
+  readonly #store: Store;
+  readonly #pollMs: number;
+  #alertTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(store: Store, options: WebhooksOptions, onDisabled: (endpoint: WebhookEndpointRecord) => void, logger: Logger) {
     this.#logger = logger.child({ module: 'Webhooks' });
+    this.#store = store;
+    this.#pollMs = options.pollMs;
     this.endpoints = new WebhookEndpoints(store, { allowPrivate: options.allowPrivate, rotationOverlapMs: options.rotationOverlapMs });
     this.dispatcher = new WebhookDispatcher(store, options, onDisabled, logger);
     this.publisher = new WebhookPublisher(store, () => this.dispatcher.wake(), logger);
@@ -54,11 +68,25 @@ export class Webhooks {
     followAlerts(sources.alerts, publish);
     sources.stages.on('stageopened', (stage) => followIngest(stage, sources.isOrigin, publish));
     this.dispatcher.start();
+    // As often as the outbox is looked at, and only when this node has such an alert open.
+    this.#alertTimer = setInterval(() => {
+      this.#clearAlertsOfEnabledEndpoints(sources.alerts).catch((error: unknown) =>
+        this.#logger.warn({ err: error }, 'clearAlertsOfEnabledEndpoints() | failed'),
+      );
+    }, this.#pollMs);
+  }
+
+  async #clearAlertsOfEnabledEndpoints(alerts: DisabledEndpointAlerts): Promise<void> {
+    for (const { eventId, endpointId } of alerts.webhookAlertsOpen()) {
+      const endpoint = await this.#store.collection('webhookEndpoints').get(eventId, endpointId);
+      if (!endpoint || endpoint.enabled) alerts.webhookEndpointEnabled(endpointId);
+    }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#alertTimer) clearInterval(this.#alertTimer);
     await this.dispatcher.close();
   }
 }

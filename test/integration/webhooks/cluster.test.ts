@@ -18,7 +18,9 @@ const FAST = {
   WEBHOOK_POLL_MS: '20',
   WEBHOOK_TIMEOUT_MS: '1000',
   WEBHOOK_LEASE_MS: '5000',
-  WEBHOOK_DISABLE_AFTER_FAILURES: '100000',
+  // Above the longest run of failures the first test can make (each message fails once), reached in a few
+  // seconds by a receiver that always fails.
+  WEBHOOK_DISABLE_AFTER_FAILURES: '40',
 };
 const PER_NODE = 6;
 
@@ -93,5 +95,46 @@ describe('webhooks in a cluster: two nodes on one Redis', function () {
       assert.match(node.output(), /"module":"WebhookDispatcher".*"msg":"attempt failed"/);
       assert.ok(!node.output().includes(endpoint.secret.slice('whsec_'.length)), 'the secret is never logged');
     }
+  });
+
+  it('an endpoint enabled again on one node clears the alert the other node raised when it disabled it', async () => {
+    const receiver = teardown.own('a broken receiver', await WebhookReceiver.start(), (r) => r.close());
+    receiver.answer = () => 503;
+    const admins = nodes.map((node) => new ApiClient(node.url).as(tokenFor('admin')));
+    const endpoint = ok<{ id: string }>(await admins[0].post(`${EVENT}/webhooks`, { url: receiver.url, types: ['session.started'] }), 201);
+    ok(await admins[0].post(`${EVENT}/stages`, { id: 'hooks-broken', name: 'Partner stage, broken receiver' }), 201);
+    const session = ok<{ id: string }>(
+      await admins[0].post(`${EVENT}/sessions`, {
+        stageId: 'hooks-broken',
+        title: 'Report to a broken receiver',
+        kind: 'report',
+        speakerIds: [],
+        plannedStart: '2035-06-01T10:00:00Z',
+        plannedEnd: '2035-06-01T10:30:00Z',
+      }),
+      201,
+    );
+    ok(await admins[0].post(`${EVENT}/sessions/${session.id}/start`));
+
+    const subject = `webhook:${endpoint.id}`;
+    const alertOpenOn = async (admin: ApiClient): Promise<boolean> =>
+      ok<{ subject: string }[]>(await admin.get('/api/health/alerts')).some((a) => a.subject === subject);
+    // The node that made the 40th failed attempt disabled the endpoint and raised the alert.
+    const raiser = await waitFor(
+      async () => {
+        for (const [index, admin] of admins.entries()) if (await alertOpenOn(admin)) return index;
+        return undefined;
+      },
+      30_000,
+      'the endpoint disabled and its alert raised on one node',
+    );
+    const other = admins[1 - raiser];
+    ok(await other.patch(`${EVENT}/webhooks/${endpoint.id}`, { enabled: true }));
+    await waitFor(
+      async () => ((await alertOpenOn(admins[raiser])) ? undefined : true),
+      15_000,
+      'the alert cleared on the node that raised it',
+    );
+    assert.equal(await alertOpenOn(other), false);
   });
 });
