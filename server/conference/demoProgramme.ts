@@ -9,6 +9,7 @@ import type {
   StageRecord,
 } from '../store/records';
 import { DEMO_ACHIEVEMENTS_ZH, DEMO_EVENT_NAME_ZH, DEMO_SESSION_TITLES_ZH, DEMO_STAGE_NAMES_ZH } from './demoChinese';
+import { DEMO_QUESTIONS } from './demoQuestions';
 import { zonedIso } from './zonedClock';
 
 /**
@@ -203,153 +204,6 @@ const ACHIEVEMENTS: (Omit<AchievementRecord, 'id' | 'eventId' | 'sessionId'> & {
  * Questions sent in ahead (attendees often do), so every session's Q&A shows something whenever the
  * demo is opened: approved ones with votes for attendees, a pending one here and there for moderators.
  */
-const QUESTIONS: { key: string; session: string; text: string; authorName: string; status: QuestionRecord['status']; votes: number }[] = [
-  {
-    key: 'q-opening-1',
-    session: 'opening',
-    text: 'Will the recordings of today’s sessions be available afterwards?',
-    authorName: 'Lena W.',
-    status: 'approved',
-    votes: 5,
-  },
-  {
-    key: 'q-keynote-1',
-    session: 'keynote',
-    text: 'Which of today’s results could a small manufacturer license this year, and on what terms?',
-    authorName: 'Elena M.',
-    status: 'approved',
-    votes: 4,
-  },
-  {
-    key: 'q-keynote-2',
-    session: 'keynote',
-    text: 'How long does a typical pilot line take to go from a university lab to the first customer?',
-    authorName: 'Tomás R.',
-    status: 'approved',
-    votes: 2,
-  },
-  {
-    key: 'q-keynote-3',
-    session: 'keynote',
-    text: 'Will the slides be shared after the session?',
-    authorName: 'Guest',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-report-1',
-    session: 'report',
-    text: 'Which sectors show the widest gap between what universities offer and what factories need?',
-    authorName: 'Hannah K.',
-    status: 'approved',
-    votes: 3,
-  },
-  {
-    key: 'q-report-2',
-    session: 'report',
-    text: 'Who owns the rights when students worked on the project?',
-    authorName: 'Ravi P.',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-riverside-1',
-    session: 'release-riverside',
-    text: 'What is the cell’s performance at −20 °C?',
-    authorName: 'Priya K.',
-    status: 'approved',
-    votes: 3,
-  },
-  {
-    key: 'q-riverside-2',
-    session: 'release-riverside',
-    text: 'Is the rice-husk supply seasonal, and how is the feedstock stored?',
-    authorName: 'Jonas B.',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-northlake-1',
-    session: 'release-northlake',
-    text: 'Has NL-17 been tried on saline soils?',
-    authorName: 'Amara O.',
-    status: 'approved',
-    votes: 6,
-  },
-  {
-    key: 'q-northlake-2',
-    session: 'release-northlake',
-    text: 'Does the sensor app work where there is no mobile coverage?',
-    authorName: 'Chen L.',
-    status: 'approved',
-    votes: 2,
-  },
-  {
-    key: 'q-northlake-3',
-    session: 'release-northlake',
-    text: 'What does a farmer pay per season for the LoRa gateway?',
-    authorName: 'Guest',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-eastport-1',
-    session: 'release-eastport',
-    text: 'How was the triage model checked against radiologists’ readings?',
-    authorName: 'Sara N.',
-    status: 'approved',
-    votes: 4,
-  },
-  {
-    key: 'q-eastport-2',
-    session: 'release-eastport',
-    text: 'Does the probe need a particular phone model?',
-    authorName: 'Guest',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-panel-1',
-    session: 'panel',
-    text: 'What share of a first factory’s cost do public funds usually cover?',
-    authorName: 'Marco D.',
-    status: 'approved',
-    votes: 5,
-  },
-  {
-    key: 'q-panel-2',
-    session: 'panel',
-    text: 'Do investors prefer a licence or a spin-off company?',
-    authorName: 'Yuki T.',
-    status: 'approved',
-    votes: 2,
-  },
-  {
-    key: 'q-panel-3',
-    session: 'panel',
-    text: 'When should a university take equity rather than royalties?',
-    authorName: 'Guest',
-    status: 'pending',
-    votes: 0,
-  },
-  {
-    key: 'q-signing-1',
-    session: 'signing',
-    text: 'Will the terms of the agreements be published?',
-    authorName: 'Ines F.',
-    status: 'approved',
-    votes: 1,
-  },
-  {
-    key: 'q-signing-2',
-    session: 'signing',
-    text: 'Which of the agreements set up joint laboratories?',
-    authorName: 'Guest',
-    status: 'pending',
-    votes: 0,
-  },
-];
-
 export interface DemoProgramme {
   event: EventRecord;
   stages: StageRecord[];
@@ -402,7 +256,7 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     eventId,
     sessionId: demoId(`session:${session}`),
   }));
-  const questions: QuestionRecord[] = QUESTIONS.map((q, i) => ({
+  const questions: QuestionRecord[] = DEMO_QUESTIONS.map((q, i) => ({
     id: demoId(`question:${q.key}`),
     eventId,
     sessionId: demoId(`session:${q.session}`),
@@ -412,10 +266,10 @@ export function demoProgramme(date: string, timeZone: string, createdAt: string)
     status: q.status,
     pinned: false,
     // Asked in the order listed, a minute apart, the evening before.
-    createdAt: new Date(Date.parse(zonedIso(date, '00:00', timeZone)) - (QUESTIONS.length - i) * 60_000).toISOString(),
+    createdAt: new Date(Date.parse(zonedIso(date, '00:00', timeZone)) - (DEMO_QUESTIONS.length - i) * 60_000).toISOString(),
   }));
   const votes = new Map(
-    QUESTIONS.map((q) => [demoId(`question:${q.key}`), Array.from({ length: q.votes }, (_, n) => demoId(`voter:${n}`))]),
+    DEMO_QUESTIONS.map((q) => [demoId(`question:${q.key}`), Array.from({ length: q.votes }, (_, n) => demoId(`voter:${n}`))]),
   );
   return { event, stages, speakers, sessions, achievements, questions, votes };
 }
