@@ -219,6 +219,8 @@ export async function run(args: string[]): Promise<unknown> {
       players: { type: 'string', default: '2000' },
       processes: { type: 'string', default: '4' },
       'serving-seconds': { type: 'string', default: '30' },
+      // Serving at the product's default segment length (HLS_SEGMENT_SECONDS): players ask once a segment.
+      'serving-segment-seconds': { type: 'string', default: '2' },
     },
   });
   const segmentSeconds = Number(values['segment-seconds']);
@@ -229,7 +231,8 @@ export async function run(args: string[]): Promise<unknown> {
   // `--seconds 0`: serving only.
   if (seconds > 0) for (const ladder of ladders) egress.push(await measureLadder(ladder, segmentSeconds, seconds));
   const players = Number(values.players);
+  const servingSegmentSeconds = Number(values['serving-segment-seconds']);
   const serving =
-    players > 0 ? await measureServing(players, Number(values.processes), Number(values['serving-seconds']), segmentSeconds) : null;
-  return { segmentSeconds, egress, serving };
+    players > 0 ? await measureServing(players, Number(values.processes), Number(values['serving-seconds']), servingSegmentSeconds) : null;
+  return { segmentSeconds, servingSegmentSeconds, egress, serving };
 }

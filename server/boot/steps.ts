@@ -34,7 +34,9 @@ import { seedDemoIfEmpty } from '../conference/demoSeed';
 import { revokeSpeakingWhenHandLowered } from '../conference/HandsService';
 import { ApiRegistry } from '../http/api';
 import { answerClientErrors, createHttpApp } from '../http/app';
-import { hlsRoutes } from '../http/hls';
+import { replayRoutes } from '../http/hls';
+import { HlsAccess } from '../http/hlsAccess';
+import { createHlsServing } from '../http/hlsServing';
 import type { ReadinessProbe } from '../http/health';
 import { metricsRoutes } from '../http/metrics';
 import { buildOpenApi } from '../http/openapi';
@@ -403,22 +405,24 @@ export function createHttpServer(
   logger: Logger,
 ): http.Server {
   const { cluster, store } = parts;
-  const hls = hlsRoutes({
+  const access = new HlsAccess(parts.events, createPlaybackTokens(jwtSecretOf(config)));
+  const serveHls = createHlsServing({
     stream: (key) => parts.hls.stream(key),
-    events: parts.events,
-    playback: createPlaybackTokens(jwtSecretOf(config)),
+    access,
     segmentSeconds: config.hlsSegmentSeconds,
+    ...(cluster && { stageOrigin: (key: string) => cluster.originUrl(key) }),
+    logger,
+  });
+  const replays = replayRoutes({
+    access,
     replayFile: (eventId, sessionId) => {
       const file = recordingFile(config.recordingsDir, eventId, sessionId);
       return fs.existsSync(file) ? file : undefined;
     },
     ...(cluster && {
-      elsewhere: {
-        stageOrigin: (key: string) => cluster.originUrl(key),
-        replayNode: async (eventId: string, sessionId: string) => {
-          const record = await store.collection('recordings').get(eventId, sessionId);
-          return record?.status === 'ready' ? cluster.urlOf(record.nodeId) : null;
-        },
+      replayNode: async (eventId: string, sessionId: string) => {
+        const record = await store.collection('recordings').get(eventId, sessionId);
+        return record?.status === 'ready' ? cluster.urlOf(record.nodeId) : null;
       },
     }),
   });
@@ -428,7 +432,7 @@ export function createHttpServer(
     readiness: parts.readiness,
     routers: [
       metricsRoutes(parts.ops.metrics, config.metricsToken),
-      hls,
+      replays,
       whipRoutes({
         keys: parts.conference.streamKeys,
         agenda: parts.conference.agenda,
@@ -443,7 +447,10 @@ export function createHttpServer(
     https: config.publicUrl?.startsWith('https://') ?? false,
     trustProxy: compileProxyTrust(config.trustProxy),
   });
-  const server = http.createServer(app);
+  // Live HLS first: the requests of a large audience, which need nothing of the app's middleware.
+  const server = http.createServer((req, res) => {
+    if (!serveHls(req, res)) app(req, res);
+  });
   answerClientErrors(server);
   return server;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * The newest HLS segments in memory. Every player of a stage asks for the same new segment within a
@@ -46,23 +46,28 @@ export class SegmentCache {
 /**
  * Answers a body from memory with ranges as players and CDNs use them: one range (`bytes=a-b`, `a-`,
  * `-n`) is answered 206, an unsatisfiable one 416, anything else (several ranges) the whole body.
+ * Headers only for a HEAD request.
  */
-export function sendWithRanges(req: Request, res: Response, body: Buffer): void {
+export function sendWithRanges(req: IncomingMessage, res: ServerResponse, body: Buffer, head = false): void {
   res.setHeader('Accept-Ranges', 'bytes');
   const match = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range?.trim() ?? '');
   if (!match || (match[1] === '' && match[2] === '')) {
+    res.statusCode = 200;
     res.setHeader('Content-Length', body.length);
-    res.end(body);
+    res.end(head ? undefined : body);
     return;
   }
   const [, from, to] = match;
   const start = from === '' ? Math.max(0, body.length - Number(to)) : Number(from);
   const end = from === '' || to === '' ? body.length - 1 : Math.min(Number(to), body.length - 1);
   if (start > end || start >= body.length) {
-    res.status(416).setHeader('Content-Range', `bytes */${body.length}`).end();
+    res.statusCode = 416;
+    res.setHeader('Content-Range', `bytes */${body.length}`);
+    res.end();
     return;
   }
-  res.status(206).setHeader('Content-Range', `bytes ${start}-${end}/${body.length}`);
+  res.statusCode = 206;
+  res.setHeader('Content-Range', `bytes ${start}-${end}/${body.length}`);
   res.setHeader('Content-Length', end - start + 1);
-  res.end(body.subarray(start, end + 1));
+  res.end(head ? undefined : body.subarray(start, end + 1));
 }

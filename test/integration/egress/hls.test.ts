@@ -103,6 +103,41 @@ describe('HLS egress: every stage as a ladder of HLS renditions that follows the
     assert.equal(headers.headers.get('access-control-allow-origin'), '*');
   });
 
+  it('answers HEAD, CORS preflights and bad requests the way players and CDNs expect, errors as JSON', async () => {
+    // The hall feed of the first test, or its own when run alone.
+    if (!encoders.has('onsite')) await feed(undefined, 'color=c=red');
+    const listed = await waitFor(playlist, 30_000, 'a 360p playlist');
+    const segmentUrl = `${node.url}/hls/demo/keynote/360p/${listed.segments[0].uri}`;
+    const head = await fetch(segmentUrl, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.ok(Number(head.headers.get('content-length')) > 0, 'HEAD tells the length');
+    assert.equal((await head.arrayBuffer()).byteLength, 0, 'HEAD sends no body');
+    assert.equal(head.headers.get('x-content-type-options'), 'nosniff');
+    const variant = await fetch(`${node.url}/hls/demo/keynote/360p/index.m3u8`);
+    assert.equal(variant.headers.get('content-type'), 'application/vnd.apple.mpegurl');
+    assert.match(variant.headers.get('cache-control') ?? '', /^public, max-age=\d+$/);
+    const preflight = await fetch(segmentUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://partner.example', 'access-control-request-headers': 'range' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'range');
+    const refusals: [string, number, string][] = [
+      ['/hls/demo/keynote/360p/%E0%A4%A.ts', 400, 'bad_request'],
+      ['/hls/demo/keynote/360p/99999999.ts', 404, 'not_found'],
+      ['/hls/demo/keynote/../../etc/passwd', 404, 'not_found'],
+      ['/hls/demo/keynote/360p/extra/1.ts', 404, 'not_found'],
+      ['/hls/demo/keynote/NOPE/index.m3u8', 404, 'not_found'],
+      ['/hls/Demo!/keynote/master.m3u8', 404, 'not_found'],
+    ];
+    for (const [route, status, code] of refusals) {
+      const res = await fetch(`${node.url}${route}`);
+      assert.equal(res.status, status, route);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, code, route);
+    }
+    assert.equal((await fetch(segmentUrl, { method: 'POST' })).status, 404, 'nothing but reading');
+  });
+
   it('a player of the master playlist decodes 250 frames in 10 s of stream', async () => {
     const player = playHls(`${node.url}/hls/demo/keynote/master.m3u8`, 10);
     players.push(player);
