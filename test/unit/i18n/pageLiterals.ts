@@ -29,9 +29,18 @@ const CJK = /[\u3400-\u9fff]/;
 const SENTENCE = /^[A-Z][a-z’']+(?:[ ,:;.!?…—–-]+[A-Za-z0-9’'()]+)*[ .…!?:]*$/;
 /**
  * Strings that look like words but are protocol or names, never shown as prose: the product's name,
- * HTTP header names, hls.js event names, and the names of keys a page listens for (KeyboardEvent.key).
+ * HTTP header names, hls.js event names.
  */
-const NOT_PROSE = new Set(['stagecast', 'Content-Type', 'Authorization', 'Bearer', 'Accept-Language', 'Enter']);
+const NOT_PROSE = new Set([
+  'stagecast',
+  'Content-Type',
+  'Authorization',
+  'Bearer',
+  'Accept-Language',
+  // KeyboardEvent.key values a page compares with (the console's shortcuts), never shown.
+  'Enter',
+  'Escape',
+]);
 
 function isProse(text: string, strict: boolean): boolean {
   const trimmed = text.trim();
