@@ -1,3 +1,5 @@
+import { PageFailure } from '../lib/pageFailure';
+
 /**
  * The one `<video>` element of the watch page. Browsers may refuse to start sound without a user
  * gesture: the player then plays muted and shows the Unmute button, whose click is that gesture.
@@ -63,7 +65,7 @@ export class ProgramPlayer {
       this.video.src = url;
       this.#hls = { url, stop: () => this.video.removeAttribute('src') };
     } else {
-      throw new Error('this browser cannot play HLS');
+      throw new PageFailure('hls_unsupported', 'this browser cannot play HLS');
     }
     await this.#play();
   }

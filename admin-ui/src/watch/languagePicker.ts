@@ -1,4 +1,8 @@
 import type { StageLanguages } from '../../../signaling/contract';
+import { onLocaleChange } from '../i18n/locale';
+import { live } from '../i18n/messages/live';
+import { watch } from '../i18n/messages/watch';
+import { languageName } from '../lib/languageNames';
 import { LanguagePlayer } from '../lib/LanguagePlayer';
 import type { StageViewer } from './StageViewer';
 
@@ -22,14 +26,6 @@ function remember(language: string | null): void {
   }
 }
 
-function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}
-
 /**
  * The watch page's language picker: the floor, or one of the stage's interpretation channels. Choosing
  * one keeps the program's picture and turns the floor down to the stage's level under the interpreter.
@@ -44,21 +40,27 @@ export function mountLanguagePicker(
   const player = new LanguagePlayer(box, floor);
   viewer.languages.onTracks((language, tracks) => player.show(language, tracks));
   let wanted = storedLanguage();
+  /** The last answer, shown again in the new language when the viewer changes the page's. */
+  let shown: StageLanguages | null = null;
 
   const render = (languages: StageLanguages): void => {
+    shown = languages;
     player.floorLevel = languages.floorLevel;
     box.hidden = languages.interpretationLanguages.length === 0;
-    const floorName = languages.floorLanguage === null ? 'Floor (original)' : `Floor — ${languageName(languages.floorLanguage)}`;
+    const floorName =
+      languages.floorLanguage === null
+        ? live.t('language.floorOriginal')
+        : live.t('language.floorIn', { language: languageName(languages.floorLanguage) });
     const options = [new Option(floorName, '')];
     for (const booth of languages.booths) {
-      const idle = booth.liveParticipantId === null ? ' (no interpreter yet)' : '';
-      options.push(new Option(`${languageName(booth.language)}${idle}`, booth.language));
+      const name = languageName(booth.language);
+      options.push(new Option(booth.liveParticipantId === null ? live.t('language.unstaffed', { language: name }) : name, booth.language));
     }
     select.replaceChildren(...options);
     const available = wanted !== null && languages.interpretationLanguages.includes(wanted);
     select.value = available ? (wanted ?? '') : '';
     select.disabled = viewer.connection.mode === 'hls';
-    select.title = select.disabled ? 'Languages play in low latency mode' : '';
+    select.title = select.disabled ? watch.t('language.lowLatencyOnly') : '';
     const choice = available ? wanted : null;
     if (choice !== viewer.languages.language) void viewer.languages.choose(choice);
   };
@@ -72,6 +74,9 @@ export function mountLanguagePicker(
     wanted = select.value === '' ? null : select.value;
     remember(wanted);
     void viewer.languages.choose(wanted);
+  });
+  onLocaleChange(() => {
+    if (shown) render(shown);
   });
   viewer.onJoined(async () => refresh());
   viewer.connection.on('boothUpdated', () => refresh());
