@@ -4,7 +4,7 @@ import { ApiClient } from '../lib/api';
 import { element } from '../lib/dom';
 import { stageRouteOf } from '../lib/route';
 import { ProgramPlayer } from '../watch/ProgramPlayer';
-import { lowerThirdDetail } from '../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../lib/lowerThird';
 import { failureText } from '../lib/failureText';
 import { PageFailure } from '../lib/pageFailure';
 import { loadPageEvent, presentEvent } from '../lib/pageEvent';
@@ -34,8 +34,8 @@ function say(text: () => string): void {
 function showLowerThird(lowerThird: ProgramChange['lowerThird']): void {
   lowerThirdBox.hidden = !lowerThird;
   // Names come from organisers: text only, never markup.
-  lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
+  bindText(lowerThirdName, () => lowerThirdHeadline(lowerThird));
+  bindText(lowerThirdInfo, () => lowerThirdDetail(lowerThird));
 }
 
 /**

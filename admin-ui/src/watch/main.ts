@@ -14,7 +14,7 @@ import { mountWatchApp } from './panels/WatchApp';
 import { mountLanguagePicker } from './languagePicker';
 import { ProgramPlayer } from './ProgramPlayer';
 import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
-import { lowerThirdDetail } from '../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../lib/lowerThird';
 import { PageFailure } from '../lib/pageFailure';
 import { mountLocaleMenu, presentEvent } from '../lib/pageEvent';
 import { bindStaticText, bindText } from '../i18n/dom';
@@ -130,8 +130,8 @@ function showProgram(
   // Labels and names come from participants and organisers: text only, never markup.
   programLabel.textContent = source ? source.label : '';
   lowerThirdBox.hidden = !lowerThird;
-  lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
+  bindText(lowerThirdName, () => lowerThirdHeadline(lowerThird));
+  bindText(lowerThirdInfo, () => lowerThirdDetail(lowerThird));
   player.show(tracks);
 }
 
