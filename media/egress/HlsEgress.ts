@@ -75,7 +75,8 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
 
   /** A stage's settings may have changed: its running stream follows its languages (read again). */
   async languagesChanged(stageKey: string): Promise<void> {
-    const stream = this.#streams.get(stageKey);
+    // A stream still starting read the languages before this change: it follows once started.
+    const stream = this.#streams.get(stageKey) ?? (await this.#starting.get(stageKey)?.catch(() => undefined));
     if (!stream || !this.options.languagesOf) return;
     await stream.setLanguages(await this.options.languagesOf(stageKey));
   }
