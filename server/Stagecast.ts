@@ -14,6 +14,7 @@ import {
   createSignaling,
   listen,
   openCluster,
+  followStageLanguages,
   openEgress,
   openIngestGateways,
   openMedia,
@@ -135,9 +136,10 @@ export class Stagecast implements NodeParts {
       opened.push(workers);
       const cluster = await openCluster(config, media, rootLogger);
       if (cluster) opened.push(cluster);
-      const hls = openEgress(config, media, cluster, rootLogger);
+      const hls = openEgress(config, media, cluster, store, rootLogger);
       opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
+      opened.push(followStageLanguages(hls, conference.everywhere, rootLogger));
       opened.push(conference.desk);
       await conference.desk.start();
       const ingest = await openIngestGateways(config, media, conference.conference, rootLogger);

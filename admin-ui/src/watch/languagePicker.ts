@@ -4,6 +4,7 @@ import { live } from '../i18n/messages/live';
 import { watch } from '../i18n/messages/watch';
 import { languageName } from '../lib/languageNames';
 import { LanguagePlayer } from '../lib/LanguagePlayer';
+import type { HlsAudio } from './hlsAudio';
 import type { StageViewer } from './StageViewer';
 
 /** The viewer's choice, remembered for the next visit (any stage that has that channel). */
@@ -29,13 +30,16 @@ function remember(language: string | null): void {
 /**
  * The watch page's language picker: the floor, or one of the stage's interpretation channels. Choosing
  * one keeps the program's picture and turns the floor down to the stage's level under the interpreter.
- * Refreshed after each join, when the agenda of the stage changes and when a booth changes.
+ * Over HLS the same choice picks the stream's audio rendition of that language (the server mixes the
+ * floor under it). Refreshed after each join, when the HLS stream's renditions become known, when the
+ * agenda of the stage changes and when a booth changes.
  */
 export function mountLanguagePicker(
   viewer: StageViewer,
   select: HTMLSelectElement,
   box: HTMLElement,
   floor: HTMLMediaElement,
+  hlsAudio: HlsAudio,
 ): LanguagePlayer {
   const player = new LanguagePlayer(box, floor);
   viewer.languages.onTracks((language, tracks) => player.show(language, tracks));
@@ -59,9 +63,11 @@ export function mountLanguagePicker(
     select.replaceChildren(...options);
     const available = wanted !== null && languages.interpretationLanguages.includes(wanted);
     select.value = available ? (wanted ?? '') : '';
-    select.disabled = viewer.connection.mode === 'hls';
-    select.title = select.disabled ? watch.t('language.lowLatencyOnly') : '';
+    // Over HLS the page switches renditions where its player can (hls.js; a browser's own player only with audioTracks).
+    select.disabled = viewer.connection.mode === 'hls' && !hlsAudio.switchable;
+    select.title = select.disabled ? watch.t('language.floorOnlyHls') : '';
     const choice = available ? wanted : null;
+    hlsAudio.choose(choice);
     if (choice !== viewer.languages.language) void viewer.languages.choose(choice);
   };
   const refresh = (): void => {
@@ -73,11 +79,13 @@ export function mountLanguagePicker(
   select.addEventListener('change', () => {
     wanted = select.value === '' ? null : select.value;
     remember(wanted);
+    hlsAudio.choose(wanted);
     void viewer.languages.choose(wanted);
   });
   onLocaleChange(() => {
     if (shown) render(shown);
   });
+  hlsAudio.onTracks(() => refresh());
   viewer.onJoined(async () => refresh());
   viewer.connection.on('boothUpdated', () => refresh());
   viewer.connection.on('agendaChanged', () => refresh());

@@ -11,6 +11,7 @@ import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
+import type { HlsAudio } from './hlsAudio';
 import { mountLanguagePicker } from './languagePicker';
 import { ProgramPlayer } from './ProgramPlayer';
 import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
@@ -44,6 +45,8 @@ export interface WatchDebugHandle {
   languageTracks(): MediaStreamTrack[];
   /** The volume of the floor (the program's element), 0–1. */
   readonly floorVolume: number;
+  /** Over HLS: the stream's audio renditions and the one playing. */
+  readonly hlsAudio: HlsAudio['state'];
 }
 
 /** The status pill for each state, in the page's language (shared words of the live pages). */
@@ -186,7 +189,7 @@ async function start(): Promise<void> {
     }
     void viewer.connection.setMode(next);
   });
-  mountLanguagePicker(viewer, element('language', HTMLSelectElement), element('language-box', HTMLElement), player.video);
+  mountLanguagePicker(viewer, element('language', HTMLSelectElement), element('language-box', HTMLElement), player.video, player.audio);
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
@@ -227,6 +230,9 @@ async function start(): Promise<void> {
       return viewer.languages.language;
     },
     languageTracks: () => viewer.languages.tracks,
+    get hlsAudio() {
+      return player.audio.state;
+    },
     get floorVolume() {
       return player.video.volume;
     },

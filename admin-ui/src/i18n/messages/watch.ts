@@ -19,7 +19,7 @@ export const watch = defineCatalogue(
     'refusal.crowd': 'Many people are arriving at once: you watch the standard stream, a few seconds behind.',
     'refusal.unreachable': 'Low-latency video cannot get through your network: you watch the standard stream, a few seconds behind.',
     'language.label': 'Language',
-    'language.lowLatencyOnly': 'Languages play in low latency mode',
+    'language.floorOnlyHls': 'This browser plays the floor only in standard latency',
   },
   {
     'page.title': 'stagecast · 直播',
@@ -38,6 +38,6 @@ export const watch = defineCatalogue(
     'refusal.crowd': '同时进入的观众较多，您正在观看标准直播流，画面会晚几秒。',
     'refusal.unreachable': '您的网络无法接收低延时视频，您正在观看标准直播流，画面会晚几秒。',
     'language.label': '收听语言',
-    'language.lowLatencyOnly': '同声传译仅在低延时模式下可用',
+    'language.floorOnlyHls': '此浏览器在标准延时模式下只能播放现场原声',
   },
 );
