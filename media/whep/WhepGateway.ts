@@ -27,6 +27,17 @@ interface FeedEntry {
   opening: Promise<{ feed: ProgramFeed; routers: PlayerRouters }>;
   /** Players seated or being seated: the feed closes when the last leaves. */
   holders: number;
+  opened?: ProgramFeed;
+}
+
+/** A program feed as ops (and tests) see it. */
+export interface ProgramFeedView {
+  stageKey: string;
+  codec: PlayerVideoCodec;
+  /** The source it shows now; null: nothing on air. */
+  sourceId: string | null;
+  packetsRelayed: number;
+  players: number;
 }
 
 function errorText(error: unknown): string {
@@ -203,6 +214,23 @@ export class WhepGateway {
     return this.#sessions.size;
   }
 
+  /** The open program feeds: what each shows and to how many players. */
+  feeds(): ProgramFeedView[] {
+    return [...this.#feeds.values()].flatMap(({ opened, holders }) =>
+      opened
+        ? [
+            {
+              stageKey: opened.stage.key,
+              codec: opened.codec,
+              sourceId: opened.sourceId,
+              packetsRelayed: opened.packetsRelayed,
+              players: holders,
+            },
+          ]
+        : [],
+    );
+  }
+
   /** Sessions playing a stage on this node. */
   sessionsOf(stageKey: string): number {
     let count = 0;
@@ -221,6 +249,7 @@ export class WhepGateway {
       const pickWorker: PickWorker = (avoid) => this.media.pick(avoid);
       const capacity = Math.max(1, Math.floor(this.options.maxConsumersPerRouter / 2));
       const opening = ProgramFeed.open(stage, codec, this.#logger).then((feed) => {
+        created.opened = feed;
         // A feed closed under its players (its stage closed) is forgotten; the next player opens another.
         feed.once('@close', () => {
           if (this.#feeds.get(key) === created) this.#feeds.delete(key);
