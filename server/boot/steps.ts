@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { StageLanguages } from '../../media/egress/audioRenditions';
 import { HlsEgress } from '../../media/egress/HlsEgress';
@@ -14,7 +15,7 @@ import { type AuthorizeEncoder, EncoderFeeds } from '../../media/ingest/EncoderF
 import { RtmpGateway } from '../../media/ingest/RtmpGateway';
 import { SrtGateway } from '../../media/ingest/SrtGateway';
 import { WhipGateway } from '../../media/ingest/WhipGateway';
-import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
+import { MAX_OFFER_BYTES } from '../../media/sdp/offerChecks';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
@@ -427,6 +428,8 @@ export function createHttpServer(
     cluster: Cluster | null;
     conference: Conference;
     ingest: IngestGateways;
+    /** WHEP players' routes (server/boot/whep.ts). */
+    whep: Router;
   },
   logger: Logger,
 ): http.Server {
@@ -465,6 +468,7 @@ export function createHttpServer(
         whip: parts.ingest.whip,
         maxOfferBytes: MAX_OFFER_BYTES,
       }),
+      parts.whep,
       parts.api.router(),
       uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
     ],
@@ -556,7 +560,7 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
 }
 
 /** Bearer credentials of REST and sockets alike: tokens and API keys. */
-function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
+export function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
   return bearerAuthenticator({ signer, revocations: conference.revocations, apiKeys: conference.apiKeys });
 }
 
