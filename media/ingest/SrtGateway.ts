@@ -132,9 +132,12 @@ export class SrtGateway {
     if (caller.refusedUntilMs > nowMs) return;
     if (!caller.keyHeard) {
       const key = srtStreamId(packet);
-      if (key !== null && caller.connection) {
+      const connection = caller.connection;
+      if (key !== null && connection) {
         caller.keyHeard = true;
-        void this.feeds.admit(caller.connection, key);
+        // The stream id comes in the handshake, before encryption is agreed: the key is checked once
+        // ffmpeg reads the stream, so a caller without the passphrase opens nothing on the stage.
+        connection.encoder.once('input', () => void this.feeds.admit(connection, key));
       }
     }
     if (caller.upstream) caller.upstream.send(packet, caller.ffmpegPort, '127.0.0.1');
