@@ -7,6 +7,7 @@ import type { WorkerPool } from '../media/WorkerPool';
 import type { SignalingServer } from '../signaling/SignalingServer';
 import { Admission } from './Admission';
 import {
+  authenticator,
   createApi,
   createConference,
   createHttpServer,
@@ -14,17 +15,11 @@ import {
   createSignaling,
   listen,
   openCluster,
-  followStageLanguages,
-  openEgress,
-  openIngestGateways,
-  openMedia,
-  openRecorder,
   openStore,
   openWebhooks,
   tokenSigner,
 } from './boot/steps';
-import type { IngestGateways } from './boot/steps';
-import { authenticator } from './boot/steps';
+import { followStageLanguages, type IngestGateways, openEgress, openIngestGateways, openMedia, openRecorder } from './boot/mediaSteps';
 import { openWhep, whepRouter } from './boot/whep';
 import type { WhepGateway } from '../media/whep/WhepGateway';
 import type { Cluster } from './cluster/Cluster';
