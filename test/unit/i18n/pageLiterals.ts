@@ -31,7 +31,16 @@ const SENTENCE = /^[A-Z][a-z’']+(?:[ ,:;.!?…—–-]+[A-Za-z0-9’'()]+)*[ .
  * Strings that look like words but are protocol or names, never shown as prose: the product's name,
  * HTTP header names, hls.js event names.
  */
-const NOT_PROSE = new Set(['stagecast', 'Content-Type', 'Authorization', 'Bearer', 'Accept-Language']);
+const NOT_PROSE = new Set([
+  'stagecast',
+  'Content-Type',
+  'Authorization',
+  'Bearer',
+  'Accept-Language',
+  // KeyboardEvent.key values a page compares with (the console's shortcuts), never shown.
+  'Enter',
+  'Escape',
+]);
 
 function isProse(text: string, strict: boolean): boolean {
   const trimmed = text.trim();
