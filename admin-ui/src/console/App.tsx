@@ -14,7 +14,16 @@ import { ConsoleScope, type ConsoleContext } from './context';
 import { useConnected, useSocketEvent } from '../live/hooks';
 import { takeTokenFromLink } from '../lib/token';
 import { errorText } from './errorText';
-import { isTokenProblem, readIdentity, storedToken, storeToken, type TokenProblem, viewsFor, type Identity, type ViewName } from './identity';
+import {
+  isTokenProblem,
+  readIdentity,
+  storedToken,
+  storeToken,
+  type TokenProblem,
+  viewsFor,
+  type Identity,
+  type ViewName,
+} from './identity';
 import { roleLabel } from './identityText';
 import { IntegrationsView } from './integrations/IntegrationsView';
 import { OpsView } from './ops/OpsView';

@@ -40,7 +40,9 @@ export function errorText(error: unknown, details: readonly string[] = []): stri
   const detail = [message, ...details].filter((part) => part.trim() !== '').join(' — ');
   const key = `error.${code ?? 'unknown'}`;
   if (code === undefined || !KNOWN_CODES.has(code) || !isErrorKey(key)) {
-    return detail === '' ? consoleText.t('error.unknown') : consoleText.t('error.withDetail', { reason: consoleText.t('error.unknown'), detail });
+    return detail === ''
+      ? consoleText.t('error.unknown')
+      : consoleText.t('error.withDetail', { reason: consoleText.t('error.unknown'), detail });
   }
   const reason = consoleText.t(key);
   return detail === '' ? reason : consoleText.t('error.withDetail', { reason, detail });

@@ -163,9 +163,7 @@ export function AgendaView() {
             onMove={(item, stageId, start) => void move(item, stageId, start)}
           />
         )}
-        {agenda.loaded && itemsOfDay.length === 0 && stages.length > 0 && (
-          <p class="empty">{t('emptyDay', { day: formatDay(day) })}</p>
-        )}
+        {agenda.loaded && itemsOfDay.length === 0 && stages.length > 0 && <p class="empty">{t('emptyDay', { day: formatDay(day) })}</p>}
         <p class="hint">{t('dragHint')}</p>
         <RunningOrder items={itemsOfDay} stages={stages} zone={zone} onOpen={openItem} />
       </div>

@@ -96,8 +96,7 @@ export function SessionEditor(props: SessionEditorProps) {
     setConflict(overlapped);
     props.onConflict(overlapped);
     // The message says it all unless every problem sits next to its field.
-    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0))
-      setError({ failure, unplaced });
+    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0)) setError({ failure, unplaced });
   };
 
   const remove = async (): Promise<void> => {

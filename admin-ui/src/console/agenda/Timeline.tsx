@@ -221,7 +221,11 @@ export function Timeline(props: TimelineProps) {
             </div>
           ))}
           {today.date === day && today.minutes >= origin && today.minutes <= lastHour * 60 && (
-            <div class="timeline-now" style={{ left: `${(today.minutes - origin) * PX_PER_MINUTE}px` }} title={consoleAgenda.t('timeline.now', { time: today.time })} />
+            <div
+              class="timeline-now"
+              style={{ left: `${(today.minutes - origin) * PX_PER_MINUTE}px` }}
+              title={consoleAgenda.t('timeline.now', { time: today.time })}
+            />
           )}
         </div>
       </div>

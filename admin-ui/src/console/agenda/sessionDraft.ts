@@ -1,4 +1,11 @@
-import type { AchievementRecord, AgendaItem, ContentLocale, ContentTranslations, SessionKind, SessionRecord } from '../../../../signaling/contract';
+import type {
+  AchievementRecord,
+  AgendaItem,
+  ContentLocale,
+  ContentTranslations,
+  SessionKind,
+  SessionRecord,
+} from '../../../../signaling/contract';
 import type { consoleAgenda } from '../../i18n/messages/consoleAgenda';
 import { type ApiClient, eventPath } from '../../lib/api';
 import { isoAt, wallClock, zonedToMs } from '../../lib/zonedTime';

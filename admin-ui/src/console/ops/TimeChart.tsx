@@ -29,7 +29,6 @@ const AXIS = {
 };
 const HEIGHT = 170;
 
-
 function aligned(data: ChartData): uPlot.AlignedData {
   return [data.xs, ...data.series.map((s) => s.values)];
 }

@@ -39,7 +39,11 @@ export function alertTitle(alert: AlertRecord, sourceLabel: (alert: AlertRecord)
       Object.assign(params, { free: figure(alert.value, 1e6, 0), min: figure(alert.threshold, 1e6, 0) });
       break;
     case 'worker_cpu':
-      Object.assign(params, { worker: subjectPart(alert, 'worker:'), value: figure(alert.value, 1, 0), threshold: figure(alert.threshold, 1, 0) });
+      Object.assign(params, {
+        worker: subjectPart(alert, 'worker:'),
+        value: figure(alert.value, 1, 0),
+        threshold: figure(alert.threshold, 1, 0),
+      });
       break;
     case 'worker_died':
     case 'ports_exhausted':

@@ -137,7 +137,10 @@ export function stageStatus(stageId: string, latest: HealthSampleView | null, op
     return {
       stageId,
       level: 'degraded',
-      reason: t('reason.silent', { source: silent.label ? shownLabel(silent.label) : silent.id, seconds: Math.round(silent.silentForMs / 1000) }),
+      reason: t('reason.silent', {
+        source: silent.label ? shownLabel(silent.label) : silent.id,
+        seconds: Math.round(silent.silentForMs / 1000),
+      }),
       health,
       alerts,
     };

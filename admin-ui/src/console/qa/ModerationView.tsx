@@ -69,8 +69,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
     setBusy(true);
     try {
       qa.applyHand(await request(socket, 'answerHand', { sessionId: session.id, handId: hand.id, action }));
-      if (action === 'accept')
-        notify({ tone: 'success', text: t('hands.accepted', { name: hand.name }) });
+      if (action === 'accept') notify({ tone: 'success', text: t('hands.accepted', { name: hand.name }) });
     } catch (error) {
       notify({
         tone: 'error',

@@ -64,13 +64,7 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
           {t('air.back', { source: previousLive ? sourceName(byId.get(previousId ?? ''), previousId) : t('air.previous') })}
         </button>
         {programId !== null && (
-          <button
-            type="button"
-            class="button-quiet"
-            disabled={busy}
-            onClick={() => onTake(null)}
-            title={t('air.clearHint')}
-          >
+          <button type="button" class="button-quiet" disabled={busy} onClick={() => onTake(null)} title={t('air.clearHint')}>
             {t('air.clear')}
           </button>
         )}
@@ -84,9 +78,7 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
             {lowerThird.speakerName && detail && <span>{detail}</span>}
           </>
         ) : (
-          <span class="muted">
-            {t(programId === null ? 'lower.waiting' : 'lower.empty')}
-          </span>
+          <span class="muted">{t(programId === null ? 'lower.waiting' : 'lower.empty')}</span>
         )}
       </div>
       <label class="field">

@@ -59,7 +59,9 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
                   {name}
                 </strong>
                 <span class="muted">
-                  {[sourceKindLabel(source.kind), ...(hasVideo ? [t('grid.video')] : []), ...(hasAudio ? [t('grid.sound')] : [])].join(' · ')}
+                  {[sourceKindLabel(source.kind), ...(hasVideo ? [t('grid.video')] : []), ...(hasAudio ? [t('grid.sound')] : [])].join(
+                    ' · ',
+                  )}
                 </span>
               </div>
               <button

@@ -76,7 +76,10 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
     } catch (error) {
       notify({
         tone: 'error',
-        text: t(action === 'start' ? 'sessions.startFailed' : 'sessions.endFailed', { title: localized(item, 'title'), error: errorText(error) }),
+        text: t(action === 'start' ? 'sessions.startFailed' : 'sessions.endFailed', {
+          title: localized(item, 'title'),
+          error: errorText(error),
+        }),
       });
     } finally {
       setBusy(false);

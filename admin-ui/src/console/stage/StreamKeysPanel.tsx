@@ -92,8 +92,8 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
           <p>{t('keys.copyNow')}</p>
           <code id="created-key">{created.key}</code>
           <p class="muted">
-            {t('keys.whip')} <code>{`${window.location.origin}${created.whipPath}`}</code> {t('keys.whipBearer')} (<code>{RTMP_KEY_PATH}</code>,{' '}
-            <code>{SRT_STREAM_ID}</code>).
+            {t('keys.whip')} <code>{`${window.location.origin}${created.whipPath}`}</code> {t('keys.whipBearer')} (
+            <code>{RTMP_KEY_PATH}</code>, <code>{SRT_STREAM_ID}</code>).
           </p>
         </div>
       )}
