@@ -2,9 +2,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export { launchChromium } from '../../scripts/lib/browser';
 
-/** A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`. */
-export async function newMediaContext(browser: Browser, origin: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+/**
+ * A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`.
+ * `locale` sets the profile's language (navigator.languages, Accept-Language), e.g. 'zh-CN'.
+ */
+export async function newMediaContext(browser: Browser, origin: string, options: { locale?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 960, height: 640 },
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
   await context.grantPermissions(['camera', 'microphone'], { origin });
   return context;
 }
