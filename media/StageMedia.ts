@@ -31,6 +31,12 @@ export interface StageMediaEvents {
   '@close': [];
 }
 
+/** A viewer fed outside the signaling (a WHEP player): counted with the stage's viewers, closed with the stage. */
+export interface StagePlayer {
+  close(): void;
+  once(event: '@close', listener: () => void): unknown;
+}
+
 /** A source with its mediasoup objects, read-only, for observers (the health sampler). */
 export interface SourceMedia {
   readonly info: SourceInfo;
@@ -60,6 +66,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   readonly #distribution: ReceiveRouter[] = [];
   readonly #originSlot: ReceiveRouter;
   readonly #peers = new Set<MediaPeer>();
+  readonly #players = new Set<StagePlayer>();
   #program: string | null = null;
   readonly #logger: Logger;
   #opening: Promise<ReceiveRouter> | null = null;
@@ -201,9 +208,16 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     return this.#peers.size;
   }
 
-  /** Peers that follow the program (viewers), not the hosts' previews of every source. */
+  /** A player of the program outside the signaling (WHEP) joined: a viewer until it closes. */
+  addPlayer(player: StagePlayer): void {
+    this.#assertOpen();
+    this.#players.add(player);
+    player.once('@close', () => this.#players.delete(player));
+  }
+
+  /** Peers that follow the program (viewers), not the hosts' previews of every source, and players. */
   get viewerCount(): number {
-    let viewers = 0;
+    let viewers = this.#players.size;
     for (const peer of this.#peers) if (peer.followsProgram) viewers += 1;
     return viewers;
   }
@@ -363,6 +377,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     this.#closed = true;
     this.#logger.info('close()');
     for (const peer of [...this.#peers]) peer.close();
+    for (const player of [...this.#players]) player.close();
     for (const sourceId of [...this.#sources.keys()]) this.closeSource(sourceId);
     for (const distribution of this.#distribution) distribution.router.close();
     this.#distribution.length = 0;

@@ -14,6 +14,7 @@ import {
   createSignaling,
   listen,
   openCluster,
+  followStageLanguages,
   openEgress,
   openIngestGateways,
   openMedia,
@@ -23,6 +24,9 @@ import {
   tokenSigner,
 } from './boot/steps';
 import type { IngestGateways } from './boot/steps';
+import { authenticator } from './boot/steps';
+import { openWhep, whepRouter } from './boot/whep';
+import type { WhepGateway } from '../media/whep/WhepGateway';
 import type { Cluster } from './cluster/Cluster';
 import type { NodeLoad } from './cluster/NodeRegistry';
 import { SingleNode } from './cluster/SingleNode';
@@ -68,6 +72,8 @@ export interface NodeParts {
   url: string;
   /** WHIP, RTMP and SRT gateways for hall encoders with stream keys. */
   ingest: IngestGateways;
+  /** WHEP players of the stages' programs. */
+  whep: WhepGateway;
   /** Partner webhooks: endpoints, the outbox's publisher and dispatcher. */
   webhooks: Webhooks;
 }
@@ -94,6 +100,7 @@ export class Stagecast implements NodeParts {
   readonly cluster: Cluster | null;
   readonly url: string;
   readonly ingest: IngestGateways;
+  readonly whep: WhepGateway;
   readonly webhooks: Webhooks;
   readonly #logger: Logger;
 
@@ -114,6 +121,7 @@ export class Stagecast implements NodeParts {
     this.cluster = parts.cluster;
     this.url = parts.url;
     this.ingest = parts.ingest;
+    this.whep = parts.whep;
     this.webhooks = parts.webhooks;
     this.#logger = logger;
   }
@@ -135,13 +143,16 @@ export class Stagecast implements NodeParts {
       opened.push(workers);
       const cluster = await openCluster(config, media, rootLogger);
       if (cluster) opened.push(cluster);
-      const hls = openEgress(config, media, cluster, rootLogger);
+      const hls = openEgress(config, media, cluster, store, rootLogger);
       opened.push(hls);
       const conference = createConference(config, store, media, cluster, rootLogger);
+      opened.push(followStageLanguages(hls, conference.everywhere, rootLogger));
       opened.push(conference.desk);
       await conference.desk.start();
       const ingest = await openIngestGateways(config, media, conference.conference, rootLogger);
       opened.push(ingest);
+      const whep = openWhep(config, media, conference.everywhere, rootLogger);
+      opened.push(whep);
       const recorder = await openRecorder(config, { store, conference, hls, cluster }, rootLogger);
       if (recorder) opened.push(recorder);
       const ops = await createOps(config, { store, workers, media, hls, cluster, conference }, rootLogger);
@@ -168,6 +179,8 @@ export class Stagecast implements NodeParts {
       // Pages served by the other nodes of the cluster may call this one (and open their socket here).
       const peerOrigins = (): string[] => cluster?.knownUrls() ?? [];
       const readiness = (): Promise<ReadinessReport> => readinessOf(store, workers, admission);
+      // The WHEP routes seat players by the signaling's rule; the signaling is built after the HTTP server it listens on.
+      const late: { signaling?: SignalingServer } = {};
       const httpServer = createHttpServer(
         config,
         {
@@ -181,6 +194,13 @@ export class Stagecast implements NodeParts {
           cluster,
           conference: conference.conference,
           ingest,
+          whep: whepRouter({
+            whep,
+            conference: conference.conference,
+            authenticate: authenticator(signer, conference.conference),
+            admission,
+            signaling: () => late.signaling,
+          }),
         },
         rootLogger,
       );
@@ -190,6 +210,7 @@ export class Stagecast implements NodeParts {
         rootLogger,
       );
       opened.push(signaling);
+      late.signaling = signaling;
       const url = await listen(config, httpServer, media.options.announcedIp);
       const node = new Stagecast(
         {
@@ -209,6 +230,7 @@ export class Stagecast implements NodeParts {
           cluster,
           url,
           ingest,
+          whep,
           webhooks,
         },
         logger,
@@ -301,8 +323,9 @@ export class Stagecast implements NodeParts {
     // Recordings are finalised (what is live becomes a partial file), then encoders end before the routers that feed them.
     await this.recorder?.close();
     await this.hls.close();
-    // Encoders' ffmpeg listeners end before the routers their feeds sit on.
+    // Encoders' ffmpeg listeners end before the routers their feeds sit on; players before the stages they play.
     await this.ingest.close();
+    this.whep.close();
     this.media.close();
     await this.workers.close();
     await this.store.close();

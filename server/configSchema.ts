@@ -36,6 +36,7 @@ export class Config {
   @IsInt() @Min(100_000) @Max(20_000_000) viewerStartBitrate = 1_500_000;
   @IsInt() @Min(0) @Max(600_000) reconnectGraceMs = 30_000;
   @IsInt() @Min(500) @Max(600_000) ingestTakeoverMs = 5000;
+  @IsInt() @Min(1000) @Max(600_000) whepIdleMs = 30_000;
   @IsInt() @Min(0) @Max(65535) rtmpPort = 1935;
   @IsInt() @Min(0) @Max(65535) srtPort = 8890;
   // SRT's own bounds (10–79 characters); letters and digits only, as it is passed in ffmpeg's URL.

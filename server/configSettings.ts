@@ -123,6 +123,12 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     allowed: 'an integer 500–600000',
     doc: 'a second encoder with a stream key of a live feed is refused (409) until the first has sent nothing for this long',
   },
+  whepIdleMs: {
+    env: 'WHEP_IDLE_MS',
+    kind: 'int',
+    allowed: 'an integer 1000–600000',
+    doc: 'a WHEP player that has sent nothing (no ICE check, no RTCP) for this long is ended, as is one that never connects',
+  },
   rtmpPort: {
     env: 'RTMP_PORT',
     kind: 'int',

@@ -22,7 +22,7 @@ import { registerHlsHandlers } from './hlsHandlers';
 import { type MediaHandlerPorts, registerMediaHandlers } from './mediaHandlers';
 import { JoinBacklog } from './JoinBacklog';
 import { MeetingRoomClosing } from './MeetingRoomClosing';
-import { type WebRtcSeatOptions, WebRtcSeats } from './WebRtcSeats';
+import { type SeatRefusal, type WebRtcSeatOptions, WebRtcSeats } from './WebRtcSeats';
 import { HealthFanout, type OpsFeed, registerOpsHandlers } from './opsHandlers';
 import { clientAddressOf } from './clientAddress';
 import type { MediaQuotaLimits } from './MediaQuota';
@@ -208,6 +208,11 @@ export class SignalingServer {
    * Closes this node's connections opened with a revoked token, and what they joined (not parked: the
    * token cannot resume it). The client sees the disconnect reason `io server disconnect`.
    */
+  /** Why a new WebRTC viewer would not get a seat on this node now (null: it would): players outside the signaling (WHEP) follow the same rule. */
+  seatRefusal(): SeatRefusal | null {
+    return this.#seats.refusal();
+  }
+
   disconnectToken(tokenId: string): void {
     for (const peer of this.peers.all()) if (peer.principal.tokenId === tokenId) this.peers.close(peer);
     for (const socket of this.io.of('/').sockets.values()) {

@@ -5,6 +5,7 @@ import type { HlsHealth } from '../health/types';
 import type { MediaNode } from '../MediaNode';
 import type { StageMedia } from '../StageMedia';
 import { MediaError } from '../types';
+import { NO_LANGUAGES, type StageLanguages } from './audioRenditions';
 import { type ListedSegment, StageHls, type StageHlsOptions, type StageHlsStatus } from './StageHls';
 
 export interface HlsEgressOptions extends Omit<StageHlsOptions, 'dir'> {
@@ -16,6 +17,8 @@ export interface HlsEgressOptions extends Omit<StageHlsOptions, 'dir'> {
   idleStopMs: number;
   /** Whether a stage is streamed at all (a private meeting room is not). */
   streamed: (stageKey: string) => boolean;
+  /** A stage's languages (stage settings): each interpretation channel becomes an audio rendition. None when absent. */
+  languagesOf?: (stageKey: string) => Promise<StageLanguages>;
 }
 
 function hasVideo(stage: StageMedia): boolean {
@@ -70,6 +73,14 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
     return stream.status();
   }
 
+  /** A stage's settings may have changed: its running stream follows its languages (read again). */
+  async languagesChanged(stageKey: string): Promise<void> {
+    // A stream still starting read the languages before this change: it follows once started.
+    const stream = this.#streams.get(stageKey) ?? (await this.#starting.get(stageKey)?.catch(() => undefined));
+    if (!stream || !this.options.languagesOf) return;
+    await stream.setLanguages(await this.options.languagesOf(stageKey));
+  }
+
   async stop(stageKey: string): Promise<void> {
     this.#disarmIdleStop(stageKey);
     const stream = this.#streams.get(stageKey) ?? (await this.#starting.get(stageKey)?.catch(() => undefined));
@@ -114,22 +125,25 @@ export class HlsEgress extends EventEmitter<{ segment: [ListedSegment] }> {
     let starting = this.#starting.get(stage.key);
     if (!starting) {
       const dir = path.join(this.options.rootDir, ...stage.key.split('/'));
-      starting = StageHls.start(stage, { ...this.options, dir }, this.#logger).then(
-        (stream) => {
-          this.#starting.delete(stage.key);
-          this.#streams.set(stage.key, stream);
-          stream.on('segment', (segment) => this.emit('segment', segment));
-          stream.once('@close', () => {
-            if (this.#streams.get(stage.key) === stream) this.#streams.delete(stage.key);
-          });
-          this.#logger.info({ stage: stage.key }, 'HLS stream started');
-          return stream;
-        },
-        (error: unknown) => {
-          this.#starting.delete(stage.key);
-          throw error;
-        },
-      );
+      const languages = this.options.languagesOf?.(stage.key) ?? Promise.resolve(NO_LANGUAGES);
+      starting = languages
+        .then((known) => StageHls.start(stage, { ...this.options, dir }, known, this.#logger))
+        .then(
+          (stream) => {
+            this.#starting.delete(stage.key);
+            this.#streams.set(stage.key, stream);
+            stream.on('segment', (segment) => this.emit('segment', segment));
+            stream.once('@close', () => {
+              if (this.#streams.get(stage.key) === stream) this.#streams.delete(stage.key);
+            });
+            this.#logger.info({ stage: stage.key }, 'HLS stream started');
+            return stream;
+          },
+          (error: unknown) => {
+            this.#starting.delete(stage.key);
+            throw error;
+          },
+        );
       this.#starting.set(stage.key, starting);
     }
     return starting;

@@ -26,11 +26,29 @@ export interface EncoderInput {
   videoCodec: VideoCodecName;
   videoPayloadType: number;
   audioPayloadType: number;
+  /**
+   * Interpretation channels (BCP 47), each an Opus stream of its own: with any, the encoder also writes
+   * audio-only renditions, the floor's first and then one per channel in this order.
+   */
+  channels: readonly string[];
+  /** How loud the floor is mixed under each channel (0: the interpreter alone). */
+  floorLevel: number;
 }
 
-/** A finished segment of one rendition, as ffmpeg's segment list reports it. */
+/** Where the encoder listens for each stream of the relay. */
+export interface EncoderPorts {
+  video: number;
+  audio: number;
+  /** One per channel, in `EncoderInput.channels` order. */
+  channels: number[];
+}
+
+/**
+ * A finished segment of one output, as ffmpeg's segment list reports it: `output` counts the ladder's
+ * renditions first, then the audio renditions (floor, then each channel).
+ */
 export interface EncodedSegment {
-  rendition: number;
+  output: number;
   file: string;
   startS: number;
   endS: number;
@@ -68,7 +86,7 @@ function udpPortFree(port: number): Promise<boolean> {
 }
 
 /** The SDP that tells ffmpeg what arrives on which port. */
-export function encoderSdp(input: EncoderInput, ports: { video: number; audio: number }): string {
+export function encoderSdp(input: EncoderInput, ports: EncoderPorts): string {
   const video =
     input.videoCodec === 'H264'
       ? [`a=rtpmap:${input.videoPayloadType} H264/90000`, `a=fmtp:${input.videoPayloadType} packetization-mode=1`]
@@ -83,17 +101,74 @@ export function encoderSdp(input: EncoderInput, ports: { video: number; audio: n
     ...video,
     `m=audio ${ports.audio} RTP/AVP ${input.audioPayloadType}`,
     `a=rtpmap:${input.audioPayloadType} opus/48000/2`,
+    // The channels, in order: ffmpeg numbers them 0:a:1, 0:a:2, … after the floor's 0:a:0.
+    ...ports.channels.flatMap((port) => [
+      `m=audio ${port} RTP/AVP ${input.audioPayloadType}`,
+      `a=rtpmap:${input.audioPayloadType} opus/48000/2`,
+    ]),
     '',
   ].join('\r\n');
+}
+
+/** The segment muxer's part of an output's arguments: MPEG-TS segments, their list to pipe `fd`. */
+function segmentArgs(segmentSeconds: number, fd: number, pattern: string): string[] {
+  return [
+    '-f',
+    'segment',
+    '-segment_time',
+    String(segmentSeconds),
+    '-segment_format',
+    'mpegts',
+    '-segment_list',
+    `pipe:${fd}`,
+    '-segment_list_type',
+    'csv',
+    '-segment_list_flags',
+    '+live',
+    pattern,
+  ];
+}
+
+/**
+ * The filters that make each channel's sound: the interpreter over the floor at `floorLevel` (what a
+ * WebRTC listener of that channel hears while the interpreter speaks), or the interpreter alone at 0.
+ * `aresample=async=1` fills a gap in a stream's timestamps (a handover, a lost packet) with silence, so
+ * the two inputs of a mix stay in step. Answers the graph and the label of each channel's output.
+ */
+function channelFilters(channels: number, floorLevel: number): { graph: string[]; labels: string[] } {
+  const graph: string[] = [];
+  const labels: string[] = [];
+  if (channels === 0) return { graph, labels };
+  const floors = Array.from({ length: channels }, (_c, k) => `[fl${k}]`).join('');
+  if (floorLevel > 0) graph.push(`[0:a:0]aresample=async=1,volume=${floorLevel.toFixed(3)},asplit=${channels}${floors}`);
+  for (let k = 0; k < channels; k++) {
+    const alone = `[ch${k}]`;
+    graph.push(`[0:a:${k + 1}]aresample=async=1${alone}`);
+    if (floorLevel > 0) {
+      graph.push(`${alone}[fl${k}]amix=inputs=2:duration=first:normalize=0[mix${k}]`);
+      labels.push(`[mix${k}]`);
+    } else {
+      labels.push(alone);
+    }
+  }
+  return { graph, labels };
 }
 
 /**
  * ffmpeg's arguments: decode the program once, scale it into each rendition (letterboxed to a fixed
  * size, so a source of another shape changes nothing downstream), encode H.264 with a key frame at
- * every segment boundary and AAC, and cut MPEG-TS segments whose list goes to a pipe per rendition
- * (fd 3, 4, …), read as segments complete.
+ * every segment boundary and AAC, and cut MPEG-TS segments whose list goes to a pipe per output
+ * (fd 3, 4, …), read as segments complete. With interpretation channels, audio-only outputs follow the
+ * ladder's: the floor, then each channel; the video renditions keep the floor muxed in as before (for
+ * players that ignore alternative audio, and the recordings' first track). Every output counts its
+ * time from the same input clock, so audio segments are cut within an audio frame of the video's.
  */
-export function encoderArgs(sdpFile: string, workDir: string, ladder: LadderOptions): string[] {
+export function encoderArgs(
+  sdpFile: string,
+  workDir: string,
+  ladder: LadderOptions,
+  audio: Pick<EncoderInput, 'channels' | 'floorLevel'>,
+): string[] {
   const { renditions, frameRate, segmentSeconds } = ladder;
   const splits = renditions.map((_r, i) => `[s${i}]`).join('');
   const scales = renditions
@@ -103,9 +178,11 @@ export function encoderArgs(sdpFile: string, workDir: string, ladder: LadderOpti
         `pad=${r.width}:${r.height}:(ow-iw)/2:(oh-ih)/2,setsar=1[v${i}]`,
     )
     .join(';');
+  const mixes = channelFilters(audio.channels.length, audio.floorLevel);
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts'];
   args.push('-analyzeduration', '1000000', '-i', sdpFile);
-  args.push('-filter_complex', `[0:v:0]fps=${frameRate},split=${renditions.length}${splits};${scales}`);
+  args.push('-filter_complex', [`[0:v:0]fps=${frameRate},split=${renditions.length}${splits}`, scales, ...mixes.graph].join(';'));
+  const aac = ['-c:a', 'aac', '-b:a', `${ladder.audioKbps}k`, '-ar', '48000', '-ac', '2'];
   renditions.forEach((r, i) => {
     const kbps = r.videoKbps;
     args.push('-map', `[v${i}]`, '-map', '0:a:0');
@@ -119,12 +196,20 @@ export function encoderArgs(sdpFile: string, workDir: string, ladder: LadderOpti
       '-force_key_frames',
       `expr:gte(t,n_forced*${segmentSeconds})`,
     );
-    args.push('-c:a', 'aac', '-b:a', `${ladder.audioKbps}k`, '-ar', '48000', '-ac', '2');
-    args.push('-f', 'segment', '-segment_time', String(segmentSeconds), '-segment_format', 'mpegts');
-    args.push('-segment_list', `pipe:${3 + i}`, '-segment_list_type', 'csv', '-segment_list_flags', '+live');
-    args.push(path.join(workDir, `r${i}-%06d.ts`));
+    args.push(...aac, ...segmentArgs(segmentSeconds, 3 + i, path.join(workDir, `r${i}-%06d.ts`)));
   });
+  if (audio.channels.length > 0) {
+    const outputs = ['0:a:0', ...mixes.labels];
+    outputs.forEach((input, j) => {
+      args.push('-map', input, ...aac, ...segmentArgs(segmentSeconds, 3 + renditions.length + j, path.join(workDir, `a${j}-%06d.ts`)));
+    });
+  }
   return args;
+}
+
+/** How many segment lists the encoder writes: one per video rendition, and with channels the floor's and one each. */
+export function outputCount(ladder: LadderOptions, channels: number): number {
+  return ladder.renditions.length + (channels > 0 ? channels + 1 : 0);
 }
 
 /**
@@ -137,19 +222,28 @@ export class HlsEncoder extends EventEmitter<HlsEncoderEvents> {
   #stderr = '';
   #stopped = false;
 
-  private constructor(readonly ports: { video: number; audio: number }) {
+  private constructor(readonly ports: EncoderPorts) {
     super();
   }
 
   static async start(input: EncoderInput, workDir: string, ladder: LadderOptions): Promise<HlsEncoder> {
-    const ports = { video: await freePortPair(), audio: 0 };
-    ports.audio = await freePortPair();
-    if (ports.audio === ports.video) ports.audio = await freePortPair();
+    const taken = new Set<number>();
+    const pair = async (): Promise<number> => {
+      for (;;) {
+        const port = await freePortPair();
+        if (!taken.has(port)) {
+          taken.add(port);
+          return port;
+        }
+      }
+    };
+    const ports: EncoderPorts = { video: await pair(), audio: await pair(), channels: [] };
+    for (let k = 0; k < input.channels.length; k++) ports.channels.push(await pair());
     fs.mkdirSync(workDir, { recursive: true });
     const sdpFile = path.join(workDir, 'program.sdp');
     fs.writeFileSync(sdpFile, encoderSdp(input, ports));
     const encoder = new HlsEncoder(ports);
-    encoder.#spawn(sdpFile, workDir, ladder);
+    encoder.#spawn(sdpFile, workDir, ladder, input);
     return encoder;
   }
 
@@ -157,9 +251,10 @@ export class HlsEncoder extends EventEmitter<HlsEncoderEvents> {
     return this.#child?.pid ?? null;
   }
 
-  #spawn(sdpFile: string, workDir: string, ladder: LadderOptions): void {
-    const lists = ladder.renditions.map(() => 'pipe' as const);
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'ffmpeg', ...encoderArgs(sdpFile, workDir, ladder)], {
+  #spawn(sdpFile: string, workDir: string, ladder: LadderOptions, input: EncoderInput): void {
+    const outputs = outputCount(ladder, input.channels.length);
+    const lists = Array.from({ length: outputs }, () => 'pipe' as const);
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'ffmpeg', ...encoderArgs(sdpFile, workDir, ladder, input)], {
       stdio: ['ignore', 'ignore', 'pipe', ...lists],
       detached: true,
     });
@@ -167,7 +262,7 @@ export class HlsEncoder extends EventEmitter<HlsEncoderEvents> {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
     });
-    ladder.renditions.forEach((_r, i) => {
+    lists.forEach((_l, i) => {
       const stream = child.stdio[3 + i];
       if (!stream || !('on' in stream)) return;
       readline.createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
@@ -211,10 +306,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** `r0-000012.ts,24.000000,26.000000` → the segment, its file made absolute. */
-function parseSegmentLine(rendition: number, line: string, workDir: string): EncodedSegment | null {
+function parseSegmentLine(output: number, line: string, workDir: string): EncodedSegment | null {
   const [file, start, end] = line.trim().split(',');
   const startS = Number(start);
   const endS = Number(end);
   if (!file || !Number.isFinite(startS) || !Number.isFinite(endS) || endS <= startS) return null;
-  return { rendition, file: path.isAbsolute(file) ? file : path.join(workDir, path.basename(file)), startS, endS };
+  return { output, file: path.isAbsolute(file) ? file : path.join(workDir, path.basename(file)), startS, endS };
 }

@@ -9,18 +9,28 @@ export interface InboundStream {
   /** Video only: what a key frame looks like. */
   codec?: VideoCodecName;
   clockRate: number;
+  /** An interpretation channel's stream (its language): relayed as that channel, never as the program's sound. */
+  channel?: string;
 }
 
 /** Where the relay sends each kind: the encoder's RTP ports on loopback. */
 export interface RelayTargets {
   video: number;
   audio: number;
+  /** Each interpretation channel's port, by language (see `channels`). */
+  channels?: ReadonlyMap<string, number>;
 }
 
 /** Opus "silence" (TOC: 20 ms CELT frame, no energy): keeps the audio timeline going when no source has sound. */
 const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 const SILENCE_INTERVAL_MS = 20;
 const OPUS_CLOCK = 48_000;
+/**
+ * A channel whose live interpreter has sent nothing for this long is filled with silence: a handover,
+ * or an interpreter's network dropping, must not starve the encoder, which mixes each channel with the
+ * floor and would wait for it.
+ */
+const CHANNEL_QUIET_MS = 200;
 
 interface OutStream {
   readonly ssrc: number;
@@ -34,6 +44,30 @@ interface OutStream {
   lastWallMs: number;
   /** The previous packet as it arrived (before rewriting): a jump from it is a restarted sender. */
   lastIn: { seq: number; timestamp: number; wallMs: number } | null;
+}
+
+/** One interpretation channel's continuous stream: the live interpreter's sound, else silence. */
+interface ChannelOut {
+  out: OutStream;
+  /** The live interpreter's consumer (SSRC); null while the booth is empty. */
+  active: number | null;
+  /** When its last packet was relayed (ms). */
+  lastMs: number;
+}
+
+function outStream(payloadType: number, clockRate: number): OutStream {
+  return {
+    ssrc: randomInt(1, 0x7fffffff),
+    payloadType,
+    clockRate,
+    started: false,
+    seqOffset: 0,
+    tsOffset: 0,
+    lastSeq: 0,
+    lastTimestamp: 0,
+    lastWallMs: 0,
+    lastIn: null,
+  };
 }
 
 /** A sequence number this far from the previous one is no reordering: the sender restarted. */
@@ -55,6 +89,11 @@ function continues(lastIn: OutStream['lastIn'], seq: number, timestamp: number, 
  * wall clock across the switch. The new source's video takes over at its first key frame (the old one
  * plays until then, so the encoder never sees a frame it cannot decode), and its sound with it. While
  * no source has sound, Opus silence keeps the audio timeline going.
+ *
+ * Each interpretation channel is one more continuous audio stream, made the same way from whichever
+ * interpreter of the booth is live (a handover to the partner is a switch like the program's), and
+ * silence while nobody is. Channel streams start with the program's, so the encoder, which counts each
+ * RTP stream's time from its first packet, sees them all on one timeline.
  */
 export class ProgramRelay {
   readonly #socket = dgram.createSocket('udp4');
@@ -65,6 +104,8 @@ export class ProgramRelay {
   /** Streams waiting for the video's next key frame to take over. */
   #next: { video: number | null; audio: number | null } | null = null;
   #silence: NodeJS.Timeout | null = null;
+  readonly #channels = new Map<string, ChannelOut>();
+  readonly #audioPayloadType: number;
   #packetsOut = 0;
   #closed = false;
 
@@ -72,19 +113,8 @@ export class ProgramRelay {
 
   private constructor(targets: RelayTargets, payloadTypes: { video: number; audio: number }) {
     this.#targets = { ...targets };
-    const out = (payloadType: number, clockRate: number): OutStream => ({
-      ssrc: randomInt(1, 0x7fffffff),
-      payloadType,
-      clockRate,
-      started: false,
-      seqOffset: 0,
-      tsOffset: 0,
-      lastSeq: 0,
-      lastTimestamp: 0,
-      lastWallMs: 0,
-      lastIn: null,
-    });
-    this.#out = { video: out(payloadTypes.video, 90_000), audio: out(payloadTypes.audio, OPUS_CLOCK) };
+    this.#audioPayloadType = payloadTypes.audio;
+    this.#out = { video: outStream(payloadTypes.video, 90_000), audio: outStream(payloadTypes.audio, OPUS_CLOCK) };
     this.#socket.on('message', (packet) => this.#onPacket(packet));
     // A send to an encoder that is restarting fails with ECONNREFUSED: the packet is simply lost.
     this.#socket.on('error', () => undefined);
@@ -105,7 +135,14 @@ export class ProgramRelay {
   }
 
   static #fillSilence(relay: ProgramRelay): void {
-    if (relay.#active.audio === null && relay.#out.video.started) relay.#sendSilence();
+    if (!relay.#out.video.started) return;
+    if (relay.#active.audio === null) relay.#sendSilence(relay.#out.audio, relay.#targets.audio);
+    const now = Date.now();
+    for (const [language, channel] of relay.#channels) {
+      if (channel.active !== null && now - channel.lastMs < CHANNEL_QUIET_MS) continue;
+      const port = relay.#targets.channels?.get(language);
+      if (port !== undefined) relay.#sendSilence(channel.out, port);
+    }
   }
 
   get port(): number {
@@ -143,6 +180,24 @@ export class ProgramRelay {
     this.#inbound.delete(ssrc);
     if (this.#active.video === ssrc) this.#active.video = null;
     if (this.#active.audio === ssrc) this.#active.audio = null;
+    for (const channel of this.#channels.values()) if (channel.active === ssrc) channel.active = null;
+  }
+
+  /** The channels relayed from now on (a new one starts with silence; one no longer listed stops). */
+  setChannels(languages: readonly string[]): void {
+    for (const language of [...this.#channels.keys()]) if (!languages.includes(language)) this.#channels.delete(language);
+    for (const language of languages)
+      if (!this.#channels.has(language))
+        this.#channels.set(language, { out: outStream(this.#audioPayloadType, OPUS_CLOCK), active: null, lastMs: 0 });
+  }
+
+  /** The live interpreter of a channel (null: nobody; silence). It is heard from its next packet on, without a seam. */
+  followChannel(language: string, stream: InboundStream | null): void {
+    const channel = this.#channels.get(language);
+    if (!channel) return;
+    if (stream) this.#inbound.set(stream.ssrc, { ...stream, channel: language });
+    channel.active = stream?.ssrc ?? null;
+    channel.out.lastIn = null;
   }
 
   close(): void {
@@ -158,6 +213,14 @@ export class ProgramRelay {
     const ssrc = packet.readUInt32BE(8);
     const stream = this.#inbound.get(ssrc);
     if (!stream) return;
+    if (stream.channel !== undefined) {
+      const channel = this.#channels.get(stream.channel);
+      const port = this.#targets.channels?.get(stream.channel);
+      if (channel?.active !== ssrc || port === undefined) return;
+      channel.lastMs = Date.now();
+      this.#forward(channel.out, port, packet);
+      return;
+    }
     if (this.#next !== null && ssrc === this.#next.video && stream.codec && startsKeyFrame(stream.codec, payloadOf(packet))) {
       this.#active = this.#next;
       this.#next = null;
@@ -165,7 +228,7 @@ export class ProgramRelay {
       this.#rebase('audio');
     }
     if (this.#active[stream.kind] !== ssrc) return;
-    this.#forward(stream.kind, packet);
+    this.#forward(this.#out[stream.kind], this.#targets[stream.kind], packet);
   }
 
   /** The next packet of this kind starts a new segment of its timeline: computed on its arrival. */
@@ -173,8 +236,7 @@ export class ProgramRelay {
     this.#out[kind].lastIn = null;
   }
 
-  #forward(kind: 'audio' | 'video', packet: Buffer): void {
-    const out = this.#out[kind];
+  #forward(out: OutStream, port: number, packet: Buffer): void {
     const now = Date.now();
     const seq = packet.readUInt16BE(2);
     const timestamp = packet.readUInt32BE(4);
@@ -199,12 +261,13 @@ export class ProgramRelay {
       out.lastTimestamp = outTimestamp;
       out.lastWallMs = now;
     }
-    this.#send(kind, rewritten);
+    this.#send(port, rewritten);
   }
 
-  #sendSilence(): void {
-    const out = this.#out.audio;
+  #sendSilence(out: OutStream, port: number): void {
     const now = Date.now();
+    // Whatever is relayed after the silence continues from it.
+    out.lastIn = null;
     const header = Buffer.alloc(12);
     header[0] = 0x80;
     header[1] = out.payloadType;
@@ -217,13 +280,13 @@ export class ProgramRelay {
     header.writeUInt16BE(out.lastSeq, 2);
     header.writeUInt32BE(out.lastTimestamp, 4);
     header.writeUInt32BE(out.ssrc, 8);
-    this.#send('audio', Buffer.concat([header, OPUS_SILENCE]));
+    this.#send(port, Buffer.concat([header, OPUS_SILENCE]));
   }
 
-  #send(kind: 'audio' | 'video', packet: Buffer): void {
+  #send(port: number, packet: Buffer): void {
     if (this.#closed) return;
     this.#packetsOut += 1;
-    this.#socket.send(packet, this.#targets[kind], '127.0.0.1');
+    this.#socket.send(packet, port, '127.0.0.1');
   }
 }
 

@@ -6,10 +6,15 @@ import type { Logger } from 'pino';
 import type { StageMedia } from '../StageMedia';
 import type { HlsHealth } from '../health/types';
 import type { SourceInfo } from '../types';
+import { type AudioRendition, audioRenditions, encoderWorkChanged, type StageLanguages } from './audioRenditions';
+import { ChannelFeeds } from './ChannelFeeds';
 import { HlsEncoder, type EncodedSegment, type LadderOptions } from './HlsEncoder';
 import type { VideoCodecName } from './keyframes';
-import { renderMaster, VariantWindow } from './playlists';
+import { renderMaster } from './playlists';
 import { type InboundStream, ProgramRelay } from './ProgramRelay';
+import { type ListedSegment, RenditionWindows } from './renditionWindows';
+
+export type { ListedSegment } from './renditionWindows';
 
 export interface StageHlsOptions extends LadderOptions {
   /** Where this stage's segments are written (its own directory; emptied when the stream stops). */
@@ -20,8 +25,6 @@ export interface StageHlsOptions extends LadderOptions {
 
 /** Payload types the relay writes and the encoder's SDP declares (other dynamic values would do as well). */
 const OUT_PAYLOAD_TYPES = { video: 96, audio: 111 };
-/** Segments kept on disk after they leave the playlists: a player that read the playlist just before may still fetch them. */
-const KEEP_AFTER_WINDOW = 4;
 const RESTART_DELAY_MS = 1000;
 
 export interface StageHlsStatus {
@@ -57,29 +60,18 @@ export function egressSource(sources: readonly SourceInfo[], program: string | n
  * relay makes it one continuous stream, ffmpeg transcodes it into the ladder, and the playlists list
  * its segments in a sliding window. Follows every program switch without restarting the playlist; an
  * encoder that dies is restarted and the media sequence goes on (a discontinuity marks the seam).
+ * A stage with interpretation channels also gets an audio rendition per language (ChannelFeeds);
+ * changing the channels restarts the encoder behind a discontinuity, like a codec change.
  */
-/** A segment as it was listed: what recordings collect. */
-export interface ListedSegment {
-  stageKey: string;
-  /** Index in the ladder (0: the top rendition). */
-  rendition: number;
-  sequence: number;
-  file: string;
-  durationS: number;
-  programDateTime: Date;
-  discontinuity: boolean;
-}
-
 export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegment] }> {
-  readonly #windows: VariantWindow[];
+  readonly #windows: RenditionWindows;
+  readonly #channels: ChannelFeeds;
+  #languages: StageLanguages;
   readonly #logger: Logger;
   #encoder: HlsEncoder | null = null;
   #encoderCodec: VideoCodecName | null = null;
   #feed: Feed | null = null;
   #previous: Feed | null = null;
-  #nextSequence: number[];
-  /** Per rendition: the next segment follows a seam (encoder restart, codec change). */
-  #discontinuityNext: boolean[];
   /** Wall clock (ms) of the current encoder's timeline zero. */
   #anchorMs: number | null = null;
   #restarts = 0;
@@ -87,7 +79,8 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
   #lastSegmentAt: Date | null = null;
   /** When segments became due: the stream's start, or its source's after a time without one. */
   #expectedSinceMs = Date.now();
-  readonly #bitrates: number[];
+  /** By rendition name (ladder and audio). */
+  readonly #bitrates = new Map<string, number>();
   #following: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #onProgram = (): void => this.#queueFollow();
@@ -97,23 +90,21 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
     private readonly transport: types.PlainTransport,
     private readonly relay: ProgramRelay,
     readonly options: StageHlsOptions,
+    languages: StageLanguages,
     logger: Logger,
   ) {
     super();
     this.#logger = logger.child({ module: 'StageHls', stage: stage.key });
-    this.#windows = options.renditions.map(() => new VariantWindow(options.windowSegments));
-    // Sequence numbers rise across restarts of the node too: they start from the clock.
-    const start = Math.floor(Date.now() / 1000);
-    this.#nextSequence = options.renditions.map(() => start);
-    this.#discontinuityNext = options.renditions.map(() => false);
-    this.#bitrates = options.renditions.map(() => 0);
+    this.#windows = new RenditionWindows(options.dir, options.windowSegments);
+    this.#languages = languages;
+    this.#channels = new ChannelFeeds(stage, transport, relay, egressCapabilities(stage), this.#logger);
     stage.on('programchanged', this.#onProgram);
     stage.on('sourceupdated', this.#onProgram);
     stage.on('sourceclosed', this.#onProgram);
     stage.once('@close', () => void this.close());
   }
 
-  static async start(stage: StageMedia, options: StageHlsOptions, logger: Logger): Promise<StageHls> {
+  static async start(stage: StageMedia, options: StageHlsOptions, languages: StageLanguages, logger: Logger): Promise<StageHls> {
     fs.rmSync(options.dir, { recursive: true, force: true });
     fs.mkdirSync(options.dir, { recursive: true });
     const transport = await stage.origin.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
@@ -125,7 +116,7 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
       transport.close();
       throw error;
     }
-    const hls = new StageHls(stage, transport, relay, options, logger);
+    const hls = new StageHls(stage, transport, relay, options, languages, logger);
     hls.#queueFollow();
     await hls.#following;
     return hls;
@@ -156,29 +147,66 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
       newestSegmentAgeMs: nowMs - Math.max(lastMs, this.#expectedSinceMs),
       segmentMs: this.options.segmentSeconds * 1000,
       expectingSegments: this.#feed !== null,
-      renditions: this.options.renditions.map((r, i) => ({ name: r.name, bitrateBps: this.#bitrates[i] })),
+      renditions: [...this.options.renditions.map((r) => r.name), ...this.audioRenditions.map((a) => a.name)].map((name) => ({
+        name,
+        bitrateBps: this.#bitrates.get(name) ?? 0,
+      })),
     };
+  }
+
+  /** The stage's audio renditions (none without interpretation channels), floor first. */
+  get audioRenditions(): AudioRendition[] {
+    return audioRenditions(this.#languages);
   }
 
   /** The master playlist; `query` (e.g. `?token=…`) is appended to each variant's URI. */
   masterPlaylist(query = ''): string {
     const { renditions, audioKbps, frameRate } = this.options;
-    return renderMaster(renditions, audioKbps, frameRate, (i) => `${renditions[i].name}/index.m3u8${query}`);
+    return renderMaster(renditions, audioKbps, frameRate, (i) => `${renditions[i].name}/index.m3u8${query}`, {
+      renditions: this.audioRenditions,
+      uri: (name) => `${name}/index.m3u8${query}`,
+    });
   }
 
-  /** A rendition's playlist by name; undefined when there is no such rendition or no segment yet. */
+  /** A rendition's playlist by name (a ladder rung or an audio rendition); undefined when there is no such rendition or no segment yet. */
   variantPlaylist(name: string, query = ''): string | undefined {
-    const index = this.options.renditions.findIndex((r) => r.name === name);
-    const window = this.#windows[index];
+    const window = this.#served(name) ? this.#windows.window(name) : undefined;
     if (!window || window.segments.length === 0) return undefined;
     return window.render(this.options.segmentSeconds, (sequence) => `${sequence}.ts${query}`);
   }
 
   /** The file of a segment still on disk, or undefined. */
   segmentFile(name: string, sequence: number): string | undefined {
-    if (!this.options.renditions.some((r) => r.name === name)) return undefined;
+    if (!this.#served(name)) return undefined;
     const file = path.join(this.options.dir, name, `${sequence}.ts`);
     return fs.existsSync(file) ? file : undefined;
+  }
+
+  /**
+   * The stage's languages changed. Other channels (or another floor level) restart the encoder behind
+   * a discontinuity, as a codec change does; the floor's language alone only changes the master playlist.
+   */
+  setLanguages(languages: StageLanguages): Promise<void> {
+    this.#following = this.#following
+      .then(async () => {
+        if (this.#closed) return;
+        const previous = this.#languages;
+        this.#languages = languages;
+        if (!encoderWorkChanged(previous, languages)) return;
+        const kept = new Set(this.audioRenditions.map((a) => a.name));
+        for (const gone of audioRenditions(previous)) if (!kept.has(gone.name)) this.#windows.drop(gone.name);
+        this.#logger.info({ channels: languages.channels, floorLevel: languages.floorLevel }, 'setLanguages() | restarting the encoder');
+        if (this.#encoderCodec !== null) {
+          await this.#startEncoder(this.#encoderCodec);
+          if (this.#feed) this.#requestKeyFrames(this.#feed);
+        }
+      })
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'following the stage languages failed'));
+    return this.#following;
+  }
+
+  #served(name: string): boolean {
+    return this.options.renditions.some((r) => r.name === name) || this.audioRenditions.some((a) => a.name === name);
   }
 
   async close(): Promise<void> {
@@ -187,6 +215,7 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
     this.stage.off('programchanged', this.#onProgram);
     this.stage.off('sourceupdated', this.#onProgram);
     this.stage.off('sourceclosed', this.#onProgram);
+    this.#channels.close();
     this.relay.close();
     if (!this.transport.closed) this.transport.close();
     const encoder = this.#encoder;
@@ -238,10 +267,7 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
   }
 
   async #consume(source: SourceInfo): Promise<Feed> {
-    const capabilities: types.RtpCapabilities = {
-      codecs: (this.stage.origin.rtpCapabilities.codecs ?? []).map((c) => ({ ...c, rtcpFeedback: [] })),
-      headerExtensions: [],
-    };
+    const capabilities = egressCapabilities(this.stage);
     const feed: Feed = { sourceId: source.id, consumers: [], video: undefined, audio: undefined };
     for (const producer of source.producers) {
       if (feed[producer.kind] !== undefined) continue;
@@ -280,20 +306,26 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
     const previous = this.#encoder;
     this.#encoder = null;
     if (previous) {
-      this.#markSeam();
       await previous.stop();
+      // After the old encoder is gone: the last segment it flushes on its way out continues its own timeline.
+      this.#markSeam();
     }
     const workDir = path.join(this.options.dir, `work-${Date.now()}`);
+    const { channels, floorLevel } = this.#languages;
+    const audio = this.audioRenditions;
     const encoder = await HlsEncoder.start(
-      { videoCodec: codec, videoPayloadType: OUT_PAYLOAD_TYPES.video, audioPayloadType: OUT_PAYLOAD_TYPES.audio },
+      { videoCodec: codec, videoPayloadType: OUT_PAYLOAD_TYPES.video, audioPayloadType: OUT_PAYLOAD_TYPES.audio, channels, floorLevel },
       workDir,
       this.options,
     );
     this.#encoder = encoder;
     this.#encoderCodec = codec;
     this.#anchorMs = null;
-    this.relay.retarget(encoder.ports);
-    encoder.on('segment', (segment) => this.#onSegment(segment));
+    this.relay.setChannels(channels);
+    this.relay.retarget({ ...encoder.ports, channels: new Map(channels.map((language, k) => [language, encoder.ports.channels[k]])) });
+    await this.#channels.follow(channels);
+    // The outputs as this encoder was started with: a segment it finishes after a restart keeps its own.
+    encoder.on('segment', (segment) => this.#onSegment(segment, audio));
     encoder.once('exit', ({ code, signal, stderr }) => {
       fs.rmSync(workDir, { recursive: true, force: true });
       if (this.#closed || encoder.stopped) return;
@@ -310,7 +342,7 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
   }
 
   #markSeam(): void {
-    this.#discontinuityNext = this.#discontinuityNext.map(() => true);
+    this.#windows.markSeam();
   }
 
   #restartEncoder(codec: VideoCodecName): void {
@@ -321,39 +353,46 @@ export class StageHls extends EventEmitter<{ '@close': []; segment: [ListedSegme
       .catch((error: unknown) => this.#logger.error({ err: error }, 'HLS encoder restart failed'));
   }
 
-  #onSegment(segment: EncodedSegment): void {
+  #onSegment(segment: EncodedSegment, audio: readonly AudioRendition[]): void {
     if (this.#closed) return;
-    const rendition = this.options.renditions[segment.rendition];
-    if (!rendition) return;
+    const ladder = this.options.renditions;
+    const rendition = segment.output < ladder.length ? segment.output : null;
+    const audioRendition = rendition === null ? audio[segment.output - ladder.length] : undefined;
+    const name = rendition === null ? audioRendition?.name : ladder[rendition]?.name;
+    if (name === undefined) return;
     const now = Date.now();
     // The encoder's timeline starts near its first frame: anchored to the wall clock at its first segment.
     this.#anchorMs ??= now - segment.endS * 1000;
-    const sequence = this.#nextSequence[segment.rendition]++;
-    const dir = path.join(this.options.dir, rendition.name);
-    fs.mkdirSync(dir, { recursive: true });
-    try {
-      const target = path.join(dir, `${sequence}.ts`);
-      fs.renameSync(segment.file, target);
-      this.#bitrates[segment.rendition] = Math.round((fs.statSync(target).size * 8) / Math.max(0.001, segment.endS - segment.startS));
-    } catch (error) {
-      this.#logger.warn({ err: error, file: segment.file }, 'HLS segment missing');
+    const durationS = segment.endS - segment.startS;
+    const listed = this.#windows.add(this.stage.key, {
+      name,
+      rendition,
+      audio: audioRendition ?? null,
+      file: segment.file,
+      durationS,
+      programDateTime: new Date(this.#anchorMs + segment.startS * 1000),
+    });
+    if (!listed) {
+      this.#logger.warn({ file: segment.file }, 'HLS segment missing');
       return;
     }
-    const window = this.#windows[segment.rendition];
-    const discontinuity = this.#discontinuityNext[segment.rendition] && window.segments.length > 0;
-    this.#discontinuityNext[segment.rendition] = false;
-    const listed = {
-      sequence,
-      durationS: segment.endS - segment.startS,
-      programDateTime: new Date(this.#anchorMs + segment.startS * 1000),
-      discontinuity,
-    };
-    const gone = window.add(listed);
-    this.emit('segment', { ...listed, stageKey: this.stage.key, rendition: segment.rendition, file: path.join(dir, `${sequence}.ts`) });
-    for (const old of gone) fs.rm(path.join(dir, `${old.sequence - KEEP_AFTER_WINDOW}.ts`), { force: true }, () => undefined);
-    if (segment.rendition === 0) {
+    try {
+      this.#bitrates.set(name, Math.round((fs.statSync(listed.file).size * 8) / Math.max(0.001, durationS)));
+    } catch {
+      // Already gone again: the bitrate stays as it was.
+    }
+    this.emit('segment', listed);
+    if (rendition === 0) {
       this.#segments += 1;
       this.#lastSegmentAt = new Date(now);
     }
   }
+}
+
+/** What the egress transport consumes: the origin's codecs, without feedback (the relay sends none). */
+function egressCapabilities(stage: StageMedia): types.RtpCapabilities {
+  return {
+    codecs: (stage.origin.rtpCapabilities.codecs ?? []).map((c) => ({ ...c, rtcpFeedback: [] })),
+    headerExtensions: [],
+  };
 }

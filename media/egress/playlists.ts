@@ -1,3 +1,4 @@
+import type { AudioRendition } from './audioRenditions';
 import type { Rendition } from './HlsEncoder';
 
 export interface PlaylistSegment {
@@ -53,21 +54,42 @@ export class VariantWindow {
   }
 }
 
-/** The master playlist: one variant per rendition, H.264 Main with AAC-LC. */
+/** Audio renditions' group id in the master playlist (one group: every video variant carries the same choice). */
+export const AUDIO_GROUP = 'aac';
+
+/**
+ * The master playlist: one variant per rendition, H.264 Main with AAC-LC. With audio renditions (a
+ * stage with interpretation), each is listed with `EXT-X-MEDIA` (the floor the default) and every
+ * variant names their group; a player then takes its sound from the chosen rendition.
+ */
 export function renderMaster(
   renditions: readonly Rendition[],
   audioKbps: number,
   frameRate: number,
   uri: (index: number) => string,
+  audio: { renditions: readonly AudioRendition[]; uri: (name: string) => string } = { renditions: [], uri: () => '' },
 ): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const a of audio.renditions) {
+    const language = a.language === null ? '' : `,LANGUAGE="${a.language}"`;
+    lines.push(
+      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_GROUP}"${language},NAME="${quoted(a.displayName)}",` +
+        `DEFAULT=${a.isFloor ? 'YES' : 'NO'},AUTOSELECT=YES,CHANNELS="2",URI="${audio.uri(a.name)}"`,
+    );
+  }
+  const group = audio.renditions.length > 0 ? `,AUDIO="${AUDIO_GROUP}"` : '';
   renditions.forEach((r, i) => {
     // Peak: the video's maxrate plus the audio, plus ~10 % for the MPEG-TS packaging.
     const bandwidth = Math.round((r.videoKbps + audioKbps) * 1000 * 1.1);
     lines.push(
-      `#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${r.width}x${r.height},FRAME-RATE=${frameRate.toFixed(3)},CODECS="avc1.4d401f,mp4a.40.2",NAME="${r.name}"`,
+      `#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${r.width}x${r.height},FRAME-RATE=${frameRate.toFixed(3)},CODECS="avc1.4d401f,mp4a.40.2",NAME="${r.name}"${group}`,
     );
     lines.push(uri(i));
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** A quoted-string of RFC 8216 cannot hold a double quote or a line break. */
+function quoted(text: string): string {
+  return text.replace(/["\r\n]/g, '');
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { iso639_2 } from './iso639';
 
 /** One segment kept for a recording, as its index file lists it. */
 interface KeptSegment {
@@ -10,6 +11,38 @@ interface KeptSegment {
 }
 
 const INDEX = 'segments.jsonl';
+/** The languages of a recording's sound (written when it begins; read when it is finalised, also after a kill). */
+const TRACKS = 'tracks.json';
+/** An interpretation channel's segments are kept in a directory of their own, named like its HLS rendition. */
+const CHANNEL_DIR = /^audio-[a-z0-9-]+$/;
+
+/** What a recording's sound is: the floor's language, and the channels in the stage's order. */
+export interface RecordingTracks {
+  floor: string | null;
+  channels: string[];
+}
+
+/** Notes the languages a recording's tracks will be tagged with. */
+export function writeTracks(dir: string, tracks: RecordingTracks): void {
+  fs.writeFileSync(path.join(dir, TRACKS), JSON.stringify(tracks));
+}
+
+function readTracks(dir: string): RecordingTracks {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(dir, TRACKS), 'utf8')) as Partial<RecordingTracks>;
+    return {
+      floor: typeof parsed.floor === 'string' ? parsed.floor : null,
+      channels: Array.isArray(parsed.channels) ? parsed.channels : [],
+    };
+  } catch {
+    return { floor: null, channels: [] };
+  }
+}
+
+/** Where a channel's segments are kept within a recording's parts. */
+export function channelDir(dir: string, renditionName: string): string {
+  return path.join(dir, renditionName);
+}
 
 /**
  * Keeps a listed HLS segment for a recording: a hard link (no copy; the HLS window may delete its
@@ -78,45 +111,83 @@ function probeDuration(file: string): Promise<number> {
   });
 }
 
+/** The segments of `dir` within [fromMs, toMs] (to the last one when `toMs` is null). */
+function segmentsWithin(dir: string, fromMs: number, toMs: number | null): KeptSegment[] {
+  return keptSegments(dir).filter(
+    (s) => s.programDateTimeMs + s.durationS * 1000 > fromMs && (toMs === null || s.programDateTimeMs < toMs),
+  );
+}
+
+/** A concat list of the segments (ffmpeg's concat demuxer reads one), as an input of the join. */
+function concatInput(dir: string, segments: readonly KeptSegment[], offsetS: number): string[] {
+  const list = path.join(dir, 'concat.txt');
+  fs.writeFileSync(list, segments.map((s) => `file '${s.sequence}.ts'\n`).join(''));
+  return [...(offsetS === 0 ? [] : ['-itsoffset', offsetS.toFixed(3)]), '-f', 'concat', '-safe', '0', '-i', list];
+}
+
+/** The kept channels, in the stage's order (those added later after, by name). */
+function channelDirs(dir: string, tracks: RecordingTracks): string[] {
+  const found = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && CHANNEL_DIR.test(e.name));
+  const rank = (name: string): number => {
+    const at = tracks.channels.findIndex((tag) => `audio-${tag.toLowerCase()}` === name);
+    return at === -1 ? tracks.channels.length : at;
+  };
+  return found.map((e) => e.name).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
 /**
  * Joins the kept segments that overlap [fromMs, toMs] (to the last one when `toMs` is null) into one
  * MP4 with its index at the front (faststart), without re-encoding, then removes the segments. The cut
  * falls on segment boundaries: the file may start and end up to a segment early or late. Answers null
  * when nothing was kept.
+ *
+ * The top rendition gives the picture and the floor's sound (the first audio track); each
+ * interpretation channel kept beside it becomes one more audio track, tagged with its language (ISO
+ * 639-2, as MP4 has it). A channel added during the session starts where its first segment does.
  */
 export async function finaliseRecording(
   dir: string,
   out: string,
   cut: { fromMs: number; toMs: number | null },
 ): Promise<{ durationS: number; bytes: number } | null> {
-  const chosen = keptSegments(dir).filter(
-    (s) => s.programDateTimeMs + s.durationS * 1000 > cut.fromMs && (cut.toMs === null || s.programDateTimeMs < cut.toMs),
-  );
+  const chosen = segmentsWithin(dir, cut.fromMs, cut.toMs);
   if (chosen.length === 0) return null;
-  const list = path.join(dir, 'concat.txt');
-  fs.writeFileSync(list, chosen.map((s) => `file '${s.sequence}.ts'\n`).join(''));
+  const tracks = readTracks(dir);
+  const inputs = concatInput(dir, chosen, 0);
+  const maps = ['-map', '0:v:0?', '-map', '0:a:0?'];
+  const languages = ['-metadata:s:a:0', `language=${iso639_2(tracks.floor)}`];
+  const firstMs = chosen[0].programDateTimeMs;
+  const lastEndMs = (chosen.at(-1)?.programDateTimeMs ?? firstMs) + (chosen.at(-1)?.durationS ?? 0) * 1000;
+  // Input n (from 1) is the n-th channel kept, and becomes audio track n (track 0: the floor).
+  let track = 0;
+  for (const name of channelDirs(dir, tracks)) {
+    const segments = segmentsWithin(path.join(dir, name), Math.max(cut.fromMs, firstMs), lastEndMs);
+    if (segments.length === 0) continue;
+    track += 1;
+    inputs.push(...concatInput(path.join(dir, name), segments, Math.max(0, (segments[0].programDateTimeMs - firstMs) / 1000)));
+    maps.push('-map', `${track}:a:0`);
+    languages.push(`-metadata:s:a:${track}`, `language=${iso639_2(name.slice('audio-'.length))}`);
+  }
   const partial = `${out}.part.mp4`;
   await ffmpeg([
     '-v',
     'error',
     '-y',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    list,
+    ...inputs,
+    ...maps,
     '-c',
     'copy',
     '-bsf:a',
     'aac_adtstoasc',
+    ...languages,
     '-movflags',
     '+faststart',
     partial,
   ]);
   fs.renameSync(partial, out);
   for (const entry of fs.readdirSync(dir))
-    if (entry.endsWith('.ts') || entry === 'concat.txt' || entry === INDEX) fs.rmSync(path.join(dir, entry));
+    if (entry.endsWith('.ts') || entry === 'concat.txt' || entry === INDEX || entry === TRACKS || CHANNEL_DIR.test(entry))
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   return { durationS: await probeDuration(out), bytes: fs.statSync(out).size };
 }
 

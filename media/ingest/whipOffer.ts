@@ -1,12 +1,21 @@
 import type { types } from 'mediasoup';
-import { parse, type MediaAttributes, type MediaDescription, type SessionDescription } from 'sdp-transform';
-import { MediaError, type MediaKind } from '../types';
-
-/** An offer larger than this is refused before it is parsed (a browser's offer with both tracks is ~6 KB). */
-export const MAX_OFFER_BYTES = 32 * 1024;
-/** m-sections an offer may have (rejected ones included). */
-const MAX_SECTIONS = 8;
-const MAX_CANDIDATE_LINES = 64;
+import type { MediaAttributes, MediaDescription } from 'sdp-transform';
+import {
+  checkBundle,
+  checkTransportAttributes,
+  dtlsOf,
+  isConstrainedBaseline,
+  isInt,
+  MID,
+  paramsOf,
+  parseOffer,
+  payloadOrder,
+  refuse,
+  rejectedPayloads,
+  textOf,
+} from '../sdp/offerChecks';
+import type { RejectedSection } from '../sdp/answer';
+import type { MediaKind } from '../types';
 
 /** Header extensions the worker reads on incoming RTP, by URI; others in the offer are not answered. */
 const HEADER_EXTENSIONS: Record<MediaKind, readonly string[]> = {
@@ -31,11 +40,6 @@ const FEEDBACK: Record<MediaKind, readonly string[]> = {
   video: ['nack ', 'nack pli', 'ccm fir', 'goog-remb ', 'transport-cc '],
 };
 
-/** Fingerprint algorithms with the length of their digest in bytes. */
-const FINGERPRINT_BYTES: Record<string, number> = { 'sha-1': 20, 'sha-224': 28, 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 };
-
-const MID = /^[A-Za-z0-9_.-]{1,32}$/;
-const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
 const CNAME = /^[\x21-\x7e]{1,255}$/;
 
 /** One m-section of the offer that becomes a producer. */
@@ -54,56 +58,10 @@ export interface OfferedTrack {
   };
 }
 
-/** An m-section kept in the answer with port 0: a data channel, or a kind beyond the one audio and one video taken. */
-export interface RejectedSection {
-  mid: string | null;
-  type: string;
-  protocol: string;
-  payloads: string;
-}
-
 export interface WhipOffer {
   dtlsParameters: types.DtlsParameters;
   /** In the offer's order: the answer has one m-section per offered one. */
   sections: ({ accepted: OfferedTrack } | { rejected: RejectedSection })[];
-}
-
-function refuse(message: string): never {
-  throw new MediaError('bad_request', message);
-}
-
-/** A parsed value as the text it was written as (sdp-transform turns integer-looking text into numbers). */
-function textOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-function isInt(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function paramsOf(config: string): Map<string, string> {
-  const params = new Map<string, string>();
-  for (const part of config.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key) params.set(key.trim().toLowerCase(), rest.join('=').trim());
-  }
-  return params;
-}
-
-/**
- * Whether an H264 profile-level-id is Constrained Baseline, the profile the stage routers take
- * (RFC 6184: profile_idc, then the constraint flags; 42 with constraint_set1, 4D with constraint_set0,
- * 58 with constraint_set0 and 1 all are).
- */
-export function isConstrainedBaseline(profileLevelId: string): boolean {
-  if (!/^[0-9a-f]{6}$/i.test(profileLevelId)) return false;
-  const profileIdc = Number.parseInt(profileLevelId.slice(0, 2), 16);
-  const iop = Number.parseInt(profileLevelId.slice(2, 4), 16);
-  if ((iop & 0x0f) !== 0) return false;
-  if (profileIdc === 0x42) return (iop & 0x40) !== 0;
-  if (profileIdc === 0x4d) return (iop & 0x80) !== 0;
-  if (profileIdc === 0x58) return (iop & 0xc0) === 0xc0;
-  return false;
 }
 
 /** The codec the stage takes from this section, in the offer's order of preference, with its format parameters. */
@@ -140,19 +98,6 @@ function chooseCodec(
     }
   }
   return null;
-}
-
-function payloadOrder(media: MediaDescription): number[] {
-  const payloads = String(media.payloads ?? '')
-    .trim()
-    .split(/\s+/)
-    .filter((p) => p !== '');
-  if (payloads.length === 0 || payloads.length > 64) refuse(`m=${media.type} lists ${payloads.length} payload types`);
-  return payloads.map((p) => {
-    const pt = Number(p);
-    if (!isInt(pt, 0, 127)) refuse(`m=${media.type} lists payload type ${p.slice(0, 16)}`);
-    return pt;
-  });
 }
 
 /** The SSRCs of the section's stream: the media one and, with an FID group, its retransmission one. */
@@ -210,46 +155,6 @@ function feedbackOf(media: MediaDescription, kind: MediaKind, pt: number, mid: s
   return feedback;
 }
 
-/** The section's DTLS role, ICE credentials and fingerprint, falling back to the session level as RFC 8866 allows. */
-function checkTransportAttributes(sdp: SessionDescription, media: MediaDescription, mid: string): void {
-  const ufrag = textOf(media.iceUfrag ?? sdp.iceUfrag);
-  const pwd = textOf(media.icePwd ?? sdp.icePwd);
-  if (typeof ufrag !== 'string' || ufrag.length < 4 || ufrag.length > 256 || !ICE_CHARS.test(ufrag))
-    refuse(`mid ${mid}: missing or malformed ice-ufrag`);
-  if (typeof pwd !== 'string' || pwd.length < 22 || pwd.length > 256 || !ICE_CHARS.test(pwd))
-    refuse(`mid ${mid}: missing or malformed ice-pwd`);
-  if (media.rtcpMux !== 'rtcp-mux') refuse(`mid ${mid}: rtcp-mux is required`);
-  if ((media.candidates ?? []).length > MAX_CANDIDATE_LINES) refuse(`mid ${mid}: too many candidates`);
-}
-
-function dtlsOf(sdp: SessionDescription, sections: MediaDescription[]): types.DtlsParameters {
-  const first = sections[0];
-  const fingerprint = first?.fingerprint ?? sdp.fingerprint;
-  const setup = textOf(first?.setup ?? sdp.setup);
-  const type = textOf(fingerprint?.type);
-  const hash = textOf(fingerprint?.hash);
-  if (type === undefined || hash === undefined) refuse('the offer has no DTLS fingerprint');
-  const algorithm = type.toLowerCase();
-  const bytes = FINGERPRINT_BYTES[algorithm];
-  if (bytes === undefined)
-    refuse(`fingerprint algorithm ${algorithm.slice(0, 16)} is not one of ${Object.keys(FINGERPRINT_BYTES).join(', ')}`);
-  const value = hash.toUpperCase();
-  if (!new RegExp(`^[0-9A-F]{2}(:[0-9A-F]{2}){${bytes - 1}}$`).test(value)) refuse(`the ${algorithm} fingerprint is malformed`);
-  for (const media of sections.slice(1)) {
-    const other = media.fingerprint ?? sdp.fingerprint;
-    if (textOf(other?.type)?.toLowerCase() !== algorithm || textOf(other?.hash)?.toUpperCase() !== value)
-      refuse('bundled sections must share one fingerprint');
-  }
-  // Our side answers the other role; actpass leaves the choice to us, and the server waits (passive).
-  const role =
-    setup === 'actpass' || setup === 'active'
-      ? 'client'
-      : setup === 'passive'
-        ? 'server'
-        : refuse('a=setup must be actpass, active or passive');
-  return { role, fingerprints: [{ algorithm, value }] };
-}
-
 function trackOf(media: MediaDescription, kind: MediaKind, mid: string): OfferedTrack {
   const chosen = chooseCodec(media, kind);
   if (!chosen) {
@@ -303,20 +208,7 @@ function trackOf(media: MediaDescription, kind: MediaKind, mid: string): Offered
  * `bad_request` with a reason an encoder's operator can act on.
  */
 export function readWhipOffer(text: string): WhipOffer {
-  if (Buffer.byteLength(text) > MAX_OFFER_BYTES) refuse(`the offer is larger than ${MAX_OFFER_BYTES} bytes`);
-  // Lines end in CRLF (RFC 8866); a bare LF is tolerated as most parsers do. Other control characters are not.
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) refuse('the offer contains control characters');
-  if (!/^v=0\r?\n/.test(text)) refuse('the offer does not start with v=0');
-  let sdp: SessionDescription;
-  try {
-    sdp = parse(text);
-  } catch {
-    refuse('the offer is not SDP');
-  }
-  const media = Array.isArray(sdp.media) ? sdp.media : [];
-  if (media.length === 0) refuse('the offer has no m-section');
-  if (media.length > MAX_SECTIONS) refuse(`the offer has more than ${MAX_SECTIONS} m-sections`);
+  const { sdp, media } = parseOffer(text);
   const mids = new Set<string>();
   const taken = new Set<MediaKind>();
   const accepted: MediaDescription[] = [];
@@ -349,21 +241,10 @@ export function readWhipOffer(text: string): WhipOffer {
     sections.push({ accepted: trackOf(section, kind, mid) });
   }
   if (accepted.length === 0) refuse('the offer sends no audio or video track');
-  if (accepted.length > 1) {
-    const bundle = (sdp.groups ?? []).find((g) => g.type === 'BUNDLE');
-    const bundled = new Set(String(bundle?.mids ?? '').split(/\s+/));
-    if (!accepted.every((m) => bundled.has(textOf(m.mid) ?? ''))) refuse('the audio and video sections must be in one BUNDLE group');
-  }
+  checkBundle(sdp, accepted);
   const ssrcs = sections.flatMap((s) =>
     'accepted' in s ? (s.accepted.rtpParameters.encodings?.flatMap((e) => [e.ssrc, e.rtx?.ssrc]).filter((x) => x !== undefined) ?? []) : [],
   );
   if (new Set(ssrcs).size !== ssrcs.length) refuse('an ssrc is used by two streams');
   return { dtlsParameters: dtlsOf(sdp, accepted), sections };
-}
-
-function rejectedPayloads(section: MediaDescription): string {
-  const first = String(section.payloads ?? '')
-    .trim()
-    .split(/\s+/)[0];
-  return first && /^[A-Za-z0-9-]{1,32}$/.test(first) ? first : '0';
 }

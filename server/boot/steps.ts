@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
+import type { StageLanguages } from '../../media/egress/audioRenditions';
 import { HlsEgress } from '../../media/egress/HlsEgress';
 import { freeBytes } from '../../media/egress/recordingFiles';
 import type { Rendition } from '../../media/egress/HlsEncoder';
@@ -13,7 +15,7 @@ import { type AuthorizeEncoder, EncoderFeeds } from '../../media/ingest/EncoderF
 import { RtmpGateway } from '../../media/ingest/RtmpGateway';
 import { SrtGateway } from '../../media/ingest/SrtGateway';
 import { WhipGateway } from '../../media/ingest/WhipGateway';
-import { MAX_OFFER_BYTES } from '../../media/ingest/whipOffer';
+import { MAX_OFFER_BYTES } from '../../media/sdp/offerChecks';
 import { MediaNode } from '../../media/MediaNode';
 import type { MediaOptions } from '../../media/types';
 import { WorkerPool } from '../../media/WorkerPool';
@@ -64,6 +66,7 @@ import { resolveAnnouncedIp } from '../network';
 import { NodeOps } from '../ops/NodeOps';
 import { recordingFile, SessionRecorder } from '../recordings/SessionRecorder';
 import { createStore, type Store } from '../store';
+import { DEFAULT_FLOOR_LEVEL } from '../store/records';
 import { mediaPorts, placementPort } from './mediaPorts';
 
 /** The store, reachable, with the demo event seeded when it is empty and the config asks for it. */
@@ -172,8 +175,19 @@ function renditionsOf(ladder: string): Rendition[] {
   });
 }
 
+/** A stage's languages as the HLS egress needs them (its interpretation channels become audio renditions). */
+async function stageLanguages(store: Store, key: string): Promise<StageLanguages> {
+  const { eventId, stageId } = splitStageKey(key);
+  const stage = await store.collection('stages').get(eventId, stageId);
+  return {
+    floor: stage?.floorLanguage ?? null,
+    channels: stage?.interpretationLanguages ?? [],
+    floorLevel: stage?.floorLevel ?? DEFAULT_FLOOR_LEVEL,
+  };
+}
+
 /** The HLS streams of this node's stages (on a cluster, of those it is the origin of). */
-export function openEgress(config: Config, media: MediaNode, cluster: Cluster | null, logger: Logger): HlsEgress {
+export function openEgress(config: Config, media: MediaNode, cluster: Cluster | null, store: Store, logger: Logger): HlsEgress {
   return new HlsEgress(
     media,
     {
@@ -181,6 +195,7 @@ export function openEgress(config: Config, media: MediaNode, cluster: Cluster | 
       autoStart: config.hlsAutostart,
       idleStopMs: config.hlsIdleStopMs,
       streamed: (key) => meetingIdOfStage(splitStageKey(key).stageId) === null,
+      languagesOf: (key) => stageLanguages(store, key),
       renditions: renditionsOf(config.hlsLadder),
       audioKbps: config.hlsAudioKbps,
       segmentSeconds: config.hlsSegmentSeconds,
@@ -190,6 +205,18 @@ export function openEgress(config: Config, media: MediaNode, cluster: Cluster | 
     logger,
     cluster ? (key) => cluster.describeStage(key).role === 'origin' : undefined,
   );
+}
+
+/** Stage settings changed on any node: the stage's HLS stream (if this node runs it) follows its languages. */
+export function followStageLanguages(hls: HlsEgress, everywhere: ConferenceBus, logger: Logger): { close(): void } {
+  const changed = ({ eventId, stageId }: { eventId: string; stageId: string | null }): void => {
+    if (stageId === null) return;
+    hls
+      .languagesChanged(stageKey(eventId, stageId))
+      .catch((error: unknown) => logger.warn({ err: error, eventId, stageId }, 'stage languages not read'));
+  };
+  everywhere.on('agendachanged', changed);
+  return { close: () => everywhere.off('agendachanged', changed) };
 }
 
 /**
@@ -401,6 +428,8 @@ export function createHttpServer(
     cluster: Cluster | null;
     conference: Conference;
     ingest: IngestGateways;
+    /** WHEP players' routes (server/boot/whep.ts). */
+    whep: Router;
   },
   logger: Logger,
 ): http.Server {
@@ -439,6 +468,7 @@ export function createHttpServer(
         whip: parts.ingest.whip,
         maxOfferBytes: MAX_OFFER_BYTES,
       }),
+      parts.whep,
       parts.api.router(),
       uiRoutes(undefined, config.allowedEmbedOrigins ? config.allowedEmbedOrigins.split(',') : []),
     ],
@@ -530,7 +560,7 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
 }
 
 /** Bearer credentials of REST and sockets alike: tokens and API keys. */
-function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
+export function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
   return bearerAuthenticator({ signer, revocations: conference.revocations, apiKeys: conference.apiKeys });
 }
 

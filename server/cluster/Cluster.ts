@@ -25,7 +25,15 @@ import {
 import { StageOrigins } from './StageOrigins';
 
 /** The conference events other nodes' server-side listeners need (live sessions, lowered hands). */
-const RELAYED_EVENTS = ['sessionchanged', 'handchanged', 'tokenrevoked'] as const satisfies readonly (keyof ConferenceEvents)[];
+// agendachanged: a stage's languages set on one node reach the stage's origin (its HLS audio renditions) and every node's ops.
+// eventdeleted: a deleted event's WHEP players end on every node.
+const RELAYED_EVENTS = [
+  'sessionchanged',
+  'handchanged',
+  'tokenrevoked',
+  'agendachanged',
+  'eventdeleted',
+] as const satisfies readonly (keyof ConferenceEvents)[];
 const CONFERENCE_CHANNEL = 'conference';
 /** The typed emit cannot take an event name generic over the relayed ones; payloads come from our own nodes. */
 type RelayBus = { emit(event: string, payload: unknown): boolean };

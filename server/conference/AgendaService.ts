@@ -102,6 +102,7 @@ export class AgendaService {
     }
     await this.#forgetIntegrations(eventId);
     await this.#events.delete('', eventId);
+    this.bus.emit('eventdeleted', { eventId });
   }
 
   /**

@@ -23,7 +23,8 @@ export interface HlsServingDeps {
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
-const RENDITION = /^[a-z0-9]{1,16}$/;
+/** A ladder rung (`720p`, as HLS_LADDER names it) or an audio rendition (`audio-floor`, `audio-<language tag in lower case>`). */
+const RENDITION = /^(?:[a-z0-9]{1,16}|audio-[a-z0-9-]{2,24})$/;
 const SEGMENT = /^(\d{1,15})\.ts$/;
 const SEGMENT_CACHE_BYTES = 64 * 1024 * 1024;
 const IMMUTABLE_S = 31_536_000;

@@ -27,7 +27,8 @@ export class WebhookDeliveryParams extends WebhookEndpointParams {
   @IsUUID(4) deliveryId!: string;
 }
 
-export class WhipSessionParams extends StageParams {
+/** A WHIP or WHEP session's resource. */
+export class SdpSessionParams extends StageParams {
   @IsUUID(4) sessionId!: string;
 }
 

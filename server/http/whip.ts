@@ -1,10 +1,11 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { AgendaService } from '../conference/AgendaService';
 import { feedSourceId, type StreamKeys } from '../conference/StreamKeys';
 import { AppError } from '../errors';
 import { stageKey } from '../stageKey';
 import { validateDto } from '../validation';
-import { StageParams, WhipSessionParams } from './params';
+import { SdpSessionParams, StageParams } from './params';
+import { bearerOf, handle, notAllowed, preflight, sdpBody, sendAnswer } from './sdpExchange';
 
 /** What the WHIP endpoint needs of the SFU; the composition root wires it to media/ingest. */
 export interface WhipPort {
@@ -31,44 +32,10 @@ export interface WhipRoutesDeps {
 const ALLOWED_ON_ENDPOINT = 'POST, OPTIONS';
 const ALLOWED_ON_RESOURCE = 'DELETE, OPTIONS';
 
-/** Browser encoders call from pages of any origin; the stream key travels in a header, never a cookie. */
-function cors(res: Response): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Location, Accept-Patch, Link, ETag');
-}
-
 function streamKeyOf(req: Request): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (!match?.[1]) throw new AppError('unauthorized', 'WHIP needs "Authorization: Bearer <stream key>"');
-  return match[1];
-}
-
-function preflight(allowed: string): RequestHandler {
-  return (_req, res) => {
-    cors(res);
-    res.setHeader('Access-Control-Allow-Methods', allowed);
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match');
-    res.setHeader('Access-Control-Max-Age', '600');
-    res.setHeader('Allow', allowed);
-    if (allowed.startsWith('POST')) res.setHeader('Accept-Post', 'application/sdp');
-    res.status(204).end();
-  };
-}
-
-function notAllowed(allowed: string, why: string): RequestHandler {
-  return (_req, res, next) => {
-    cors(res);
-    res.setHeader('Allow', allowed);
-    next(new AppError('method_not_allowed', why));
-  };
-}
-
-/** An async handler whose rejection reaches express's error handler (the taxonomy's JSON answer). */
-function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    cors(res);
-    fn(req, res).catch(next);
-  };
+  const key = bearerOf(req, 'stream key');
+  if (key === null) throw new AppError('unauthorized', 'WHIP needs "Authorization: Bearer <stream key>"');
+  return key;
 }
 
 /**
@@ -80,16 +47,7 @@ function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHand
  */
 export function whipRoutes(deps: WhipRoutesDeps): Router {
   const router = Router();
-  const readOffer = express.text({ type: () => true, limit: deps.maxOfferBytes });
-  const body = (req: Request, res: Response): Promise<string> =>
-    new Promise((resolve, reject) =>
-      readOffer(req, res, (error?: unknown) =>
-        // body-parser's errors carry the type the error handler maps (entity.too.large → 413).
-        error
-          ? reject(error instanceof Error ? error : new AppError('bad_request', 'the offer could not be read'))
-          : resolve(typeof req.body === 'string' ? req.body : ''),
-      ),
-    );
+  const body = sdpBody(deps.maxOfferBytes, 'a WHIP offer');
 
   router.options('/whip/:eventId/:stageId', preflight(ALLOWED_ON_ENDPOINT));
   router.options('/whip/:eventId/:stageId/:sessionId', preflight(ALLOWED_ON_RESOURCE));
@@ -99,8 +57,6 @@ export function whipRoutes(deps: WhipRoutesDeps): Router {
     handle(async (req, res) => {
       const params = await validateDto(StageParams, { ...req.params });
       const key = await deps.keys.verify(streamKeyOf(req), params);
-      if (req.is('application/sdp') !== 'application/sdp')
-        throw new AppError('bad_request', 'a WHIP offer must be Content-Type: application/sdp');
       const offer = await body(req, res);
       await deps.agenda.getStage(params.eventId, params.stageId);
       const published = await deps.whip.publish({
@@ -110,16 +66,14 @@ export function whipRoutes(deps: WhipRoutesDeps): Router {
         holder: key.id,
         offer,
       });
-      res.setHeader('Location', `/whip/${params.eventId}/${params.stageId}/${published.id}`);
-      res.setHeader('Content-Type', 'application/sdp');
-      res.status(201).send(published.answer);
+      sendAnswer(res, `/whip/${params.eventId}/${params.stageId}/${published.id}`, published.answer);
     }),
   );
 
   router.delete(
     '/whip/:eventId/:stageId/:sessionId',
     handle(async (req, res) => {
-      const params = await validateDto(WhipSessionParams, { ...req.params });
+      const params = await validateDto(SdpSessionParams, { ...req.params });
       const key = await deps.keys.verify(streamKeyOf(req), params);
       const session = deps.whip.session(params.sessionId);
       if (!session || session.stageKey !== stageKey(params.eventId, params.stageId) || session.holder !== key.id) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
-import { finaliseRecording, freeBytes, keepSegment } from '../../media/egress/recordingFiles';
+import { channelDir, finaliseRecording, freeBytes, keepSegment, writeTracks } from '../../media/egress/recordingFiles';
 import type { ListedSegment } from '../../media/egress/StageHls';
 import type { ConferenceEvents } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
@@ -45,8 +45,8 @@ export function recordingFile(dir: string, eventId: string, sessionId: string): 
 
 /**
  * Records every session that goes live on a stage this node streams: the top HLS rendition's segments
- * from the moment it goes live to the moment it ends are kept (hard links) and then joined into one MP4
- * without re-encoding. While it records, what is kept on disk is playable segment by segment: a node
+ * (and each interpretation channel's audio rendition's) from the moment it goes live to the moment it
+ * ends are kept (hard links) and then joined into one MP4 without re-encoding, one audio track per language. While it records, what is kept on disk is playable segment by segment: a node
  * killed mid-session leaves them, and the next start finalises them into a (partial) MP4.
  */
 export class SessionRecorder {
@@ -146,20 +146,27 @@ export class SessionRecorder {
     }
     const recording: Recording = { record, parts: this.#partsDir(record), fromMs: Date.parse(record.startedAt), toMs: null };
     fs.mkdirSync(recording.parts, { recursive: true });
+    // The languages the tracks are tagged with when the file is made (floor first, then the channels).
+    const stage = await this.store.collection('stages').get(session.eventId, session.stageId);
+    writeTracks(recording.parts, { floor: stage?.floorLanguage ?? null, channels: stage?.interpretationLanguages ?? [] });
     await this.store.collection('recordings').put(record);
     this.#recording.set(key, recording);
     this.#logger.info({ session: session.id, stage: key }, 'recording');
     await this.egress.start(key);
   }
 
+  /** Keeps the top rendition's segments (picture and floor) and each interpretation channel's (one more track each). */
   #keep(segment: ListedSegment): void {
-    if (segment.rendition !== 0) return;
+    const channel = segment.audio !== null && !segment.audio.isFloor;
+    if (segment.rendition !== 0 && !channel) return;
     const recording = this.#recording.get(segment.stageKey);
     if (!recording) return;
     const startMs = segment.programDateTime.getTime();
     if (startMs + segment.durationS * 1000 <= recording.fromMs || (recording.toMs !== null && startMs >= recording.toMs)) return;
     try {
-      keepSegment(recording.parts, segment);
+      const dir = channel ? channelDir(recording.parts, segment.name) : recording.parts;
+      if (channel) fs.mkdirSync(dir, { recursive: true });
+      keepSegment(dir, segment);
     } catch (error) {
       this.#logger.error({ err: error, session: recording.record.id }, 'a segment could not be kept for the recording');
     }

@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { EncoderFeedHealth } from '../../media/health/types';
-import { type GroupProcess, spawnGroup } from '../../scripts/lib/processGroup';
+import type { GroupProcess } from '../../scripts/lib/processGroup';
 import { collectPageLog, framesDecoded, launchChromium, newMediaContext, pageDiagnostics, watchState } from '../helpers/browser';
+import { pushListenerFeed as push } from '../helpers/encoder';
 import { waitFor } from '../helpers/net';
 import { startStagecast, tokenFor } from '../helpers/stagecast';
 import { Teardown } from '../helpers/teardown';
 
 type Node = Awaited<ReturnType<typeof startStagecast>>;
-
-/**
- * ffmpeg as a hall encoder: a moving test pattern with a tone, H264 without B-frames and AAC, pushed as
- * RTMP (FLV) or SRT (MPEG-TS) to `url`.
- */
-function push(url: string, video: 'baseline' | 'high-with-b-frames' = 'baseline'): GroupProcess {
-  const profile = video === 'baseline' ? ['-profile:v', 'baseline', '-bf', '0'] : ['-profile:v', 'high', '-bf', '2'];
-  return spawnGroup('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re'],
-    ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', ...profile, '-g', '30', '-pix_fmt', 'yuv420p', '-b:v', '800k'],
-    ...['-c:a', 'aac', '-b:a', '96k', '-f', url.startsWith('srt:') ? 'mpegts' : 'flv', url],
-  ]);
-}
 
 describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function () {
   this.timeout(120_000);

@@ -8,30 +8,11 @@ import { DEV_JWT_SECRET } from '../../server/config';
 import type { BoothState, StageHealthView } from '../../signaling/contract';
 import { ApiClient, ok } from '../helpers/api';
 import { collectPageLog, launchChromium, newMediaContext, pageDiagnostics } from '../helpers/browser';
+import { dominantFrequency } from '../helpers/pageMedia';
+import { toneWav } from '../helpers/tones';
 import { waitFor } from '../helpers/net';
 import { type ServerProcess, startServer } from '../helpers/serverProcess';
 import { Teardown } from '../helpers/teardown';
-
-/** A mono 16-bit PCM WAV of a pure tone: what Chromium's fake microphone plays in a loop. */
-function toneWav(frequency: number, seconds = 4, sampleRate = 48_000): Buffer {
-  const samples = seconds * sampleRate;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(sampleRate, 24);
-  wav.writeUInt32LE(sampleRate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++)
-    wav.writeInt16LE(Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + i * 2);
-  return wav;
-}
 
 interface HealthReply {
   sample: { stages: (StageHealthView & { stageId: string })[] } | null;
@@ -50,55 +31,6 @@ interface WatchLanguageHandle {
   floorVolume: number;
   /** MediaStreamTracks of the page (this side has no DOM types). */
   languageTracks(): unknown[];
-}
-
-/** The WebAudio the page has, as far as the analysis uses it. */
-interface PageAudio {
-  stagecast?: { languageTracks(): unknown[]; relayTracks(): unknown[] };
-  MediaStream: new (tracks: unknown[]) => unknown;
-  AudioContext: new () => {
-    sampleRate: number;
-    createAnalyser(): {
-      fftSize: number;
-      smoothingTimeConstant: number;
-      frequencyBinCount: number;
-      getFloatFrequencyData(bins: Float32Array): void;
-    };
-    createMediaStreamSource(stream: unknown): { connect(node: unknown): void };
-    resume(): Promise<void>;
-    close(): Promise<void>;
-  };
-}
-
-/**
- * The dominant frequency of what the watch page plays for its chosen language, from a WebAudio
- * analyser fed with the channel's tracks for a short window (runs in the page; no inner named
- * functions, which the TypeScript loader would wrap in helpers the page does not have).
- */
-async function dominantFrequency(
-  page: Page,
-  tracksOf: 'languageTracks' | 'relayTracks' = 'languageTracks',
-): Promise<{ hz: number; db: number } | null> {
-  return page.evaluate(async (method) => {
-    const scope = globalThis as unknown as PageAudio;
-    const tracks = scope.stagecast?.[method]() ?? [];
-    if (tracks.length === 0) return null;
-    const context = new scope.AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 8192;
-    analyser.smoothingTimeConstant = 0;
-    for (const track of tracks) context.createMediaStreamSource(new scope.MediaStream([track])).connect(analyser);
-    await context.resume();
-    // A window of sound to analyse, not a wait for a condition: the caller polls this until it holds.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(bins);
-    let best = 0;
-    for (let i = 1; i < bins.length; i++) if ((bins[i] ?? -Infinity) > (bins[best] ?? -Infinity)) best = i;
-    const result = { hz: (best * context.sampleRate) / analyser.fftSize, db: bins[best] ?? -Infinity };
-    await context.close();
-    return result;
-  }, tracksOf);
 }
 
 async function interpretHandle(page: Page): Promise<{ mic: string; language: string | null; booth: BoothState | null } | null> {

@@ -4,13 +4,10 @@ export { launchChromium } from '../../scripts/lib/browser';
 
 /**
  * A fresh browser profile (cookies, sessionStorage) allowed to use the camera and microphone on `origin`.
- * `locale` sets the profile's language (navigator.languages, Accept-Language), e.g. 'zh-CN'.
+ * `locale`: the profile's language (`navigator.languages`, `Accept-Language`), e.g. `zh-CN`.
  */
-export async function newMediaContext(browser: Browser, origin: string, options: { locale?: string } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    viewport: { width: 960, height: 640 },
-    ...(options.locale ? { locale: options.locale } : {}),
-  });
+export async function newMediaContext(browser: Browser, origin: string, { locale }: { locale?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 }, ...(locale ? { locale } : {}) });
   await context.grantPermissions(['camera', 'microphone'], { origin });
   return context;
 }

@@ -122,3 +122,56 @@ export async function programAudioLevel(page: Page): Promise<number | null> {
     return Math.sqrt(sum / samples.length);
   });
 }
+
+/** The WebAudio the page has, as far as the analysis uses it. */
+interface PageAudio {
+  stagecast?: { languageTracks(): unknown[]; relayTracks(): unknown[] };
+  document: { getElementById(id: string): unknown };
+  MediaStream: new (tracks: unknown[]) => unknown;
+  AudioContext: new () => {
+    sampleRate: number;
+    createAnalyser(): {
+      fftSize: number;
+      smoothingTimeConstant: number;
+      frequencyBinCount: number;
+      getFloatFrequencyData(bins: Float32Array): void;
+    };
+    createMediaStreamSource(stream: unknown): { connect(node: unknown): void };
+    resume(): Promise<void>;
+    close(): Promise<void>;
+  };
+}
+
+/**
+ * The dominant frequency of what a page plays, from a WebAudio analyser fed for a short window (runs in
+ * the page; no inner named functions, which the TypeScript loader would wrap in helpers the page does
+ * not have). `languageTracks` / `relayTracks`: the tracks the page's handle names (a chosen language
+ * channel, a relay); `program`: the sound of the `#program` element itself (its captured stream: what
+ * an HLS player plays). Null while there is nothing to hear.
+ */
+export async function dominantFrequency(
+  page: Page,
+  tracksOf: 'languageTracks' | 'relayTracks' | 'program' = 'languageTracks',
+): Promise<{ hz: number; db: number } | null> {
+  return page.evaluate(async (method) => {
+    const scope = globalThis as unknown as PageAudio;
+    const program = scope.document.getElementById('program') as { captureStream?(): { getAudioTracks(): unknown[] } } | null;
+    const tracks = method === 'program' ? (program?.captureStream?.().getAudioTracks() ?? []) : (scope.stagecast?.[method]() ?? []);
+    if (tracks.length === 0) return null;
+    const context = new scope.AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 8192;
+    analyser.smoothingTimeConstant = 0;
+    for (const track of tracks) context.createMediaStreamSource(new scope.MediaStream([track])).connect(analyser);
+    await context.resume();
+    // A window of sound to analyse, not a wait for a condition: the caller polls this until it holds.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let best = 0;
+    for (let i = 1; i < bins.length; i++) if ((bins[i] ?? -Infinity) > (bins[best] ?? -Infinity)) best = i;
+    const result = { hz: (best * context.sampleRate) / analyser.fftSize, db: bins[best] ?? -Infinity };
+    await context.close();
+    return result;
+  }, tracksOf);
+}

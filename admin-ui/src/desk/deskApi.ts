@@ -18,7 +18,10 @@ export interface Suggestion {
   organisationId: string | null;
   sector: string;
   score: number;
+  /** The reasons in one line, in the server's words. */
   reason: string;
+  /** Each factor that earned points (the page words them in its language). */
+  reasons?: { factor: string; points: number; detail: string }[];
 }
 
 export interface Slot {

@@ -4,28 +4,38 @@ import { ApiClient } from '../lib/api';
 import { element } from '../lib/dom';
 import { stageRouteOf } from '../lib/route';
 import { ProgramPlayer } from '../watch/ProgramPlayer';
-import { lowerThirdDetail } from '../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../lib/lowerThird';
+import { failureText } from '../lib/failureText';
+import { PageFailure } from '../lib/pageFailure';
+import { loadPageEvent, presentEvent } from '../lib/pageEvent';
+import { bindStaticText, bindText } from '../i18n/dom';
+import { localeOfTag, setCurrentLocale } from '../i18n/locale';
+import { initLocale } from '../i18n/pageLocale';
+import { embed } from '../i18n/messages/embed';
+import { live } from '../i18n/messages/live';
 
 /** How often the lower-third is read again: the player is seconds behind anyway. */
 const PROGRAM_POLL_MS = 5000;
 
 const video = element('program', HTMLVideoElement);
-const player = new ProgramPlayer(video, element('unmute', HTMLButtonElement));
+const unmuteButton = element('unmute', HTMLButtonElement);
+const player = new ProgramPlayer(video, unmuteButton);
 const message = element('screen-message', HTMLElement);
 const lowerThirdBox = element('lower-third', HTMLElement);
 const lowerThirdName = element('lower-third-name', HTMLElement);
 const lowerThirdInfo = element('lower-third-info', HTMLElement);
 
-function say(text: string): void {
-  message.textContent = text;
-  message.hidden = text === '';
+/** What the picture says (nothing once it plays), in the page's language, again after a change of language. */
+function say(text: () => string): void {
+  bindText(message, text);
+  message.hidden = text() === '';
 }
 
 function showLowerThird(lowerThird: ProgramChange['lowerThird']): void {
   lowerThirdBox.hidden = !lowerThird;
   // Names come from organisers: text only, never markup.
-  lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
+  bindText(lowerThirdName, () => lowerThirdHeadline(lowerThird));
+  bindText(lowerThirdInfo, () => lowerThirdDetail(lowerThird));
 }
 
 /**
@@ -34,21 +44,37 @@ function showLowerThird(lowerThird: ProgramChange['lowerThird']): void {
  * address (`?token=`); the page trades it for the stream's playback URL and never sends it anywhere else.
  */
 async function start(): Promise<void> {
+  // No language menu here: the player sits inside a partner's page, which has its own and may say it
+  // in the address (`?lang=zh-CN`). Otherwise the player follows the viewer's choice made on another
+  // stagecast page, the browser, then the event's default.
+  initLocale();
+  const asked = localeOfTag(new URLSearchParams(window.location.search).get('lang') ?? '');
+  if (asked) setCurrentLocale(asked);
+  bindStaticText(document, embed);
+  bindText(unmuteButton, () => live.t('player.unmute'));
   const route = stageRouteOf(window.location.pathname, 'embed');
   if (!route) {
-    say('This address names no stage.');
+    const failure = new PageFailure('no_stage', 'this address names no stage');
+    say(() => failureText(failure));
     return;
   }
   const token = new URLSearchParams(window.location.search).get('token');
   const api = new ApiClient(token);
+  void loadPageEvent(api, route.eventId, route.stageId).then((found) => {
+    if (found) presentEvent(found, { followEventDefault: asked === undefined });
+  });
   const stage = `/api/events/${encodeURIComponent(route.eventId)}/stages/${encodeURIComponent(route.stageId)}`;
   try {
     const { url } = await api.get<{ url: string | null }>(`${stage}/hls`);
-    if (!url) throw new Error('this stream is private');
-    video.addEventListener('playing', () => say(''));
+    if (!url) {
+      say(() => embed.t('screen.private'));
+      return;
+    }
+    video.addEventListener('playing', () => say(() => ''));
     await player.playHls(url);
   } catch (error) {
-    say(`The stream cannot be played: ${error instanceof Error ? error.message : String(error)}`);
+    const failure = error instanceof Error ? error : new Error(String(error));
+    say(() => embed.t('screen.cannotPlay', { reason: failureText(failure) }));
     return;
   }
   const readProgram = async (): Promise<void> => {

@@ -3,6 +3,7 @@ import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ResumeResult, Serv
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import type { RenewableToken } from './token';
+import { FATAL_CODES } from './errorCodes';
 import {
   connectSignaling,
   request,
@@ -44,8 +45,6 @@ function hlsFallbackOf(error: unknown): HlsFallbackDetails | null {
   return { fallback: 'hls', reason };
 }
 
-/** Errors that retrying cannot fix. */
-const FATAL_CODES: ReadonlySet<string> = new Set(['unauthorized', 'forbidden', 'not_found', 'bad_request']);
 const RETRY_DELAY_MS = 2_000;
 /** A connection that has not come back within this long is moved to the node placement names. */
 const MOVE_AFTER_MS = 3_000;

@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../../../signaling/contract';
+import { currentLocale } from '../i18n/locale';
 
 /** One field the server refused, as a 400 answer's `details` lists them. */
 export interface FieldProblem {
@@ -84,7 +85,8 @@ export class ApiClient {
   }
 
   async #call<T>(method: Method, path: string, body?: object): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // The page's language, not the browser's: what the server words for people should match the page.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLocale() };
     const bearer = typeof this.token === 'object' && this.token !== null ? this.token.current : this.token;
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

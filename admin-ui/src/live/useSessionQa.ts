@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HandRecord, QuestionView } from '../../../signaling/contract';
+import { failureText } from '../lib/failureText';
 import { request, RequestError, type StageSocket } from '../lib/signaling';
 import { useSocketEvent } from './hooks';
 
@@ -8,6 +9,7 @@ export interface SessionQa {
   /** The open hands (raised or accepted); null when this role may not see the queue. */
   hands: ReadonlyMap<string, HandRecord> | null;
   subscribed: boolean;
+  /** Why the subscription failed, in the page's language (worded at each render, so a change of language shows). */
   error: string | null;
   /** Applies a question the server answered with (acks come before, or instead of, the push). */
   apply(question: QuestionView): void;
@@ -23,7 +25,7 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
   const [questions, setQuestions] = useState<ReadonlyMap<string, QuestionView>>(new Map());
   const [hands, setHands] = useState<ReadonlyMap<string, HandRecord> | null>(null);
   const [subscribed, setSubscribed] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
 
   useEffect(() => {
     setQuestions(new Map());
@@ -46,7 +48,7 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
           setSubscribed(false);
           // Disconnected: the next 'connect' subscribes again.
           if (!(failure instanceof RequestError && failure.code === 'disconnected'))
-            setError(failure instanceof Error ? failure.message : String(failure));
+            setError(failure instanceof Error ? failure : new Error(String(failure)));
         },
       );
     };
@@ -87,7 +89,7 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
   });
   useSocketEvent(socket, 'handUpdated', applyHand);
 
-  return { questions, hands, subscribed, error, apply, applyHand };
+  return { questions, hands, subscribed, error: error ? failureText(error) : null, apply, applyHand };
 }
 
 /** Pinned first, then most votes, then oldest: the order the room should hear them in. */

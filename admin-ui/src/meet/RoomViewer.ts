@@ -116,7 +116,8 @@ export class RoomViewer {
       this.#streams.set(sourceId, stream);
       for (const track of stream.getTracks()) if (!tracks.includes(track)) stream.removeTrack(track);
       for (const track of tracks) if (!stream.getTracks().includes(track)) stream.addTrack(track);
-      tiles.push({ sourceId, label: this.#sources.get(sourceId)?.label ?? 'Participant', stream });
+      // No label: the page names the tile in its language.
+      tiles.push({ sourceId, label: this.#sources.get(sourceId)?.label ?? '', stream });
     }
     this.view.tiles(tiles);
   }

@@ -4,7 +4,14 @@ import { failureCode, failureText, isTokenRefused } from '../lib/failureText';
 import { Placement } from '../lib/placement';
 import type { StageRoute } from '../lib/route';
 import { acquireToken, forgetToken, type PageToken } from '../lib/token';
-import { InsecurePageError, openUserMedia } from '../lib/userMedia';
+import { mediaUnavailable, openUserMedia } from '../lib/userMedia';
+import { ApiClient } from '../lib/api';
+import { PageFailure } from '../lib/pageFailure';
+import { loadPageEvent, mountLocaleMenu, presentEvent } from '../lib/pageEvent';
+import { bindStaticText, bindText } from '../i18n/dom';
+import { initLocale } from '../i18n/pageLocale';
+import { live } from '../i18n/messages/live';
+import { meet } from '../i18n/messages/meet';
 import { StagePublisher, type SpeakState } from '../speak/StagePublisher';
 import { RoomViewer, type RoomTile } from './RoomViewer';
 
@@ -16,12 +23,12 @@ export interface MeetDebugHandle {
   tiles(): { label: string; framesDecoded: number; width: number; audioTracks: number }[];
 }
 
-const STATE_TEXT: Record<SpeakState, string> = {
-  starting: 'Starting camera…',
-  connecting: 'Connecting…',
-  'on-air': 'In the meeting',
-  reconnecting: 'Reconnecting…',
-  failed: 'Not in the meeting',
+const STATE_TEXT: Record<SpeakState, () => string> = {
+  starting: () => live.t('state.startingCamera'),
+  connecting: () => live.t('state.connecting'),
+  'on-air': () => meet.t('state.inMeeting'),
+  reconnecting: () => live.t('state.reconnecting'),
+  failed: () => meet.t('state.notInMeeting'),
 };
 
 const status = element('status', HTMLElement);
@@ -44,15 +51,16 @@ function roomRouteOf(pathname: string): StageRoute | null {
 
 function showState(state: SpeakState, error?: Error): void {
   status.dataset.state = state;
-  status.textContent = STATE_TEXT[state];
-  detail.textContent = error ? meetFailureText(error) : '';
+  bindText(status, STATE_TEXT[state]);
+  bindText(detail, () => (error ? meetFailureText(error) : ''));
 }
 
 function meetFailureText(error: Error): string {
   const code = failureCode(error);
-  if (code === 'forbidden') return `This room is for the meeting's delegates, at its time: ${error.message}.`;
-  // The server says why: the meeting is over, was cancelled, or is held on site.
-  if (code === 'not_found') return `There is no room to join: ${error.message}.`;
+  // The server says why (the meeting is over, was cancelled, or is held on site), without the request's name.
+  const reason = error.message.replace(/^\w+: /, '');
+  if (code === 'forbidden') return meet.t('failure.notYours', { reason });
+  if (code === 'not_found') return meet.t('failure.noRoom', { reason });
   return failureText(error);
 }
 
@@ -78,16 +86,20 @@ function showTiles(tiles: RoomTile[]): void {
       tileVideos.set(tile.sourceId, entry);
     }
     const caption = entry.figure.querySelector('figcaption');
-    if (caption) caption.textContent = tile.label;
+    const label = tile.label;
+    if (caption) bindText(caption, () => label || meet.t('tile.participant'));
     if (entry.video.srcObject !== tile.stream) entry.video.srcObject = tile.stream;
   }
   waiting.hidden = tiles.length > 0;
 }
 
 async function start(): Promise<void> {
+  initLocale();
+  bindStaticText(document, meet);
+  mountLocaleMenu(status.parentElement ?? document.body, status);
   const route = roomRouteOf(window.location.pathname);
   if (!route) {
-    showState('failed', new Error('this address names no meeting'));
+    showState('failed', new PageFailure('no_meeting', 'this address names no meeting'));
     return;
   }
   showState('starting');
@@ -97,14 +109,18 @@ async function start(): Promise<void> {
     camera = await openUserMedia({
       video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
       audio: { echoCancellation: true, noiseSuppression: true },
+    }).catch((error: unknown) => {
+      throw mediaUnavailable(error);
     });
     preview.srcObject = camera;
     token = await acquireToken(route.eventId);
   } catch (error) {
-    const reason = error instanceof Error ? error : new Error(String(error));
-    showState('failed', reason instanceof InsecurePageError ? reason : new Error(`camera or microphone unavailable (${reason.message})`));
+    showState('failed', error instanceof Error ? error : new Error(String(error)));
     return;
   }
+  void loadPageEvent(new ApiClient(token), route.eventId).then((found) => {
+    if (found) presentEvent(found, { pageName: () => meet.t('page.name') });
+  });
   // In a cluster, everyone in the room meets on its origin node.
   const placement = new Placement(route, token);
   let viewer: RoomViewer | null = null;

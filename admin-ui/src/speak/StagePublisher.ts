@@ -5,6 +5,7 @@ import type { RenewableToken } from '../lib/token';
 import { RequestError } from '../lib/signaling';
 import type { Placement } from '../lib/placement';
 import { StageConnection } from '../lib/StageConnection';
+import { PageFailure } from '../lib/pageFailure';
 
 export type SpeakState = 'starting' | 'connecting' | 'on-air' | 'reconnecting' | 'failed';
 export type PublishedSource = 'camera' | 'screen';
@@ -118,7 +119,8 @@ export class StagePublisher {
   async #joined(join: JoinResult, device: types.Device): Promise<void> {
     // The previous session's transport is closed, and its producers with it.
     for (const publication of this.#publications) publication.producer = null;
-    if (!device.canProduce('video') && !device.canProduce('audio')) throw new Error('this browser cannot send media to the stage');
+    if (!device.canProduce('video') && !device.canProduce('audio'))
+      throw new PageFailure('cannot_send', 'this browser cannot send media to the stage');
     const send = await this.connection.createTransport('send');
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       const source = isPublishedSource(appData.source) ? appData.source : 'camera';

@@ -6,7 +6,14 @@ import { stageRouteOf } from '../lib/route';
 import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { StagePublisher, type SpeakState } from './StagePublisher';
-import { InsecurePageError, openUserMedia } from '../lib/userMedia';
+import { mediaUnavailable, openUserMedia } from '../lib/userMedia';
+import { ApiClient } from '../lib/api';
+import { PageFailure } from '../lib/pageFailure';
+import { loadPageEvent, mountLocaleMenu, presentEvent } from '../lib/pageEvent';
+import { bindStaticText, bindText } from '../i18n/dom';
+import { initLocale } from '../i18n/pageLocale';
+import { live } from '../i18n/messages/live';
+import { speak } from '../i18n/messages/speak';
 
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface SpeakDebugHandle {
@@ -15,12 +22,12 @@ export interface SpeakDebugHandle {
   readonly producerIds: string[];
 }
 
-const STATE_TEXT: Record<SpeakState, string> = {
-  starting: 'Starting camera…',
-  connecting: 'Connecting…',
-  'on-air': 'On air',
-  reconnecting: 'Reconnecting…',
-  failed: 'Not on air',
+const STATE_TEXT: Record<SpeakState, () => string> = {
+  starting: () => live.t('state.startingCamera'),
+  connecting: () => live.t('state.connecting'),
+  'on-air': () => speak.t('state.onAir'),
+  reconnecting: () => live.t('state.reconnecting'),
+  failed: () => speak.t('state.notOnAir'),
 };
 
 const status = element('status', HTMLElement);
@@ -35,19 +42,19 @@ let sharing = false;
 function showState(state: SpeakState, error?: Error): void {
   currentState = state;
   status.dataset.state = state;
-  status.textContent = STATE_TEXT[state];
-  detail.textContent = error ? speakFailureText(error) : '';
+  bindText(status, STATE_TEXT[state]);
+  bindText(detail, () => (error ? speakFailureText(error) : ''));
   updateShareButton();
 }
 
 function speakFailureText(error: Error): string {
   // Refused here means the link is a viewer's, not a speaker's invitation.
-  if (failureCode(error) === 'forbidden') return 'This link does not let you speak on this stage: ask the host for a speaker link.';
+  if (failureCode(error) === 'forbidden') return speak.t('failure.notSpeaker');
   return failureText(error);
 }
 
 function updateShareButton(): void {
-  shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+  bindText(shareButton, () => speak.t(sharing ? 'share.stop' : 'share.start'));
   shareButton.disabled = currentState !== 'on-air';
 }
 
@@ -58,9 +65,7 @@ async function openCamera(): Promise<MediaStream> {
       audio: { echoCancellation: true, noiseSuppression: true },
     });
   } catch (error) {
-    if (error instanceof InsecurePageError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`camera or microphone unavailable (${reason}); allow them for this site and reload`, { cause: error });
+    throw mediaUnavailable(error);
   }
 }
 
@@ -80,15 +85,19 @@ function wireScreenShare(publisher: StagePublisher): void {
       .then((stream) => publisher.shareScreen(stream))
       .catch((error: unknown) => {
         // Cancelling the browser's picker lands here too: not worth more than a line.
-        detail.textContent = `Screen sharing did not start: ${error instanceof Error ? error.message : String(error)}`;
+        const reason = error instanceof Error ? error.message : String(error);
+        bindText(detail, () => speak.t('share.failed', { reason }));
       });
   });
 }
 
 async function start(): Promise<void> {
+  initLocale();
+  bindStaticText(document, speak);
+  mountLocaleMenu(status.parentElement ?? document.body, status);
   const route = stageRouteOf(window.location.pathname, 'speak');
   if (!route) {
-    showState('failed', new Error('this address names no stage'));
+    showState('failed', new PageFailure('no_stage', 'this address names no stage'));
     return;
   }
   stageTitle.textContent = `${route.eventId} · ${route.stageId}`;
@@ -103,6 +112,9 @@ async function start(): Promise<void> {
     showState('failed', error instanceof Error ? error : new Error(String(error)));
     return;
   }
+  void loadPageEvent(new ApiClient(token), route.eventId, route.stageId).then((found) => {
+    if (found) presentEvent(found, { heading: stageTitle, pageName: () => speak.t('page.name') });
+  });
   // In a cluster, speakers connect to the node their stage's sources live on (its origin).
   const placement = new Placement(route, token);
   const publisher = new StagePublisher(

@@ -1,3 +1,6 @@
+import { PageFailure } from '../lib/pageFailure';
+import { HlsAudio, nativeAudioSwitch } from './hlsAudio';
+
 /**
  * The one `<video>` element of the watch page. Browsers may refuse to start sound without a user
  * gesture: the player then plays muted and shows the Unmute button, whose click is that gesture.
@@ -6,6 +9,8 @@ export class ProgramPlayer {
   #trackIds = '';
   /** The HLS stream playing, with what plays it (hls.js, or the browser where it plays HLS itself). */
   #hls: { url: string; stop(): void } | null = null;
+  /** The viewer's language among the HLS stream's audio renditions (stage interpretation). */
+  readonly audio = new HlsAudio();
 
   constructor(
     readonly video: HTMLVideoElement,
@@ -56,20 +61,29 @@ export class ProgramPlayer {
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
         else window.setTimeout(() => hls.loadSource(url), 2000);
       });
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.audio.tracksChanged());
       hls.loadSource(url);
       hls.attachMedia(this.video);
+      this.audio.attach({
+        tracks: () => hls.audioTracks.map((t) => ({ language: t.lang ?? null, name: t.name, isDefault: t.default })),
+        selected: () => hls.audioTrack,
+        select: (index) => (hls.audioTrack = index),
+      });
       this.#hls = { url, stop: () => hls.destroy() };
     } else if (this.video.canPlayType('application/vnd.apple.mpegurl') !== '') {
       this.video.src = url;
+      const native = nativeAudioSwitch(this.video, () => this.audio.tracksChanged());
+      if (native) this.audio.attach(native);
       this.#hls = { url, stop: () => this.video.removeAttribute('src') };
     } else {
-      throw new Error('this browser cannot play HLS');
+      throw new PageFailure('hls_unsupported', 'this browser cannot play HLS');
     }
     await this.#play();
   }
 
   stopHls(): void {
     if (!this.#hls) return;
+    this.audio.detach();
     this.#hls.stop();
     this.#hls = null;
     this.video.load();

@@ -1,5 +1,10 @@
 import type { StageLanguages } from '../../../signaling/contract';
+import { onLocaleChange } from '../i18n/locale';
+import { live } from '../i18n/messages/live';
+import { watch } from '../i18n/messages/watch';
+import { languageName } from '../lib/languageNames';
 import { LanguagePlayer } from '../lib/LanguagePlayer';
+import type { HlsAudio } from './hlsAudio';
 import type { StageViewer } from './StageViewer';
 
 /** The viewer's choice, remembered for the next visit (any stage that has that channel). */
@@ -22,44 +27,47 @@ function remember(language: string | null): void {
   }
 }
 
-function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}
-
 /**
  * The watch page's language picker: the floor, or one of the stage's interpretation channels. Choosing
  * one keeps the program's picture and turns the floor down to the stage's level under the interpreter.
- * Refreshed after each join, when the agenda of the stage changes and when a booth changes.
+ * Over HLS the same choice picks the stream's audio rendition of that language (the server mixes the
+ * floor under it). Refreshed after each join, when the HLS stream's renditions become known, when the
+ * agenda of the stage changes and when a booth changes.
  */
 export function mountLanguagePicker(
   viewer: StageViewer,
   select: HTMLSelectElement,
   box: HTMLElement,
   floor: HTMLMediaElement,
+  hlsAudio: HlsAudio,
 ): LanguagePlayer {
   const player = new LanguagePlayer(box, floor);
   viewer.languages.onTracks((language, tracks) => player.show(language, tracks));
   let wanted = storedLanguage();
+  /** The last answer, shown again in the new language when the viewer changes the page's. */
+  let shown: StageLanguages | null = null;
 
   const render = (languages: StageLanguages): void => {
+    shown = languages;
     player.floorLevel = languages.floorLevel;
     box.hidden = languages.interpretationLanguages.length === 0;
-    const floorName = languages.floorLanguage === null ? 'Floor (original)' : `Floor — ${languageName(languages.floorLanguage)}`;
+    const floorName =
+      languages.floorLanguage === null
+        ? live.t('language.floorOriginal')
+        : live.t('language.floorIn', { language: languageName(languages.floorLanguage) });
     const options = [new Option(floorName, '')];
     for (const booth of languages.booths) {
-      const idle = booth.liveParticipantId === null ? ' (no interpreter yet)' : '';
-      options.push(new Option(`${languageName(booth.language)}${idle}`, booth.language));
+      const name = languageName(booth.language);
+      options.push(new Option(booth.liveParticipantId === null ? live.t('language.unstaffed', { language: name }) : name, booth.language));
     }
     select.replaceChildren(...options);
     const available = wanted !== null && languages.interpretationLanguages.includes(wanted);
     select.value = available ? (wanted ?? '') : '';
-    select.disabled = viewer.connection.mode === 'hls';
-    select.title = select.disabled ? 'Languages play in low latency mode' : '';
+    // Over HLS the page switches renditions where its player can (hls.js; a browser's own player only with audioTracks).
+    select.disabled = viewer.connection.mode === 'hls' && !hlsAudio.switchable;
+    select.title = select.disabled ? watch.t('language.floorOnlyHls') : '';
     const choice = available ? wanted : null;
+    hlsAudio.choose(choice);
     if (choice !== viewer.languages.language) void viewer.languages.choose(choice);
   };
   const refresh = (): void => {
@@ -71,8 +79,13 @@ export function mountLanguagePicker(
   select.addEventListener('change', () => {
     wanted = select.value === '' ? null : select.value;
     remember(wanted);
+    hlsAudio.choose(wanted);
     void viewer.languages.choose(wanted);
   });
+  onLocaleChange(() => {
+    if (shown) render(shown);
+  });
+  hlsAudio.onTracks(() => refresh());
   viewer.onJoined(async () => refresh());
   viewer.connection.on('boothUpdated', () => refresh());
   viewer.connection.on('agendaChanged', () => refresh());

@@ -11,10 +11,20 @@ import { Placement } from '../lib/placement';
 import { acquireToken, forgetToken, type PageToken } from '../lib/token';
 import { HandPublisher } from './HandPublisher';
 import { mountWatchApp } from './panels/WatchApp';
+import type { HlsAudio } from './hlsAudio';
 import { mountLanguagePicker } from './languagePicker';
 import { ProgramPlayer } from './ProgramPlayer';
 import { type HlsReason, StageViewer, type WatchState } from './StageViewer';
-import { lowerThirdDetail } from '../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../lib/lowerThird';
+import { PageFailure } from '../lib/pageFailure';
+import { mountLocaleMenu, presentEvent } from '../lib/pageEvent';
+import { bindStaticText, bindText } from '../i18n/dom';
+import { initLocale } from '../i18n/pageLocale';
+import { live } from '../i18n/messages/live';
+import { watch } from '../i18n/messages/watch';
+
+type LiveKey = Parameters<typeof live.t>[0];
+type WatchKey = Parameters<typeof watch.t>[0];
 
 /** What end-to-end tests read from the page (`window.stagecast`). */
 export interface WatchDebugHandle {
@@ -35,21 +45,24 @@ export interface WatchDebugHandle {
   languageTracks(): MediaStreamTrack[];
   /** The volume of the floor (the program's element), 0–1. */
   readonly floorVolume: number;
+  /** Over HLS: the stream's audio renditions and the one playing. */
+  readonly hlsAudio: HlsAudio['state'];
 }
 
-const STATE_TEXT: Record<WatchState, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  'no-source': 'No source on air',
-  failed: 'Not connected',
+/** The status pill for each state, in the page's language (shared words of the live pages). */
+const STATE_KEY: Record<WatchState, LiveKey> = {
+  connecting: 'state.connecting',
+  live: 'state.live',
+  reconnecting: 'state.reconnecting',
+  'no-source': 'state.noSource',
+  failed: 'state.notConnected',
 };
 
 /** What the picture itself says when it cannot show the stage. */
-const SCREEN_TEXT: Partial<Record<WatchState, string>> = {
-  connecting: 'Connecting to the stage…',
-  reconnecting: 'Connection lost. Reconnecting…',
-  'no-source': 'The stream will start shortly.',
+const SCREEN_KEY: Partial<Record<WatchState, WatchKey>> = {
+  connecting: 'screen.connecting',
+  reconnecting: 'screen.reconnecting',
+  'no-source': 'screen.noSource',
 };
 
 const status = element('status', HTMLElement);
@@ -61,18 +74,19 @@ const lowerThirdName = element('lower-third-name', HTMLElement);
 const lowerThirdInfo = element('lower-third-info', HTMLElement);
 const lowerThirdBox = element('lower-third', HTMLElement);
 const screenMessage = element('screen-message', HTMLElement);
-const player = new ProgramPlayer(element('program', HTMLVideoElement), element('unmute', HTMLButtonElement));
+const unmuteButton = element('unmute', HTMLButtonElement);
+const player = new ProgramPlayer(element('program', HTMLVideoElement), unmuteButton);
 const modeBadge = element('mode-badge', HTMLElement);
 const modeSwitch = element('mode-switch', HTMLButtonElement);
 const modeNote = element('mode-note', HTMLElement);
 /** The viewer's own choice of latency, remembered for the next visit. */
 const MODE_KEY = 'stagecast.watchMode';
 
-const REFUSAL_TEXT: Record<HlsReason, string> = {
-  budget: 'This stage is full for low-latency viewers right now: you watch the standard stream, a few seconds behind.',
-  cpu: 'This stage is busy right now: you watch the standard stream, a few seconds behind.',
-  crowd: 'Many people are arriving at once: you watch the standard stream, a few seconds behind.',
-  unreachable: 'Low-latency video cannot get through your network: you watch the standard stream, a few seconds behind.',
+const REFUSAL_KEY: Record<HlsReason, WatchKey> = {
+  budget: 'refusal.budget',
+  cpu: 'refusal.cpu',
+  crowd: 'refusal.crowd',
+  unreachable: 'refusal.unreachable',
 };
 
 function storedMode(): WatchMode {
@@ -85,10 +99,10 @@ function storedMode(): WatchMode {
 
 function showMode(mode: WatchMode, refusal: HlsReason | null): void {
   modeBadge.dataset.mode = mode;
-  modeBadge.textContent = mode === 'hls' ? 'Standard latency (HLS)' : 'Low latency';
-  modeSwitch.textContent = mode === 'hls' ? 'Switch to low latency' : 'Switch to standard latency';
+  bindText(modeBadge, () => watch.t(mode === 'hls' ? 'mode.standard' : 'mode.low'));
+  bindText(modeSwitch, () => watch.t(mode === 'hls' ? 'mode.toLow' : 'mode.toStandard'));
   document.body.dataset.watchMode = mode;
-  modeNote.textContent = refusal ? REFUSAL_TEXT[refusal] : '';
+  bindText(modeNote, () => (refusal ? watch.t(REFUSAL_KEY[refusal]) : ''));
   modeNote.hidden = refusal === null;
 }
 
@@ -96,16 +110,16 @@ let selfOnAir = false;
 
 function showState(state: WatchState, error?: Error): void {
   status.dataset.state = state;
-  status.textContent = STATE_TEXT[state];
-  detail.textContent = error ? failureText(error) : '';
+  bindText(status, () => live.t(STATE_KEY[state]));
+  bindText(detail, () => (error ? failureText(error) : ''));
   document.body.dataset.watchState = state;
   showScreenMessage(state);
 }
 
 function showScreenMessage(state: WatchState): void {
-  const text = selfOnAir && state === 'no-source' ? 'You are on air: the audience sees and hears you.' : (SCREEN_TEXT[state] ?? '');
-  screenMessage.textContent = text;
-  screenMessage.hidden = text === '';
+  const key = selfOnAir && state === 'no-source' ? 'screen.selfOnAir' : SCREEN_KEY[state];
+  bindText(screenMessage, () => (key ? watch.t(key) : ''));
+  screenMessage.hidden = key === undefined;
   screenMessage.dataset.state = state;
 }
 
@@ -119,15 +133,20 @@ function showProgram(
   // Labels and names come from participants and organisers: text only, never markup.
   programLabel.textContent = source ? source.label : '';
   lowerThirdBox.hidden = !lowerThird;
-  lowerThirdName.textContent = lowerThird?.speakerName ?? '';
-  lowerThirdInfo.textContent = lowerThirdDetail(lowerThird);
+  bindText(lowerThirdName, () => lowerThirdHeadline(lowerThird));
+  bindText(lowerThirdInfo, () => lowerThirdDetail(lowerThird));
   player.show(tracks);
 }
 
 async function start(): Promise<void> {
+  initLocale();
+  bindStaticText(document, watch);
+  bindText(unmuteButton, () => live.t('player.unmute'));
+  mountLocaleMenu(element('status', HTMLElement).parentElement ?? document.body, status);
+  showMode('webrtc', null);
   const route = stageRouteOf(window.location.pathname, 'watch');
   if (!route) {
-    showState('failed', new Error('this address names no stage'));
+    showState('failed', new PageFailure('no_stage', 'this address names no stage'));
     return;
   }
   stageTitle.textContent = `${route.eventId} · ${route.stageId}`;
@@ -170,7 +189,7 @@ async function start(): Promise<void> {
     }
     void viewer.connection.setMode(next);
   });
-  mountLanguagePicker(viewer, element('language', HTMLSelectElement), element('language-box', HTMLElement), player.video);
+  mountLanguagePicker(viewer, element('language', HTMLSelectElement), element('language-box', HTMLElement), player.video, player.audio);
   const publisher = new HandPublisher(viewer);
   window.addEventListener('pagehide', () => {
     void publisher.stop();
@@ -182,11 +201,7 @@ async function start(): Promise<void> {
     viewer,
     publisher,
     nowOnStage: element('now-on-stage', HTMLElement),
-    onNames: (eventName, stageName) => {
-      stageTitle.textContent = stageName;
-      eventTitle.textContent = eventName;
-      document.title = `${stageName} · ${eventName}`;
-    },
+    onEvent: (event, stage) => presentEvent({ event, stage }, { heading: stageTitle, subheading: eventTitle }),
   });
 
   const handle: WatchDebugHandle = {
@@ -215,6 +230,9 @@ async function start(): Promise<void> {
       return viewer.languages.language;
     },
     languageTracks: () => viewer.languages.tracks,
+    get hlsAudio() {
+      return player.audio.state;
+    },
     get floorVolume() {
       return player.video.volume;
     },

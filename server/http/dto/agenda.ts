@@ -113,14 +113,20 @@ class StageLanguageFields {
   @IsString()
   @Matches(LANGUAGE_TAG)
   floorLanguage?: string;
-  @JSONSchema({ description: 'interpretation channels (BCP 47 tags, distinct, not the floor language): one booth each' })
+  @JSONSchema({
+    description:
+      "interpretation channels (BCP 47 tags, distinct, not the floor language): one booth each, and one audio rendition each in the stage's HLS stream (`audio-<tag in lower case>`; changing them restarts the HLS encoder behind a discontinuity)",
+  })
   @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_INTERPRETATION_LANGUAGES)
   @IsString({ each: true })
   @Matches(LANGUAGE_TAG, { each: true })
   interpretationLanguages?: string[];
-  @JSONSchema({ description: 'how loud the floor stays under a chosen language, 0–1 (default 0.2)' })
+  @JSONSchema({
+    description:
+      'how loud the floor stays under a chosen language, 0–1 (default 0.2); also the level the HLS audio renditions mix the floor in at',
+  })
   @Optional()
   @IsNumber()
   @Min(0)

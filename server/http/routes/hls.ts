@@ -23,7 +23,9 @@ export function registerHlsRoutes(
     method: 'get',
     path,
     operationId: 'getStageHls',
-    summary: "The stage's HLS stream: whether it runs, and the master playlist's URL (with a playback token for a private event)",
+    summary:
+      "The stage's HLS stream: whether it runs, and the master playlist's URL (with a playback token for a private event). " +
+      'A stage with interpretation languages has one AAC audio rendition per language in it (EXT-X-MEDIA TYPE=AUDIO: audio-floor, the default, and audio-<tag> per channel)',
     tag: 'media',
     access: 'event-read',
     params: StageParams,

@@ -8,22 +8,7 @@ import os from 'node:os';
  * Pages whose text is still being moved into catalogues (issue 20): this list only shrinks, and the
  * issue is not done until it is empty.
  */
-const UNTRANSLATED = [
-  'watch.html',
-  'speak.html',
-  'interpret.html',
-  'embed.html',
-  'meet.html',
-  'desk.html',
-  'src/watch/',
-  'src/speak/',
-  'src/interpret/',
-  'src/embed/',
-  'src/meet/',
-  'src/desk/',
-  'src/lib/',
-  'src/live/',
-];
+const UNTRANSLATED: string[] = [];
 
 describe('page text comes from the catalogues', () => {
   it('no page writes a sentence, label or title a person reads as a literal', () => {

@@ -2,15 +2,13 @@ import type { ProgramChange, SourceInfo, SpeakerRecord } from '../../../../signa
 import { localized } from '../../i18n/content';
 import { consoleStage } from '../../i18n/messages/consoleStage';
 import { sourceName } from './sourceLabels';
-import { lowerThirdDetail } from '../../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../../lib/lowerThird';
 
 const t = consoleStage.t;
 
-/** The lower-third with its session title in the page's language (the organisers may have entered both). */
-function localizedLowerThird(lowerThird: ProgramChange['lowerThird']): ProgramChange['lowerThird'] {
-  if (!lowerThird) return lowerThird;
-  const sessionTitle = localized({ title: lowerThird.sessionTitle, translations: lowerThird.sessionTranslations }, 'title');
-  return { ...lowerThird, sessionTitle };
+/** The session's title on the lower-third, in the page's language (the organisers may have entered both). */
+function sessionTitleOf(lowerThird: NonNullable<ProgramChange['lowerThird']>): string {
+  return localized({ title: lowerThird.sessionTitle, translations: lowerThird.sessionTranslations }, 'title');
 }
 
 interface OnAirPanelProps {
@@ -32,7 +30,9 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
   const programId = program?.sourceId ?? null;
   const programLive = programId === null || byId.has(programId);
   const previousLive = previousId !== null && byId.has(previousId) && previousId !== programId;
-  const lowerThird = localizedLowerThird(program?.lowerThird ?? null);
+  const lowerThird = program?.lowerThird ?? null;
+  // As viewers see it: the name line (a speaker, or an agreement written in the page's language) and the detail.
+  const headline = lowerThirdHeadline(lowerThird);
   const detail = lowerThirdDetail(lowerThird);
 
   return (
@@ -72,10 +72,10 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
 
       <h3>{t('lower.heading')}</h3>
       <div class="lower-third-preview" aria-label={t('lower.preview')}>
-        {lowerThird && (lowerThird.speakerName || detail) ? (
+        {lowerThird && (headline || detail) ? (
           <>
-            <strong id="lower-third-preview-name">{lowerThird.speakerName || lowerThird.sessionTitle}</strong>
-            {lowerThird.speakerName && detail && <span>{detail}</span>}
+            <strong id="lower-third-preview-name">{headline || sessionTitleOf(lowerThird)}</strong>
+            {headline && detail && <span>{detail}</span>}
           </>
         ) : (
           <span class="muted">{t(programId === null ? 'lower.waiting' : 'lower.empty')}</span>

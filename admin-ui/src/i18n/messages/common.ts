@@ -4,6 +4,7 @@ import { defineCatalogue } from '../catalogue';
 export const common = defineCatalogue(
   {
     'locale.label': 'Language of the page',
+    'lowerThird.agreementSigned': 'Agreement signed: {team} × {company} — {achievement}',
     'kind.keynote': 'Keynote',
     'kind.achievementRelease': 'Achievement release',
     'kind.speech': 'Speech',
@@ -20,6 +21,7 @@ export const common = defineCatalogue(
   },
   {
     'locale.label': '页面语言',
+    'lowerThird.agreementSigned': '签约：{team} × {company} — {achievement}',
     'kind.keynote': '主旨演讲',
     'kind.achievementRelease': '成果发布',
     'kind.speech': '致辞',

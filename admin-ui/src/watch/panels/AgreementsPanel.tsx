@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { formatNumber } from '../../i18n/format';
+import { watchPanels } from '../../i18n/messages/watchPanels';
+import { useLocale } from '../../i18n/preact';
 import { type ApiClient, eventPath } from '../../lib/api';
+import { failureText } from '../../lib/failureText';
 
 /** An agreement as the watch page lists it (the desk's AgreementView, as far as it is shown). */
 interface Agreement {
@@ -12,30 +16,37 @@ interface Agreement {
   currency: string | null;
 }
 
-const TYPE_LABEL: Record<string, string> = {
-  licence: 'Licence',
-  transfer: 'Transfer',
-  'joint-development': 'Joint development',
-  equity: 'Equity or investment',
+const TYPE_KEY: Record<string, Parameters<typeof watchPanels.t>[0]> = {
+  licence: 'agreement.licence',
+  transfer: 'agreement.transfer',
+  'joint-development': 'agreement.jointDevelopment',
+  equity: 'agreement.equity',
 };
+
+/** The agreement's kind in the page's language; a kind this page does not know yet, as the server names it. */
+function typeLabel(type: string): string {
+  const key = TYPE_KEY[type];
+  return key ? watchPanels.t(key) : type;
+}
 
 /** Agreements are recorded during signing sessions: while the tab is open the list is read again this often. */
 const REFRESH_MS = 30_000;
 
 function amountOf(agreement: Agreement): string {
   if (agreement.amount === null) return '';
-  const formatted = new Intl.NumberFormat(undefined, {
+  const formatted = formatNumber(agreement.amount, {
     style: agreement.currency ? 'currency' : 'decimal',
     ...(agreement.currency ? { currency: agreement.currency } : {}),
     maximumFractionDigits: 0,
-  }).format(agreement.amount);
+  });
   return ` · ${formatted}`;
 }
 
 /** The event's signed agreements, in the order they were recorded: what the fair produced. */
 export function AgreementsPanel({ api, eventId, open }: { api: ApiClient; eventId: string; open: boolean }) {
+  useLocale();
   const [agreements, setAgreements] = useState<Agreement[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
 
   useEffect(() => {
     if (!open) return undefined;
@@ -49,7 +60,7 @@ export function AgreementsPanel({ api, eventId, open }: { api: ApiClient; eventI
           setError(null);
         })
         .catch((failure: unknown) => {
-          if (!stopped) setError(failure instanceof Error ? failure.message : String(failure));
+          if (!stopped) setError(failure instanceof Error ? failure : new Error(String(failure)));
         });
     };
     load();
@@ -60,16 +71,16 @@ export function AgreementsPanel({ api, eventId, open }: { api: ApiClient; eventI
     };
   }, [api, eventId, open]);
 
-  if (error) return <p class="panel-note">The agreements could not be loaded ({error}).</p>;
-  if (agreements === null) return <p class="panel-note">Loading…</p>;
-  if (agreements.length === 0) return <p class="panel-note">No agreement has been signed yet.</p>;
+  if (error) return <p class="panel-note">{watchPanels.t('agreements.failed', { error: failureText(error) })}</p>;
+  if (agreements === null) return <p class="panel-note">{watchPanels.t('agreements.loading')}</p>;
+  if (agreements.length === 0) return <p class="panel-note">{watchPanels.t('agreements.empty')}</p>;
   return (
     <ol class="agenda-list" id="watch-agreements">
       {agreements.map((a) => (
         <li key={a.id} class="agenda-item" data-agreement={a.id}>
           <div class="agenda-title">{a.achievementTitle}</div>
           <div class="agenda-meta">
-            {a.teamName} × {a.companyName} · {TYPE_LABEL[a.type] ?? a.type}
+            {a.teamName} × {a.companyName} · {typeLabel(a.type)}
             {amountOf(a)}
           </div>
         </li>

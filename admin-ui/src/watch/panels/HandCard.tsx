@@ -1,10 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgendaItem, HandRecord } from '../../../../signaling/contract';
-import { failureCode } from '../../lib/failureText';
+import { watchPanels } from '../../i18n/messages/watchPanels';
+import { useLocale } from '../../i18n/preact';
+import { failureCode, failureText } from '../../lib/failureText';
+import { PageFailure } from '../../lib/pageFailure';
 import { request, type StageSocket } from '../../lib/signaling';
 import { useConnected, useSocketEvent } from '../../live/hooks';
 import { TrackVideo } from '../../live/TrackVideo';
 import type { HandMediaState, HandPublisher } from '../HandPublisher';
+
+type HandNote = 'hand.lowered' | 'hand.forbidden' | 'hand.sessionOver' | 'hand.failed';
+
+/** Why the camera or microphone did not start: the page's own sentence for what it knows, else the browser's words. */
+function mediaFailureText(error: Error | null): string {
+  if (error instanceof PageFailure) return failureText(error);
+  return watchPanels.t('hand.mediaFailed', { error: error?.message || watchPanels.t('hand.unknownError') });
+}
 
 interface HandCardProps {
   socket: StageSocket;
@@ -14,10 +25,11 @@ interface HandCardProps {
 
 /** Raise a hand to speak; once a moderator accepts, the camera and microphone go to the stage. */
 export function HandCard({ socket, session, publisher }: HandCardProps) {
+  useLocale();
   const connected = useConnected(socket);
   const [hand, setHand] = useState<HandRecord | null>(null);
   const [media, setMedia] = useState<{ state: HandMediaState; error: Error | null }>({ state: publisher.state, error: null });
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<HandNote | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => publisher.subscribe((state, error) => setMedia({ state, error })), [publisher]);
@@ -55,7 +67,7 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
   }, [session?.id]);
 
   useSocketEvent(socket, 'handUpdated', (next) => {
-    if (next.status === 'lowered' && hand?.id === next.id && hand.status !== 'lowered') setNote('Your hand was lowered.');
+    if (next.status === 'lowered' && hand?.id === next.id && hand.status !== 'lowered') setNote('hand.lowered');
     follow(next);
   });
 
@@ -67,13 +79,7 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
       follow(await request(socket, what, { sessionId: session.id }));
     } catch (error) {
       const code = error instanceof Error ? failureCode(error) : undefined;
-      setNote(
-        code === 'forbidden'
-          ? 'Your access does not include raising a hand.'
-          : code === 'conflict'
-            ? 'This session is over.'
-            : 'That did not work; try again in a moment.',
-      );
+      setNote(code === 'forbidden' ? 'hand.forbidden' : code === 'conflict' ? 'hand.sessionOver' : 'hand.failed');
     } finally {
       setBusy(false);
     }
@@ -81,53 +87,54 @@ export function HandCard({ socket, session, publisher }: HandCardProps) {
 
   if (!session) return null;
   const accepted = hand?.status === 'accepted';
+  const raised = hand?.status === 'raised';
+  // What the accepted hand's camera and microphone are doing.
+  const starting = accepted && media.state === 'starting';
+  const onAir = accepted && media.state === 'on-air';
+  const mediaFailed = accepted && media.state === 'failed';
   const stream = publisher.stream;
   return (
     <section
       class={`hand-card${accepted ? ' accepted' : ''}`}
-      aria-label="Speak in the hall"
+      aria-label={watchPanels.t('hand.label')}
       data-hand-state={hand?.status ?? 'none'}
       data-media-state={media.state}
     >
       {accepted && stream && (
         <div class="self-view">
-          <TrackVideo track={stream.getVideoTracks()[0] ?? null} mirror label="Your camera" />
+          <TrackVideo track={stream.getVideoTracks()[0] ?? null} mirror label={watchPanels.t('hand.camera')} />
         </div>
       )}
       <div class="hand-text">
-        {!hand && <p>Want to speak in the hall? Raise your hand and a moderator will bring you in.</p>}
-        {hand?.status === 'raised' && (
+        {!hand && <p>{watchPanels.t('hand.invite')}</p>}
+        {raised && (
           <p>
-            <strong>Your hand is raised.</strong> A moderator will let you speak.
+            <strong>{watchPanels.t('hand.raised')}</strong> {watchPanels.t('hand.raisedNext')}
           </p>
         )}
-        {accepted && media.state === 'starting' && <p>You may speak: starting your camera and microphone…</p>}
-        {accepted && media.state === 'on-air' && (
+        {starting && <p>{watchPanels.t('hand.starting')}</p>}
+        {onAir && (
           <p>
-            <strong>You are connected to the hall.</strong> The host puts you on screen.
+            <strong>{watchPanels.t('hand.connected')}</strong> {watchPanels.t('hand.connectedNext')}
           </p>
         )}
-        {accepted && media.state === 'failed' && (
-          <p class="hand-problem">
-            Your camera or microphone could not start ({media.error?.message ?? 'unknown error'}). Allow them for this site, then try again.
-          </p>
-        )}
-        {note && <p class="hand-note">{note}</p>}
+        {mediaFailed && <p class="hand-problem">{mediaFailureText(media.error)}</p>}
+        {note && <p class="hand-note">{watchPanels.t(note)}</p>}
       </div>
       <div class="hand-actions">
         {!hand && (
           <button type="button" id="raise-hand" disabled={busy || !connected} onClick={() => void act('raiseHand')}>
-            Raise hand
+            {watchPanels.t('hand.raise')}
           </button>
         )}
-        {accepted && media.state === 'failed' && (
+        {mediaFailed && (
           <button type="button" disabled={busy} onClick={() => void publisher.start()}>
-            Try again
+            {watchPanels.t('hand.retry')}
           </button>
         )}
         {hand && (
           <button type="button" id="lower-hand" class="secondary" disabled={busy || !connected} onClick={() => void act('lowerHand')}>
-            {accepted ? 'Stop speaking' : 'Lower hand'}
+            {watchPanels.t(accepted ? 'hand.stop' : 'hand.lower')}
           </button>
         )}
       </div>

@@ -1,18 +1,26 @@
 import type { AgendaItem } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { watchPanels } from '../../i18n/messages/watchPanels';
+import { useLocale } from '../../i18n/preact';
 import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
 
 /** Under the picture: the session on stage now (or coming next), who speaks and what is presented. */
 export function NowOnStage({ session, zone }: { session: AgendaItem | null; zone: string }) {
+  useLocale();
   if (!session) return null;
   const live = session.status === 'live';
   return (
     <div class={`now-card${live ? ' live' : ''}`} data-session={session.id}>
       <p class="now-when">
-        {live ? <span class="live-tag">Live now</span> : <span class="next-tag">Up next</span>}
+        {live ? (
+          <span class="live-tag">{watchPanels.t('session.liveNow')}</span>
+        ) : (
+          <span class="next-tag">{watchPanels.t('session.upNext')}</span>
+        )}
         {formatRange(session.plannedStart, session.plannedEnd, zone)} · {sessionKindLabel(session.kind)}
       </p>
-      <h2 class="now-title">{session.title}</h2>
+      <h2 class="now-title">{localized(session, 'title')}</h2>
       {session.speakers.length > 0 && (
         <ul class="now-speakers">
           {session.speakers.map((speaker) => (
@@ -25,12 +33,15 @@ export function NowOnStage({ session, zone }: { session: AgendaItem | null; zone
       )}
       {session.achievements.length > 0 && (
         <ul class="now-achievements">
-          {session.achievements.map((a) => (
-            <li key={a.id}>
-              <strong>{a.title}</strong> <span>— {a.institution}</span>
-              {a.summary && <p>{a.summary}</p>}
-            </li>
-          ))}
+          {session.achievements.map((a) => {
+            const summary = localized(a, 'summary');
+            return (
+              <li key={a.id}>
+                <strong>{localized(a, 'title')}</strong> <span>— {a.institution}</span>
+                {summary && <p>{summary}</p>}
+              </li>
+            );
+          })}
         </ul>
       )}
     </div>

@@ -1,11 +1,33 @@
 import { useState } from 'preact/hooks';
 import type { AgendaItem, QuestionView } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { watchPanels } from '../../i18n/messages/watchPanels';
+import { useLocale } from '../../i18n/preact';
+import { failureCode, failureText } from '../../lib/failureText';
 import { request, type StageSocket } from '../../lib/signaling';
 import { useConnected, useSocketEvent } from '../../live/hooks';
 import { byPriority, useSessionQa } from '../../live/useSessionQa';
 import { useVotedQuestions } from './votes';
 
 const MAX_LENGTH = 500;
+
+/** Why a question or a vote did not go through, in the page's language. */
+function qaFailureText(error: Error): string {
+  switch (failureCode(error)) {
+    case 'rate_limited':
+      return watchPanels.t('qa.tooFast');
+    case 'conflict':
+      return watchPanels.t('qa.closed');
+    case 'forbidden':
+      return watchPanels.t('qa.forbidden');
+    case 'bad_request':
+      return watchPanels.t('qa.invalid', { max: MAX_LENGTH });
+    default:
+      return failureText(error);
+  }
+}
+
+const asError = (failure: unknown): Error => (failure instanceof Error ? failure : new Error(String(failure)));
 
 interface Sent {
   question: QuestionView;
@@ -15,19 +37,20 @@ interface Sent {
 
 /** Ask a question, upvote others', and see the moderators' published questions and answers, live. */
 export function QaPanel({ socket, session, eventId }: { socket: StageSocket; session: AgendaItem | null; eventId: string }) {
+  useLocale();
   const qa = useSessionQa(socket, session?.id ?? null);
   const connected = useConnected(socket);
   const voted = useVotedQuestions(eventId);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Error | null>(null);
   const [sent, setSent] = useState<Sent[]>([]);
 
   useSocketEvent(socket, 'questionRemoved', ({ questionId }) => {
     setSent((list) => list.map((entry) => (entry.question.id === questionId ? { ...entry, dropped: true } : entry)));
   });
 
-  if (!session) return <p class="panel-note">Questions open when a session is scheduled on this stage.</p>;
+  if (!session) return <p class="panel-note">{watchPanels.t('qa.noSession')}</p>;
 
   const published = [...qa.questions.values()].sort(byPriority);
   const open = published.filter((q) => q.status === 'approved');
@@ -46,7 +69,7 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
       setSent((list) => [...list, { question, dropped: false }]);
       setText('');
     } catch (error) {
-      setProblem(error instanceof Error ? error.message.replace(/^submitQuestion: /, '') : String(error));
+      setProblem(asError(error));
     } finally {
       setSending(false);
     }
@@ -58,7 +81,7 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
       qa.apply(await request(socket, 'upvoteQuestion', { sessionId: session.id, questionId: question.id }));
     } catch (error) {
       voted.remove(question.id);
-      setProblem(error instanceof Error ? error.message.replace(/^upvoteQuestion: /, '') : String(error));
+      setProblem(asError(error));
     }
   };
 
@@ -67,14 +90,15 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
     // the listing marks the caller's own, and the page knows what it sent.
     const mine = question.mine === true || sent.some((entry) => entry.question.id === question.id);
     const hasVoted = voted.has(question.id);
+    const isAnswered = question.status === 'answered';
     return (
       <li key={question.id} class={`qa-item${question.pinned ? ' pinned' : ''}`} data-question={question.id}>
         <button
           type="button"
           class="vote"
           aria-pressed={hasVoted}
-          disabled={mine || hasVoted || !connected || question.status === 'answered'}
-          title={mine ? 'Your question' : hasVoted ? 'You voted for this' : 'Vote for this question'}
+          disabled={mine || hasVoted || !connected || isAnswered}
+          title={watchPanels.t(mine ? 'qa.yours' : hasVoted ? 'qa.voted' : 'qa.vote')}
           onClick={() => void upvote(question)}
         >
           <span aria-hidden="true">▲</span>
@@ -83,10 +107,10 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
         <div class="qa-item-body">
           <p class="qa-text">{question.text}</p>
           <p class="qa-meta">
-            {question.pinned && <span class="tag tag-pin">Pinned</span>}
-            {question.status === 'answered' && <span class="tag tag-answered">Answered</span>}
+            {question.pinned && <span class="tag tag-pin">{watchPanels.t('qa.pinned')}</span>}
+            {isAnswered && <span class="tag tag-answered">{watchPanels.t('qa.answered')}</span>}
             {question.authorName}
-            {mine && ' (you)'}
+            {mine && watchPanels.t('qa.you')}
           </p>
         </div>
       </li>
@@ -96,17 +120,17 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
   return (
     <div class="qa-panel">
       <p class="panel-note">
-        Questions for <strong>{session.title}</strong>
+        {watchPanels.t('qa.heading')} <strong>{localized(session, 'title')}</strong>
       </p>
       <form class="ask" onSubmit={(e) => void ask(e)}>
         <label for="question-text" class="visually-hidden">
-          Your question
+          {watchPanels.t('qa.label')}
         </label>
         <textarea
           id="question-text"
           rows={2}
           maxLength={MAX_LENGTH}
-          placeholder="Ask the speakers a question…"
+          placeholder={watchPanels.t('qa.placeholder')}
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -114,37 +138,35 @@ export function QaPanel({ socket, session, eventId }: { socket: StageSocket; ses
           }}
         />
         <div class="ask-row">
-          <span class="ask-count">
-            {text.length}/{MAX_LENGTH}
-          </span>
+          <span class="ask-count">{watchPanels.t('qa.length', { length: text.length, max: MAX_LENGTH })}</span>
           <button type="submit" id="ask-submit" disabled={sending || !connected || text.trim() === ''}>
-            {sending ? 'Sending…' : 'Ask'}
+            {watchPanels.t(sending ? 'qa.sending' : 'qa.ask')}
           </button>
         </div>
         {problem && (
           <p class="ask-problem" role="alert">
-            {problem}
+            {qaFailureText(problem)}
           </p>
         )}
       </form>
       {waiting.length > 0 && (
-        <ul class="qa-waiting" aria-label="Your questions">
+        <ul class="qa-waiting" aria-label={watchPanels.t('qa.mine')}>
           {waiting.map(({ question, dropped }) => (
             <li key={question.id} data-question={question.id}>
               <p class="qa-text">{question.text}</p>
-              <p class="qa-meta">{dropped ? 'Not published by the moderators.' : 'Sent: a moderator will review it shortly.'}</p>
+              <p class="qa-meta">{watchPanels.t(dropped ? 'qa.dropped' : 'qa.waiting')}</p>
             </li>
           ))}
         </ul>
       )}
       {qa.error && <p class="ask-problem">{qa.error}</p>}
-      <ol class="qa-list" id="qa-open" aria-label="Questions">
+      <ol class="qa-list" id="qa-open" aria-label={watchPanels.t('qa.list')}>
         {open.map(item)}
       </ol>
-      {open.length === 0 && answered.length === 0 && <p class="panel-note">No questions published yet. Be the first to ask.</p>}
+      {open.length === 0 && answered.length === 0 && <p class="panel-note">{watchPanels.t('qa.empty')}</p>}
       {answered.length > 0 && (
         <>
-          <h3 class="qa-subhead">Answered</h3>
+          <h3 class="qa-subhead">{watchPanels.t('qa.answeredHeading')}</h3>
           <ol class="qa-list qa-answered" id="qa-answered">
             {answered.map(item)}
           </ol>

@@ -1,5 +1,8 @@
 import { createPortal, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { EventRecord, StageRecord } from '../../../../signaling/contract';
+import { watchPanels } from '../../i18n/messages/watchPanels';
+import { useLocale } from '../../i18n/preact';
 import type { ApiClient } from '../../lib/api';
 import { currentSession } from '../../lib/currentSession';
 import type { StageRoute } from '../../lib/route';
@@ -19,8 +22,8 @@ export interface WatchAppProps {
   api: ApiClient;
   viewer: StageViewer;
   publisher: HandPublisher;
-  /** The event and stage names, once known (the page's header shows them). */
-  onNames: (eventName: string, stageName: string) => void;
+  /** The event and stage, once known (the page's header shows their names; the event's default language applies). */
+  onEvent: (event: EventRecord, stage: StageRecord) => void;
   /** Where the session on stage is described, under the picture. */
   nowOnStage: HTMLElement;
 }
@@ -28,7 +31,8 @@ export interface WatchAppProps {
 type Tab = 'qa' | 'agenda' | 'agreements';
 
 /** Everything beside the picture: raise a hand, the Q&A, the stage's agenda and the event's agreements, in tabs. */
-function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchAppProps) {
+function WatchApp({ route, api, viewer, publisher, onEvent, nowOnStage }: WatchAppProps) {
+  useLocale();
   // The session may move to another node of a cluster: its panels follow the new connection.
   const [socket, setSocket] = useState(viewer.connection.socket);
   useEffect(() => viewer.connection.onMoved(setSocket), [viewer]);
@@ -39,17 +43,17 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
   const zone = usableZone(agenda.event?.timezone);
 
   useEffect(() => {
-    if (agenda.event && agenda.stage) onNames(agenda.event.name, agenda.stage.name);
-  }, [agenda.event?.name, agenda.stage?.name]);
+    if (agenda.event && agenda.stage) onEvent(agenda.event, agenda.stage);
+  }, [agenda.event, agenda.stage]);
 
   return (
     <>
       {createPortal(<NowOnStage session={session} zone={zone} />, nowOnStage)}
       <HandCard socket={socket} session={session} publisher={publisher} />
       <section class="watch-tabs">
-        <div class="tab-bar" role="tablist" aria-label="Questions, programme and agreements">
+        <div class="tab-bar" role="tablist" aria-label={watchPanels.t('tabs.label')}>
           <button type="button" role="tab" id="tab-qa" aria-selected={tab === 'qa'} aria-controls="panel-qa" onClick={() => setTab('qa')}>
-            Q&amp;A
+            {watchPanels.t('tabs.qa')}
           </button>
           <button
             type="button"
@@ -59,7 +63,7 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
             aria-controls="panel-agenda"
             onClick={() => setTab('agenda')}
           >
-            Programme
+            {watchPanels.t('tabs.agenda')}
           </button>
           <button
             type="button"
@@ -69,7 +73,7 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
             aria-controls="panel-agreements"
             onClick={() => setTab('agreements')}
           >
-            Agreements
+            {watchPanels.t('tabs.agreements')}
           </button>
         </div>
         <div id="panel-qa" role="tabpanel" aria-labelledby="tab-qa" hidden={tab !== 'qa'}>
@@ -77,7 +81,7 @@ function WatchApp({ route, api, viewer, publisher, onNames, nowOnStage }: WatchA
         </div>
         <div id="panel-agenda" role="tabpanel" aria-labelledby="tab-agenda" hidden={tab !== 'agenda'}>
           <AgendaPanel items={agenda.items} zone={zone} error={agenda.error} />
-          {agenda.items.length > 0 && <p class="panel-note">Times in {zone}.</p>}
+          {agenda.items.length > 0 && <p class="panel-note">{watchPanels.t('agenda.zone', { zone })}</p>}
         </div>
         <div id="panel-agreements" role="tabpanel" aria-labelledby="tab-agreements" hidden={tab !== 'agreements'}>
           <AgreementsPanel api={api} eventId={route.eventId} open={tab === 'agreements'} />

@@ -8,7 +8,7 @@ export interface StageAgenda {
   event: EventRecord | null;
   stage: StageRecord | null;
   items: AgendaItem[];
-  error: string | null;
+  error: Error | null;
 }
 
 const COALESCE_MS = 150;
@@ -18,7 +18,7 @@ export function useStageAgenda(api: ApiClient, socket: StageSocket, eventId: str
   const [event, setEvent] = useState<EventRecord | null>(null);
   const [stage, setStage] = useState<StageRecord | null>(null);
   const [items, setItems] = useState<AgendaItem[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   const timer = useRef<number | undefined>(undefined);
 
   const reload = useCallback(async () => {
@@ -33,7 +33,7 @@ export function useStageAgenda(api: ApiClient, socket: StageSocket, eventId: str
       setItems(agenda);
       setError(null);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(failure instanceof Error ? failure : new Error(String(failure)));
     }
   }, [api, eventId, stageId]);
 

@@ -1,0 +1,43 @@
+import { defineCatalogue } from '../catalogue';
+
+/** The watch page around the picture: its header, what the picture says, the latency mode, the language picker. */
+export const watch = defineCatalogue(
+  {
+    'page.title': 'stagecast · live',
+    'page.onStage': 'On stage',
+    'page.side': 'Questions, raised hand and programme',
+    'screen.connecting': 'Connecting to the stage…',
+    'screen.reconnecting': 'Connection lost. Reconnecting…',
+    'screen.noSource': 'The stream will start shortly.',
+    'screen.selfOnAir': 'You are on air: the audience sees and hears you.',
+    'mode.low': 'Low latency',
+    'mode.standard': 'Standard latency (HLS)',
+    'mode.toLow': 'Switch to low latency',
+    'mode.toStandard': 'Switch to standard latency',
+    'refusal.budget': 'This stage is full for low-latency viewers right now: you watch the standard stream, a few seconds behind.',
+    'refusal.cpu': 'This stage is busy right now: you watch the standard stream, a few seconds behind.',
+    'refusal.crowd': 'Many people are arriving at once: you watch the standard stream, a few seconds behind.',
+    'refusal.unreachable': 'Low-latency video cannot get through your network: you watch the standard stream, a few seconds behind.',
+    'language.label': 'Language',
+    'language.floorOnlyHls': 'This browser plays the floor only in standard latency',
+  },
+  {
+    'page.title': 'stagecast · 直播',
+    'page.onStage': '当前环节',
+    'page.side': '提问、举手发言与日程',
+    'screen.connecting': '正在连接直播…',
+    'screen.reconnecting': '连接中断，正在重新连接…',
+    'screen.noSource': '直播即将开始，请稍候。',
+    'screen.selfOnAir': '您正在直播中：观众可以看到并听到您。',
+    'mode.low': '低延时',
+    'mode.standard': '标准延时（HLS）',
+    'mode.toLow': '切换到低延时',
+    'mode.toStandard': '切换到标准延时',
+    'refusal.budget': '本会场低延时观看名额已满，您正在观看标准直播流，画面会晚几秒。',
+    'refusal.cpu': '本会场当前负载较高，您正在观看标准直播流，画面会晚几秒。',
+    'refusal.crowd': '同时进入的观众较多，您正在观看标准直播流，画面会晚几秒。',
+    'refusal.unreachable': '您的网络无法接收低延时视频，您正在观看标准直播流，画面会晚几秒。',
+    'language.label': '收听语言',
+    'language.floorOnlyHls': '此浏览器在标准延时模式下只能播放现场原声',
+  },
+);
