@@ -31,12 +31,17 @@ export class ConsoleHarness {
   /** Console errors a test provoked on purpose (a refused request), matched and counted. */
   readonly #expected: { pattern: RegExp; seen: number }[] = [];
 
+  constructor(
+    /** The browser's own switches (e.g. `--lang=zh-CN`) and its pages' default language (e.g. 'zh-CN'). */
+    private readonly options: { chromiumArgs?: readonly string[]; locale?: string } = {},
+  ) {}
+
   async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
     // Started together; each kept as soon as it is up, so stop() cleans up whichever did start.
     // TZ=UTC: the demo event takes the server's time zone, and these tests plan its day in UTC.
     const [started, launched] = await Promise.allSettled([
       startServer({ RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', TZ: 'UTC', ...env }),
-      launchChromium(),
+      launchChromium(this.options.chromiumArgs),
     ]);
     if (started.status === 'fulfilled') this.server = started.value;
     if (launched.status === 'fulfilled') this.browser = launched.value;
@@ -50,14 +55,15 @@ export class ConsoleHarness {
     return this.server.url;
   }
 
-  /** Opens `pathAndQuery` in a fresh browser context of the given size. */
+  /** Opens `pathAndQuery` in a fresh browser context of the given size (and language: the harness's unless given). */
   async open(
     pathAndQuery: string,
     name: string,
     viewport: { width: number; height: number } = { width: 1440, height: 900 },
+    locale: string | undefined = this.options.locale,
   ): Promise<Page> {
     assert.ok(this.browser, 'the browser is running');
-    const context = await newMediaContext(this.browser, this.origin);
+    const context = await newMediaContext(this.browser, this.origin, { locale });
     this.#contexts.push(context);
     const page = await context.newPage();
     await page.setViewportSize(viewport);
@@ -81,8 +87,9 @@ export class ConsoleHarness {
   }
 
   /** The console signed in with a `?token=` link for `role`, on the view named by `hash` (e.g. `#/agenda`). */
-  openConsole(role: Role, hash: string, name: string = role): Promise<Page> {
-    return this.open(`/admin?token=${encodeURIComponent(tokenFor(role, 'demo', `${name} (test)`))}${hash}`, `console ${name}`);
+  openConsole(role: Role, hash: string, name: string = role, locale?: string): Promise<Page> {
+    const path = `/admin?token=${encodeURIComponent(tokenFor(role, 'demo', `${name} (test)`))}${hash}`;
+    return this.open(path, `console ${name}`, undefined, locale ?? this.options.locale);
   }
 
   /** Allows console errors matching `pattern` (the browser logs every refused request as one). */

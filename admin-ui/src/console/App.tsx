@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { EventRecord, StageRecord } from '../../../signaling/contract';
-import { ApiClient, ApiError, eventPath } from '../lib/api';
+import { localized } from '../i18n/content';
+import { LocaleMenu } from '../i18n/LocaleMenu';
+import { consoleText } from '../i18n/messages/console';
+import { applyEventDefault } from '../i18n/pageLocale';
+import { useLocale } from '../i18n/preact';
+import { ApiClient, eventPath } from '../lib/api';
 import { failureCode } from '../lib/failureText';
 import { connectSignaling } from '../lib/signaling';
 import { AgendaView } from './agenda/AgendaView';
@@ -8,7 +13,18 @@ import { MatchmakingView } from './desk/MatchmakingView';
 import { ConsoleScope, type ConsoleContext } from './context';
 import { useConnected, useSocketEvent } from '../live/hooks';
 import { takeTokenFromLink } from '../lib/token';
-import { readIdentity, storedToken, storeToken, viewsFor, type Identity, type ViewName } from './identity';
+import { errorText } from './errorText';
+import {
+  isTokenProblem,
+  readIdentity,
+  storedToken,
+  storeToken,
+  type TokenProblem,
+  viewsFor,
+  type Identity,
+  type ViewName,
+} from './identity';
+import { roleLabel } from './identityText';
 import { IntegrationsView } from './integrations/IntegrationsView';
 import { OpsView } from './ops/OpsView';
 import { ModerationView } from './qa/ModerationView';
@@ -17,22 +33,13 @@ import { SignIn } from './SignIn';
 import { StageControlView } from './stage/StageControlView';
 import { NoticeList, useNotices } from './ui/Notices';
 
-const VIEW_LABEL: Record<ViewName, string> = {
-  agenda: 'Agenda',
-  stage: 'Stage control',
-  qa: 'Q&A',
-  ops: 'Ops',
-  matchmaking: 'Matchmaking',
-  integrations: 'Integrations',
-};
-
 /** The identity from a `?token=` link or this tab's stored token, else why there is none. */
-function initialIdentity(): { identity: Identity | null; message: string | null } {
+function initialIdentity(): { identity: Identity | null; message: TokenProblem | null } {
   const linked = takeTokenFromLink();
   const token = linked ?? storedToken();
   if (!token) return { identity: null, message: null };
   const identity = readIdentity(token);
-  if (typeof identity === 'string') {
+  if (isTokenProblem(identity)) {
     storeToken(null);
     return { identity: null, message: identity };
   }
@@ -40,13 +47,20 @@ function initialIdentity(): { identity: Identity | null; message: string | null 
   return { identity, message: null };
 }
 
+const REFUSED: TokenProblem = { problem: 'refused' };
+
 export function App() {
+  // The whole console renders again when the viewer picks another language.
+  const locale = useLocale();
+  useEffect(() => {
+    document.title = consoleText.t('page.title');
+  }, [locale]);
   const [{ identity, message }, setState] = useState(initialIdentity);
   const signIn = useCallback((next: Identity) => {
     storeToken(next.token);
     setState({ identity: next, message: null });
   }, []);
-  const signOut = useCallback((why: string | null) => {
+  const signOut = useCallback((why: TokenProblem | null) => {
     storeToken(null);
     setState({ identity: null, message: why });
   }, []);
@@ -55,9 +69,28 @@ export function App() {
   return <SignedIn key={identity.token} identity={identity} onSignOut={signOut} />;
 }
 
-function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why: string | null) => void }) {
-  const refused = 'The server refused your access token (expired or revoked). Sign in again.';
-  const api = useMemo(() => new ApiClient(identity.token, () => onSignOut(refused)), [identity.token]);
+function CurrentView({ view, stageId }: { view: ViewName | undefined; stageId: string | null }) {
+  switch (view) {
+    case 'agenda':
+      return <AgendaView />;
+    case 'stage':
+      return <StageControlView stageId={stageId} onStage={(id) => navigate('stage', id)} />;
+    case 'qa':
+      return <ModerationView stageId={stageId} onStage={(id) => navigate('qa', id)} />;
+    case 'ops':
+      return <OpsView />;
+    case 'matchmaking':
+      return <MatchmakingView />;
+    case 'integrations':
+      return <IntegrationsView />;
+    default:
+      return null;
+  }
+}
+
+function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why: TokenProblem | null) => void }) {
+  useLocale();
+  const api = useMemo(() => new ApiClient(identity.token, () => onSignOut(REFUSED)), [identity.token]);
   const socket = useMemo(() => connectSignaling(window.location.origin, identity.token), [identity.token]);
   const connected = useConnected(socket);
   const { notices, notify, dismiss } = useNotices();
@@ -69,7 +102,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
 
   useEffect(() => {
     const onRefused = (error: Error): void => {
-      if (failureCode(error) === 'unauthorized') onSignOut(refused);
+      if (failureCode(error) === 'unauthorized') onSignOut(REFUSED);
     };
     socket.on('connect_error', onRefused);
     return () => {
@@ -86,8 +119,10 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
       ]);
       setEvent(loadedEvent);
       setStages(loadedStages);
+      // Decides only for someone whose browser asks for neither language and who has not chosen one.
+      applyEventDefault(loadedEvent.defaultLocale);
     } catch (error) {
-      notify({ tone: 'error', text: `Could not load the event: ${error instanceof ApiError ? error.message : String(error)}` });
+      notify({ tone: 'error', text: consoleText.t('event.loadFailed', { error: errorText(error) }) });
     }
   }, [api, identity.eventId, notify]);
   useEffect(() => void loadEvent(), [loadEvent]);
@@ -96,8 +131,8 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
   });
 
   const context = useMemo<ConsoleContext>(
-    () => ({ identity, api, socket, event, stages, notify }),
-    [identity, api, socket, event, stages, notify],
+    () => ({ identity, api, socket, event, stages, notify, reloadEvent: loadEvent }),
+    [identity, api, socket, event, stages, notify, loadEvent],
   );
   // Views that are about one stage keep it in the address; the first stage is the default.
   const stageId = route.stageId && stages.some((s) => s.id === route.stageId) ? route.stageId : (stages[0]?.id ?? null);
@@ -108,11 +143,11 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
         <header class="console-bar">
           <div class="brand">
             <strong>stagecast</strong>
-            <span class="event-name" title={event?.name}>
-              {event?.name ?? identity.eventId}
+            <span class="event-name" title={event ? localized(event, 'name') : undefined}>
+              {event ? localized(event, 'name') : identity.eventId}
             </span>
           </div>
-          <nav class="views" aria-label="Console views">
+          <nav class="views" aria-label={consoleText.t('bar.views')}>
             {views.map((name) => (
               <a
                 key={name}
@@ -120,7 +155,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
                 class="view-tab"
                 aria-current={name === view ? 'page' : undefined}
               >
-                {VIEW_LABEL[name]}
+                {consoleText.t(`view.${name}`)}
               </a>
             ))}
           </nav>
@@ -128,25 +163,21 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut: (why
             <span
               class="connection"
               data-connected={String(connected)}
-              title={connected ? 'Live updates connected' : 'Reconnecting to the server…'}
+              title={consoleText.t(connected ? 'bar.connected' : 'bar.reconnectingTitle')}
             >
-              {connected ? 'Live' : 'Reconnecting…'}
+              {consoleText.t(connected ? 'bar.live' : 'bar.reconnecting')}
             </span>
+            <LocaleMenu />
             <span class="identity">
-              {identity.name} <span class="role">{identity.role}</span>
+              {identity.name} <span class="role">{roleLabel(identity.role)}</span>
             </span>
             <button type="button" class="button-quiet" onClick={() => onSignOut(null)}>
-              Sign out
+              {consoleText.t('bar.signOut')}
             </button>
           </div>
         </header>
         <main class="console-main">
-          {view === 'agenda' && <AgendaView />}
-          {view === 'stage' && <StageControlView stageId={stageId} onStage={(id) => navigate('stage', id)} />}
-          {view === 'qa' && <ModerationView stageId={stageId} onStage={(id) => navigate('qa', id)} />}
-          {view === 'ops' && <OpsView />}
-          {view === 'matchmaking' && <MatchmakingView />}
-          {view === 'integrations' && <IntegrationsView />}
+          <CurrentView view={view} stageId={stageId} />
         </main>
         <NoticeList notices={notices} dismiss={dismiss} />
       </div>

@@ -1,32 +1,43 @@
 import { useState } from 'preact/hooks';
-import { readIdentity, type Identity } from './identity';
+import { LocaleMenu } from '../i18n/LocaleMenu';
+import { consoleText } from '../i18n/messages/console';
+import { useLocale } from '../i18n/preact';
+import { type Identity, isTokenProblem, readIdentity, type TokenProblem } from './identity';
+import { tokenProblemText } from './identityText';
+
+/** How every access token begins (the encoded JWT header): a hint of what to paste, not text to read. */
+const TOKEN_START = 'eyJhbGciOi…';
 
 /** Paste an access token (hosts, moderators, ops and admins get one from the organiser, or a link with ?token=). */
-export function SignIn({ message, onSignIn }: { message: string | null; onSignIn: (identity: Identity) => void }) {
+export function SignIn({ message, onSignIn }: { message: TokenProblem | null; onSignIn: (identity: Identity) => void }) {
+  useLocale();
   const [token, setToken] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<TokenProblem | null>(null);
   const submit = (event: Event): void => {
     event.preventDefault();
     const identity = readIdentity(token);
-    if (typeof identity === 'string') setProblem(identity);
+    if (isTokenProblem(identity)) setProblem(identity);
     else onSignIn(identity);
   };
   const shown = problem ?? message;
   return (
     <main class="signin">
       <form class="signin-card" onSubmit={submit}>
-        <h1>
-          stagecast <span class="muted">console</span>
-        </h1>
-        <p class="muted">Run the programme, moderate Q&amp;A and watch stream health. Sign in with the access token you were given.</p>
+        <div class="signin-head">
+          <h1>
+            stagecast <span class="muted">{consoleText.t('signin.product')}</span>
+          </h1>
+          <LocaleMenu />
+        </div>
+        <p class="muted">{consoleText.t('signin.intro')}</p>
         <label class="field">
-          <span>Access token</span>
+          <span>{consoleText.t('signin.token')}</span>
           <textarea
             id="signin-token"
             rows={4}
             spellcheck={false}
             autocomplete="off"
-            placeholder="eyJhbGciOi…"
+            placeholder={TOKEN_START}
             value={token}
             onInput={(e) => {
               setToken(e.currentTarget.value);
@@ -36,13 +47,13 @@ export function SignIn({ message, onSignIn }: { message: string | null; onSignIn
         </label>
         {shown && (
           <p class="form-error" role="alert">
-            {shown}
+            {tokenProblemText(shown)}
           </p>
         )}
         <button type="submit" class="button-primary" disabled={token.trim() === ''}>
-          Sign in
+          {consoleText.t('signin.submit')}
         </button>
-        <p class="hint">The token stays in this browser tab only and is forgotten when you close it or sign out.</p>
+        <p class="hint">{consoleText.t('signin.hint')}</p>
       </form>
     </main>
   );

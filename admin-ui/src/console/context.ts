@@ -13,6 +13,8 @@ export interface ConsoleContext {
   event: EventRecord | null;
   /** The event's stages, by name; refreshed when the agenda changes. */
   stages: StageRecord[];
+  /** Loads the event and its stages again (after a change made here, e.g. a stage's names). */
+  reloadEvent: () => Promise<void>;
   /** Shows a short message at the bottom of the screen (errors, undo offers). */
   notify: (notice: NoticeInput) => void;
 }

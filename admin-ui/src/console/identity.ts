@@ -48,26 +48,40 @@ function decodeSegment(segment: string): unknown {
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-/** The identity a token carries, or a sentence saying why it is not a usable console token. */
-export function readIdentity(rawToken: string, now: number = Date.now()): Identity | string {
+/**
+ * Why a token is not a usable console token; the page words it in its language (and again after a
+ * change of language, which a stored sentence would not follow).
+ */
+export type TokenProblem =
+  | { problem: 'parts' | 'unreadable' | 'noClaims' | 'noRoleOrEvent' | 'expired' }
+  | { problem: 'noViews'; role: ConsoleRole }
+  /** The server refused the token itself (expired, revoked). */
+  | { problem: 'refused' };
+
+/** The identity a token carries, or why it is not a usable console token. */
+export function readIdentity(rawToken: string, now: number = Date.now()): Identity | TokenProblem {
   const token = rawToken.trim();
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) return 'That is not an access token (expected three parts separated by dots).';
+  if (parts.length !== 3 || !parts[1]) return { problem: 'parts' };
   let claims: unknown;
   try {
     claims = decodeSegment(parts[1]);
   } catch {
-    return 'That access token cannot be read; copy it again in full.';
+    return { problem: 'unreadable' };
   }
-  if (typeof claims !== 'object' || claims === null) return 'That access token carries no claims.';
+  if (typeof claims !== 'object' || claims === null) return { problem: 'noClaims' };
   const role = 'role' in claims ? claims.role : undefined;
   const eventId = 'event' in claims ? claims.event : undefined;
   const name = 'name' in claims && typeof claims.name === 'string' ? claims.name : '';
   const exp = 'exp' in claims && typeof claims.exp === 'number' ? claims.exp * 1000 : null;
-  if (!isRole(role) || typeof eventId !== 'string') return 'That access token names no role or event.';
-  if (exp !== null && exp <= now) return 'That access token has expired; ask for a new one.';
-  if (viewsFor(role).length === 0) return `The role "${role}" has no console views. Attendees and speakers use their event links instead.`;
+  if (!isRole(role) || typeof eventId !== 'string') return { problem: 'noRoleOrEvent' };
+  if (exp !== null && exp <= now) return { problem: 'expired' };
+  if (viewsFor(role).length === 0) return { problem: 'noViews', role };
   return { token, role, eventId, name: name || role, expiresAt: exp };
+}
+
+export function isTokenProblem(value: Identity | TokenProblem): value is TokenProblem {
+  return 'problem' in value;
 }
 
 const STORAGE_KEY = 'stagecast.console.token';

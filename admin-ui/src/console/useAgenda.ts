@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AchievementRecord, AgendaItem, SpeakerRecord } from '../../../signaling/contract';
-import { ApiError, eventPath } from '../lib/api';
+import { eventPath } from '../lib/api';
 import { useConsole } from './context';
 import { useSocketEvent } from '../live/hooks';
 
@@ -10,7 +10,8 @@ export interface AgendaData {
   speakers: SpeakerRecord[];
   achievements: AchievementRecord[];
   loaded: boolean;
-  error: string | null;
+  /** Why the last load failed (worded where it is shown), or null. */
+  error: unknown;
   reload(): Promise<void>;
 }
 
@@ -24,7 +25,7 @@ export function useAgenda(): AgendaData {
   const [speakers, setSpeakers] = useState<SpeakerRecord[]>([]);
   const [achievements, setAchievements] = useState<AchievementRecord[]>([]);
   const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const timer = useRef<number | undefined>(undefined);
   const generation = useRef(0);
 
@@ -43,7 +44,7 @@ export function useAgenda(): AgendaData {
       setAchievements(achievementList);
       setError(null);
     } catch (failure) {
-      if (mine === generation.current) setError(failure instanceof ApiError ? failure.message : String(failure));
+      if (mine === generation.current) setError(failure);
     } finally {
       if (mine === generation.current) setLoaded(true);
     }

@@ -40,6 +40,8 @@ const NOT_PROSE = new Set([
   // KeyboardEvent.key values a page compares with (the console's shortcuts), never shown.
   'Enter',
   'Escape',
+  // The media layer's default label of an on-site feed, which the console recognises to translate it.
+  'On-site feed',
 ]);
 
 function isProse(text: string, strict: boolean): boolean {

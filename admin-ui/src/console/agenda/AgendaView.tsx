@@ -1,7 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgendaItem, SessionRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleText } from '../../i18n/messages/console';
+import { consoleAgenda } from '../../i18n/messages/consoleAgenda';
+import { useLocale } from '../../i18n/preact';
 import { ApiError, eventPath } from '../../lib/api';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
 import { useNow } from '../../live/hooks';
 import { useAgenda } from '../useAgenda';
 import { type SessionDraft, draftOf, newDraft } from './sessionDraft';
@@ -17,8 +22,11 @@ interface Editing {
   key: string;
 }
 
+const t = consoleAgenda.t;
+
 /** Hosts and admins plan the programme: every stage's sessions of one day on a time line. */
 export function AgendaView() {
+  useLocale();
   const { api, identity, event, stages, notify } = useConsole();
   const agenda = useAgenda();
   const now = useNow(30_000);
@@ -52,15 +60,19 @@ export function AgendaView() {
     setConflictId(null);
     try {
       await api.patch<SessionRecord>(eventPath(identity.eventId, 'sessions', item.id), { stageId, plannedStart, plannedEnd });
-      const where = stageId === item.stageId ? '' : ` on ${stages.find((s) => s.id === stageId)?.name ?? stageId}`;
+      const stage = stages.find((s) => s.id === stageId);
+      const moved = { title: localized(item, 'title'), range: formatRange(plannedStart, plannedEnd, zone) };
       notify({
         tone: 'success',
-        text: `Moved “${item.title}” to ${formatRange(plannedStart, plannedEnd, zone)}${where}.`,
+        text:
+          stageId === item.stageId
+            ? t('move.done', moved)
+            : t('move.doneToStage', { ...moved, stage: stage ? localized(stage, 'name') : stageId }),
         action: {
-          label: 'Undo',
+          label: consoleText.t('notice.undo'),
           run: () => {
             api.patch<SessionRecord>(eventPath(identity.eventId, 'sessions', item.id), before).catch((error: unknown) => {
-              notify({ tone: 'error', text: `Could not undo the move: ${error instanceof ApiError ? error.message : String(error)}` });
+              notify({ tone: 'error', text: t('move.undoFailed', { error: errorText(error) }) });
             });
           },
         },
@@ -69,11 +81,12 @@ export function AgendaView() {
       const overlapped = error instanceof ApiError ? error.conflictingSession : null;
       setConflictId(overlapped?.id ?? null);
       const reason = overlapped
-        ? `it would overlap “${overlapped.title}” (${formatRange(overlapped.plannedStart, overlapped.plannedEnd, zone)})`
-        : error instanceof ApiError
-          ? error.message
-          : String(error);
-      notify({ tone: 'error', text: `“${item.title}” was not moved: ${reason}.` });
+        ? t('move.overlap', {
+            title: localized(overlapped, 'title'),
+            range: formatRange(overlapped.plannedStart, overlapped.plannedEnd, zone),
+          })
+        : errorText(error);
+      notify({ tone: 'error', text: t('move.refused', { title: localized(item, 'title'), reason }) });
     }
     await agenda.reload();
   };
@@ -84,28 +97,28 @@ export function AgendaView() {
       <div class="view-main">
         <header class="view-head">
           <div>
-            <h1 id="agenda-heading">Agenda</h1>
-            <p class="muted">
-              {formatDay(day)} · {itemsOfDay.length} session{itemsOfDay.length === 1 ? '' : 's'} · times in {zone}
+            <h1 id="agenda-heading">{t('heading')}</h1>
+            <p class="muted" id="agenda-summary">
+              {t('summary', { day: formatDay(day), sessions: t('summary.sessions', { count: itemsOfDay.length }), zone })}
             </p>
           </div>
           <div class="toolbar">
-            <div class="segmented" role="group" aria-label="Day">
-              <button type="button" aria-label="Previous day" onClick={() => setDay(shiftDay(day, -1))}>
+            <div class="segmented" role="group" aria-label={t('day.group')}>
+              <button type="button" aria-label={t('day.previous')} onClick={() => setDay(shiftDay(day, -1))}>
                 ‹
               </button>
               <input
                 type="date"
-                aria-label="Day shown"
+                aria-label={t('day.shown')}
                 value={day}
                 onInput={(e) => e.currentTarget.value && setDay(e.currentTarget.value)}
               />
-              <button type="button" aria-label="Next day" onClick={() => setDay(shiftDay(day, 1))}>
+              <button type="button" aria-label={t('day.next')} onClick={() => setDay(shiftDay(day, 1))}>
                 ›
               </button>
             </div>
             <button type="button" class="button-quiet" onClick={() => setDay(wallClock(Date.now(), zone).date)}>
-              Today
+              {t('day.today')}
             </button>
             <button
               type="button"
@@ -114,13 +127,13 @@ export function AgendaView() {
               disabled={stages.length === 0}
               onClick={() => openNew(stages[0]?.id ?? '', nextFreeHour())}
             >
-              New session
+              {t('newSession')}
             </button>
           </div>
         </header>
 
         {days.length > 0 && (
-          <nav class="day-chips" aria-label="Days with sessions">
+          <nav class="day-chips" aria-label={t('day.withSessions')}>
             {days.map((d) => (
               <button key={d} type="button" class="chip-button" aria-pressed={d === day} onClick={() => setDay(d)}>
                 {formatDay(d)}
@@ -129,13 +142,13 @@ export function AgendaView() {
           </nav>
         )}
 
-        {agenda.error && (
+        {agenda.error !== null && (
           <p class="form-error" role="alert">
-            Could not load the agenda: {agenda.error}
+            {t('loadFailed', { error: errorText(agenda.error) })}
           </p>
         )}
         {stages.length === 0 ? (
-          <p class="empty">This event has no stages yet.</p>
+          <p class="empty">{consoleText.t('stages.none')}</p>
         ) : (
           <Timeline
             stages={stages}
@@ -150,10 +163,8 @@ export function AgendaView() {
             onMove={(item, stageId, start) => void move(item, stageId, start)}
           />
         )}
-        {agenda.loaded && itemsOfDay.length === 0 && stages.length > 0 && (
-          <p class="empty">Nothing planned on {formatDay(day)}. Click a stage's row at a time, or use New session.</p>
-        )}
-        <p class="hint">Drag a session to move it (5-minute steps; onto another row to change its stage). Live sessions stay put.</p>
+        {agenda.loaded && itemsOfDay.length === 0 && stages.length > 0 && <p class="empty">{t('emptyDay', { day: formatDay(day) })}</p>}
+        <p class="hint">{t('dragHint')}</p>
         <RunningOrder items={itemsOfDay} stages={stages} zone={zone} onOpen={openItem} />
       </div>
 

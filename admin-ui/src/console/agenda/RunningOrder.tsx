@@ -1,8 +1,11 @@
 import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleAgenda } from '../../i18n/messages/consoleAgenda';
 import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
+import { joinNames } from '../ui/text';
 
-const STATUS_TEXT = { scheduled: 'Scheduled', live: 'Live', done: 'Done' } as const;
+const t = consoleAgenda.t;
 
 /** The day as a list, in time order across stages: the same sessions as the timeline, easy to scan and to reach by keyboard. */
 export function RunningOrder({
@@ -17,18 +20,18 @@ export function RunningOrder({
   onOpen: (item: AgendaItem) => void;
 }) {
   if (items.length === 0) return null;
-  const stageName = new Map(stages.map((s) => [s.id, s.name]));
+  const stageName = new Map(stages.map((s) => [s.id, localized(s, 'name')]));
   return (
     <section class="running-order" aria-labelledby="running-order-heading">
-      <h2 id="running-order-heading">Running order</h2>
+      <h2 id="running-order-heading">{t('order.heading')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Stage</th>
-            <th scope="col">Session</th>
-            <th scope="col">Speakers</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('order.time')}</th>
+            <th scope="col">{t('order.stage')}</th>
+            <th scope="col">{t('order.session')}</th>
+            <th scope="col">{t('order.speakers')}</th>
+            <th scope="col">{t('order.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -38,19 +41,19 @@ export function RunningOrder({
               <td>{stageName.get(item.stageId) ?? item.stageId}</td>
               <td>
                 <button type="button" class="link-button" onClick={() => onOpen(item)}>
-                  {item.title}
+                  {localized(item, 'title')}
                 </button>
                 <span class={`kind-dot kind-${item.kind}`}>
                   {sessionKindLabel(item.kind)}
-                  {item.achievements.length > 0 && ` · ${item.achievements.map((a) => a.title).join(', ')}`}
+                  {item.achievements.length > 0 && ` · ${joinNames(item.achievements.map((a) => localized(a, 'title')))}`}
                 </span>
               </td>
-              <td>{item.speakers.map((s) => s.name).join(', ') || <span class="muted">—</span>}</td>
+              <td>{joinNames(item.speakers.map((s) => s.name)) || <span class="muted">—</span>}</td>
               <td>
                 {item.status === 'live' ? (
-                  <span class="badge badge-live">Live</span>
+                  <span class="badge badge-live">{t('status.live')}</span>
                 ) : (
-                  <span class="muted">{STATUS_TEXT[item.status]}</span>
+                  <span class="muted">{t(`status.${item.status}`)}</span>
                 )}
               </td>
             </tr>

@@ -1,8 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AchievementRecord, SessionRecord, SpeakerRecord, StageRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleText } from '../../i18n/messages/console';
+import { consoleAgenda } from '../../i18n/messages/consoleAgenda';
+import { useLocale } from '../../i18n/preact';
 import { ApiError, eventPath } from '../../lib/api';
 import { sessionKindLabel, SESSION_KINDS, isSessionKind } from '../../lib/sessionKinds';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
 import { AchievementPicker } from './AchievementPicker';
 import { type DraftField, type SessionDraft, draftFieldOf, localProblems, saveDraft } from './sessionDraft';
 import { SpeakerPicker } from './SpeakerPicker';
@@ -25,15 +30,19 @@ interface SessionEditorProps {
   onListsChanged: () => void;
 }
 
-type Problems = Partial<Record<DraftField, string>>;
+/** Each field's problem, worded when shown (the server's own words, or a local check's message). */
+type Problems = Partial<Record<DraftField, () => string>>;
+
+const t = consoleAgenda.t;
 
 /** Create or edit one session: a side panel next to the timeline, so the day stays in view. */
 export function SessionEditor(props: SessionEditorProps) {
+  useLocale();
   const { api, identity, notify } = useConsole();
   const [draft, setDraft] = useState(props.initial);
   const [problems, setProblems] = useState<Problems>({});
   const [conflict, setConflict] = useState<SessionRecord | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ failure: unknown; unplaced: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const titleInput = useRef<HTMLInputElement>(null);
@@ -49,7 +58,9 @@ export function SessionEditor(props: SessionEditorProps) {
   const save = async (event: Event): Promise<void> => {
     event.preventDefault();
     const local = localProblems(draft, zone);
-    setProblems(local);
+    const worded: Problems = {};
+    for (const [field, key] of Object.entries(local) as [DraftField, (typeof local)[DraftField]][]) if (key) worded[field] = () => t(key);
+    setProblems(worded);
     setConflict(null);
     setError(null);
     props.onConflict(null);
@@ -59,7 +70,7 @@ export function SessionEditor(props: SessionEditorProps) {
       const session = await saveDraft(api, identity.eventId, zone, draft, props.achievements, (stored) =>
         setDraft((d) => ({ ...d, id: stored.id })),
       );
-      notify({ tone: 'success', text: `${draft.id ? 'Saved' : 'Scheduled'} “${session.title}”.` });
+      notify({ tone: 'success', text: t(draft.id ? 'editor.saved' : 'editor.scheduled', { title: localized(session, 'title') }) });
       props.onSaved(session);
     } catch (failure) {
       showFailure(failure);
@@ -70,14 +81,14 @@ export function SessionEditor(props: SessionEditorProps) {
 
   const showFailure = (failure: unknown): void => {
     if (!(failure instanceof ApiError)) {
-      setError(String(failure));
+      setError({ failure, unplaced: [] });
       return;
     }
     const fieldProblems: Problems = {};
     const unplaced: string[] = [];
     for (const { field, problems: list } of failure.fieldProblems) {
       const formField = draftFieldOf(field);
-      if (formField) fieldProblems[formField] = list.join('; ');
+      if (formField) fieldProblems[formField] = () => list.join('; ');
       else unplaced.push(`${field}: ${list.join('; ')}`);
     }
     setProblems(fieldProblems);
@@ -85,8 +96,7 @@ export function SessionEditor(props: SessionEditorProps) {
     setConflict(overlapped);
     props.onConflict(overlapped);
     // The message says it all unless every problem sits next to its field.
-    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0))
-      setError([failure.message, ...unplaced].join(' — '));
+    if (overlapped === null && (Object.keys(fieldProblems).length === 0 || unplaced.length > 0)) setError({ failure, unplaced });
   };
 
   const remove = async (): Promise<void> => {
@@ -94,7 +104,7 @@ export function SessionEditor(props: SessionEditorProps) {
     setBusy(true);
     try {
       await api.delete(eventPath(identity.eventId, 'sessions', draft.id));
-      notify({ tone: 'success', text: `Deleted “${draft.title}”.` });
+      notify({ tone: 'success', text: t('editor.deleted', { title: draft.title }) });
       props.onDeleted();
     } catch (failure) {
       setConfirmDelete(false);
@@ -104,44 +114,49 @@ export function SessionEditor(props: SessionEditorProps) {
     }
   };
 
-  const stageName = (id: string): string => stages.find((s) => s.id === id)?.name ?? id;
+  const stageName = (id: string): string => {
+    const stage = stages.find((s) => s.id === id);
+    return stage ? localized(stage, 'name') : id;
+  };
   const fieldError = (field: DraftField) =>
     problems[field] && (
       <span class="field-error" id={`error-${field}`} role="alert">
-        {problems[field]}
+        {problems[field]?.()}
       </span>
     );
   const invalid = (field: DraftField): { 'aria-invalid'?: 'true'; 'aria-describedby'?: string } =>
     problems[field] ? { 'aria-invalid': 'true', 'aria-describedby': `error-${field}` } : {};
 
   return (
-    <aside class="drawer" aria-label={draft.id ? 'Edit session' : 'New session'}>
+    <aside class="drawer" aria-label={t(draft.id ? 'editor.edit' : 'editor.new')}>
       <form class="session-form" onSubmit={(e) => void save(e)} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
         <header class="drawer-head">
-          <h2>{draft.id ? 'Edit session' : 'New session'}</h2>
-          <button type="button" class="icon-button" aria-label="Close" onClick={props.onClose}>
+          <h2>{t(draft.id ? 'editor.edit' : 'editor.new')}</h2>
+          <button type="button" class="icon-button" aria-label={t('editor.close')} onClick={props.onClose}>
             ×
           </button>
         </header>
 
         {conflict && (
           <div class="form-conflict" role="alert">
-            <strong>Overlaps “{conflict.title}”</strong>
+            <strong>{t('editor.overlaps', { title: localized(conflict, 'title') })}</strong>
             <span>
-              {formatRange(conflict.plannedStart, conflict.plannedEnd, zone)} on {stageName(conflict.stageId)} (
-              {formatDay(wallClock(conflict.plannedStart, zone).date)}). Pick another time or stage; the other session is outlined on the
-              timeline.
+              {t('editor.overlapDetail', {
+                range: formatRange(conflict.plannedStart, conflict.plannedEnd, zone),
+                stage: stageName(conflict.stageId),
+                day: formatDay(wallClock(conflict.plannedStart, zone).date),
+              })}
             </span>
           </div>
         )}
         {error && (
           <p class="form-error" role="alert">
-            {error}
+            {errorText(error.failure, error.unplaced)}
           </p>
         )}
 
         <label class="field">
-          <span>Title</span>
+          <span>{t('field.title')}</span>
           <input
             id="session-title"
             ref={titleInput}
@@ -154,7 +169,33 @@ export function SessionEditor(props: SessionEditorProps) {
         </label>
         <div class="field-row">
           <label class="field">
-            <span>Kind</span>
+            <span>{t('field.titleZh')}</span>
+            <input
+              id="session-title-zh"
+              lang="zh-CN"
+              value={draft.titles['zh-CN']}
+              maxLength={200}
+              onInput={(e) => update({ titles: { ...draft.titles, 'zh-CN': e.currentTarget.value } })}
+              {...invalid('titles')}
+            />
+          </label>
+          <label class="field">
+            <span>{t('field.titleEn')}</span>
+            <input
+              id="session-title-en"
+              lang="en"
+              value={draft.titles.en}
+              maxLength={200}
+              onInput={(e) => update({ titles: { ...draft.titles, en: e.currentTarget.value } })}
+              {...invalid('titles')}
+            />
+          </label>
+        </div>
+        {fieldError('titles')}
+        <p class="hint">{t('field.titleLanguagesHint')}</p>
+        <div class="field-row">
+          <label class="field">
+            <span>{t('field.kind')}</span>
             <select
               id="session-kind"
               value={draft.kind}
@@ -170,7 +211,7 @@ export function SessionEditor(props: SessionEditorProps) {
             {fieldError('kind')}
           </label>
           <label class="field">
-            <span>Stage</span>
+            <span>{t('field.stage')}</span>
             <select
               id="session-stage"
               value={draft.stageId}
@@ -179,7 +220,7 @@ export function SessionEditor(props: SessionEditorProps) {
             >
               {stages.map((stage) => (
                 <option key={stage.id} value={stage.id}>
-                  {stage.name}
+                  {localized(stage, 'name')}
                 </option>
               ))}
             </select>
@@ -187,12 +228,12 @@ export function SessionEditor(props: SessionEditorProps) {
           </label>
         </div>
         <label class="field">
-          <span>Day</span>
+          <span>{t('field.day')}</span>
           <input id="session-date" type="date" value={draft.date} required onInput={(e) => update({ date: e.currentTarget.value })} />
         </label>
         <div class="field-row">
           <label class="field">
-            <span>Starts</span>
+            <span>{t('field.starts')}</span>
             <input
               id="session-start"
               type="time"
@@ -205,7 +246,7 @@ export function SessionEditor(props: SessionEditorProps) {
             {fieldError('start')}
           </label>
           <label class="field">
-            <span>Ends</span>
+            <span>{t('field.ends')}</span>
             <input
               id="session-end"
               type="time"
@@ -218,10 +259,10 @@ export function SessionEditor(props: SessionEditorProps) {
             {fieldError('end')}
           </label>
         </div>
-        <p class="hint">Times are in the event's time zone ({zone}).</p>
+        <p class="hint">{t('editor.zoneHint', { zone })}</p>
 
         <fieldset class="field">
-          <legend>Speakers</legend>
+          <legend>{t('field.speakers')}</legend>
           <SpeakerPicker
             speakers={props.speakers}
             selected={draft.speakerIds}
@@ -233,7 +274,7 @@ export function SessionEditor(props: SessionEditorProps) {
 
         {draft.kind === 'achievement-release' ? (
           <fieldset class="field">
-            <legend>Achievements presented</legend>
+            <legend>{t('field.achievements')}</legend>
             <AchievementPicker
               achievements={props.achievements}
               sessionId={draft.id}
@@ -245,36 +286,34 @@ export function SessionEditor(props: SessionEditorProps) {
           </fieldset>
         ) : (
           draft.achievementIds.length > 0 && (
-            <p class="hint">
-              Saving as {sessionKindLabel(draft.kind).toLowerCase()} detaches its {draft.achievementIds.length} achievement(s).
-            </p>
+            <p class="hint">{t('editor.detaches', { kind: sessionKindLabel(draft.kind), count: draft.achievementIds.length })}</p>
           )
         )}
 
         <footer class="drawer-actions">
           <button type="submit" id="session-save" class="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : draft.id ? 'Save changes' : 'Schedule session'}
+            {t(busy ? 'editor.saving' : draft.id ? 'editor.save' : 'editor.schedule')}
           </button>
           <button type="button" class="button-quiet" onClick={props.onClose}>
-            Cancel
+            {consoleText.t('common.cancel')}
           </button>
           <span class="spacer" />
           {draft.id &&
             (props.status === 'live' ? (
-              <span class="hint">Live now: end it in Stage control to delete it.</span>
+              <span class="hint">{t('editor.liveNoDelete')}</span>
             ) : confirmDelete ? (
               <span class="confirm">
-                Delete for good?
+                {t('editor.confirmDelete')}
                 <button type="button" class="button-danger" disabled={busy} onClick={() => void remove()}>
-                  Delete
+                  {consoleText.t('common.delete')}
                 </button>
                 <button type="button" class="button-quiet" onClick={() => setConfirmDelete(false)}>
-                  Keep
+                  {t('editor.keep')}
                 </button>
               </span>
             ) : (
               <button type="button" class="button-danger-quiet" onClick={() => setConfirmDelete(true)}>
-                Delete…
+                {t('editor.deleteAsk')}
               </button>
             ))}
         </footer>

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgendaItem, StageRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleAgenda } from '../../i18n/messages/consoleAgenda';
 import { sessionKindLabel } from '../../lib/sessionKinds';
+import { joinNames } from '../ui/text';
 import { formatRange, timeOfMinutes, wallClock } from '../../lib/zonedTime';
 
 const PX_PER_MINUTE = 3;
@@ -39,6 +42,18 @@ interface Drag {
   deltaMinutes: number;
   deltaLanes: number;
   moved: boolean;
+}
+
+/** Live and done sessions carry a badge; scheduled ones need none. */
+function StatusBadge({ status }: { status: AgendaItem['status'] }) {
+  switch (status) {
+    case 'live':
+      return <span class="badge badge-live">{consoleAgenda.t('status.live')}</span>;
+    case 'done':
+      return <span class="badge">{consoleAgenda.t('status.done')}</span>;
+    default:
+      return null;
+  }
 }
 
 const snap = (minutes: number): number => Math.round(minutes / SNAP_MINUTES) * SNAP_MINUTES;
@@ -129,8 +144,8 @@ export function Timeline(props: TimelineProps) {
       <div class="timeline-stages">
         <div class="timeline-corner" />
         {stages.map((stage) => (
-          <div key={stage.id} class="timeline-stage-name" title={stage.name}>
-            <strong>{stage.name}</strong>
+          <div key={stage.id} class="timeline-stage-name" title={localized(stage, 'name')}>
+            <strong>{localized(stage, 'name')}</strong>
             <span class="muted">{stage.id}</span>
           </div>
         ))}
@@ -151,7 +166,7 @@ export function Timeline(props: TimelineProps) {
               data-stage={stage.id}
               style={{ backgroundSize: `${60 * PX_PER_MINUTE}px 100%` }}
               onClick={(event) => onLaneClick(event, stage)}
-              title="Click an empty spot to plan a session here"
+              title={consoleAgenda.t('timeline.laneHint')}
             >
               {placed
                 .filter((entry) => entry.lane === lane)
@@ -173,7 +188,11 @@ export function Timeline(props: TimelineProps) {
                         width: `${Math.max(24, (entry.end - entry.start) * PX_PER_MINUTE)}px`,
                         transform: dragging ? `translateY(${dragging.deltaLanes * LANE_HEIGHT}px)` : undefined,
                       }}
-                      title={`${entry.item.title}\n${formatRange(entry.item.plannedStart, entry.item.plannedEnd, zone)}\n${entry.item.status === 'live' ? 'Live now: end it in Stage control before moving it' : 'Click to edit, drag to move'}`}
+                      title={[
+                        localized(entry.item, 'title'),
+                        formatRange(entry.item.plannedStart, entry.item.plannedEnd, zone),
+                        consoleAgenda.t(entry.item.status === 'live' ? 'timeline.liveHint' : 'timeline.editHint'),
+                      ].join('\n')}
                       onPointerDown={(e) => onPointerDown(e, entry)}
                       onPointerMove={(e) => onPointerMove(e, entry)}
                       onPointerUp={() => onPointerUp(entry)}
@@ -186,16 +205,15 @@ export function Timeline(props: TimelineProps) {
                       }}
                     >
                       <span class="session-time">
-                        {entry.item.status === 'live' && <span class="badge badge-live">Live</span>}
-                        {entry.item.status === 'done' && <span class="badge">Done</span>}
+                        <StatusBadge status={entry.item.status} />
                         {dragging
                           ? `${timeOfMinutes(start)}–${timeOfMinutes(start + entry.end - entry.start)}`
                           : formatRange(entry.item.plannedStart, entry.item.plannedEnd, zone)}
                       </span>
-                      <span class="session-title">{entry.item.title}</span>
+                      <span class="session-title">{localized(entry.item, 'title')}</span>
                       <span class="session-meta">
                         {sessionKindLabel(entry.item.kind)}
-                        {entry.item.speakers.length > 0 && ` · ${entry.item.speakers.map((s) => s.name).join(', ')}`}
+                        {entry.item.speakers.length > 0 && ` · ${joinNames(entry.item.speakers.map((s) => s.name))}`}
                       </span>
                     </button>
                   );
@@ -203,7 +221,11 @@ export function Timeline(props: TimelineProps) {
             </div>
           ))}
           {today.date === day && today.minutes >= origin && today.minutes <= lastHour * 60 && (
-            <div class="timeline-now" style={{ left: `${(today.minutes - origin) * PX_PER_MINUTE}px` }} title={`Now: ${today.time}`} />
+            <div
+              class="timeline-now"
+              style={{ left: `${(today.minutes - origin) * PX_PER_MINUTE}px` }}
+              title={consoleAgenda.t('timeline.now', { time: today.time })}
+            />
           )}
         </div>
       </div>

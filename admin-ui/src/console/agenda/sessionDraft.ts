@@ -1,4 +1,12 @@
-import type { AchievementRecord, AgendaItem, SessionKind, SessionRecord } from '../../../../signaling/contract';
+import type {
+  AchievementRecord,
+  AgendaItem,
+  ContentLocale,
+  ContentTranslations,
+  SessionKind,
+  SessionRecord,
+} from '../../../../signaling/contract';
+import type { consoleAgenda } from '../../i18n/messages/consoleAgenda';
 import { type ApiClient, eventPath } from '../../lib/api';
 import { isoAt, wallClock, zonedToMs } from '../../lib/zonedTime';
 
@@ -6,7 +14,10 @@ import { isoAt, wallClock, zonedToMs } from '../../lib/zonedTime';
 export interface SessionDraft {
   /** null: a new session. */
   id: string | null;
+  /** The title as first entered (the record's own field). */
   title: string;
+  /** The title per page language; '' where none was entered. */
+  titles: Record<ContentLocale, string>;
   kind: SessionKind;
   stageId: string;
   date: string;
@@ -17,10 +28,11 @@ export interface SessionDraft {
 }
 
 /** Form fields the server's 400 answers can name. */
-export type DraftField = 'title' | 'kind' | 'stageId' | 'start' | 'end' | 'speakerIds' | 'achievementIds';
+export type DraftField = 'title' | 'titles' | 'kind' | 'stageId' | 'start' | 'end' | 'speakerIds' | 'achievementIds';
 
 const FIELD_OF: Record<string, DraftField> = {
   title: 'title',
+  translations: 'titles',
   kind: 'kind',
   stageId: 'stageId',
   plannedStart: 'start',
@@ -30,7 +42,8 @@ const FIELD_OF: Record<string, DraftField> = {
 };
 
 export function draftFieldOf(serverField: string): DraftField | null {
-  return FIELD_OF[serverField] ?? null;
+  // Nested fields come as "translations.en.title".
+  return FIELD_OF[serverField] ?? FIELD_OF[serverField.split('.')[0] ?? ''] ?? null;
 }
 
 export function draftOf(item: AgendaItem, zone: string): SessionDraft {
@@ -39,6 +52,7 @@ export function draftOf(item: AgendaItem, zone: string): SessionDraft {
   return {
     id: item.id,
     title: item.title,
+    titles: { 'zh-CN': item.translations?.['zh-CN']?.title ?? '', en: item.translations?.en?.title ?? '' },
     kind: item.kind,
     stageId: item.stageId,
     date: start.date,
@@ -56,6 +70,7 @@ export function newDraft(stageId: string, date: string, startMinutes: number, du
   return {
     id: null,
     title: '',
+    titles: { 'zh-CN': '', en: '' },
     kind: 'keynote',
     stageId,
     date,
@@ -66,15 +81,32 @@ export function newDraft(stageId: string, date: string, startMinutes: number, du
   };
 }
 
-/** Problems the browser can see before asking the server (the server checks them again). */
-export function localProblems(draft: SessionDraft, zone: string): Partial<Record<DraftField, string>> {
-  const problems: Partial<Record<DraftField, string>> = {};
-  if (draft.title.trim() === '') problems.title = 'Give the session a title.';
-  if (!draft.date || !draft.start) problems.start = 'Pick a day and a start time.';
-  else if (!draft.end) problems.end = 'Pick an end time.';
-  else if (zonedToMs(draft.date, draft.end, zone) <= zonedToMs(draft.date, draft.start, zone))
-    problems.end = 'The end must be after the start.';
-  return problems;
+type ProblemKey = Extract<Parameters<typeof consoleAgenda.t>[0], `problem.${string}`>;
+
+/**
+ * Problems the browser can see before asking the server (the server checks them again), as message
+ * keys: the form words them, in whatever language the page has when it shows them.
+ */
+export function localProblems(draft: SessionDraft, zone: string): Partial<Record<DraftField, ProblemKey>> {
+  const problems: [DraftField, ProblemKey][] = [];
+  if (draft.title.trim() === '') problems.push(['title', 'problem.title']);
+  if (!draft.date || !draft.start) problems.push(['start', 'problem.start']);
+  else if (!draft.end) problems.push(['end', 'problem.end']);
+  else if (zonedToMs(draft.date, draft.end, zone) <= zonedToMs(draft.date, draft.start, zone)) problems.push(['end', 'problem.order']);
+  return Object.fromEntries(problems);
+}
+
+/**
+ * The titles per language as the API takes them. A patch replaces the whole set, so the set is always
+ * sent: a title emptied here is removed, not kept.
+ */
+export function translationsOf(titles: Record<ContentLocale, string>): ContentTranslations {
+  const translations: ContentTranslations = {};
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const title = titles[locale].trim();
+    if (title) translations[locale] = { title };
+  }
+  return translations;
 }
 
 /**
@@ -98,6 +130,7 @@ export async function saveDraft(
   const body = {
     stageId: draft.stageId,
     title: draft.title.trim(),
+    translations: translationsOf(draft.titles),
     kind: draft.kind,
     speakerIds: draft.speakerIds,
     plannedStart: isoAt(draft.date, startMinutes, zone),

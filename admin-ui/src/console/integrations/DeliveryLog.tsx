@@ -1,20 +1,26 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { WebhookDeliveryRecord } from '../../../../signaling/contract';
-import { ApiError } from '../../lib/api';
+import { consoleText } from '../../i18n/messages/console';
+import { consoleIntegrations } from '../../i18n/messages/consoleIntegrations';
+import { usableZone } from '../../lib/zonedTime';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
+import { formatClock } from '../ui/time';
 
-const clock = (iso: string | null): string => (iso ? new Date(iso).toLocaleTimeString(undefined, { hour12: false }) : '—');
+const t = consoleIntegrations.t;
 
 /** One endpoint's newest deliveries, with "Send again" (the same message, the same webhook-id). */
 export function DeliveryLog({ path, enabled }: { path: string; enabled: boolean }) {
-  const { api, notify } = useConsole();
+  const { api, event, notify } = useConsole();
+  const zone = usableZone(event?.timezone);
+  const none = consoleText.t('common.none');
   const [deliveries, setDeliveries] = useState<WebhookDeliveryRecord[] | null>(null);
 
   const load = useCallback(async () => {
     try {
       setDeliveries(await api.get<WebhookDeliveryRecord[]>(path));
     } catch (e) {
-      notify({ tone: 'error', text: `Deliveries not loaded: ${e instanceof ApiError ? e.message : String(e)}` });
+      notify({ tone: 'error', text: t('log.loadFailed', { error: errorText(e) }) });
     }
   }, [api, path]);
   useEffect(() => void load(), [load]);
@@ -22,32 +28,32 @@ export function DeliveryLog({ path, enabled }: { path: string; enabled: boolean 
   const again = async (delivery: WebhookDeliveryRecord): Promise<void> => {
     try {
       await api.post(`${path}/${encodeURIComponent(delivery.id)}/redeliver`);
-      notify({ tone: 'success', text: `${delivery.type} queued again.` });
+      notify({ tone: 'success', text: t('log.queued', { type: delivery.type }) });
       await load();
     } catch (e) {
-      notify({ tone: 'error', text: `Not sent again: ${e instanceof ApiError ? e.message : String(e)}` });
+      notify({ tone: 'error', text: t('log.againFailed', { error: errorText(e) }) });
     }
   };
 
-  if (deliveries === null) return <p class="muted">Loading…</p>;
+  if (deliveries === null) return <p class="muted">{consoleText.t('common.loading')}</p>;
   return (
     <div class="delivery-log">
       <div class="toolbar">
         <button type="button" class="button-small button-quiet" onClick={() => void load()}>
-          Refresh
+          {consoleText.t('common.refresh')}
         </button>
       </div>
       {deliveries.length === 0 ? (
-        <p class="muted">Nothing sent yet.</p>
+        <p class="muted">{t('log.none')}</p>
       ) : (
         <table class="integrations-table">
           <thead>
             <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
+              <th scope="col">{t('log.colType')}</th>
+              <th scope="col">{t('log.colCreated')}</th>
+              <th scope="col">{t('log.colStatus')}</th>
+              <th scope="col">{t('log.colAttempts')}</th>
+              <th scope="col">{t('log.colLastAnswer')}</th>
               <th scope="col" />
             </tr>
           </thead>
@@ -55,13 +61,13 @@ export function DeliveryLog({ path, enabled }: { path: string; enabled: boolean 
             {deliveries.map((d) => (
               <tr key={d.id} data-delivery={d.id} data-status={d.status}>
                 <td>{d.type}</td>
-                <td class="nowrap">{clock(d.createdAt)}</td>
-                <td class={`delivery-${d.status}`}>{d.status}</td>
+                <td class="nowrap">{formatClock(d.createdAt, zone)}</td>
+                <td class={`delivery-${d.status}`}>{t(`status.${d.status}`)}</td>
                 <td>{d.attempts}</td>
-                <td>{d.lastStatus ?? d.lastError ?? '—'}</td>
+                <td>{d.lastStatus ?? d.lastError ?? none}</td>
                 <td>
                   <button type="button" class="button-small" disabled={!enabled || d.status === 'pending'} onClick={() => void again(d)}>
-                    Send again
+                    {t('log.again')}
                   </button>
                 </td>
               </tr>

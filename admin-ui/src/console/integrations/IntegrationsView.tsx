@@ -1,3 +1,4 @@
+import { consoleIntegrations } from '../../i18n/messages/consoleIntegrations';
 import { ApiKeysPanel } from './ApiKeysPanel';
 import { WebhooksPanel } from './WebhooksPanel';
 
@@ -7,8 +8,8 @@ export function IntegrationsView() {
     <section class="view integrations-view" aria-labelledby="integrations-heading">
       <header class="view-head">
         <div>
-          <h1 id="integrations-heading">Integrations</h1>
-          <p class="muted">API keys for partners' servers, and the webhooks that tell them what happens.</p>
+          <h1 id="integrations-heading">{consoleIntegrations.t('heading')}</h1>
+          <p class="muted">{consoleIntegrations.t('intro')}</p>
         </div>
       </header>
       <div class="integrations-layout">

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { WebhookEndpointRecord, WebhookEventType } from '../../../../signaling/contract';
-import { ApiError, eventPath } from '../../lib/api';
+import { consoleText } from '../../i18n/messages/console';
+import { consoleIntegrations } from '../../i18n/messages/consoleIntegrations';
+import { eventPath } from '../../lib/api';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
 import { DeliveryLog } from './DeliveryLog';
 import { SecretOnce } from './SecretOnce';
 
@@ -30,6 +33,12 @@ const TYPES: Record<WebhookEventType, true> = {
 };
 const TYPE_NAMES = Object.keys(TYPES) as WebhookEventType[];
 
+/** What an endpoint address looks like: an example, not text to translate. */
+const URL_EXAMPLE = 'https://partner.example/hooks';
+
+const t = consoleIntegrations.t;
+type FailureKey = 'hooks.loadFailed' | 'hooks.addFailed' | 'hooks.changeFailed' | 'hooks.deleteFailed';
+
 /** The event's webhook endpoints: register one (its secret shown once), enable or disable, rotate the secret, delete, see deliveries. */
 export function WebhooksPanel() {
   const { api, identity, notify } = useConsole();
@@ -39,14 +48,13 @@ export function WebhooksPanel() {
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const path = (...rest: string[]): string => eventPath(identity.eventId, 'webhooks', ...rest);
-  const failed = (what: string) => (e: unknown) =>
-    notify({ tone: 'error', text: `${what}: ${e instanceof ApiError ? e.message : String(e)}` });
+  const failed = (what: FailureKey) => (e: unknown) => notify({ tone: 'error', text: t(what, { error: errorText(e) }) });
 
   const load = useCallback(async () => {
     try {
       setEndpoints(await api.get<EndpointView[]>(eventPath(identity.eventId, 'webhooks')));
     } catch (e) {
-      failed('Webhooks not loaded')(e);
+      failed('hooks.loadFailed')(e);
     }
   }, [api, identity.eventId]);
   useEffect(() => void load(), [load]);
@@ -60,7 +68,7 @@ export function WebhooksPanel() {
       setTypes([]);
       await load();
     } catch (e) {
-      failed('Endpoint not added')(e);
+      failed('hooks.addFailed')(e);
     }
   };
 
@@ -70,31 +78,31 @@ export function WebhooksPanel() {
       if (answer.secret) setSecret(answer.secret);
       await load();
     } catch (e) {
-      failed('Endpoint not changed')(e);
+      failed('hooks.changeFailed')(e);
     }
   };
 
   const remove = async (endpoint: EndpointView): Promise<void> => {
-    if (!window.confirm(`Delete the endpoint ${endpoint.url} and its delivery log?`)) return;
-    await api.delete(path(endpoint.id)).then(load, failed('Endpoint not deleted'));
+    if (!window.confirm(t('hooks.deleteConfirm', { url: endpoint.url }))) return;
+    await api.delete(path(endpoint.id)).then(load, failed('hooks.deleteFailed'));
   };
 
   return (
     <section class="panel" aria-labelledby="webhooks-heading">
-      <h2 id="webhooks-heading">Webhooks</h2>
-      {secret && <SecretOnce label="Signing secret" value={secret} onDone={() => setSecret(null)} />}
+      <h2 id="webhooks-heading">{t('hooks.heading')}</h2>
+      {secret && <SecretOnce label={t('hooks.secret')} value={secret} onDone={() => setSecret(null)} />}
       <form class="webhook-form" onSubmit={(e) => void create(e)}>
         <input
           type="url"
-          aria-label="Endpoint URL"
-          placeholder="https://partner.example/hooks"
+          aria-label={t('hooks.url')}
+          placeholder={URL_EXAMPLE}
           required
           value={url}
           onInput={(e) => setUrl(e.currentTarget.value)}
         />
         <select
           multiple
-          aria-label="Event types (none selected: all)"
+          aria-label={t('hooks.types')}
           size={6}
           onChange={(e) => setTypes([...e.currentTarget.selectedOptions].map((o) => o.value as WebhookEventType))}
         >
@@ -105,7 +113,7 @@ export function WebhooksPanel() {
           ))}
         </select>
         <button type="submit" class="button-primary">
-          Add endpoint
+          {t('hooks.add')}
         </button>
       </form>
       <ul class="endpoint-list" id="webhook-endpoints">
@@ -113,26 +121,30 @@ export function WebhooksPanel() {
           <li key={endpoint.id} class="endpoint" data-endpoint={endpoint.id} data-enabled={String(endpoint.enabled)}>
             <div class="endpoint-head">
               <code class="endpoint-url">{endpoint.url}</code>
-              <span class={`badge ${endpoint.enabled ? 'badge-enabled' : ''}`}>{endpoint.enabled ? 'enabled' : 'disabled'}</span>
-              {endpoint.secretRotating && <span class="muted">old secret still signing</span>}
+              <span class={`badge ${endpoint.enabled ? 'badge-enabled' : ''}`}>
+                {t(endpoint.enabled ? 'hooks.enabled' : 'hooks.disabled')}
+              </span>
+              {endpoint.secretRotating && <span class="muted">{t('hooks.rotating')}</span>}
             </div>
             <p class="muted">
-              {endpoint.types.length === 0 ? 'every type' : endpoint.types.join(', ')}
-              {endpoint.consecutiveFailures > 0 && ` · ${endpoint.consecutiveFailures} failed in a row`}
-              {endpoint.disabledReason && ` · disabled: ${endpoint.disabledReason}`}
+              {[
+                endpoint.types.length === 0 ? t('hooks.everyType') : endpoint.types.join(', '),
+                ...(endpoint.consecutiveFailures > 0 ? [t('hooks.failedInRow', { count: endpoint.consecutiveFailures })] : []),
+                ...(endpoint.disabledReason ? [t('hooks.disabledBecause', { reason: endpoint.disabledReason })] : []),
+              ].join(' · ')}
             </p>
             <div class="toolbar">
               <button type="button" class="button-small" onClick={() => setOpen(open === endpoint.id ? null : endpoint.id)}>
-                {open === endpoint.id ? 'Hide deliveries' : 'Deliveries'}
+                {t(open === endpoint.id ? 'hooks.hideDeliveries' : 'hooks.deliveries')}
               </button>
               <button type="button" class="button-small button-quiet" onClick={() => void change(endpoint, { enabled: !endpoint.enabled })}>
-                {endpoint.enabled ? 'Disable' : 'Enable'}
+                {t(endpoint.enabled ? 'hooks.disable' : 'hooks.enable')}
               </button>
               <button type="button" class="button-small button-quiet" onClick={() => void change(endpoint, { rotateSecret: true })}>
-                Rotate secret
+                {t('hooks.rotate')}
               </button>
               <button type="button" class="button-small button-danger-quiet" onClick={() => void remove(endpoint)}>
-                Delete
+                {consoleText.t('common.delete')}
               </button>
             </div>
             {open === endpoint.id && <DeliveryLog path={path(endpoint.id, 'deliveries')} enabled={endpoint.enabled} />}

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NodeInfo } from '../../../../signaling/contract';
+import { consoleOps } from '../../i18n/messages/consoleOps';
+import { formatNumber } from '../../i18n/format';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
+
+const t = consoleOps.t;
 
 const REFRESH_MS = 2000;
 
@@ -8,7 +13,7 @@ const REFRESH_MS = 2000;
 export function NodeList() {
   const { api } = useConsole();
   const [nodes, setNodes] = useState<NodeInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ failure: unknown } | null>(null);
   useEffect(() => {
     let active = true;
     const load = (): void => {
@@ -18,7 +23,7 @@ export function NodeList() {
           setNodes([...answer.nodes].sort((a, b) => a.id.localeCompare(b.id)));
           setError(null);
         },
-        (failure: unknown) => active && setError(failure instanceof Error ? failure.message : String(failure)),
+        (failure: unknown) => active && setError({ failure }),
       );
     };
     load();
@@ -32,20 +37,24 @@ export function NodeList() {
   return (
     <section class="panel nodes-panel" aria-labelledby="nodes-heading">
       <h2 id="nodes-heading">
-        Nodes <span class="count">{nodes.length}</span>
+        {t('nodes.heading')} <span class="count">{nodes.length}</span>
       </h2>
-      {error && <p class="form-error">{error}</p>}
+      {error && <p class="form-error">{errorText(error.failure)}</p>}
       <ul class="node-list" id="node-list">
         {nodes.map((node) => (
           <li key={node.id} class={`node${node.draining ? ' node-draining' : ''}`} data-node={node.id}>
             <div class="node-head">
               <strong>{node.id}</strong>
-              {node.load.origins > 0 && <span class="node-tag">origin of {node.load.origins}</span>}
-              {node.draining && <span class="node-tag">draining</span>}
+              {node.load.origins > 0 && <span class="node-tag">{t('nodes.origin', { count: node.load.origins })}</span>}
+              {node.draining && <span class="node-tag">{t('nodes.draining')}</span>}
             </div>
             <p class="muted">
-              {node.load.viewers} viewers · {node.load.sockets} connections · worker CPU {node.load.workerCpuPercent} % · room for{' '}
-              {node.load.freeConsumers} consumers
+              {[
+                t('nodes.viewers', { count: node.load.viewers }),
+                t('nodes.connections', { count: node.load.sockets }),
+                t('nodes.cpu', { cpu: formatNumber(node.load.workerCpuPercent, { maximumFractionDigits: 1 }) }),
+                t('nodes.room', { count: node.load.freeConsumers }),
+              ].join(' · ')}
             </p>
           </li>
         ))}

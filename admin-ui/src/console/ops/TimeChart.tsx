@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { consoleOps } from '../../i18n/messages/consoleOps';
+import { formatTime } from '../../lib/zonedTime';
 import type { ChartData } from './healthSeries';
 import { WINDOW_MS } from './healthSeries';
 
@@ -10,6 +12,8 @@ interface TimeChartProps {
   data: ChartData;
   /** The right edge of the chart (ms); the left edge is ten minutes before. */
   now: number;
+  /** The event's time zone: the axis shows the venue's clock. */
+  zone: string;
   /** Fixed y range, e.g. [0, 10] for scores; otherwise from 0 to the data's maximum (at least `minMax`). */
   yRange?: [number, number];
   minMax?: number;
@@ -25,18 +29,12 @@ const AXIS = {
 };
 const HEIGHT = 170;
 
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
-/** Axis ticks as wall-clock minutes: a ten-minute window needs no dates. */
-function clockLabel(seconds: number): string {
-  return clockFormat.format(new Date(seconds * 1000));
-}
-
 function aligned(data: ChartData): uPlot.AlignedData {
   return [data.xs, ...data.series.map((s) => s.values)];
 }
 
 /** A uPlot line chart of the last ten minutes; rebuilt when its lines change, otherwise only fed new data. */
-export function TimeChart({ title, unit, data, now, yRange, minMax = 1 }: TimeChartProps) {
+export function TimeChart({ title, unit, data, now, zone, yRange, minMax = 1 }: TimeChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const nowRef = useRef(now);
@@ -56,7 +54,8 @@ export function TimeChart({ title, unit, data, now, yRange, minMax = 1 }: TimeCh
         y: { range: yRange ? () => yRange : (_u, _min, max) => [0, Math.max(minMax, Math.ceil((max ?? 0) * 1.15))] },
       },
       axes: [
-        { ...AXIS, values: (_u, splits) => splits.map(clockLabel) },
+        // Ticks as wall-clock minutes on the event's clock: a ten-minute window needs no dates.
+        { ...AXIS, values: (_u, splits) => splits.map((seconds) => formatTime(seconds * 1000, zone)) },
         { ...AXIS, size: 64, values: (_u, values) => values.map((v) => `${v}${unit}`) },
       ],
       series: [
@@ -89,7 +88,7 @@ export function TimeChart({ title, unit, data, now, yRange, minMax = 1 }: TimeCh
       plot.destroy();
       chart.current = null;
     };
-  }, [seriesKey, unit]);
+  }, [seriesKey, unit, zone]);
 
   useEffect(() => {
     chart.current?.setData(aligned(data));
@@ -99,7 +98,7 @@ export function TimeChart({ title, unit, data, now, yRange, minMax = 1 }: TimeCh
     <figure class="chart">
       <figcaption>{title}</figcaption>
       <div ref={container} class="chart-canvas" />
-      {data.series.length === 0 && <p class="chart-empty">No data yet</p>}
+      {data.series.length === 0 && <p class="chart-empty">{consoleOps.t('chart.empty')}</p>}
     </figure>
   );
 }

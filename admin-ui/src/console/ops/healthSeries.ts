@@ -1,4 +1,7 @@
 import type { AlertRecord, HealthSampleView, SourceHealth, StageHealthView } from '../../../../signaling/contract';
+import { consoleOps } from '../../i18n/messages/consoleOps';
+import { sourceLabel as shownLabel } from '../stage/sourceLabels';
+import { alertTitle } from './alertText';
 
 /** One line of a chart: a stable key (so colours stay put), a label, and one value per x (null: no data then). */
 export interface Series {
@@ -51,7 +54,7 @@ function collect(
 }
 
 function sourceLabel(stage: StageHealthView, source: SourceHealth, stageNames: ReadonlyMap<string, string>): string {
-  return `${stageNames.get(stage.stageId) ?? stage.stageId} · ${source.label || source.id}`;
+  return `${stageNames.get(stage.stageId) ?? stage.stageId} · ${source.label ? shownLabel(source.label) : source.id}`;
 }
 
 function perSource(
@@ -88,7 +91,10 @@ export function workerCpuChart(samples: HealthSampleView[]): ChartData {
   return collect(samples, (sample) =>
     sample.workers.map((worker) => ({
       key: `${sample.nodeId}:${String(worker.index).padStart(3, '0')}`,
-      label: nodes.size > 1 ? `${sample.nodeId} worker ${worker.index}` : `worker ${worker.index}`,
+      label:
+        nodes.size > 1
+          ? consoleOps.t('series.nodeWorker', { node: sample.nodeId, index: worker.index })
+          : consoleOps.t('series.worker', { index: worker.index }),
       value: worker.alive ? worker.cpuPercent : null,
     })),
   );
@@ -105,7 +111,7 @@ export type StageLevel = 'down' | 'critical' | 'degraded' | 'ok' | 'idle';
 export interface StageStatus {
   stageId: string;
   level: StageLevel;
-  /** What the level is about, in a few words. */
+  /** What the level is about, in a few words, in the page's language. */
   reason: string;
   health: StageHealthView | null;
   alerts: AlertRecord[];
@@ -118,26 +124,35 @@ export interface StageStatus {
  * idle (no media open on it).
  */
 export function stageStatus(stageId: string, latest: HealthSampleView | null, open: AlertRecord[]): StageStatus {
+  const t = consoleOps.t;
   const health = latest?.stages.find((s) => s.stageId === stageId) ?? null;
   const alerts = open.filter((a) => a.stageId === stageId);
+  const labelOf = (alert: AlertRecord): string => alertSourceLabel(latest, alert) ?? alert.sourceId ?? t('reason.someSource');
   const down = alerts.find((a) => a.rule === 'source_down');
-  if (down) {
-    const source = health?.sources.find((s) => s.id === down.sourceId);
-    return { stageId, level: 'down', reason: `${source?.label || down.sourceId || 'A source'} is down: no media`, health, alerts };
-  }
+  if (down) return { stageId, level: 'down', reason: t('reason.down', { source: labelOf(down) }), health, alerts };
   const critical = alerts.find((a) => a.severity === 'critical');
-  if (critical) return { stageId, level: 'critical', reason: critical.message, health, alerts };
+  if (critical) return { stageId, level: 'critical', reason: alertTitle(critical, labelOf), health, alerts };
   const silent = health?.sources.find((s) => s.kind === 'onsite' && !s.receiving);
   if (silent)
     return {
       stageId,
       level: 'degraded',
-      reason: `${silent.label || silent.id} silent for ${(silent.silentForMs / 1000).toFixed(0)} s`,
+      reason: t('reason.silent', {
+        source: silent.label ? shownLabel(silent.label) : silent.id,
+        seconds: Math.round(silent.silentForMs / 1000),
+      }),
       health,
       alerts,
     };
   const warning = alerts.find((a) => a.severity === 'warning');
-  if (warning) return { stageId, level: 'degraded', reason: warning.message, health, alerts };
-  if (!health || health.sources.length === 0) return { stageId, level: 'idle', reason: 'No source open', health, alerts };
-  return { stageId, level: 'ok', reason: 'All sources receiving', health, alerts };
+  if (warning) return { stageId, level: 'degraded', reason: alertTitle(warning, labelOf), health, alerts };
+  if (!health || health.sources.length === 0) return { stageId, level: 'idle', reason: t('reason.noSource'), health, alerts };
+  return { stageId, level: 'ok', reason: t('reason.ok'), health, alerts };
+}
+
+/** The label of the source an alert is about, as the latest sample names it (translated if the default); undefined if unknown. */
+export function alertSourceLabel(latest: HealthSampleView | null, alert: AlertRecord): string | undefined {
+  if (!alert.sourceId) return undefined;
+  const source = latest?.stages.find((s) => s.stageId === alert.stageId)?.sources.find((s) => s.id === alert.sourceId);
+  return source?.label ? shownLabel(source.label) : undefined;
 }

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AlertRecord, HealthSampleView } from '../../../../signaling/contract';
-import { ApiError } from '../../lib/api';
 import { request, RequestError } from '../../lib/signaling';
 import { useSocketEvent } from '../../live/hooks';
 import { useConsole } from '../context';
@@ -15,7 +14,8 @@ export interface HealthFeed {
   recent: AlertRecord[];
   intervalMs: number | null;
   subscribed: boolean;
-  error: string | null;
+  /** Why the feed is not coming (worded where shown), or null. */
+  error: unknown;
 }
 
 interface HistoryAnswer {
@@ -37,7 +37,7 @@ export function useHealth(): HealthFeed {
   const [recent, setRecent] = useState<AlertRecord[]>([]);
   const [intervalMs, setIntervalMs] = useState<number | null>(null);
   const [subscribed, setSubscribed] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const mounted = useRef(true);
 
   const addSamples = (more: HealthSampleView[]): void => setSamples((list) => keepWindow([...list, ...more], Date.now()));
@@ -62,7 +62,7 @@ export function useHealth(): HealthFeed {
         if (!mounted.current) return;
         setSubscribed(false);
         if (failure instanceof RequestError && failure.code === 'disconnected') return;
-        setError(failure instanceof ApiError || failure instanceof RequestError ? failure.message : String(failure));
+        setError(failure);
       }
     };
     const run = (): void => void subscribe();

@@ -1,5 +1,8 @@
 import type { HandRecord } from '../../../../signaling/contract';
+import { consoleQa } from '../../i18n/messages/consoleQa';
 import { timeAgo } from './QuestionCard';
+
+const t = consoleQa.t;
 
 interface HandsQueueProps {
   hands: ReadonlyMap<string, HandRecord> | null;
@@ -7,6 +10,9 @@ interface HandsQueueProps {
   now: number;
   onAnswer: (hand: HandRecord, action: 'accept' | 'lower') => void;
 }
+
+/** A hand still waiting for an answer (not yet accepted). */
+const isWaiting = (hand: HandRecord): boolean => hand.status === 'raised';
 
 /** Raised hands, oldest first; an accepted hand may publish camera and microphone until it is lowered. */
 export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
@@ -16,12 +22,12 @@ export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
   return (
     <section class="panel hands-panel" aria-labelledby="hands-heading">
       <h2 id="hands-heading">
-        Raised hands <span class="count">{list.length}</span>
+        {t('hands.heading')} <span class="count">{list.length}</span>
       </h2>
       {hands === null ? (
-        <p class="muted">Your role does not see the hands queue.</p>
+        <p class="muted">{t('hands.hidden')}</p>
       ) : list.length === 0 ? (
-        <p class="muted">No hand raised.</p>
+        <p class="muted">{t('hands.none')}</p>
       ) : (
         <ol class="hand-list">
           {list.map((hand) => (
@@ -29,17 +35,17 @@ export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
               <div class="hand-text">
                 <strong>{hand.name}</strong>
                 <span class="muted">
-                  {hand.status === 'accepted' ? 'Speaking: may use camera and microphone' : `raised ${timeAgo(hand.raisedAt, now)}`}
+                  {hand.status === 'accepted' ? t('hands.speaking') : t('hands.raised', { ago: timeAgo(hand.raisedAt, now) })}
                 </span>
               </div>
               <div class="hand-actions">
-                {hand.status === 'raised' && (
+                {isWaiting(hand) && (
                   <button type="button" class="button-small tone-approve" disabled={busy} onClick={() => onAnswer(hand, 'accept')}>
-                    Accept
+                    {t('hands.accept')}
                   </button>
                 )}
                 <button type="button" class="button-small tone-reject" disabled={busy} onClick={() => onAnswer(hand, 'lower')}>
-                  {hand.status === 'accepted' ? 'End' : 'Lower'}
+                  {t(hand.status === 'accepted' ? 'hands.end' : 'hands.lower')}
                 </button>
               </div>
             </li>

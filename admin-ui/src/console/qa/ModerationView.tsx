@@ -4,8 +4,12 @@ import { currentSession } from '../../lib/currentSession';
 import { request } from '../../lib/signaling';
 import { useNow } from '../../live/hooks';
 import { byAge, byPriority, useSessionQa } from '../../live/useSessionQa';
+import { localized } from '../../i18n/content';
+import { consoleQa } from '../../i18n/messages/consoleQa';
+import { useLocale } from '../../i18n/preact';
 import { formatRange, usableZone } from '../../lib/zonedTime';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
 import { StageTabs } from '../ui/StageTabs';
 import { useAgenda } from '../useAgenda';
 import { HandsQueue } from './HandsQueue';
@@ -13,21 +17,11 @@ import { COLUMNS, type ModerationAction, type QuestionColumn, commandFor, isTypi
 import { sameNetworkCounts } from './moderatedFields';
 import { QuestionCard } from './QuestionCard';
 
-const COLUMN_TITLE: Record<QuestionColumn, string> = {
-  pending: 'Pending',
-  approved: 'Approved',
-  answered: 'Answered',
-  rejected: 'Rejected',
-};
-const COLUMN_HINT: Record<QuestionColumn, string> = {
-  pending: 'Oldest first. Attendees do not see these yet.',
-  approved: 'Shown to attendees: pinned, then most votes.',
-  answered: 'Shown to attendees as answered.',
-  rejected: 'Hidden from attendees.',
-};
+const t = consoleQa.t;
 
 /** Moderators keep one session's Q&A clean: four live lists, one-click and keyboard moderation, the hands queue. */
 export function ModerationView({ stageId, onStage }: { stageId: string | null; onStage: (id: string) => void }) {
+  useLocale();
   const { socket, event, stages, notify } = useConsole();
   const agenda = useAgenda();
   const now = useNow(15_000);
@@ -64,7 +58,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
     try {
       qa.apply(await request(socket, 'moderateQuestion', { sessionId: session.id, questionId: question.id, action }));
     } catch (error) {
-      notify({ tone: 'error', text: `Could not ${action} the question: ${error instanceof Error ? error.message : String(error)}` });
+      notify({ tone: 'error', text: t(`failed.${action}`, { error: errorText(error) }) });
     } finally {
       setBusy(false);
     }
@@ -75,10 +69,12 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
     setBusy(true);
     try {
       qa.applyHand(await request(socket, 'answerHand', { sessionId: session.id, handId: hand.id, action }));
-      if (action === 'accept')
-        notify({ tone: 'success', text: `${hand.name} may speak now: their camera can be put on air in Stage control.` });
+      if (action === 'accept') notify({ tone: 'success', text: t('hands.accepted', { name: hand.name }) });
     } catch (error) {
-      notify({ tone: 'error', text: `Could not ${action} ${hand.name}'s hand: ${error instanceof Error ? error.message : String(error)}` });
+      notify({
+        tone: 'error',
+        text: t(action === 'accept' ? 'hands.acceptFailed' : 'hands.lowerFailed', { name: hand.name, error: errorText(error) }),
+      });
     } finally {
       setBusy(false);
     }
@@ -127,27 +123,26 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
       <StageTabs stages={stages} current={stageId} onSelect={onStage} />
       <header class="view-head">
         <div>
-          <h1 id="qa-heading">Q&amp;A moderation</h1>
+          <h1 id="qa-heading">{t('heading')}</h1>
           <p class="muted">
             <span class="monitor-state" data-state={qa.subscribed ? 'live' : 'reconnecting'}>
-              {qa.subscribed ? 'Live' : session ? 'Connecting…' : 'No session'}
+              {t(qa.subscribed ? 'state.live' : session ? 'state.connecting' : 'state.noSession')}
             </span>
-            {session && ` · ${all.length} question${all.length === 1 ? '' : 's'}`}
+            {session && ` · ${t('questions', { count: all.length })}`}
           </p>
         </div>
         <label class="field field-inline">
-          <span>Session</span>
+          <span>{t('session.label')}</span>
           <select
             id="qa-session"
             value={session?.id ?? ''}
             onChange={(e) => setChosenSessionId(e.currentTarget.value || null)}
             disabled={stageSessions.length === 0}
           >
-            {stageSessions.length === 0 && <option value="">No session on this stage</option>}
+            {stageSessions.length === 0 && <option value="">{t('session.none')}</option>}
             {stageSessions.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.status === 'live' ? '● LIVE · ' : s.status === 'done' ? 'Done · ' : ''}
-                {formatRange(s.plannedStart, s.plannedEnd, zone)} {s.title}
+                {t(`session.${s.status}`, { range: formatRange(s.plannedStart, s.plannedEnd, zone), title: localized(s, 'title') })}
               </option>
             ))}
           </select>
@@ -158,21 +153,22 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
           {qa.error}
         </p>
       )}
-      <p class="shortcuts" aria-label="Keyboard shortcuts">
-        <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>H</kbd>/<kbd>L</kbd> column · <kbd>A</kbd> approve · <kbd>R</kbd> reject · <kbd>P</kbd> pin ·{' '}
-        <kbd>D</kbd> answered · <kbd>V</kbd> count held votes
+      <p class="shortcuts" aria-label={t('keys.label')}>
+        <kbd>J</kbd>/<kbd>K</kbd> {t('keys.move')} · <kbd>H</kbd>/<kbd>L</kbd> {t('keys.column')} · <kbd>A</kbd> {t('keys.approve')} ·{' '}
+        <kbd>R</kbd> {t('keys.reject')} · <kbd>P</kbd> {t('keys.pin')} · <kbd>D</kbd> {t('keys.answered')} · <kbd>V</kbd>{' '}
+        {t('keys.countHeld')}
       </p>
       {!session ? (
-        <p class="empty">Schedule a session on this stage in the Agenda to collect questions.</p>
+        <p class="empty">{t('noSession')}</p>
       ) : (
         <div class="qa-layout">
           {COLUMNS.map((column) => (
             <section key={column} class={`qa-column qa-${column}`} aria-labelledby={`qa-${column}-heading`} data-column={column}>
               <h2 id={`qa-${column}-heading`}>
-                {COLUMN_TITLE[column]} <span class="count">{columns[column].length}</span>
+                {t(`column.${column}`)} <span class="count">{columns[column].length}</span>
               </h2>
-              <p class="hint">{COLUMN_HINT[column]}</p>
-              {columns[column].length === 0 && <p class="column-empty">{column === 'pending' ? 'Nothing waiting.' : 'None.'}</p>}
+              <p class="hint">{t(`hint.${column}`)}</p>
+              {columns[column].length === 0 && <p class="column-empty">{t(column === 'pending' ? 'empty.pending' : 'empty.other')}</p>}
               <ul class="question-list">
                 {columns[column].map((question) => (
                   <QuestionCard

@@ -1,4 +1,5 @@
 import type { QuestionView } from '../../../../signaling/contract';
+import { consoleQa } from '../../i18n/messages/consoleQa';
 import { heldVotesOf } from './moderatedFields';
 import type { ModerationAction } from './moderationKeys';
 
@@ -13,45 +14,48 @@ interface QuestionCardProps {
   onAct: (action: ModerationAction) => void;
 }
 
+const t = consoleQa.t;
+
+/** How long ago, to the minute: a moderator weighs a question's wait, not its timestamp. */
 export function timeAgo(iso: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return 'just now';
+  if (seconds < 60) return t('ago.now');
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
+  if (minutes < 60) return t('ago.minutes', { minutes });
+  return t('ago.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }
 
 /** What a moderator can do with a question in each status, in the order the buttons appear. */
 function actionsFor(question: QuestionView): { action: ModerationAction; label: string; key: string; tone: string }[] {
   const countHeld =
-    heldVotesOf(question) > 0 ? [{ action: 'countHeldVotes' as const, label: 'Count held votes', key: 'V', tone: 'quiet' }] : [];
+    heldVotesOf(question) > 0 ? [{ action: 'countHeldVotes' as const, label: t('action.countHeldVotes'), key: 'V', tone: 'quiet' }] : [];
   return [...actionsByStatus(question), ...countHeld];
 }
 
 function actionsByStatus(question: QuestionView): { action: ModerationAction; label: string; key: string; tone: string }[] {
   const pin = question.pinned
-    ? { action: 'unpin' as const, label: 'Unpin', key: 'P', tone: 'quiet' }
-    : { action: 'pin' as const, label: 'Pin', key: 'P', tone: 'quiet' };
+    ? { action: 'unpin' as const, label: t('action.unpin'), key: 'P', tone: 'quiet' }
+    : { action: 'pin' as const, label: t('action.pin'), key: 'P', tone: 'quiet' };
   switch (question.status) {
     case 'pending':
       return [
-        { action: 'approve', label: 'Approve', key: 'A', tone: 'approve' },
-        { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
+        { action: 'approve', label: t('action.approve'), key: 'A', tone: 'approve' },
+        { action: 'reject', label: t('action.reject'), key: 'R', tone: 'reject' },
       ];
     case 'approved':
       return [
-        { action: 'answer', label: 'Answered', key: 'D', tone: 'approve' },
+        { action: 'answer', label: t('action.answer'), key: 'D', tone: 'approve' },
         pin,
-        { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
+        { action: 'reject', label: t('action.reject'), key: 'R', tone: 'reject' },
       ];
     case 'answered':
       return [
-        { action: 'approve', label: 'Reopen', key: 'A', tone: 'quiet' },
+        { action: 'approve', label: t('action.reopen'), key: 'A', tone: 'quiet' },
         pin,
-        { action: 'reject', label: 'Reject', key: 'R', tone: 'reject' },
+        { action: 'reject', label: t('action.reject'), key: 'R', tone: 'reject' },
       ];
     case 'rejected':
-      return [{ action: 'approve', label: 'Approve', key: 'A', tone: 'approve' }];
+      return [{ action: 'approve', label: t('action.approve'), key: 'A', tone: 'approve' }];
   }
 }
 
@@ -66,21 +70,20 @@ export function QuestionCard({ question, fromSameNetwork, selected, busy, now, o
       aria-selected={selected}
       onClick={onSelect}
     >
-      <div class="question-votes" title={`${question.votes} vote${question.votes === 1 ? '' : 's'}`}>
+      <div class="question-votes" title={t('card.votes', { count: question.votes })}>
         <span class="question-vote-count">{question.votes}</span>
-        <span class="question-vote-label">votes</span>
+        <span class="question-vote-label">{t('card.votesLabel')}</span>
       </div>
       <div class="question-body">
         <p class="question-text">{question.text}</p>
         <p class="question-meta">
-          {question.pinned && <span class="badge badge-pin">Pinned</span>}
+          {question.pinned && <span class="badge badge-pin">{t('card.pinned')}</span>}
           <span class="question-author">{question.authorName}</span> · {timeAgo(question.createdAt, now)}
         </p>
-        {fromSameNetwork > 1 && <p class="question-network">{fromSameNetwork} questions from one network</p>}
+        {fromSameNetwork > 1 && <p class="question-network">{t('card.sameNetwork', { count: fromSameNetwork })}</p>}
         {held > 0 && (
           <p class="question-burst" data-held-votes={held}>
-            <span class="badge badge-burst">Vote burst</span> {held} more vote{held === 1 ? '' : 's'} from one network, held: not counted
-            unless you count them.
+            <span class="badge badge-burst">{t('card.burst')}</span> {t('card.burstHeld', { count: held })}
           </p>
         )}
         <div class="question-actions">

@@ -1,6 +1,15 @@
 import type { ProgramChange, SourceInfo, SpeakerRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleStage } from '../../i18n/messages/consoleStage';
 import { sourceName } from './sourceLabels';
-import { lowerThirdDetail } from '../../lib/lowerThird';
+import { lowerThirdDetail, lowerThirdHeadline } from '../../lib/lowerThird';
+
+const t = consoleStage.t;
+
+/** The session's title on the lower-third, in the page's language (the organisers may have entered both). */
+function sessionTitleOf(lowerThird: NonNullable<ProgramChange['lowerThird']>): string {
+  return localized({ title: lowerThird.sessionTitle, translations: lowerThird.sessionTranslations }, 'title');
+}
 
 interface OnAirPanelProps {
   program: ProgramChange | null;
@@ -22,14 +31,16 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
   const programLive = programId === null || byId.has(programId);
   const previousLive = previousId !== null && byId.has(previousId) && previousId !== programId;
   const lowerThird = program?.lowerThird ?? null;
+  // As viewers see it: the name line (a speaker, or an agreement written in the page's language) and the detail.
+  const headline = lowerThirdHeadline(lowerThird);
   const detail = lowerThirdDetail(lowerThird);
 
   return (
     <section class="panel" aria-labelledby="on-air-heading">
-      <h2 id="on-air-heading">On air</h2>
+      <h2 id="on-air-heading">{t('air.heading')}</h2>
       <p class="on-air-now" id="program-now">
         {programId === null ? (
-          <span class="muted">No program chosen: each viewer gets the best source available (hall feed first).</span>
+          <span class="muted">{t('air.auto')}</span>
         ) : (
           <>
             <span class="on-air-dot" aria-hidden="true" />
@@ -39,7 +50,7 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
       </p>
       {!programLive && (
         <p class="alert-inline" role="alert">
-          The source on air has gone: viewers see nothing. Put another source on air.
+          {t('air.gone')}
         </p>
       )}
       <div class="undo-row">
@@ -50,42 +61,34 @@ export function OnAirPanel({ program, sources, previousId, speakers, chosenSpeak
           disabled={busy || !previousLive}
           onClick={() => previousId && onTake(previousId)}
         >
-          ↶ Back to {previousLive ? sourceName(byId.get(previousId ?? ''), previousId) : 'the previous source'}
+          {t('air.back', { source: previousLive ? sourceName(byId.get(previousId ?? ''), previousId) : t('air.previous') })}
         </button>
         {programId !== null && (
-          <button
-            type="button"
-            class="button-quiet"
-            disabled={busy}
-            onClick={() => onTake(null)}
-            title="Viewers then pick the best source themselves"
-          >
-            Clear program
+          <button type="button" class="button-quiet" disabled={busy} onClick={() => onTake(null)} title={t('air.clearHint')}>
+            {t('air.clear')}
           </button>
         )}
       </div>
 
-      <h3>Lower-third</h3>
-      <div class="lower-third-preview" aria-label="Lower-third as viewers see it">
-        {lowerThird && (lowerThird.speakerName || detail) ? (
+      <h3>{t('lower.heading')}</h3>
+      <div class="lower-third-preview" aria-label={t('lower.preview')}>
+        {lowerThird && (headline || detail) ? (
           <>
-            <strong id="lower-third-preview-name">{lowerThird.speakerName || lowerThird.sessionTitle}</strong>
-            {lowerThird.speakerName && detail && <span>{detail}</span>}
+            <strong id="lower-third-preview-name">{headline || sessionTitleOf(lowerThird)}</strong>
+            {headline && detail && <span>{detail}</span>}
           </>
         ) : (
-          <span class="muted">
-            {programId === null ? 'Shown once a source is on air.' : 'Nothing to show: no live session and no speaker chosen.'}
-          </span>
+          <span class="muted">{t(programId === null ? 'lower.waiting' : 'lower.empty')}</span>
         )}
       </div>
       <label class="field">
-        <span>Name on the lower-third</span>
+        <span>{t('lower.name')}</span>
         <select
           value={chosenSpeakerId ?? ''}
           disabled={busy || programId === null || !programLive}
           onChange={(e) => onSpeaker(e.currentTarget.value || null)}
         >
-          <option value="">The live session's first speaker</option>
+          <option value="">{t('lower.default')}</option>
           {speakers.map((speaker) => (
             <option key={speaker.id} value={speaker.id}>
               {speaker.name}

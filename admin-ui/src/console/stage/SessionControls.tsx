@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgendaItem } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleStage } from '../../i18n/messages/consoleStage';
 import { sessionKindLabel } from '../../lib/sessionKinds';
 import { formatRange } from '../../lib/zonedTime';
+import { joinNames } from '../ui/text';
+
+const t = consoleStage.t;
 
 interface SessionControlsProps {
   /** The stage's sessions in time order. */
@@ -42,15 +47,15 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
 
   return (
     <section class="panel" aria-labelledby="sessions-heading">
-      <h2 id="sessions-heading">Sessions</h2>
+      <h2 id="sessions-heading">{t('sessions.heading')}</h2>
       {live ? (
         <div class="session-live" data-session={live.id}>
-          <span class="badge badge-live">Live</span>
+          <span class="badge badge-live">{t('sessions.live')}</span>
           <div class="session-live-text">
-            <strong>{live.title}</strong>
+            <strong>{localized(live, 'title')}</strong>
             <span class="muted">
               {formatRange(live.plannedStart, live.plannedEnd, zone)} · {sessionKindLabel(live.kind)}
-              {live.speakers.length > 0 && ` · ${live.speakers.map((s) => s.name).join(', ')}`}
+              {live.speakers.length > 0 && ` · ${joinNames(live.speakers.map((s) => s.name))}`}
             </span>
           </div>
           <button
@@ -60,22 +65,22 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
             disabled={busy}
             onClick={twoStep(`end-${live.id}`, () => onEnd(live))}
           >
-            {armed === `end-${live.id}` ? 'Click again to end' : 'End session'}
+            {t(armed === `end-${live.id}` ? 'sessions.endConfirm' : 'sessions.end')}
           </button>
         </div>
       ) : (
-        <p class="muted">No session is live on this stage.</p>
+        <p class="muted">{t('sessions.noLive')}</p>
       )}
       {upcoming.length > 0 ? (
         <ol class="session-queue">
           {upcoming.map((item, index) => {
             const key = `start-${item.id}`;
-            const label = index === 0 ? (live ? 'Next session' : 'Start') : 'Start';
+            const label = t(index === 0 && live ? 'sessions.startNext' : 'sessions.start');
             return (
               <li key={item.id} data-session={item.id} class={index === 0 ? 'next' : undefined}>
                 <div class="session-queue-text">
-                  {index === 0 && <span class="badge">Next</span>}
-                  <strong>{item.title}</strong>
+                  {index === 0 && <span class="badge">{t('sessions.next')}</span>}
+                  <strong>{localized(item, 'title')}</strong>
                   <span class="muted">{formatRange(item.plannedStart, item.plannedEnd, zone)}</span>
                 </div>
                 <button
@@ -84,14 +89,18 @@ export function SessionControls({ items, zone, busy, onStart, onEnd }: SessionCo
                   disabled={busy}
                   onClick={twoStep(key, () => onStart(item))}
                 >
-                  {armed === key ? (live ? `Click again: end “${live.title}”, start this` : 'Click again to start') : label}
+                  {armed !== key
+                    ? label
+                    : live
+                      ? t('sessions.switchConfirm', { title: localized(live, 'title') })
+                      : t('sessions.startConfirm')}
                 </button>
               </li>
             );
           })}
         </ol>
       ) : (
-        <p class="muted">Nothing else is scheduled on this stage.</p>
+        <p class="muted">{t('sessions.noMore')}</p>
       )}
     </section>
   );

@@ -1,6 +1,10 @@
 import type { SourceInfo } from '../../../../signaling/contract';
+import { compareNames } from '../../i18n/format';
+import { consoleStage } from '../../i18n/messages/consoleStage';
 import { TrackVideo } from '../../live/TrackVideo';
-import { SOURCE_KIND_LABEL, sourceName } from './sourceLabels';
+import { sourceKindLabel, sourceName } from './sourceLabels';
+
+const t = consoleStage.t;
 
 interface SourceGridProps {
   sources: SourceInfo[];
@@ -20,17 +24,17 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
   if (sources.length === 0) {
     return (
       <div class="empty source-empty">
-        <strong>No source on this stage.</strong>
-        <span>Start the hall encoder (npm run ingest) or invite a remote speaker with a speaker link.</span>
+        <strong>{t('grid.none')}</strong>
+        <span>{t('grid.noneHint')}</span>
       </div>
     );
   }
   // Language channels are never on air (the server refuses them as a program): no tile to take.
   const sorted = [...sources]
     .filter((s) => s.kind !== 'interpretation')
-    .sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
+    .sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || compareNames(a.label, b.label) || a.id.localeCompare(b.id));
   return (
-    <ul class="source-grid" aria-label="Sources">
+    <ul class="source-grid" aria-label={t('grid.label')}>
       {sorted.map((source) => {
         const onAir = source.id === programId;
         const pending = source.id === pendingId;
@@ -41,9 +45,13 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
         return (
           <li key={source.id} class={`source-tile${onAir ? ' on-air' : ''}${pending ? ' pending' : ''}`} data-source={source.id}>
             <div class="source-preview">
-              {hasVideo ? <TrackVideo track={track} label={`Preview of ${name}`} /> : <span class="source-novideo">Sound only</span>}
-              {onAir && <span class="on-air-badge">On air</span>}
-              {pending && <span class="pending-badge">Switching…</span>}
+              {hasVideo ? (
+                <TrackVideo track={track} label={t('grid.preview', { name })} />
+              ) : (
+                <span class="source-novideo">{t('grid.soundOnly')}</span>
+              )}
+              {onAir && <span class="on-air-badge">{t('grid.onAir')}</span>}
+              {pending && <span class="pending-badge">{t('grid.switching')}</span>}
             </div>
             <div class="source-info">
               <div class="source-text">
@@ -51,9 +59,9 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
                   {name}
                 </strong>
                 <span class="muted">
-                  {SOURCE_KIND_LABEL[source.kind]}
-                  {hasVideo && ' · video'}
-                  {hasAudio && ' · sound'}
+                  {[sourceKindLabel(source.kind), ...(hasVideo ? [t('grid.video')] : []), ...(hasAudio ? [t('grid.sound')] : [])].join(
+                    ' · ',
+                  )}
                 </span>
               </div>
               <button
@@ -63,7 +71,7 @@ export function SourceGrid({ sources, previews, programId, pendingId, disabled, 
                 aria-pressed={onAir}
                 onClick={() => onTake(source.id)}
               >
-                {onAir ? 'On air' : 'Put on air'}
+                {t(onAir ? 'grid.onAir' : 'grid.take')}
               </button>
             </div>
           </li>

@@ -1,26 +1,28 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgendaItem, ProgramChange } from '../../../../signaling/contract';
-import { ApiError, eventPath } from '../../lib/api';
+import { localized } from '../../i18n/content';
+import { compareNames } from '../../i18n/format';
+import { consoleStage } from '../../i18n/messages/consoleStage';
+import { useLocale } from '../../i18n/preact';
+import { eventPath } from '../../lib/api';
 import { usableZone } from '../../lib/zonedTime';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
 import { StageTabs } from '../ui/StageTabs';
 import { useAgenda } from '../useAgenda';
 import { OnAirPanel } from './OnAirPanel';
 import { SessionControls } from './SessionControls';
 import { SourceGrid } from './SourceGrid';
+import { StageNamesPanel } from './StageNamesPanel';
 import { StreamKeysPanel } from './StreamKeysPanel';
 import { sourceName } from './sourceLabels';
 import { useStageMonitor } from './useStageMonitor';
 
-const MONITOR_STATE_TEXT = {
-  connecting: 'Connecting to the stage…',
-  live: 'Previews live',
-  reconnecting: 'Reconnecting…',
-  failed: 'Not connected',
-} as const;
+const t = consoleStage.t;
 
 /** The host runs one stage: previews of every source, one click to put one on air, the sessions in order. */
 export function StageControlView({ stageId, onStage }: { stageId: string | null; onStage: (id: string) => void }) {
+  useLocale();
   const { api, identity, event, stages, notify } = useConsole();
   const monitor = useStageMonitor(stageId);
   const agenda = useAgenda();
@@ -41,7 +43,9 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
   const sourceById = new Map(monitor.sources.map((s) => [s.id, s]));
   const stageItems = agenda.items.filter((item) => item.stageId === stageId);
   const live = stageItems.find((item) => item.status === 'live');
-  const speakers = [...(live?.speakers ?? []), ...agenda.speakers.filter((s) => !live?.speakerIds.includes(s.id))];
+  // The live session's speakers first, in their order; then everyone else by name.
+  const others = agenda.speakers.filter((s) => !live?.speakerIds.includes(s.id)).sort((a, b) => compareNames(a.name, b.name));
+  const speakers = [...(live?.speakers ?? []), ...others];
 
   const putOnAir = async (sourceId: string | null, speaker: string | null = speakerId): Promise<void> => {
     if (!stageId) return;
@@ -55,7 +59,7 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
     } catch (error) {
       notify({
         tone: 'error',
-        text: `${sourceName(sourceById.get(sourceId ?? ''), sourceId)} did not go on air: ${error instanceof ApiError ? error.message : String(error)}`,
+        text: t('take.failed', { source: sourceName(sourceById.get(sourceId ?? ''), sourceId), error: errorText(error) }),
       });
     } finally {
       setPendingId(null);
@@ -67,16 +71,23 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
     setBusy(true);
     try {
       await api.post(eventPath(identity.eventId, 'sessions', item.id, action));
-      notify({ tone: 'success', text: action === 'start' ? `“${item.title}” is live.` : `“${item.title}” has ended.` });
+      notify({ tone: 'success', text: t(action === 'start' ? 'sessions.started' : 'sessions.ended', { title: localized(item, 'title') }) });
       await agenda.reload();
     } catch (error) {
-      notify({ tone: 'error', text: `Could not ${action} “${item.title}”: ${error instanceof ApiError ? error.message : String(error)}` });
+      notify({
+        tone: 'error',
+        text: t(action === 'start' ? 'sessions.startFailed' : 'sessions.endFailed', {
+          title: localized(item, 'title'),
+          error: errorText(error),
+        }),
+      });
     } finally {
       setBusy(false);
     }
   };
 
-  const stageName = stages.find((s) => s.id === stageId)?.name ?? stageId ?? '';
+  const stage = stages.find((s) => s.id === stageId);
+  const stageName = stage ? localized(stage, 'name') : (stageId ?? '');
   return (
     <section class="view stage-view" aria-labelledby="stage-heading">
       <StageTabs stages={stages} current={stageId} onSelect={onStage} />
@@ -88,10 +99,10 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
                 <h1 id="stage-heading">{stageName}</h1>
                 <p class="muted">
                   <span class="monitor-state" data-state={monitor.state}>
-                    {MONITOR_STATE_TEXT[monitor.state]}
+                    {t(`monitor.${monitor.state}`)}
                   </span>
                   {' · '}
-                  {monitor.sources.length} source{monitor.sources.length === 1 ? '' : 's'} · switching takes effect for every viewer at once
+                  {t('sources', { count: monitor.sources.length })} · {t('switchHint')}
                 </p>
               </div>
             </header>
@@ -131,6 +142,7 @@ export function StageControlView({ stageId, onStage }: { stageId: string | null;
               onEnd={(item) => void sessionAction(item, 'end')}
             />
             <StreamKeysPanel stageId={stageId} />
+            {stage && <StageNamesPanel key={stage.id} stage={stage} />}
           </div>
         </div>
       )}

@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, eventPath } from '../../lib/api';
+import { consoleText } from '../../i18n/messages/console';
+import { consoleStage } from '../../i18n/messages/consoleStage';
+import { eventPath } from '../../lib/api';
 import { useConsole } from '../context';
+import { errorText } from '../errorText';
+
+const t = consoleStage.t;
+
+/** Where an RTMP and an SRT encoder put the key: addresses, not words. */
+const RTMP_KEY_PATH = 'live/<key>';
+const SRT_STREAM_ID = 'streamid=<key>';
 
 /** A stage's stream key as the API lists it (never its secret). */
 interface StreamKeyView {
@@ -21,10 +30,6 @@ interface CreatedKey extends StreamKeyView {
 
 const FEED = /^[a-z0-9]{1,16}$/;
 
-function errorText(error: unknown): string {
-  return error instanceof ApiError ? error.message : String(error);
-}
-
 /**
  * The stage's encoder keys: create one (its secret and WHIP address shown once), see which exist,
  * revoke one (its live encoders are cut off at once).
@@ -42,7 +47,7 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
     api
       .get<StreamKeyView[]>(path)
       .then(setKeys)
-      .catch((error: unknown) => notify({ tone: 'error', text: `The stream keys could not be loaded: ${errorText(error)}` }));
+      .catch((error: unknown) => notify({ tone: 'error', text: t('keys.loadFailed', { error: errorText(error) }) }));
   }, [api, path]);
   useEffect(() => {
     setCreated(null);
@@ -58,7 +63,7 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
       setFeed('');
       load();
     } catch (error) {
-      notify({ tone: 'error', text: `No key was created: ${errorText(error)}` });
+      notify({ tone: 'error', text: t('keys.createFailed', { error: errorText(error) }) });
     } finally {
       setBusy(false);
     }
@@ -68,11 +73,11 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
     setBusy(true);
     try {
       await api.delete(`${path}/${encodeURIComponent(key.id)}`);
-      notify({ tone: 'success', text: `Key “${key.label}” revoked: its encoders are cut off.` });
+      notify({ tone: 'success', text: t('keys.revoked', { label: key.label }) });
       if (created?.id === key.id) setCreated(null);
       load();
     } catch (error) {
-      notify({ tone: 'error', text: `The key was not revoked: ${errorText(error)}` });
+      notify({ tone: 'error', text: t('keys.revokeFailed', { error: errorText(error) }) });
     } finally {
       setBusy(false);
     }
@@ -81,28 +86,28 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
   const active = keys.filter((k) => k.revokedAt === null);
   return (
     <section class="panel stream-keys" aria-labelledby="stream-keys-heading">
-      <h2 id="stream-keys-heading">Encoder keys</h2>
+      <h2 id="stream-keys-heading">{t('keys.heading')}</h2>
       {created && (
         <div class="created-key" role="status">
-          <p>Copy it now: the key is not shown again.</p>
+          <p>{t('keys.copyNow')}</p>
           <code id="created-key">{created.key}</code>
           <p class="muted">
-            WHIP: <code>{`${window.location.origin}${created.whipPath}`}</code> with the key as bearer token; RTMP and SRT: the key is the
-            stream key (<code>live/&lt;key&gt;</code>, <code>streamid=&lt;key&gt;</code>).
+            {t('keys.whip')} <code>{`${window.location.origin}${created.whipPath}`}</code> {t('keys.whipBearer')} (
+            <code>{RTMP_KEY_PATH}</code>, <code>{SRT_STREAM_ID}</code>).
           </p>
         </div>
       )}
       {active.length === 0 ? (
-        <p class="muted">No encoder key for this stage.</p>
+        <p class="muted">{t('keys.none')}</p>
       ) : (
         <ul class="key-list">
           {active.map((key) => (
             <li key={key.id} data-key-id={key.id}>
               <span>
-                <strong>{key.label}</strong> <span class="muted">· feeds {key.sourceId}</span>
+                <strong>{key.label}</strong> <span class="muted">{t('keys.feeds', { source: key.sourceId })}</span>
               </span>
               <button type="button" class="button-quiet" disabled={busy} onClick={() => void revoke(key)}>
-                Revoke
+                {consoleText.t('common.revoke')}
               </button>
             </li>
           ))}
@@ -116,21 +121,21 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
         }}
       >
         <input
-          aria-label="Key label"
-          placeholder="Label, e.g. OBS desk 2"
+          aria-label={t('keys.label')}
+          placeholder={t('keys.labelExample')}
           maxLength={80}
           value={label}
           onInput={(e) => setLabel(e.currentTarget.value)}
         />
         <input
-          aria-label="Further camera (optional)"
-          placeholder="camera (optional)"
+          aria-label={t('keys.feed')}
+          placeholder={t('keys.feedExample')}
           maxLength={16}
           value={feed}
           onInput={(e) => setFeed(e.currentTarget.value.toLowerCase())}
         />
         <button type="submit" disabled={busy || (feed !== '' && !FEED.test(feed))}>
-          New key
+          {t('keys.create')}
         </button>
       </form>
     </section>

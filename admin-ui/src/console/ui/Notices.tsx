@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { consoleText } from '../../i18n/messages/console';
 import type { NoticeInput } from '../context';
 
 interface Notice extends NoticeInput {
@@ -53,7 +54,7 @@ export function NoticeList({ notices, dismiss }: { notices: Notice[]; dismiss: (
               {notice.action.label}
             </button>
           )}
-          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => dismiss(notice.id)}>
+          <button type="button" class="icon-button" aria-label={consoleText.t('notice.dismiss')} onClick={() => dismiss(notice.id)}>
             ×
           </button>
         </div>

@@ -1,4 +1,6 @@
 import type { StageRecord } from '../../../../signaling/contract';
+import { localized } from '../../i18n/content';
+import { consoleText } from '../../i18n/messages/console';
 
 /** One tab per stage of the event; views about a single stage put this at their top. */
 export function StageTabs({
@@ -10,9 +12,9 @@ export function StageTabs({
   current: string | null;
   onSelect: (id: string) => void;
 }) {
-  if (stages.length === 0) return <p class="empty">This event has no stages yet.</p>;
+  if (stages.length === 0) return <p class="empty">{consoleText.t('stages.none')}</p>;
   return (
-    <div class="stage-tabs" role="tablist" aria-label="Stages">
+    <div class="stage-tabs" role="tablist" aria-label={consoleText.t('stages.label')}>
       {stages.map((stage) => (
         <button
           key={stage.id}
@@ -23,7 +25,7 @@ export function StageTabs({
           aria-selected={stage.id === current}
           onClick={() => onSelect(stage.id)}
         >
-          {stage.name}
+          {localized(stage, 'name')}
         </button>
       ))}
     </div>

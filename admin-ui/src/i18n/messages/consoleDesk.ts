@@ -1,0 +1,43 @@
+import { defineCatalogue } from '../catalogue';
+
+/** The console's matchmaking report (the tech-transfer desk's figures for the organisers). */
+export const consoleDesk = defineCatalogue(
+  {
+    heading: 'Matchmaking',
+    asOf: 'As of {time}',
+    csv: 'Download CSV',
+    csvFailed: 'The CSV could not be downloaded: {error}',
+    loadFailed: 'The report could not be loaded ({error}).',
+    perSector: 'Per sector',
+    perAchievement: 'Per achievement',
+    search: 'Find an achievement, institution or sector',
+    searchPlaceholder: 'Find…',
+    noMatch: 'No achievement or sector matches.',
+    'col.sector': 'Sector',
+    'col.achievement': 'Achievement',
+    'col.views': 'Views',
+    'col.interests': 'Interests',
+    'col.meetingsRequested': 'Meetings requested',
+    'col.meetingsHeld': 'Meetings held',
+    'col.agreements': 'Agreements',
+  },
+  {
+    heading: '供需对接',
+    asOf: '截至 {time}',
+    csv: '下载 CSV',
+    csvFailed: '无法下载 CSV：{error}',
+    loadFailed: '无法加载报告（{error}）。',
+    perSector: '按行业',
+    perAchievement: '按成果',
+    search: '查找成果、单位或行业',
+    searchPlaceholder: '查找…',
+    noMatch: '没有匹配的成果或行业。',
+    'col.sector': '行业',
+    'col.achievement': '成果',
+    'col.views': '浏览',
+    'col.interests': '意向',
+    'col.meetingsRequested': '洽谈申请',
+    'col.meetingsHeld': '已洽谈',
+    'col.agreements': '签约',
+  },
+);
