@@ -44,6 +44,10 @@ describe("Console: a stage's encoder keys are created, shown once and revoked in
     const key = ((await page.locator('#created-key').textContent({ timeout: 10_000 })) ?? '').trim();
     assert.match(key, /^demo\.[0-9a-f]{16}\.\S+$/, `the key as shown: ${key}`);
     assert.match((await panel.textContent()) ?? '', /whip\/demo\/keynote/, 'the WHIP address is shown with it');
+    // Where other players take the program from: the WHEP address answers an offer's preflight there.
+    const playback = (await panel.locator('#playback-addresses code').allTextContents()).map((text) => text.trim());
+    assert.deepEqual(playback, [`${harness.origin}/whep/demo/keynote`, `${harness.origin}/hls/demo/keynote/master.m3u8`]);
+    assert.equal((await fetch(playback[0] ?? '', { method: 'OPTIONS' })).status, 204);
     await panel.locator('li', { hasText: 'OBS desk 2' }).waitFor();
 
     assert.equal(await whipStatus(harness.origin, key), 201, 'the new key publishes');

@@ -1,5 +1,6 @@
 import type { PublicSessionView, PublicStageView } from '../../../signaling/contract';
 import { localized } from '../i18n/content';
+import { formatRelative } from '../i18n/format';
 import { home } from '../i18n/messages/home';
 import { sessionKindLabel } from '../lib/sessionKinds';
 import { formatDay, formatRange, wallClock } from '../lib/zonedTime';
@@ -47,7 +48,7 @@ export function StageCard({ eventId, stage, timeZone, now }: { eventId: string; 
           <p class="stage-card-kind" data-kind={next.kind}>
             {Date.parse(next.plannedStart) <= now
               ? home.t('stage.plannedNotStarted', { start: startText(next, timeZone, now) })
-              : home.t('stage.next', { start: startText(next, timeZone, now) })}{' '}
+              : home.t('stage.next', { start: startText(next, timeZone, now), relative: formatRelative(next.plannedStart, now) })}{' '}
             · {sessionKindLabel(next.kind)}
           </p>
           <p class="stage-card-next-title">{localized(next, 'title')}</p>

@@ -42,11 +42,6 @@ export function bindText(node: Element, render: () => string, attribute?: Exclud
   slots.set(attribute ?? 'text', update);
 }
 
-/** Ends an element's text binding (an element whose text the page now sets itself, e.g. a name). */
-export function unbindText(node: Element): void {
-  bound.get(node)?.delete('text');
-}
-
 const STATIC_ATTRIBUTES = ['title', 'aria-label', 'placeholder'] as const;
 
 /**

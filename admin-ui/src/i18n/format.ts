@@ -50,9 +50,9 @@ const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 /** "3 分钟前" / "3 minutes ago", "2 小时后" / "in 2 hours". */
-export function formatRelative(at: string | number | Date, now: number = Date.now()): string {
+export function formatRelative(at: string | number | Date, now: number = Date.now(), locale: Locale = currentLocale()): string {
   let value = (asMs(at) - now) / 1000;
-  const format = new Intl.RelativeTimeFormat(currentLocale(), { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of RELATIVE_STEPS) {
     if (Math.abs(value) < size) return format.format(Math.round(value), unit);
     value /= size;

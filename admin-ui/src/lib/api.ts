@@ -118,7 +118,8 @@ export function eventPath(eventId: string, ...rest: string[]): string {
  * fetched with it and handed to the browser as a download.
  */
 export async function downloadWithToken(path: string, token: string, filename: string): Promise<void> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  // In the page's language: what the server writes for people (CSV headers, calendars) follows it.
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}`, 'accept-language': currentLocale() } });
   if (!response.ok) throw new ApiError(response.status, 'internal', `HTTP ${response.status}`);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalogue, Message } from '../../../admin-ui/src/i18n/catalogue';
 import { render } from '../../../admin-ui/src/i18n/catalogue';
-import { compareNames, nameMatches } from '../../../admin-ui/src/i18n/format';
+import { compareNames, formatRelative, nameMatches } from '../../../admin-ui/src/i18n/format';
 import { chooseLocale, LOCALES, localeOfTag } from '../../../admin-ui/src/i18n/locale';
 
 const MESSAGES = path.join(__dirname, '../../../admin-ui/src/i18n/messages');
@@ -94,5 +94,15 @@ describe('names in Chinese and English', () => {
     assert.ok(nameMatches('南阳理工大学', '大学'));
     assert.ok(nameMatches('Wang Fang', 'ＷＡＮＧ'));
     assert.ok(!nameMatches('Wang Fang', 'li'));
+  });
+});
+
+describe('relative times', () => {
+  it('say how far a moment is in the reader’s language, in the largest whole unit', () => {
+    const now = Date.UTC(2026, 11, 3, 9, 0);
+    assert.equal(formatRelative(now + 25 * 60_000, now, 'en'), 'in 25 minutes');
+    assert.equal(formatRelative(now + 25 * 60_000, now, 'zh-CN'), '25分钟后');
+    assert.equal(formatRelative(now - 2 * 3_600_000, now, 'en'), '2 hours ago');
+    assert.equal(formatRelative(now + 86_400_000, now, 'zh-CN'), '明天');
   });
 });

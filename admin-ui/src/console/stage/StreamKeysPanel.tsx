@@ -42,6 +42,9 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
   const [label, setLabel] = useState('');
   const [feed, setFeed] = useState('');
   const [busy, setBusy] = useState(false);
+  // Where players other than the watch page take the program from (a private event's need a token).
+  const whepUrl = `${window.location.origin}/whep/${identity.eventId}/${stageId}`;
+  const hlsUrl = `${window.location.origin}/hls/${identity.eventId}/${stageId}/master.m3u8`;
 
   const load = useCallback(() => {
     api
@@ -138,6 +141,11 @@ export function StreamKeysPanel({ stageId }: { stageId: string }) {
           {t('keys.create')}
         </button>
       </form>
+      <p class="muted" id="playback-addresses">
+        {t('keys.playbackWhep')} <code>{whepUrl}</code>
+        <br />
+        {t('keys.playbackHls')} <code>{hlsUrl}</code>
+      </p>
     </section>
   );
 }
