@@ -183,7 +183,7 @@ export async function openRecorder(
       minFreeBytes: config.recordingsMinFreeMb * 1_000_000,
       segmentSeconds: config.hlsSegmentSeconds,
       nodeId: config.nodeId,
-      onReady: (record) => parts.conference.conference.bus.emit('recordingready', record),
+      commitReady: (write, record) => parts.conference.conference.bus.commit(write, { event: 'recordingready', payload: record }),
       isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
       ...(cluster ? { isNodeAlive: (id: string) => cluster.nodes().some((node) => node.id === id) } : {}),
     },

@@ -84,8 +84,7 @@ export class HandsService {
         status: 'raised',
         raisedAt: new Date().toISOString(),
       };
-      await this.store.collection('hands').put(hand);
-      this.bus.emit('handchanged', hand);
+      await this.bus.commit((outbox) => this.store.collection('hands').put(hand, outbox), { event: 'handchanged', payload: hand });
       return hand;
     });
   }
@@ -129,8 +128,7 @@ export class HandsService {
 
   async #set(hand: HandRecord, status: HandRecord['status']): Promise<HandRecord> {
     const updated = { ...hand, status };
-    await this.store.collection('hands').put(updated);
-    this.bus.emit('handchanged', updated);
+    await this.bus.commit((outbox) => this.store.collection('hands').put(updated, outbox), { event: 'handchanged', payload: updated });
     return updated;
   }
 }

@@ -49,19 +49,21 @@ export class ProgramService {
       for (const other of await this.agenda.listSessions(eventId, current.stageId)) {
         if (other.status !== 'live') continue;
         const ended: SessionRecord = { ...other, status: 'done' };
-        await sessions.put(ended);
+        await this.bus.commit((outbox) => sessions.put(ended, outbox), {
+          event: 'sessionended',
+          payload: { session: ended, replaced: true },
+        });
         stageWasLive = true;
         this.bus.emit('sessionchanged', ended);
-        this.bus.emit('sessionended', { session: ended, replaced: true });
       }
       const live: SessionRecord = { ...current, status: 'live' };
-      await sessions.put(live);
+      await this.bus.commit((outbox) => sessions.put(live, outbox), { event: 'sessionstarted', payload: { session: live, stageWasLive } });
       this.bus.emit('sessionchanged', live);
-      this.bus.emit('sessionstarted', { session: live, stageWasLive });
       this.bus.emit('agendachanged', { eventId, stageId: live.stageId });
-      // The lower-third follows the session: re-announce the program with the new title.
-      const stage = await this.agenda.getStage(eventId, live.stageId);
-      this.bus.emit('programchanged', await this.#change(stage));
+      // The lower-third follows the session: re-announce the program with the new title. It is derived from
+      // the session just stored, so the announcement is its own outbox entry.
+      const program = await this.#change(await this.agenda.getStage(eventId, live.stageId));
+      await this.bus.commit((outbox) => this.store.outbox.add(outbox), { event: 'programchanged', payload: program });
       return live;
     });
   }
@@ -72,9 +74,11 @@ export class ProgramService {
       const current = await this.agenda.getSession(eventId, sessionId);
       if (current.status !== 'live') throw new AppError('conflict', `the session is ${current.status}, not live`);
       const ended: SessionRecord = { ...current, status: 'done' };
-      await this.store.collection('sessions').put(ended);
+      await this.bus.commit((outbox) => this.store.collection('sessions').put(ended, outbox), {
+        event: 'sessionended',
+        payload: { session: ended, replaced: false },
+      });
       this.bus.emit('sessionchanged', ended);
-      this.bus.emit('sessionended', { session: ended, replaced: false });
       this.bus.emit('agendachanged', { eventId, stageId: ended.stageId });
       return ended;
     });
@@ -92,10 +96,11 @@ export class ProgramService {
       }
       if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
       const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };
-      await this.store.collection('stages').put(updated);
-      await this.media.setProgram(key, sourceId);
       const change = await this.#change(updated);
-      this.bus.emit('programchanged', change);
+      await this.bus.commit(async (outbox) => {
+        await this.store.collection('stages').put(updated, outbox);
+        await this.media.setProgram(key, sourceId);
+      }, { event: 'programchanged', payload: change });
       return change;
     });
   }
@@ -107,9 +112,8 @@ export class ProgramService {
   async announce(eventId: string, stageId: string, announcement: ProgramAnnouncement | null): Promise<ProgramChange> {
     return this.#lock.run(stageKey(eventId, stageId), async () => {
       const updated: StageRecord = { ...(await this.agenda.getStage(eventId, stageId)), programAnnouncement: announcement };
-      await this.store.collection('stages').put(updated);
       const change = await this.#change(updated);
-      this.bus.emit('programchanged', change);
+      await this.bus.commit((outbox) => this.store.collection('stages').put(updated, outbox), { event: 'programchanged', payload: change });
       return change;
     });
   }

@@ -153,8 +153,9 @@ export class QaService {
         next.pinned = action === 'pin';
         break;
     }
-    await this.store.collection('questions').put(next);
-    if (next.status !== question.status) this.bus.emit('questionstatus', { question: next, previous: question.status });
+    const questions = this.store.collection('questions');
+    if (next.status === question.status) await questions.put(next);
+    else await this.bus.commit((outbox) => questions.put(next, outbox), { event: 'questionstatus', payload: { question: next, previous: question.status } });
     return this.#changed(next);
   }
 

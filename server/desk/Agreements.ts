@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/tokens';
 import type { AgendaService } from '../conference/AgendaService';
-import type { ProgramChange } from '../conference/ConferenceBus';
+import { type CommitRecord, type ProgramChange, writeAlone } from '../conference/ConferenceBus';
 import type { ProgramService } from '../conference/ProgramService';
 import { AppError } from '../errors';
 import type { Store } from '../store';
@@ -43,8 +43,8 @@ export class Agreements {
     private readonly agenda: AgendaService,
     private readonly program: ProgramService,
     private readonly clock: Clock,
-    /** Told of every agreement recorded: partner webhooks hear of it. */
-    private readonly announce: (agreement: AgreementRecord) => void = () => undefined,
+    /** Writes every agreement with its report: partner webhooks hear of it. */
+    private readonly commit: CommitRecord<AgreementRecord> = writeAlone,
   ) {}
 
   async recordAgreement(eventId: string, input: NewAgreement, by: Principal): Promise<AgreementRecord> {
@@ -83,8 +83,7 @@ export class Agreements {
       recordedBy: by.id,
       recordedAt: isoAt(this.clock),
     };
-    await this.store.collection('agreements').put(agreement);
-    this.announce(agreement);
+    await this.commit((outbox) => this.store.collection('agreements').put(agreement, outbox), agreement);
     return agreement;
   }
 

@@ -64,9 +64,13 @@ export class Desk {
     this.needs = new Needs(store, this.parties, clock);
     this.matchmaking = new Matchmaking(store, clock);
     this.reminders = new MeetingReminders(store, clock, (reminder) => bus.emit('meetingreminder', reminder), log);
-    this.meetings = new Meetings(store, clock, this.reminders, (meeting) => bus.emit('meetingchanged', meeting));
+    this.meetings = new Meetings(store, clock, this.reminders, (write, meeting) =>
+      bus.commit(write, { event: 'meetingchanged', payload: meeting }),
+    );
     this.rooms = new MeetingRooms(store, this.parties, clock);
-    this.agreements = new Agreements(store, this.parties, agenda, program, clock, (agreement) => bus.emit('agreementrecorded', agreement));
+    this.agreements = new Agreements(store, this.parties, agenda, program, clock, (write, agreement) =>
+      bus.commit(write, { event: 'agreementrecorded', payload: agreement }),
+    );
   }
 
   /** Arms the reminders of the accepted meetings of every event. */

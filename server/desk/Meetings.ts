@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/tokens';
+import { type CommitRecord, writeAlone } from '../conference/ConferenceBus';
 import { KeyedLock } from '../conference/KeyedLock';
 import { cleanHumanText } from '../conference/humanText';
 import { AppError } from '../errors';
@@ -39,8 +40,8 @@ export class Meetings {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly listener: MeetingListener,
-    /** Told of every meeting written (requested, answered, cancelled): partner webhooks hear of it. */
-    private readonly announce: (meeting: MeetingRecord) => void = () => undefined,
+    /** Writes every meeting change (requested, answered, cancelled) with its report: partner webhooks hear of it. */
+    private readonly commit: CommitRecord<MeetingRecord> = writeAlone,
   ) {}
 
   async publishSlots(delegate: DelegateRecord, input: NewSlot[]): Promise<SlotRecord[]> {
@@ -116,8 +117,7 @@ export class Meetings {
       cancelledBy: null,
       cancelNote: '',
     };
-    await this.store.collection('meetings').put(meeting);
-    this.announce(meeting);
+    await this.commit((outbox) => this.store.collection('meetings').put(meeting, outbox), meeting);
     return meeting;
   }
 
@@ -134,18 +134,18 @@ export class Meetings {
       if (action === 'accept' && Date.parse(meeting.end) <= this.clock()) throw new AppError('conflict', 'the slot is over');
       const next: MeetingRecord = { ...meeting, status, answeredAt: isoAt(this.clock), answerNote: cleanHumanText(note) };
       if (action === 'decline') {
-        await this.store.collection('meetings').put(next);
-        this.announce(next);
+        await this.commit((outbox) => this.store.collection('meetings').put(next, outbox), next);
         return next;
       }
-      const clash = await this.store.bookings.book(bookingOf(next), next);
-      if (clash) {
-        throw new AppError('conflict', describeHolder(clash.holder, next), {
-          details: { holder: clash.holder, meetingId: clash.meetingId },
-        });
-      }
+      await this.commit(async (outbox) => {
+        const clash = await this.store.bookings.book(bookingOf(next), next, outbox);
+        if (clash) {
+          throw new AppError('conflict', describeHolder(clash.holder, next), {
+            details: { holder: clash.holder, meetingId: clash.meetingId },
+          });
+        }
+      }, next);
       this.listener.accepted(next);
-      this.announce(next);
       return next;
     });
     if (answered === null) return this.#meeting(host.eventId, meetingId);
@@ -171,12 +171,11 @@ export class Meetings {
         cancelNote: cleanHumanText(note),
       };
       if (meeting.status === 'accepted') {
-        await this.store.bookings.release(bookingOf(meeting), cancelled);
+        await this.commit((outbox) => this.store.bookings.release(bookingOf(meeting), cancelled, outbox), cancelled);
         this.listener.cancelled(cancelled);
       } else {
-        await this.store.collection('meetings').put(cancelled);
+        await this.commit((outbox) => this.store.collection('meetings').put(cancelled, outbox), cancelled);
       }
-      this.announce(cancelled);
       return cancelled;
     });
   }
@@ -219,8 +218,7 @@ export class Meetings {
         const current = await this.store.collection('meetings').get(other.eventId, other.id);
         if (current?.status !== 'requested') return;
         const declined: MeetingRecord = { ...current, status: 'declined', answeredAt: isoAt(this.clock), answerNote: 'the slot was taken' };
-        await this.store.collection('meetings').put(declined);
-        this.announce(declined);
+        await this.commit((outbox) => this.store.collection('meetings').put(declined, outbox), declined);
       });
     }
   }

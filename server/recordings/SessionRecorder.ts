@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EventEmitter } from 'node:events';
 import { channelDir, finaliseRecording, freeBytes, keepSegment, writeTracks } from '../../media/egress/recordingFiles';
 import type { ListedSegment } from '../../media/egress/StageHls';
-import type { ConferenceEvents } from '../conference/ConferenceBus';
+import type { CommitRecord, ConferenceEvents } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
 import { stageKey } from '../stageKey';
 import type { Store } from '../store';
@@ -17,8 +17,8 @@ export interface RecorderEgress {
 }
 
 export interface SessionRecorderOptions {
-  /** Told once a recording is ready (partner webhooks hear of it from the node that made it). */
-  onReady?: (record: RecordingRecord) => void;
+  /** Writes a recording that is ready with its report (partner webhooks hear of it from the node that made it). */
+  commitReady: CommitRecord<RecordingRecord>;
   dir: string;
   /** Below this many free bytes a session is not recorded (and ops are alerted by `disk_low`). */
   minFreeBytes: number;
@@ -205,8 +205,9 @@ export class SessionRecorder {
       this.#logger.error({ err: error, session: record.id }, 'recording could not be finalised');
       next = { ...record, status: 'failed', problem: error instanceof Error ? error.message.slice(0, 300) : String(error) };
     }
-    await this.store.collection('recordings').put(next);
+    const recordings = this.store.collection('recordings');
+    if (next.status === 'ready') await this.options.commitReady((outbox) => recordings.put(next, outbox), next);
+    else await recordings.put(next);
     this.#logger.info({ session: record.id, status: next.status, durationS: next.durationS }, 'recording finalised');
-    if (next.status === 'ready') this.options.onReady?.(next);
   }
 }

@@ -15,6 +15,11 @@ export interface Outbox {
   add(entries: readonly OutboxEntry[]): Promise<void>;
   /** Up to `limit` entries due at `nowMs`, earliest first (ties by id), each leased until `nowMs + leaseMs`. */
   claimDue(nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Atomically removes `claimed` and adds `entries`, only while `claimed` is still there with the due time
+   * it had when it was claimed (no other node has claimed it since); false, and nothing done, otherwise.
+   */
+  replace(claimed: Pick<OutboxEntry, 'id' | 'dueAtMs'>, entries: readonly OutboxEntry[]): Promise<boolean>;
   /** Sets an entry's due time and body (a failed attempt); nothing when it is gone. */
   reschedule(entry: OutboxEntry): Promise<void>;
   remove(id: string): Promise<void>;

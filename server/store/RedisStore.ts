@@ -3,7 +3,7 @@ import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { closeConnection, commandConnection, type RedisConnection, withCommandTimeout, within } from './redisConnection';
 import { collectionKeyBase, RedisBookings } from './redisBookings';
 import { RedisOutbox } from './redisOutbox';
-import type { Outbox } from './Outbox';
+import type { Outbox, OutboxEntry } from './Outbox';
 import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 export interface RedisStoreOptions {
@@ -25,6 +25,7 @@ export class RedisStore implements Store {
   readonly bookings: Bookings;
   readonly outbox: Outbox;
   readonly #link: RedisLink;
+  readonly #outbox: RedisOutbox;
   readonly #prefix: string;
   #collections = new Map<CollectionName, Collection<unknown>>();
   #closed = false;
@@ -37,14 +38,15 @@ export class RedisStore implements Store {
     const redis = commandConnection({ url: options.url, timeoutMs: options.commandTimeoutMs, onError: () => undefined });
     this.#link = new RedisLink(redis, options.commandTimeoutMs);
     this.votes = new RedisVotes(this.#link, this.#prefix);
-    this.bookings = new RedisBookings((command) => this.#link.run(command), this.#prefix);
-    this.outbox = new RedisOutbox((command) => this.#link.run(command), this.#prefix);
+    this.#outbox = new RedisOutbox((command) => this.#link.run(command), this.#prefix);
+    this.outbox = this.#outbox;
+    this.bookings = new RedisBookings((command) => this.#link.run(command), this.#prefix, this.#outbox);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {
     let collection = this.#collections.get(name);
     if (!collection) {
-      collection = new RedisCollection(this.#link, collectionKeyBase(this.#prefix, name), SCOPE_OF[name]);
+      collection = new RedisCollection(this.#link, collectionKeyBase(this.#prefix, name), SCOPE_OF[name], this.#outbox);
       this.#collections.set(name, collection);
     }
     return collection as Collection<Collections[C]>;
@@ -121,6 +123,7 @@ class RedisCollection<T extends { id: string }> implements Collection<T> {
     private readonly link: RedisLink,
     private readonly keyBase: string,
     private readonly scopeOf: (record: T) => string,
+    private readonly outbox: RedisOutbox,
   ) {}
 
   #key(scope: string): string {
@@ -137,8 +140,15 @@ class RedisCollection<T extends { id: string }> implements Collection<T> {
     return values.map((data) => JSON.parse(data) as T);
   }
 
-  async put(record: T): Promise<void> {
-    await this.link.run((redis) => redis.hSet(this.#key(this.scopeOf(record)), record.id, JSON.stringify(record)));
+  async put(record: T, outbox: readonly OutboxEntry[] = []): Promise<void> {
+    const key = this.#key(this.scopeOf(record));
+    if (outbox.length === 0) await this.link.run((redis) => redis.hSet(key, record.id, JSON.stringify(record)));
+    else
+      await this.link.run((redis) => {
+        const multi = redis.multi().hSet(key, record.id, JSON.stringify(record));
+        this.outbox.addTo(multi, outbox);
+        return multi.exec();
+      });
   }
 
   async insert(record: T): Promise<boolean> {

@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { SCOPE_OF, type CollectionName, type Collections } from './records';
 import { SqliteBookings } from './sqliteBookings';
 import { SqliteOutbox } from './sqliteOutbox';
-import type { Outbox } from './Outbox';
+import type { Outbox, OutboxEntry } from './Outbox';
 import type { Bookings, Collection, Store, VoteBudget, VoteOutcome, Votes } from './Store';
 
 /**
@@ -19,6 +19,7 @@ export class SqliteStore implements Store {
   readonly bookings: Bookings;
   readonly outbox: Outbox;
   #db: Database.Database;
+  #addToOutbox: (entries: readonly OutboxEntry[]) => void;
   #collections = new Map<CollectionName, Collection<unknown>>();
   #closed = false;
 
@@ -39,14 +40,16 @@ export class SqliteStore implements Store {
     `);
     addVoteSourceColumns(this.#db);
     this.votes = new SqliteVotes(this.#db);
-    this.bookings = new SqliteBookings(this.#db);
-    this.outbox = new SqliteOutbox(this.#db);
+    const outbox = new SqliteOutbox(this.#db);
+    this.outbox = outbox;
+    this.#addToOutbox = outbox.addNow;
+    this.bookings = new SqliteBookings(this.#db, outbox.addNow);
   }
 
   collection<C extends CollectionName>(name: C): Collection<Collections[C]> {
     let collection = this.#collections.get(name);
     if (!collection) {
-      collection = new SqliteCollection(this.#db, name, SCOPE_OF[name]);
+      collection = new SqliteCollection(this.#db, name, SCOPE_OF[name], this.#addToOutbox);
       this.#collections.set(name, collection);
     }
     return collection as Collection<Collections[C]>;
@@ -68,6 +71,7 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   #get: Database.Statement<[string, string, string], { data: string }>;
   #list: Database.Statement<[string, string], { data: string }>;
   #put: Database.Statement<[string, string, string, string]>;
+  #putWithOutbox: (record: T, outbox: readonly OutboxEntry[]) => void;
   #insert: Database.Statement<[string, string, string, string]>;
   #delete: Database.Statement<[string, string, string]>;
 
@@ -75,10 +79,15 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
     db: Database.Database,
     private readonly name: string,
     private readonly scopeOf: (record: T) => string,
+    addToOutbox: (entries: readonly OutboxEntry[]) => void,
   ) {
     this.#get = db.prepare('SELECT data FROM records WHERE collection = ? AND scope = ? AND id = ?');
     this.#list = db.prepare('SELECT data FROM records WHERE collection = ? AND scope = ?');
     this.#put = db.prepare('INSERT OR REPLACE INTO records (collection, scope, id, data) VALUES (?, ?, ?, ?)');
+    this.#putWithOutbox = db.transaction((record: T, outbox: readonly OutboxEntry[]) => {
+      this.#put.run(this.name, this.scopeOf(record), record.id, JSON.stringify(record));
+      addToOutbox(outbox);
+    });
     this.#insert = db.prepare('INSERT OR IGNORE INTO records (collection, scope, id, data) VALUES (?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM records WHERE collection = ? AND scope = ? AND id = ?');
   }
@@ -92,8 +101,9 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
     return this.#list.all(this.name, scope).map((row) => JSON.parse(row.data) as T);
   }
 
-  async put(record: T): Promise<void> {
-    this.#put.run(this.name, this.scopeOf(record), record.id, JSON.stringify(record));
+  async put(record: T, outbox: readonly OutboxEntry[] = []): Promise<void> {
+    if (outbox.length > 0) this.#putWithOutbox(record, outbox);
+    else this.#put.run(this.name, this.scopeOf(record), record.id, JSON.stringify(record));
   }
 
   async insert(record: T): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { MeetingRecord } from './deskRecords';
-import type { Outbox } from './Outbox';
+import type { Outbox, OutboxEntry } from './Outbox';
 import type { CollectionName, Collections } from './records';
 
 /**
@@ -11,8 +11,11 @@ export interface Collection<T> {
   get(scope: string, id: string): Promise<T | undefined>;
   /** All records of a scope, in no promised order: callers sort by what they mean. */
   list(scope: string): Promise<T[]>;
-  /** Inserts or replaces. */
-  put(record: T): Promise<void>;
+  /**
+   * Inserts or replaces; `outbox` entries are written in the same atomic step (a change and the
+   * message that reports it: server/conference/ConferenceBus.ts `commit`).
+   */
+  put(record: T, outbox?: readonly OutboxEntry[]): Promise<void>;
   /** Inserts only when the id is new in its scope; false (and nothing written) otherwise. */
   insert(record: T): Promise<boolean>;
   delete(scope: string, id: string): Promise<boolean>;
@@ -65,12 +68,12 @@ export interface BookingClash {
 export interface Bookings {
   /**
    * Atomically: unless a holder has another booking that overlaps, records the booking and stores
-   * `meeting` in `meetings`; otherwise changes nothing and answers the clash. Booking the same meeting
-   * again changes nothing and succeeds.
+   * `meeting` in `meetings` and `outbox` in the outbox; otherwise changes nothing and answers the clash.
+   * Booking the same meeting again changes nothing else and succeeds.
    */
-  book(booking: Booking, meeting: MeetingRecord): Promise<BookingClash | null>;
-  /** Atomically frees the booking's holders and stores `meeting` (now cancelled). */
-  release(booking: Booking, meeting: MeetingRecord): Promise<void>;
+  book(booking: Booking, meeting: MeetingRecord, outbox?: readonly OutboxEntry[]): Promise<BookingClash | null>;
+  /** Atomically frees the booking's holders and stores `meeting` (now cancelled) and `outbox`. */
+  release(booking: Booking, meeting: MeetingRecord, outbox?: readonly OutboxEntry[]): Promise<void>;
 }
 
 export interface Store {

@@ -31,6 +31,28 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 return 1
 `;
 
+/**
+ * Replaces a claimed entry by others, only while it still has the due time of its claim. KEYS as CLAIM's.
+ * ARGV: the claimed id, its due time, then id, due, data of each new entry. Answers 1 done, 0 not.
+ */
+const REPLACE = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+for i = 3, #ARGV, 3 do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[i + 1]), ARGV[i])
+end
+return 1
+`;
+
+/** The part of a node-redis MULTI to which outbox writes are added. */
+interface OutboxWrites {
+  hSet(key: string, field: string, value: string): unknown;
+  zAdd(key: string, member: { score: number; value: string }): unknown;
+}
+
 /** The outbox in the shared Redis: a sorted set of due times and a hash of bodies, changed together in MULTI or a script. */
 export class RedisOutbox implements Outbox {
   readonly #due: string;
@@ -48,12 +70,28 @@ export class RedisOutbox implements Outbox {
     if (entries.length === 0) return;
     await this.run((redis) => {
       const multi = redis.multi();
-      for (const entry of entries) {
-        multi.hSet(this.#data, entry.id, entry.data);
-        multi.zAdd(this.#due, { score: entry.dueAtMs, value: entry.id });
-      }
+      this.addTo(multi, entries);
       return multi.exec();
     });
+  }
+
+  /** Adds the entries' writes to `multi`: they happen with whatever else it holds, or not at all. */
+  addTo(multi: OutboxWrites, entries: readonly OutboxEntry[]): void {
+    for (const entry of entries) {
+      multi.hSet(this.#data, entry.id, entry.data);
+      multi.zAdd(this.#due, { score: entry.dueAtMs, value: entry.id });
+    }
+  }
+
+  /** The keys and arguments with which a script adds entries (after its own): see REPLACE. */
+  scriptKeys(): string[] {
+    return [this.#due, this.#data];
+  }
+
+  async replace(claimed: Pick<OutboxEntry, 'id' | 'dueAtMs'>, entries: readonly OutboxEntry[]): Promise<boolean> {
+    const args = [claimed.id, String(claimed.dueAtMs), ...entryArguments(entries)];
+    const answer = await this.run((redis) => redis.eval(REPLACE, { keys: this.scriptKeys(), arguments: args }));
+    return Number(answer) === 1;
   }
 
   async claimDue(nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]> {
@@ -83,4 +121,9 @@ export class RedisOutbox implements Outbox {
   async nextSequence(name: string): Promise<number> {
     return this.run((redis) => redis.incr(`${this.prefix}seq:${name}`));
   }
+}
+
+/** Id, due time and body of each entry, flat: how scripts take entries to add. */
+export function entryArguments(entries: readonly OutboxEntry[]): string[] {
+  return entries.flatMap((entry) => [entry.id, String(entry.dueAtMs), entry.data]);
 }

@@ -6,7 +6,9 @@ import type { Outbox, OutboxEntry } from './Outbox';
  * transaction; better-sqlite3 is synchronous, so nothing interleaves with it on the event loop.
  */
 export class SqliteOutbox implements Outbox {
-  readonly #add: (entries: readonly OutboxEntry[]) => void;
+  /** Adds entries; inside a caller's transaction it joins it (better-sqlite3 nests transactions as savepoints). */
+  readonly addNow: (entries: readonly OutboxEntry[]) => void;
+  readonly #replace: (claimed: Pick<OutboxEntry, 'id' | 'dueAtMs'>, entries: readonly OutboxEntry[]) => boolean;
   readonly #claim: (nowMs: number, leaseMs: number, limit: number) => OutboxEntry[];
   readonly #reschedule: Database.Statement<[number, string, string]>;
   readonly #remove: Database.Statement<[string]>;
@@ -20,8 +22,14 @@ export class SqliteOutbox implements Outbox {
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     `);
     const insert = db.prepare<[string, number, string]>('INSERT OR REPLACE INTO outbox (id, due_at, data) VALUES (?, ?, ?)');
-    this.#add = db.transaction((entries: readonly OutboxEntry[]) => {
+    this.addNow = db.transaction((entries: readonly OutboxEntry[]) => {
       for (const entry of entries) insert.run(entry.id, entry.dueAtMs, entry.data);
+    });
+    const removeClaimed = db.prepare<[string, number]>('DELETE FROM outbox WHERE id = ? AND due_at = ?');
+    this.#replace = db.transaction((claimed: Pick<OutboxEntry, 'id' | 'dueAtMs'>, entries: readonly OutboxEntry[]) => {
+      if (removeClaimed.run(claimed.id, claimed.dueAtMs).changes === 0) return false;
+      this.addNow(entries);
+      return true;
     });
     const due = db.prepare<[number, number], { id: string; data: string }>(
       'SELECT id, data FROM outbox WHERE due_at <= ? ORDER BY due_at, id LIMIT ?',
@@ -42,7 +50,11 @@ export class SqliteOutbox implements Outbox {
   }
 
   async add(entries: readonly OutboxEntry[]): Promise<void> {
-    this.#add(entries);
+    this.addNow(entries);
+  }
+
+  async replace(claimed: Pick<OutboxEntry, 'id' | 'dueAtMs'>, entries: readonly OutboxEntry[]): Promise<boolean> {
+    return this.#replace(claimed, entries);
   }
 
   async claimDue(nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]> {

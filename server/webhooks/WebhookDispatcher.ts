@@ -1,3 +1,4 @@
+import { type CommittedChanges, committedChanges } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/integrationRecords';
@@ -23,8 +24,12 @@ export interface DispatcherOptions {
   batch: number;
 }
 
-/** Told when an endpoint is disabled for failing: ops raise an alert. */
-export type EndpointDisabled = (endpoint: WebhookEndpointRecord) => void;
+export interface DispatcherHooks {
+  /** Told when an endpoint is disabled for failing: ops raise an alert. */
+  onDisabled: (endpoint: WebhookEndpointRecord) => void;
+  /** Turns claimed conference changes into deliveries (WebhookPublisher.fanOut). */
+  fanOut: (changes: CommittedChanges) => Promise<boolean>;
+}
 
 /**
  * Delivers what the outbox holds, on every node of a cluster at once: each round claims due entries
@@ -43,7 +48,7 @@ export class WebhookDispatcher {
   constructor(
     private readonly store: Store,
     private readonly options: DispatcherOptions,
-    private readonly onDisabled: EndpointDisabled,
+    private readonly hooks: DispatcherHooks,
     logger: Logger,
   ) {
     this.#logger = logger.child({ module: 'WebhookDispatcher' });
@@ -91,6 +96,12 @@ export class WebhookDispatcher {
   }
 
   async #attempt(entry: OutboxEntry): Promise<void> {
+    const changes = committedChanges(entry);
+    if (changes) {
+      // Left by a node that did not make messages of them: made here, once (the replace is conditional).
+      if (await this.hooks.fanOut(changes)) this.#logger.info({ entry: entry.id }, 'committed changes taken up');
+      return;
+    }
     const pending = fromEntry(entry);
     if (!pending) {
       this.#logger.error({ entry: entry.id }, 'unreadable outbox entry dropped');
@@ -158,7 +169,7 @@ export class WebhookDispatcher {
     await endpoints.put(next);
     if (disable) {
       this.#logger.warn({ endpoint: current.id, event: current.eventId, failures }, 'endpoint disabled');
-      this.onDisabled(next);
+      this.hooks.onDisabled(next);
     }
   }
 

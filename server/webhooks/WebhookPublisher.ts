@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventType } from '../store/integrationRecords';
+import type { CommittedChanges } from '../conference/ConferenceBus';
+import { messagesOf, type WebhookMessage } from './eventSources';
 import { type PendingDelivery, toEntry } from './pending';
 
 /** Entries of an endpoint's delivery log kept (pending ones always): older ones are pruned now and then. */
@@ -36,9 +38,9 @@ function messageId(): string {
 }
 
 /**
- * Turns a change into outbox entries, one per endpoint of its event that wants its type, written in one
- * atomic step (Store.outbox.add); then the endpoints' delivery logs show them as pending. What is in the
- * outbox is delivered at least once, whatever happens to this node (WebhookDispatcher).
+ * Turns messages into outbox entries, one per endpoint of its event that wants its type, written in one
+ * atomic step; then the endpoints' delivery logs show them as pending. What is in the outbox is delivered
+ * at least once, whatever happens to this node (WebhookDispatcher).
  */
 export class WebhookPublisher {
   readonly #logger: Logger;
@@ -52,27 +54,57 @@ export class WebhookPublisher {
     this.#logger = logger.child({ module: 'WebhookPublisher' });
   }
 
-  async publish(type: WebhookEventType, subject: ChangeSubject, data: unknown): Promise<number> {
-    const endpoints = (await this.store.collection('webhookEndpoints').list(subject.eventId)).filter(
-      (e) => e.enabled && (e.types.length === 0 || e.types.includes(type)),
+  /** A message with no stored change behind it (an alert, an encoder): its outbox entries are its only write. */
+  async publish(message: WebhookMessage): Promise<number> {
+    const pending = await this.#pending([message]);
+    if (pending.length === 0) return 0;
+    await this.store.outbox.add(pending.map((p) => toEntry(p, p.firstAtMs)));
+    await this.#added(pending);
+    return pending.length;
+  }
+
+  /**
+   * Replaces committed conference changes in the outbox by their messages' deliveries, in one atomic step
+   * that happens once in the cluster: false when another node did it first (or the entry is gone).
+   */
+  async fanOut(committed: CommittedChanges): Promise<boolean> {
+    const pending = await this.#pending(committed.changes.flatMap(messagesOf));
+    const replaced = await this.store.outbox.replace(
+      { id: committed.entryId, dueAtMs: committed.dueAtMs },
+      pending.map((p) => toEntry(p, p.firstAtMs)),
     );
-    if (endpoints.length === 0) return 0;
-    const sequence = subject.stageId === null ? null : await this.store.outbox.nextSequence(`${subject.eventId}/${subject.stageId}`);
-    const payload = bodyOf({ type, timestamp: new Date().toISOString(), ...subject, sequence, data });
-    const id = messageId();
-    const now = Date.now();
-    const pending = endpoints.map((endpoint) => pendingFor(endpoint, id, type, payload, now));
-    await this.store.outbox.add(pending.map((p) => toEntry(p, now)));
+    if (replaced && pending.length > 0) await this.#added(pending);
+    return replaced;
+  }
+
+  /** One delivery per message and endpoint of its event that wants its type. */
+  async #pending(messages: readonly WebhookMessage[]): Promise<PendingDelivery[]> {
+    const pending: PendingDelivery[] = [];
+    for (const { type, subject, data } of messages) {
+      const endpoints = (await this.store.collection('webhookEndpoints').list(subject.eventId)).filter(
+        (e) => e.enabled && (e.types.length === 0 || e.types.includes(type)),
+      );
+      if (endpoints.length === 0) continue;
+      const sequence = subject.stageId === null ? null : await this.store.outbox.nextSequence(`${subject.eventId}/${subject.stageId}`);
+      const payload = bodyOf({ type, timestamp: new Date().toISOString(), ...subject, sequence, data });
+      const id = messageId();
+      const now = Date.now();
+      pending.push(...endpoints.map((endpoint) => pendingFor(endpoint, id, type, payload, now)));
+    }
+    return pending;
+  }
+
+  /** Once deliveries are in the outbox: the dispatcher is woken and the endpoints' logs show them. */
+  async #added(pending: readonly PendingDelivery[]): Promise<void> {
     this.wake();
     // The log is for people; the outbox alone decides delivery (a lost log row is written by the next attempt).
-    await Promise.all(pending.map((p) => this.store.collection('webhookDeliveries').put(logRecord(p, now)))).catch((error: unknown) =>
-      this.#logger.warn({ err: error, type }, 'publish() | delivery log not written'),
+    await Promise.all(pending.map((p) => this.store.collection('webhookDeliveries').put(logRecord(p, p.firstAtMs)))).catch(
+      (error: unknown) => this.#logger.warn({ err: error, type: pending[0]?.type }, 'delivery log not written'),
     );
     if (++this.#published % PRUNE_EVERY === 0) {
-      for (const endpoint of endpoints)
-        await this.#prune(endpoint.id).catch((error: unknown) => this.#logger.warn({ err: error }, 'prune() | failed'));
+      for (const endpointId of new Set(pending.map((p) => p.endpointId)))
+        await this.#prune(endpointId).catch((error: unknown) => this.#logger.warn({ err: error }, 'prune() | failed'));
     }
-    return pending.length;
   }
 
   /** Keeps the newest LOG_KEEP finished entries of an endpoint's log. */

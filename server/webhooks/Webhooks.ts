@@ -1,13 +1,13 @@
 import type { EventEmitter } from 'node:events';
-import type { ConferenceEvents } from '../conference/ConferenceBus';
+import type { ConferenceBus } from '../conference/ConferenceBus';
 import type { Logger } from '../logger';
 import type { AlertEngineEvents } from '../ops/AlertEngine';
 import type { Store } from '../store';
-import type { WebhookEndpointRecord, WebhookEventType } from '../store/integrationRecords';
-import { followAlerts, followConference, followIngest, type IngestStage } from './eventSources';
+import type { WebhookEndpointRecord } from '../store/integrationRecords';
+import { followAlerts, followIngest, type IngestStage, type WebhookMessage } from './eventSources';
 import { type DispatcherOptions, WebhookDispatcher } from './WebhookDispatcher';
 import { WebhookEndpoints } from './WebhookEndpoints';
-import { type ChangeSubject, WebhookPublisher } from './WebhookPublisher';
+import { WebhookPublisher } from './WebhookPublisher';
 
 export interface WebhooksOptions extends DispatcherOptions {
   rotationOverlapMs: number;
@@ -24,7 +24,7 @@ export interface DisabledEndpointAlerts {
 
 export interface WebhookSources {
   /** This node's conference bus (not the cluster's relay: each change is published by one node). */
-  bus: EventEmitter<ConferenceEvents>;
+  bus: Pick<ConferenceBus, 'committed'>;
   alerts: EventEmitter<AlertEngineEvents> & DisabledEndpointAlerts;
   /** Stages whose media opens on this node, and whether this node is a stage's origin. */
   stages: { on(event: 'stageopened', listener: (stage: IngestStage) => void): unknown };
@@ -50,21 +50,28 @@ export class Webhooks {
     this.#store = store;
     this.#pollMs = options.pollMs;
     this.endpoints = new WebhookEndpoints(store, { allowPrivate: options.allowPrivate, rotationOverlapMs: options.rotationOverlapMs });
-    this.dispatcher = new WebhookDispatcher(store, options, onDisabled, logger);
+    this.dispatcher = new WebhookDispatcher(store, options, { onDisabled, fanOut: (changes) => this.publisher.fanOut(changes) }, logger);
     this.publisher = new WebhookPublisher(store, () => this.dispatcher.wake(), logger);
   }
 
   /** Follows the node's changes and starts delivering. */
   start(sources: WebhookSources): void {
-    const publish = (type: WebhookEventType, subject: ChangeSubject, data: unknown): void => {
+    const publish = (message: WebhookMessage): void => {
       if (this.#closed) return;
       this.publisher
-        .publish(type, subject, data)
+        .publish(message)
         .catch((error: unknown) =>
-          this.#logger.error({ err: error, type, event: subject.eventId }, 'publish() | change not put in the outbox'),
+          this.#logger.error({ err: error, type: message.type, event: message.subject.eventId }, 'publish() | not put in the outbox'),
         );
     };
-    followConference(sources.bus, publish);
+    // Committed changes are in the outbox already: made into messages here at once, or by any node's
+    // dispatcher once they have waited UNCLAIMED_CHANGE_MS (this node died first, or this failed).
+    sources.bus.committed.on('changes', (changes) => {
+      if (this.#closed) return;
+      this.publisher
+        .fanOut(changes)
+        .catch((error: unknown) => this.#logger.warn({ err: error, entry: changes.entryId }, 'fanOut() | left to the dispatcher'));
+    });
     followAlerts(sources.alerts, publish);
     sources.stages.on('stageopened', (stage) => followIngest(stage, sources.isOrigin, publish));
     this.dispatcher.start();

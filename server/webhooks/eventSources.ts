@@ -1,13 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import type { AlertEngineEvents } from '../ops/AlertEngine';
-import type { ConferenceEvents } from '../conference/ConferenceBus';
+import type { ConferenceChange } from '../conference/ConferenceBus';
 import { splitStageKey } from '../stageKey';
 import type { AlertRecord, HandRecord, QuestionRecord } from '../store/records';
 import type { MeetingRecord } from '../store/deskRecords';
 import type { WebhookEventType } from '../store/integrationRecords';
 import type { ChangeSubject } from './WebhookPublisher';
 
-export type Publish = (type: WebhookEventType, subject: ChangeSubject, data: unknown) => void;
+export type Publish = (message: WebhookMessage) => void;
 
 /** A stage's media on the node where its sources are (the narrow part of media/StageMedia.ts this needs). */
 export interface IngestStage {
@@ -16,46 +16,64 @@ export interface IngestStage {
   on(event: 'sourceclosed', listener: (sourceId: string) => void): unknown;
 }
 
+/** One message for partners: its type, what it is about, and its data. */
+export interface WebhookMessage {
+  type: WebhookEventType;
+  subject: ChangeSubject;
+  data: unknown;
+}
+
 /**
- * What partner webhooks hear, from the conference bus of THIS node only (each change is emitted once,
- * on the node that made it; the cluster's relayed bus would make every node publish it).
+ * What partner webhooks hear of a committed conference change (ConferenceBus.commit): the node that
+ * made it, or any node after that one died, turns it into messages once.
  */
-export function followConference(bus: EventEmitter<ConferenceEvents>, publish: Publish): void {
-  bus.on('sessionstarted', ({ session, stageWasLive }) => {
-    const subject = { eventId: session.eventId, stageId: session.stageId };
-    if (!stageWasLive) publish('stage.live', subject, { sessionId: session.id, title: session.title });
-    publish('session.started', subject, session);
-  });
-  bus.on('sessionended', ({ session, replaced }) => {
-    const subject = { eventId: session.eventId, stageId: session.stageId };
-    publish('session.ended', subject, session);
-    if (!replaced) publish('stage.ended', subject, { sessionId: session.id, title: session.title });
-  });
-  bus.on('programchanged', (change) => publish('program.changed', { eventId: change.eventId, stageId: change.stageId }, change));
-  bus.on('questionstatus', ({ question, previous }) => {
-    if (question.status === 'approved')
-      publish('question.approved', { eventId: question.eventId, stageId: null }, publicQuestion(question, previous));
-    if (question.status === 'answered')
-      publish('question.answered', { eventId: question.eventId, stageId: null }, publicQuestion(question, previous));
-  });
-  bus.on('handchanged', (hand) => {
-    if (hand.status === 'accepted') publish('hand.accepted', { eventId: hand.eventId, stageId: null }, publicHand(hand));
-  });
-  bus.on('recordingready', (recording) =>
-    publish('recording.ready', { eventId: recording.eventId, stageId: recording.stageId }, recording),
-  );
-  bus.on('meetingchanged', (meeting) => publish(meetingType(meeting), { eventId: meeting.eventId, stageId: null }, meeting));
-  bus.on('agreementrecorded', (agreement) => publish('agreement.signed', { eventId: agreement.eventId, stageId: null }, agreement));
+export function messagesOf(change: ConferenceChange): WebhookMessage[] {
+  const message = (type: WebhookEventType, subject: ChangeSubject, data: unknown): WebhookMessage => ({ type, subject, data });
+  switch (change.event) {
+    case 'sessionstarted': {
+      const { session, stageWasLive } = change.payload;
+      const subject = { eventId: session.eventId, stageId: session.stageId };
+      return [
+        ...(stageWasLive ? [] : [message('stage.live', subject, { sessionId: session.id, title: session.title })]),
+        message('session.started', subject, session),
+      ];
+    }
+    case 'sessionended': {
+      const { session, replaced } = change.payload;
+      const subject = { eventId: session.eventId, stageId: session.stageId };
+      return [
+        message('session.ended', subject, session),
+        ...(replaced ? [] : [message('stage.ended', subject, { sessionId: session.id, title: session.title })]),
+      ];
+    }
+    case 'programchanged':
+      return [message('program.changed', { eventId: change.payload.eventId, stageId: change.payload.stageId }, change.payload)];
+    case 'questionstatus': {
+      const { question, previous } = change.payload;
+      if (question.status !== 'approved' && question.status !== 'answered') return [];
+      return [message(`question.${question.status}`, { eventId: question.eventId, stageId: null }, publicQuestion(question, previous))];
+    }
+    case 'handchanged':
+      return change.payload.status === 'accepted'
+        ? [message('hand.accepted', { eventId: change.payload.eventId, stageId: null }, publicHand(change.payload))]
+        : [];
+    case 'recordingready':
+      return [message('recording.ready', { eventId: change.payload.eventId, stageId: change.payload.stageId }, change.payload)];
+    case 'meetingchanged':
+      return [message(meetingType(change.payload), { eventId: change.payload.eventId, stageId: null }, change.payload)];
+    case 'agreementrecorded':
+      return [message('agreement.signed', { eventId: change.payload.eventId, stageId: null }, change.payload)];
+  }
 }
 
 /** Alerts of an event's stages (node-wide ones, such as a worker's, belong to no event and go nowhere). */
 export function followAlerts(alerts: EventEmitter<AlertEngineEvents>, publish: Publish): void {
   const subject = (alert: AlertRecord): ChangeSubject => ({ eventId: alert.eventId, stageId: alert.stageId });
   alerts.on('raised', (alert) => {
-    if (alert.eventId !== '') publish('alert.raised', subject(alert), alert);
+    if (alert.eventId !== '') publish({ type: 'alert.raised', subject: subject(alert), data: alert });
   });
   alerts.on('cleared', (alert) => {
-    if (alert.eventId !== '') publish('alert.cleared', subject(alert), alert);
+    if (alert.eventId !== '') publish({ type: 'alert.cleared', subject: subject(alert), data: alert });
   });
 }
 
@@ -70,11 +88,11 @@ export function followIngest(stage: IngestStage, isOrigin: (stageKey: string) =>
     // A source's producers changing (audio joining video) is an update of a feed already connected.
     if (source.kind !== 'onsite' || open.has(source.id) || !isOrigin(stage.key)) return;
     open.add(source.id);
-    publish('ingest.connected', { eventId, stageId }, { sourceId: source.id, label: source.label });
+    publish({ type: 'ingest.connected', subject: { eventId, stageId }, data: { sourceId: source.id, label: source.label } });
   });
   stage.on('sourceclosed', (sourceId) => {
     if (!open.delete(sourceId)) return;
-    publish('ingest.disconnected', { eventId, stageId }, { sourceId });
+    publish({ type: 'ingest.disconnected', subject: { eventId, stageId }, data: { sourceId } });
   });
 }
 

@@ -3,6 +3,7 @@ import { AppError } from '../../../server/errors';
 import type { Store } from '../../../server/store';
 import type { MeetingRecord } from '../../../server/store/deskRecords';
 import type { QuestionRecord, SessionRecord, StageRecord } from '../../../server/store/records';
+import type { OutboxEntry } from '../../../server/store/Outbox';
 import type { Booking } from '../../../server/store/Store';
 
 function stage(id: string, eventId = 'ev1'): StageRecord {
@@ -219,6 +220,25 @@ export function storeContract(open: () => Promise<Store>): void {
     // Back to back is no overlap; booking the same meeting again changes nothing.
     assert.equal(await store.bookings.book(...meetingBooking('m3', 'g2', 's3', 30, 60)), null);
     assert.equal(await store.bookings.book(...meetingBooking('m1', 'g1', 's1', 0, 30)), null);
+  });
+
+  it('writes a record and the outbox entries that report it together; a refused booking writes neither', async () => {
+    const entry = (id: string): OutboxEntry => ({ id, dueAtMs: 0, data: `report of ${id}` });
+    await store.collection('questions').put(question('q1', 's1'), [entry('put')]);
+    assert.equal((await store.collection('questions').get('s1', 'q1'))?.id, 'q1');
+    assert.equal(await store.bookings.book(...meetingBooking('m1', 'g1', 's1', 0, 30), [entry('booked')]), null);
+    assert.equal(await store.outbox.size(), 2, 'both reports are in the outbox');
+    assert.deepEqual(await store.bookings.book(...meetingBooking('m2', 'g1', 's2', 15, 45), [entry('refused')]), {
+      holder: 'delegate:h1',
+      meetingId: 'm1',
+    });
+    const [booking, meeting] = meetingBooking('m1', 'g1', 's1', 0, 30);
+    await store.bookings.release(booking, { ...meeting, status: 'cancelled' }, [entry('released')]);
+    assert.deepEqual(
+      (await store.outbox.claimDue(1, 1000, 10)).map((e) => e.data).sort(),
+      ['report of booked', 'report of put', 'report of released'],
+      'the refused booking left no report',
+    );
   });
 
   it('frees what a released booking held', async () => {

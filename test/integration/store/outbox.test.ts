@@ -56,6 +56,31 @@ function outboxContract(open: () => Promise<Store[]>): void {
     assert.equal(await store.outbox.size(), 0);
   });
 
+  it('replaces a claimed entry by others only while its claim holds', async () => {
+    const [store] = stores as [Store];
+    await store.outbox.add([{ id: 'change', dueAtMs: 0, data: 'C' }]);
+    const [claimed] = await store.outbox.claimDue(100, 50, 10);
+    assert.equal(claimed?.dueAtMs, 150);
+    // Claimed again once the lease ran out (another node): the first claim no longer holds.
+    const [again] = await store.outbox.claimDue(150, 50, 10);
+    assert.equal(await store.outbox.replace(claimed, [{ id: 'stale', dueAtMs: 0, data: 'S' }]), false);
+    assert.equal(
+      await store.outbox.replace(again, [
+        { id: 'one', dueAtMs: 300, data: '1' },
+        { id: 'two', dueAtMs: 300, data: '2' },
+      ]),
+      true,
+    );
+    assert.equal(await store.outbox.replace(again, [{ id: 'twice', dueAtMs: 0, data: 'T' }]), false, 'a replaced entry is gone');
+    assert.deepEqual(
+      (await store.outbox.claimDue(1000, 50, 10)).map((e) => [e.id, e.data]),
+      [
+        ['one', '1'],
+        ['two', '2'],
+      ],
+    );
+  });
+
   it('counts sequences per name from 1, atomically under concurrent callers', async () => {
     const values = await Promise.all(stores.flatMap((store) => Array.from({ length: 20 }, () => store.outbox.nextSequence('demo/main'))));
     assert.deepEqual(

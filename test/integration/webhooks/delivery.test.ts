@@ -26,6 +26,12 @@ const FAST_RETRIES = {
 type Created = WebhookEndpointView & { secret: string };
 
 describe('partner webhooks on one node', function () {
+  const commitRecording = (recording: RecordingRecord): Promise<void> =>
+    stagecast.node.conference.bus.commit((outbox) => stagecast.node.store.collection('recordings').put(recording, outbox), {
+      event: 'recordingready',
+      payload: recording,
+    });
+
   this.timeout(60_000);
   const teardown = new Teardown();
   let stagecast: Awaited<ReturnType<typeof startStagecast>>;
@@ -129,7 +135,7 @@ describe('partner webhooks on one node', function () {
       consecutiveFailures: 9,
     });
     stagecast.node.ops.alerts.webhookEndpointEnabled('feedfacefeedface');
-    // A recording made ready (the recorder is off in tests: its announcement, as the recorder makes it).
+    // A recording made ready (the recorder is off in tests: its write and announcement, as the recorder makes them).
     const recording: RecordingRecord = {
       id: second.id,
       eventId: 'demo',
@@ -144,7 +150,7 @@ describe('partner webhooks on one node', function () {
       partial: false,
       problem: null,
     };
-    stagecast.node.conference.bus.emit('recordingready', recording);
+    await commitRecording(recording);
 
     await receiver.waitFor('every event type', () =>
       WEBHOOK_EVENT_TYPES.every((t) => receiver.delivered().some((r) => r.payload?.type === t)),
@@ -211,7 +217,7 @@ describe('partner webhooks on one node', function () {
     const receiver = teardown.own('a receiver of recordings', await WebhookReceiver.start(), (r) => r.close());
     await endpointFor(receiver, ['recording.ready']);
     const huge = 'x'.repeat(70 * 1024);
-    stagecast.node.conference.bus.emit('recordingready', {
+    await commitRecording({
       id: 'big',
       eventId: 'demo',
       stageId: 'keynote',
