@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<un
   hls: () => import('./hls'),
   language: () => import('./language'),
   webhooks: () => import('./webhooks'),
+  ingest: () => import('./ingest'),
 };
 
 async function main(): Promise<void> {
