@@ -5,7 +5,8 @@
 // a UDP socket here notes when each burst begins to arrive (Opus packets of a tone are far larger than
 // of silence: no decoding needed). The encoder's own progress reports map its stream time to this
 // host's clock, so the added latency is: burst onset at the viewer − when the encoder put that burst
-// out (the encoder's own buffering is not counted). Also the CPU of the node's ingest ffmpeg per mode.
+// out (the encoder's own buffering is not counted). Also the CPU of the node's ingest ffmpeg per mode,
+// and WHIP: a browser encoder's publish → the first decoded frame at a watch page (whipFirstFrame.ts).
 // The SRT encoder is set up for low latency (MPEG-TS mux delay 0): ffmpeg's default holds 0.7 s before
 // sending, which this method would count (~300 ms more here).
 import dgram from 'node:dgram';
@@ -18,8 +19,10 @@ import { waitFor } from '../lib/wait';
 import { accountCpu } from './cpuTime';
 import { startHostedNode, type HostedNode } from './hostedNodeProcess';
 import { summarize } from './stats';
+import { whipPublishToFirstFrame } from './whipFirstFrame';
 
-const STAGE_KEY = 'demo/keynote';
+const STAGE = { eventId: 'demo', stageId: 'keynote' };
+const STAGE_KEY = `${STAGE.eventId}/${STAGE.stageId}`;
 const STAGE_URL = '/api/events/demo/stages/keynote';
 /** A tone burst starts every PERIOD_S seconds of stream time and lasts BURST_S. */
 const PERIOD_S = 3;
@@ -107,15 +110,19 @@ class BurstListener {
   }
 }
 
+/** Producers of the stage's main feed (none: no such source). */
+async function onsiteProducers(url: string, host: string): Promise<number> {
+  const res = await fetch(`${url}${STAGE_URL}/media`, { headers: { authorization: `Bearer ${host}` } });
+  if (res.status === 404) return 0;
+  const view = (await res.json()) as { sources?: { id: string; producers?: unknown[] }[] };
+  return view.sources?.find((s) => s.id === 'onsite')?.producers?.length ?? 0;
+}
+
 async function feedLive(url: string, host: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const res = await fetch(`${url}${STAGE_URL}/media`, { headers: { authorization: `Bearer ${host}` } });
-      const view = (await res.json()) as { sources?: { id: string; producers?: unknown[] }[] };
-      return (view.sources?.find((s) => s.id === 'onsite')?.producers?.length ?? 0) >= 2;
-    },
-    { what: 'the encoder live as the main feed (audio and video)', timeoutMs: 30_000 },
-  );
+  await waitFor(async () => (await onsiteProducers(url, host)) >= 2, {
+    what: 'the encoder live as the main feed (audio and video)',
+    timeoutMs: 30_000,
+  });
 }
 
 function ingestFfmpegPids(nodePid: number): number[] {
@@ -158,11 +165,16 @@ async function measure(
   } finally {
     listener.close();
     await encoder.group.stop();
+    // The next encoder uses the same key: it is refused while this one's feed is still live.
+    await waitFor(async () => (await onsiteProducers(node.url, host)) === 0, { what: `the ${mode} feed gone`, timeoutMs: 30_000 });
   }
 }
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { seconds: { type: 'string', default: '30' } } });
+  const { values } = parseArgs({
+    args,
+    options: { seconds: { type: 'string', default: '30' }, 'whip-rounds': { type: 'string', default: '5' } },
+  });
   const seconds = Number(values.seconds);
   const rtmpPort = await freePort('tcp');
   const srtPort = await freePort('udp');
@@ -186,9 +198,19 @@ export async function run(args: string[]): Promise<unknown> {
     results.push(await measure(node, 'rtmp-remux', rtmp, seconds));
     results.push(await measure(node, 'rtmp-transcode', rtmp, seconds));
     results.push(await measure(node, 'srt-remux', `srt://127.0.0.1:${srtPort}?streamid=${key}`, seconds));
+    const host = tokenFor('host');
+    const whip = await whipPublishToFirstFrame(
+      node.url,
+      STAGE,
+      key,
+      Number(values['whip-rounds']),
+      async () => (await onsiteProducers(node.url, host)) > 0,
+    );
+    log(`whip: publish → first decoded frame ${whip.map((ms) => Math.round(ms)).join(', ')} ms`);
     return {
       method: `tone bursts every ${PERIOD_S} s of stream time; onset at a plain-RTP viewer minus the encoder's output time`,
       results,
+      whipPublishToFirstFrameMs: summarize(whip),
       nodeLogs: node.logs,
     };
   } finally {

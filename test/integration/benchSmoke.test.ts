@@ -34,7 +34,7 @@ describe('benchmarks start and print their JSON line (tiny N)', function () {
     ['language', ['language', '--viewers', '3', '--switches', '2', '--cpu-seconds', '1'], 'switchToFirstPacketMs'],
     ['qa', ['qa', '--attendees', '6', '--votes', '2'], 'upvoteToDeliveryMs'],
     ['webhooks', ['webhooks', '--changes', '6', '--endpoints', '2', '--concurrency', '2'], 'firstAttemptLatencyMs'],
-    ['ingest', ['ingest', '--seconds', '3'], 'results'],
+    ['ingest', ['ingest', '--seconds', '3', '--whip-rounds', '1'], 'whipPublishToFirstFrameMs'],
     ['health', ['health', '--viewers', '0,3', '--samples', '2'], 'levels'],
     ['memory', ['memory', '--sockets', '4,8', '--webrtc', '2', '--plain', '2', '--settle-seconds', '0', '--fill-seconds', '1'], 'perUnit'],
     ['soak', ['soak', '--viewers', '6', '--minutes', '0.1', '--churn', '2', '--sample-seconds', '2', '--grace-ms', '1000'], 'growth'],
