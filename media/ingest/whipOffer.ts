@@ -11,7 +11,7 @@ import {
   parseOffer,
   payloadOrder,
   refuse,
-  rejectedPayloads,
+  rejectedSection,
   textOf,
 } from '../sdp/offerChecks';
 import type { RejectedSection } from '../sdp/answer';
@@ -224,14 +224,7 @@ export function readWhipOffer(text: string): WhipOffer {
     const sends = section.direction === undefined || section.direction === 'sendonly' || section.direction === 'sendrecv';
     if (!kind || !sends || section.port === 0 || taken.has(kind)) {
       if (kind && sends && taken.has(kind)) refuse(`a second ${kind} section (mid ${mid}): one audio and one video track are taken`);
-      sections.push({
-        rejected: {
-          mid,
-          type: String(section.type).slice(0, 32),
-          protocol: String(section.protocol).slice(0, 64),
-          payloads: rejectedPayloads(section),
-        },
-      });
+      sections.push({ rejected: rejectedSection(mid, section) });
       continue;
     }
     if (section.protocol !== 'UDP/TLS/RTP/SAVPF') refuse(`mid ${mid}: protocol must be UDP/TLS/RTP/SAVPF`);

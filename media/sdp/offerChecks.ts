@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { parse, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { MediaError } from '../types';
+import type { RejectedSection } from './answer';
 
 /**
  * The checks every SDP offer an HTTP client sends (WHIP publishers, WHEP players) goes through before
@@ -145,10 +146,15 @@ export function checkBundle(sdp: SessionDescription, accepted: MediaDescription[
   if (!accepted.every((m) => bundled.has(textOf(m.mid) ?? ''))) refuse('the audio and video sections must be in one BUNDLE group');
 }
 
-/** The first payload type of a rejected section, as the answer repeats it with port 0. */
-export function rejectedPayloads(section: MediaDescription): string {
+/** How the answer repeats a section it does not take: port 0 with the offer's type, protocol and first payload type. */
+export function rejectedSection(mid: string, section: MediaDescription): RejectedSection {
   const first = String(section.payloads ?? '')
     .trim()
     .split(/\s+/)[0];
-  return first && /^[A-Za-z0-9-]{1,32}$/.test(first) ? first : '0';
+  return {
+    mid,
+    type: String(section.type).slice(0, 32),
+    protocol: String(section.protocol).slice(0, 64),
+    payloads: first && /^[A-Za-z0-9-]{1,32}$/.test(first) ? first : '0',
+  };
 }

@@ -11,7 +11,7 @@ import {
   parseOffer,
   payloadOrder,
   refuse,
-  rejectedPayloads,
+  rejectedSection,
   textOf,
 } from '../sdp/offerChecks';
 import type { RejectedSection } from '../sdp/answer';
@@ -153,14 +153,7 @@ export function readWhepOffer(text: string): WhepOffer {
     // A player receives only; a section that would send (or says nothing, which means sendrecv) is not taken.
     const receives = section.direction === 'recvonly';
     if (!kind || !receives || section.port === 0) {
-      sections.push({
-        rejected: {
-          mid,
-          type: String(section.type).slice(0, 32),
-          protocol: String(section.protocol).slice(0, 64),
-          payloads: rejectedPayloads(section),
-        },
-      });
+      sections.push({ rejected: rejectedSection(mid, section) });
       continue;
     }
     if (taken.has(kind)) refuse(`a second ${kind} section (mid ${mid}): one audio and one video track are sent`);

@@ -1,16 +1,13 @@
 import type { MeetingRecord } from './deskRecords';
 import type { OutboxEntry } from './Outbox';
 import { entryArguments, type RedisOutbox } from './redisOutbox';
-import type { RedisConnection } from './redisConnection';
+import type { RunCommand } from './redisConnection';
 import type { Booking, BookingClash, Bookings } from './Store';
 
 /** Where a collection's records live: one hash per scope, `<prefix><collection>:<scope>` (RedisStore's collections). */
 export function collectionKeyBase(prefix: string, collection: string): string {
   return `${prefix}${collection}:`;
 }
-
-/** Runs one command on the store's connection (RedisStore's link: timeouts, `unavailable`). */
-export type RunCommand = <R>(command: (redis: RedisConnection) => Promise<R>) => Promise<R>;
 
 /** Adds outbox entries (ARGV from 5: id, due, data each) to the outbox's keys, the last two KEYS. */
 const ADD_TO_OUTBOX = `

@@ -53,6 +53,9 @@ function open(options: RedisConnectionOptions, queueWhileOffline: boolean) {
 
 export type RedisConnection = ReturnType<typeof open>;
 
+/** Runs one command on the store's connection (RedisStore's link: timeouts, `unavailable`). */
+export type RunCommand = <R>(command: (redis: RedisConnection) => Promise<R>) => Promise<R>;
+
 /**
  * A connection for commands: while Redis is away a command fails at once instead of waiting in a queue,
  * and one in flight when the connection drops fails and is never sent again, so a write reported as

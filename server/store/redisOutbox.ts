@@ -1,5 +1,5 @@
 import type { Outbox, OutboxEntry } from './Outbox';
-import type { RunCommand } from './redisBookings';
+import type { RunCommand } from './redisConnection';
 
 /**
  * Claims due entries atomically (one Lua script), so two nodes never claim the same entry while its

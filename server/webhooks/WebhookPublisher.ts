@@ -14,12 +14,6 @@ const PRUNE_EVERY = 100;
 /** Largest body sent (issue 19): a larger change is sent without its data, which receivers then fetch. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-/** What a change is about: its event, and its stage when it has one (the sequence numbers are per stage). */
-export interface ChangeSubject {
-  eventId: string;
-  stageId: string | null;
-}
-
 /** The JSON body of every webhook. */
 export interface WebhookPayload {
   type: WebhookEventType;

@@ -5,7 +5,6 @@ import { splitStageKey } from '../stageKey';
 import type { AlertRecord, HandRecord, QuestionRecord } from '../store/records';
 import type { MeetingRecord } from '../store/deskRecords';
 import type { WebhookEventType } from '../store/integrationRecords';
-import type { ChangeSubject } from './WebhookPublisher';
 
 export type Publish = (message: WebhookMessage) => void;
 
@@ -14,6 +13,12 @@ export interface IngestStage {
   key: string;
   on(event: 'sourceupdated', listener: (source: { id: string; kind: string; label: string }) => void): unknown;
   on(event: 'sourceclosed', listener: (sourceId: string) => void): unknown;
+}
+
+/** What a change is about: its event, and its stage when it has one (the sequence numbers are per stage). */
+export interface ChangeSubject {
+  eventId: string;
+  stageId: string | null;
 }
 
 /** One message for partners: its type, what it is about, and its data. */
