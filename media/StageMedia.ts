@@ -22,6 +22,8 @@ export interface StageMediaEvents {
   /** A participant's media joined the stage (observers such as health counters follow it). */
   peeradded: [MediaPeer];
   peerremoved: [MediaPeer];
+  /** A WHEP player left (an edge whose last viewer or player leaves lets the stage go). */
+  playerremoved: [];
   /** A peer opened a consumer; observers follow consumers without a listener per peer. */
   consumeropened: [{ peer: MediaPeer; consumer: types.Consumer }];
   /** A peer's receive transport connected or failed (`peer.receiving`): its consumers reach it, or not. */
@@ -208,11 +210,17 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
     return this.#peers.size;
   }
 
+  get playerCount(): number {
+    return this.#players.size;
+  }
+
   /** A player of the program outside the signaling (WHEP) joined: a viewer until it closes. */
   addPlayer(player: StagePlayer): void {
     this.#assertOpen();
     this.#players.add(player);
-    player.once('@close', () => this.#players.delete(player));
+    player.once('@close', () => {
+      if (this.#players.delete(player)) this.emit('playerremoved');
+    });
   }
 
   /** Peers that follow the program (viewers), not the hosts' previews of every source, and players. */

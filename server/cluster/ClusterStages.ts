@@ -179,9 +179,12 @@ export class ClusterStages {
     };
     stage.on('sourceupdated', announce);
     stage.on('sourceclosed', announce);
-    stage.on('peerremoved', () => {
-      if (this.#edges.has(key) && stage.peerCount === 0) this.media.closeStage(key);
-    });
+    // An edge holds a stage for its audience: signaling peers and WHEP players alike.
+    const audienceLeft = (): void => {
+      if (this.#edges.has(key) && stage.peerCount === 0 && stage.playerCount === 0) this.media.closeStage(key);
+    };
+    stage.on('peerremoved', audienceLeft);
+    stage.on('playerremoved', audienceLeft);
     stage.once('@close', () => this.#closed(stage));
     if (this.#origins.has(key)) return;
     this.#edges.set(key, { stage, openedAt: Date.now(), link: null, linking: null, publishedSent: '[]' });

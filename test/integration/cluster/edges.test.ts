@@ -12,6 +12,7 @@ import { RedisServer } from '../../helpers/redis';
 import { settleWithin } from '../../../scripts/lib/wait';
 import { connect, rawRequest, request, tokenFor, type ClientSocket } from '../../helpers/stagecast';
 import { Teardown } from '../../helpers/teardown';
+import { playerOffer } from '../../helpers/whepOffers';
 
 const STAGE = '/api/events/demo/stages/keynote';
 
@@ -134,6 +135,42 @@ describe('a cluster of nodes sharing one Redis', function () {
 
     await request(viewer, 'leave', {});
     await waitFor(async () => (await stageMedia(a))?.cluster.edges.length === 0, { what: 'the pipe to B closed', timeoutMs: 10_000 });
+    assert.equal(await stageMedia(b), null, 'B closed its copy of the stage');
+  });
+
+  it("plays the stage to a WHEP player on edge B from the origin's feeds; the player holds B's copy while viewers come and go", async () => {
+    await waitFor(async () => (await stageMedia(b)) === null, { what: 'B without a copy of the stage at first', timeoutMs: 10_000 });
+    const res = await fetch(`${b.url}/whep/demo/keynote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: playerOffer(),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const location = res.headers.get('location') ?? '';
+    const onB = await waitFor(
+      async () => {
+        const view = await stageMedia(b);
+        return view?.sources.length === 2 ? view : undefined;
+      },
+      { what: "the origin's two feeds on edge B", timeoutMs: 10_000 },
+    );
+    assert.equal(onB.cluster.role, 'edge');
+    assert.deepEqual(
+      (await stageMedia(a))?.cluster.edges.map((e) => e.edgeNodeId),
+      ['node-b'],
+      'A pipes the stage to B for the player',
+    );
+
+    // A viewer joins B and leaves: B's last signaling peer, but the player still plays there.
+    const viewer = await socket(b, 'Passing viewer on B');
+    await request(viewer, 'join', { stageId: 'keynote' });
+    await request(viewer, 'leave', {});
+    assert.notEqual(await stageMedia(b), null, 'B kept its copy for the player');
+    assert.equal((await fetch(`${b.url}${location}`, { method: 'DELETE' })).status, 200, 'the player session was still there');
+    await waitFor(async () => (await stageMedia(a))?.cluster.edges.length === 0, {
+      what: 'the pipe to B closed with its last player',
+      timeoutMs: 10_000,
+    });
     assert.equal(await stageMedia(b), null, 'B closed its copy of the stage');
   });
 
