@@ -132,6 +132,19 @@ function createGauges(registry: Registry) {
       'stage',
       'rendition',
     ]),
+    encodersConnected: gauge('stagecast_encoders_connected', 'Hall encoders connected through the RTMP or SRT gateway', [
+      'stage',
+      'protocol',
+    ]),
+    encoderBitrate: gauge('stagecast_encoder_bitrate_bps', 'What the connected hall encoders send, as the gateway measures it', [
+      'stage',
+      'protocol',
+    ]),
+    encodersTranscoded: gauge(
+      'stagecast_encoders_transcoded',
+      'Connected hall encoders whose video is transcoded (not Baseline H264 already: a core’s share each)',
+      ['stage'],
+    ),
     languageLive: gauge(
       'stagecast_language_interpreter_live',
       "1 while a stage's language channel has a live interpreter (0 when one of a label has none)",
@@ -167,6 +180,19 @@ function observeLanguages(g: ReturnType<typeof createGauges>, stages: { label: s
     g.languageLive.set({ stage, language }, live);
     g.languageLevel.set({ stage, language }, level);
     g.languageLoss.set({ stage, language }, loss);
+  }
+}
+
+/** Hall encoders behind the RTMP and SRT gateways, summed per label and protocol. */
+function observeEncoders(g: ReturnType<typeof createGauges>, stages: { label: string; stage: StageHealth }[]): void {
+  for (const gaugeOfEncoders of [g.encodersConnected, g.encoderBitrate, g.encodersTranscoded]) gaugeOfEncoders.reset();
+  for (const { label, stage } of stages) {
+    for (const { encoder } of stage.sources) {
+      if (!encoder?.connected) continue;
+      g.encodersConnected.inc({ stage: label, protocol: encoder.protocol });
+      g.encoderBitrate.inc({ stage: label, protocol: encoder.protocol }, encoder.bitrateBps);
+      g.encodersTranscoded.inc({ stage: label }, encoder.transcoding ? 1 : 0);
+    }
   }
 }
 
@@ -273,6 +299,10 @@ export class OpsMetrics {
     observeLanguages(
       g,
       sample.stages.map((stage) => ({ label: this.labels.stage(stage.key), languages: stage.languages })),
+    );
+    observeEncoders(
+      g,
+      sample.stages.map((stage) => ({ label: this.labels.stage(stage.key), stage })),
     );
     for (const gaugeOfWorker of [g.workerCpu, g.workerRss, g.workerAlive, g.workerPortsInUse, g.workerPorts]) gaugeOfWorker.reset();
     for (const worker of sample.workers) {

@@ -41,6 +41,24 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
     return started;
   }
 
+  /** The keynote's hall encoders in /metrics: connected and bitrate by protocol, and how many are transcoded. */
+  async function encoderMetrics(): Promise<{ connected: Map<string, number>; bitrate: Map<string, number>; transcoded: number }> {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const byProtocol = (name: string): Map<string, number> =>
+      new Map(
+        [...text.matchAll(new RegExp(`^${name}\\{stage="demo/keynote",protocol="(\\w+)"\\} (\\S+)$`, 'gm'))].map((m) => [
+          m[1] ?? '',
+          Number(m[2]),
+        ]),
+      );
+    const transcoded = /^stagecast_encoders_transcoded\{stage="demo\/keynote"\} (\S+)$/m.exec(text);
+    return {
+      connected: byProtocol('stagecast_encoders_connected'),
+      bitrate: byProtocol('stagecast_encoder_bitrate_bps'),
+      transcoded: Number(transcoded?.[1] ?? Number.NaN),
+    };
+  }
+
   function feedHealth(): EncoderFeedHealth | null | undefined {
     const stage = node.node.ops.health.latest()?.stages.find((s) => s.key === 'demo/keynote');
     return stage?.sources.find((s) => s.id === 'onsite')?.encoder;
@@ -113,6 +131,12 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
       [health.protocol, health.connected, health.videoCodec, health.width, health.height, health.audioCodec, health.transcoding],
       [protocol, true, 'h264', 640, 360, 'aac', false],
     );
+    const metrics = await encoderMetrics();
+    assert.deepEqual(
+      [metrics.connected.get(protocol), metrics.transcoded, (metrics.bitrate.get(protocol) ?? 0) > 0],
+      [1, 0, true],
+      'the metrics count the connected encoder by protocol, with its bitrate, not transcoded',
+    );
 
     const consumersBefore = await viewerConsumers();
     assert.ok(consumersBefore.length >= 2, 'the viewer consumes video and audio');
@@ -172,6 +196,7 @@ describe('RTMP and SRT: ffmpeg pushes a stage feed with a stream key', function 
     );
     // libx264's High with its fastest preset is Main: either may carry B-frames.
     assert.match(health.videoProfile ?? '', /^(Main|High)$/);
+    assert.equal((await encoderMetrics()).transcoded, 1, 'the metrics count the transcoded encoder');
     await waitFor(async () => (await framesDecoded(page)) > before + 30, {
       what: 'frames of the transcoded feed decoded',
       timeoutMs: 20_000,
