@@ -285,6 +285,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         paused: true,
         appData: { participant: this.participantId },
       });
+    } catch (error) {
+      // The source left while this was asked (a viewer's consume racing an encoder's end): theirs to retry.
+      if (!this.stage.hasProducer(producerId)) throw new MediaError('not_found', `producer ${producerId} closed`);
+      throw error;
     } finally {
       this.#pendingConsumers -= 1;
     }
@@ -321,7 +325,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   async resumeConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).resume();
+    const consumer = this.#consumer(consumerId);
+    // The worker may have closed it (its producer ended) before Node hears of it.
+    await consumer.resume().catch((error: unknown) => {
+      throw consumer.closed || !this.#consumers.has(consumerId) ? new MediaError('not_found', `consumer ${consumerId} closed`) : error;
+    });
   }
 
   async pauseConsumer(consumerId: string): Promise<void> {
