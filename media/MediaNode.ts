@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { MediaPeer } from './MediaPeer';
-import { StageMedia, type WorkerPicker } from './StageMedia';
+import { StageMedia } from './StageMedia';
+import type { WorkerPicker } from './stageMediaTypes';
 import { MediaError, type MediaOptions } from './types';
 import type { WorkerPool } from './WorkerPool';
 
