@@ -97,10 +97,13 @@ export class ProgramService {
       if (speakerId !== undefined) await this.agenda.getSpeaker(eventId, speakerId);
       const updated: StageRecord = { ...stage, programSourceId: sourceId, programSpeakerId: speakerId ?? null };
       const change = await this.#change(updated);
-      await this.bus.commit(async (outbox) => {
-        await this.store.collection('stages').put(updated, outbox);
-        await this.media.setProgram(key, sourceId);
-      }, { event: 'programchanged', payload: change });
+      await this.bus.commit(
+        async (outbox) => {
+          await this.store.collection('stages').put(updated, outbox);
+          await this.media.setProgram(key, sourceId);
+        },
+        { event: 'programchanged', payload: change },
+      );
       return change;
     });
   }

@@ -155,7 +155,11 @@ export class QaService {
     }
     const questions = this.store.collection('questions');
     if (next.status === question.status) await questions.put(next);
-    else await this.bus.commit((outbox) => questions.put(next, outbox), { event: 'questionstatus', payload: { question: next, previous: question.status } });
+    else
+      await this.bus.commit((outbox) => questions.put(next, outbox), {
+        event: 'questionstatus',
+        payload: { question: next, previous: question.status },
+      });
     return this.#changed(next);
   }
 
