@@ -8,7 +8,7 @@ import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
 import type { StageMediaView } from '../../server/http/routes/media';
 import { type IngestTargetDto, spawnFfmpegIngest } from '../ffmpegIngest';
-import { launchChromium } from '../lib/browser';
+import { firstDecodedFrame, launchChromium } from '../lib/browser';
 import { startServer } from '../lib/serverProcess';
 import { waitFor } from '../lib/wait';
 import { accountCpu } from './cpuTime';
@@ -31,14 +31,7 @@ async function firstFrameInBrowsers(url: string, pages: number): Promise<number[
         const page = await context.newPage();
         const started = performance.now();
         await page.goto(`${url}/watch/${STAGE.eventId}/${STAGE.stageId}`);
-        await page.waitForFunction(
-          async () => {
-            const client = (globalThis as unknown as { stagecast?: { videoStats(): Promise<{ framesDecoded: number }> } }).stagecast;
-            return client ? (await client.videoStats()).framesDecoded > 0 : false;
-          },
-          undefined,
-          { polling: 50, timeout: 30_000 },
-        );
+        await firstDecodedFrame(page, 50);
         return performance.now() - started;
       }),
     );

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../lib/browser';
+import { firstDecodedFrame, launchChromium } from '../lib/browser';
 import { waitFor } from '../lib/wait';
 
 function encoderPage(): string {
@@ -58,14 +58,7 @@ export async function whipPublishToFirstFrame(
           (globalThis as unknown as { encoder: { publish(u: string, key: string): Promise<void> } }).encoder.publish(url, k),
         [`${nodeUrl}/whip/${stage.eventId}/${stage.stageId}`, key] as const,
       );
-      await watch.waitForFunction(
-        async () => {
-          const client = (globalThis as unknown as { stagecast?: { videoStats(): Promise<{ framesDecoded: number }> } }).stagecast;
-          return client ? (await client.videoStats()).framesDecoded > 0 : false;
-        },
-        undefined,
-        { polling: 20, timeout: 30_000 },
-      );
+      await firstDecodedFrame(watch, 20);
       times.push(performance.now() - started);
       await encoder.evaluate(async () => (globalThis as unknown as { encoder: { stop(): Promise<void> } }).encoder.stop());
       await waitFor(async () => !(await hasOnsiteSource()), { what: 'the WHIP source gone after DELETE', timeoutMs: 10_000 });
