@@ -16,9 +16,9 @@ import {
   listen,
   openCluster,
   openStore,
-  openWebhooks,
   tokenSigner,
 } from './boot/steps';
+import { openWebhooks } from './boot/webhooks';
 import { followStageLanguages, type IngestGateways, openEgress, openIngestGateways, openMedia, openRecorder } from './boot/mediaSteps';
 import { openWhep, whepRouter } from './boot/whep';
 import type { WhepGateway } from '../media/whep/WhepGateway';

@@ -48,7 +48,7 @@ import { registerStreamKeyRoutes } from '../http/routes/streamKeys';
 import { registerTokenRoutes } from '../http/routes/tokens';
 import { registerApiKeyRoutes } from '../http/routes/apiKeys';
 import { registerWebhookRoutes } from '../http/routes/webhooks';
-import { Webhooks } from '../webhooks/Webhooks';
+import type { Webhooks } from '../webhooks/Webhooks';
 import { whipRoutes } from '../http/whip';
 import { uiRoutes } from '../http/ui';
 import type { Logger } from '../logger';
@@ -368,40 +368,6 @@ export async function listen(config: Config, server: http.Server, announcedIp: s
 /** Bearer credentials of REST and sockets alike: tokens and API keys. */
 export function authenticator(signer: TokenSigner, conference: Conference): Authenticate {
   return bearerAuthenticator({ signer, revocations: conference.revocations, apiKeys: conference.apiKeys });
-}
-
-/**
- * Partner webhooks, delivering from the outbox at once: what other nodes or a previous run left
- * pending is sent by this node too (each claimed by one node).
- */
-export function openWebhooks(
-  config: Config,
-  parts: { store: Store; conference: ConferenceParts; ops: NodeOps; media: MediaNode; cluster: Cluster | null },
-  logger: Logger,
-): Webhooks {
-  const { cluster } = parts;
-  const webhooks = new Webhooks(
-    parts.store,
-    {
-      allowPrivate: config.allowPrivateWebhookTargets,
-      timeoutMs: config.webhookTimeoutMs,
-      leaseMs: config.webhookLeaseMs,
-      pollMs: config.webhookPollMs,
-      disableAfterFailures: config.webhookDisableAfterFailures,
-      batch: 32,
-      retry: { baseDelayMs: config.webhookRetryBaseMs, maxDelayMs: config.webhookRetryMaxDelayMs, giveUpAfterMs: config.webhookRetryForMs },
-      rotationOverlapMs: config.webhookSecretOverlapMs,
-    },
-    (endpoint) => parts.ops.alerts.webhookEndpointDisabled(endpoint),
-    logger,
-  );
-  webhooks.start({
-    bus: parts.conference.conference.bus,
-    alerts: parts.ops.alerts,
-    stages: parts.media,
-    isOrigin: cluster ? (key) => cluster.describeStage(key).role === 'origin' : () => true,
-  });
-  return webhooks;
 }
 
 export function tokenSigner(config: Config): TokenSigner {
