@@ -4,63 +4,21 @@ import type { Logger } from 'pino';
 import { withoutBandwidthEstimation } from './codecs';
 import type { PeerStage, ReceiveRouter } from './peerStage';
 import { isPortExhaustion } from './ports';
-import { MediaError, type MediaKind, type SourceKind } from './types';
+import { MediaError } from './types';
+import type {
+  TransportDirection,
+  TransportParams,
+  ConsumerParams,
+  ProduceRequest,
+  PortsExhaustedListener,
+  MediaPeerEvents,
+} from './mediaPeerTypes';
 
-export type TransportDirection = 'send' | 'recv';
-
-export interface TransportParams {
-  id: string;
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
-}
-
-export interface ConsumerParams {
-  id: string;
-  producerId: string;
-  kind: MediaKind;
-  rtpParameters: types.RtpParameters;
-  type: types.ConsumerType;
-  paused: boolean;
-}
-
-export interface ProduceRequest {
-  transportId: string;
-  kind: MediaKind;
-  rtpParameters: types.RtpParameters;
-  /** camera carries the camera and the microphone; screen a screen share (and its sound); interpretation a booth's microphone. */
-  source: Exclude<SourceKind, 'onsite'>;
-  /** The language channel of an interpretation source (checked by signaling against the token and the stage). */
-  language?: string;
-}
-
-export interface ConsumerLayersEvent {
-  consumerId: string;
-  spatialLayer: number | null;
-  temporalLayer: number | null;
-}
-
-/** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
 type TransportEntry = ({ kind: 'webrtc'; transport: types.WebRtcTransport } | { kind: 'plain'; transport: types.PlainTransport }) & {
   direction: TransportDirection;
   connected: boolean;
 };
 
-/** Told when a transport cannot bind a port (the worker pool reports the worker's slice as full). */
-export type PortsExhaustedListener = (router: types.Router) => void;
-
-export interface MediaPeerEvents {
-  consumerclosed: [{ consumerId: string; producerId: string }];
-  consumerlayerschange: [ConsumerLayersEvent];
-  producerclosed: [{ producerId: string }];
-  '@close': [];
-}
-
-/**
- * One participant's media on one stage: its WebRTC transports, producers and consumers.
- * Receive transports live on a distribution router, send transports on the origin.
- * Knows nothing of sockets: signaling forwards its events.
- */
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, TransportEntry>();
   readonly #producers = new Map<string, types.Producer>();
