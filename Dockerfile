@@ -7,7 +7,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/build-worker.mjs scripts/worker-fixes.mjs scripts/build-sqlite-addon.mjs scripts/
+COPY scripts/build-worker.mjs scripts/worker-fixes.mjs scripts/fix-netstring.mjs scripts/build-sqlite-addon.mjs scripts/
 COPY scripts/worker-fixes scripts/worker-fixes
 RUN npm ci --foreground-scripts
 COPY tsconfig.json tsconfig.build.json ./

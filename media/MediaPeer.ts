@@ -324,7 +324,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   #keep(entry: TransportEntry): void {
     const { transport } = entry;
     this.#transports.set(transport.id, entry);
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    this.emit('transportcount', 1);
+    transport.observer.once('close', () => {
+      if (this.#transports.delete(transport.id)) this.emit('transportcount', -1);
+    });
     transport.on('routerclose', () => {
       this.#logger.warn({ transport: transport.id }, 'router closed under a transport; closing the peer');
       this.close();

@@ -35,7 +35,6 @@ export interface ConsumerLayersEvent {
   temporalLayer: number | null;
 }
 
-/** WebRTC for participants; plain RTP for egress (a restreamer, a recorder, a benchmark sink). */
 /** Told when a transport cannot bind a port (the worker pool reports the worker's slice as full). */
 export type PortsExhaustedListener = (router: types.Router) => void;
 
@@ -43,6 +42,8 @@ export interface MediaPeerEvents {
   consumerclosed: [{ consumerId: string; producerId: string }];
   consumerlayerschange: [ConsumerLayersEvent];
   producerclosed: [{ producerId: string }];
+  /** A transport of this peer opened (+1) or closed (-1): the media caps keep count without scanning peers. */
+  transportcount: [delta: 1 | -1];
   '@close': [];
 }
 

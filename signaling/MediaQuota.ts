@@ -1,5 +1,4 @@
 import { AppError } from '../server/errors';
-import type { StagePeer } from './socketTypes';
 
 /** Caps on what one participant (token subject) and one client address hold in media on this node. */
 export interface MediaQuotaLimits {
@@ -19,10 +18,15 @@ export interface Requester {
   ip: string;
 }
 
-/** What the quota needs to see of the peers: the live ones of a participant and of an address. */
+/** A participant (token subject) or a client address, as the caps count them. */
+export type Holder = { participantId: string } | { ip: string };
+
+/** What the quota needs to see of the peers, kept as counts: a cap is checked without scanning peers. */
 export interface PeerIndex {
-  ofParticipant(participantId: string): readonly StagePeer[];
-  ofAddress(ip: string): readonly StagePeer[];
+  /** Live peers (attached or parked) and the transports they hold, of a participant or an address. */
+  holdings(holder: Holder): { peers: number; transports: number };
+  /** Parked peers (connection dropped, kept for a resume) of an address. */
+  parkedAt(ip: string): number;
 }
 
 /**
@@ -42,14 +46,15 @@ export class MediaQuota {
 
   /** Reserves a peer for the requester, or throws `conflict`. Returns what releases the reservation. */
   reservePeer(who: Requester): () => void {
-    const participant = this.peers.ofParticipant(who.participantId).length + this.#pending(this.#pendingPeers, participantKey(who));
+    const participant =
+      this.peers.holdings({ participantId: who.participantId }).peers + this.#pending(this.#pendingPeers, participantKey(who));
     if (participant >= this.limits.peersPerParticipant) {
       throw new AppError(
         'conflict',
         `a participant holds at most ${this.limits.peersPerParticipant} stage connections on a node; leave one first`,
       );
     }
-    const address = this.peers.ofAddress(who.ip).length + this.#pending(this.#pendingPeers, addressKey(who));
+    const address = this.peers.holdings({ ip: who.ip }).peers + this.#pending(this.#pendingPeers, addressKey(who));
     if (address >= this.limits.peersPerIp) {
       throw new AppError('conflict', `at most ${this.limits.peersPerIp} stage connections per client address on a node`);
     }
@@ -58,13 +63,12 @@ export class MediaQuota {
 
   /** Reserves a transport for the requester, or throws `conflict`. */
   reserveTransport(who: Requester): () => void {
-    const transportsOf = (peers: readonly StagePeer[]): number => peers.reduce((sum, peer) => sum + peer.media.transportCount, 0);
     const participant =
-      transportsOf(this.peers.ofParticipant(who.participantId)) + this.#pending(this.#pendingTransports, participantKey(who));
+      this.peers.holdings({ participantId: who.participantId }).transports + this.#pending(this.#pendingTransports, participantKey(who));
     if (participant >= this.limits.transportsPerParticipant) {
       throw new AppError('conflict', `a participant holds at most ${this.limits.transportsPerParticipant} transports on a node`);
     }
-    const address = transportsOf(this.peers.ofAddress(who.ip)) + this.#pending(this.#pendingTransports, addressKey(who));
+    const address = this.peers.holdings({ ip: who.ip }).transports + this.#pending(this.#pendingTransports, addressKey(who));
     if (address >= this.limits.transportsPerIp) {
       throw new AppError('conflict', `at most ${this.limits.transportsPerIp} transports per client address on a node`);
     }
@@ -73,7 +77,7 @@ export class MediaQuota {
 
   /** Whether one more peer of this address may be parked. */
   mayPark(ip: string): boolean {
-    return this.peers.ofAddress(ip).filter((peer) => peer.socket === null).length < this.limits.parkedPerIp;
+    return this.peers.parkedAt(ip) < this.limits.parkedPerIp;
   }
 
   #pending(pending: Map<string, number>, key: string): number {

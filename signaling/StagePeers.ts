@@ -4,7 +4,7 @@ import type { MediaPeer } from '../media/MediaPeer';
 import type { Principal } from '../server/auth/tokens';
 import type { MeetingRoomPass } from '../server/desk/MeetingRooms';
 import { stageKey } from '../server/stageKey';
-import { MediaQuota, type MediaQuotaLimits, type PeerIndex } from './MediaQuota';
+import { type Holder, MediaQuota, type MediaQuotaLimits, type PeerIndex } from './MediaQuota';
 import { stageRoom } from './rooms';
 import type { ParticipantSocket, StagePeer } from './socketTypes';
 
@@ -12,17 +12,24 @@ function roomOf(peer: StagePeer): string {
   return stageRoom(peer.stageKey);
 }
 
-function addTo(index: Map<string, Set<StagePeer>>, key: string, peer: StagePeer): void {
-  const set = index.get(key) ?? new Set<StagePeer>();
-  set.add(peer);
-  index.set(key, set);
+/** What one participant or one address holds here: its peers, and the transports they have open. */
+interface Holdings {
+  peers: Set<StagePeer>;
+  transports: number;
 }
 
-function removeFrom(index: Map<string, Set<StagePeer>>, key: string, peer: StagePeer): void {
-  const set = index.get(key);
-  if (!set) return;
-  set.delete(peer);
-  if (set.size === 0) index.delete(key);
+function addTo(index: Map<string, Holdings>, key: string, peer: StagePeer): void {
+  const holdings = index.get(key) ?? { peers: new Set<StagePeer>(), transports: 0 };
+  holdings.peers.add(peer);
+  holdings.transports += peer.media.transportCount;
+  index.set(key, holdings);
+}
+
+function removeFrom(index: Map<string, Holdings>, key: string, peer: StagePeer): void {
+  const holdings = index.get(key);
+  if (!holdings?.peers.delete(peer)) return;
+  holdings.transports -= peer.media.transportCount;
+  if (holdings.peers.size === 0) index.delete(key);
 }
 
 /**
@@ -32,8 +39,8 @@ function removeFrom(index: Map<string, Set<StagePeer>>, key: string, peer: Stage
  */
 export class StagePeers implements PeerIndex {
   readonly #peers = new Map<string, StagePeer>();
-  readonly #byParticipant = new Map<string, Set<StagePeer>>();
-  readonly #byAddress = new Map<string, Set<StagePeer>>();
+  readonly #byParticipant = new Map<string, Holdings>();
+  readonly #byAddress = new Map<string, Holdings>();
   readonly quota: MediaQuota;
 
   constructor(
@@ -81,6 +88,12 @@ export class StagePeers implements PeerIndex {
     media.on('consumerclosed', (event) => peer.socket?.emit('consumerClosed', event));
     media.on('consumerlayerschange', (event) => peer.socket?.emit('consumerLayersChanged', event));
     media.on('producerclosed', (event) => peer.socket?.emit('producerClosed', event));
+    media.on('transportcount', (delta) => {
+      if (this.#peers.get(peer.peerId) !== peer) return;
+      for (const holdings of [this.#byParticipant.get(principal.id), this.#byAddress.get(peer.clientIp)]) {
+        if (holdings) holdings.transports += delta;
+      }
+    });
     // Media closed by the SFU itself (its stage closed, its worker died), not through this class: the
     // client is told to join again, which builds its media afresh on what is alive.
     media.once('@close', () => {
@@ -149,12 +162,18 @@ export class StagePeers implements PeerIndex {
 
   /** The live peers of one participant (several tabs, say). */
   ofParticipant(participantId: string): StagePeer[] {
-    return [...(this.#byParticipant.get(participantId) ?? [])];
+    return [...(this.#byParticipant.get(participantId)?.peers ?? [])];
   }
 
-  /** The live peers opened (or last resumed) from one client address. */
-  ofAddress(ip: string): StagePeer[] {
-    return [...(this.#byAddress.get(ip) ?? [])];
+  holdings(holder: Holder): { peers: number; transports: number } {
+    const holdings = 'participantId' in holder ? this.#byParticipant.get(holder.participantId) : this.#byAddress.get(holder.ip);
+    return { peers: holdings?.peers.size ?? 0, transports: holdings?.transports ?? 0 };
+  }
+
+  parkedAt(ip: string): number {
+    let parked = 0;
+    for (const peer of this.#byAddress.get(ip)?.peers ?? []) if (peer.socket === null) parked += 1;
+    return parked;
   }
 
   /**

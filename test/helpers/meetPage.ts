@@ -7,11 +7,23 @@ export interface MeetTile {
   framesDecoded: number;
   width: number;
   audioTracks: number;
+  /** 'none', or the video track's state ('live', 'live:muted' while nothing reaches it). */
+  videoTrack: string;
 }
 
 interface MeetPageHandle {
   state: string;
   tiles(): MeetTile[];
+  receiveStats(): Promise<unknown>;
+}
+
+/** Each consumer's inbound counters on the page, for a failure's message. */
+async function receiveStats(page: Page): Promise<string> {
+  const stats = await page.evaluate(async () => {
+    const handle = (globalThis as unknown as { stagecast?: MeetPageHandle }).stagecast;
+    return handle ? handle.receiveStats() : null;
+  });
+  return JSON.stringify(stats);
 }
 
 /** The meeting page's state and tiles; null before the page has started. */
@@ -31,7 +43,7 @@ export async function decodesTheOther(page: Page, frames = 10): Promise<MeetTile
       if (state.tiles.length !== 1) throw new Error(`the page shows ${state.tiles.length} other participants`);
       const [tile] = state.tiles;
       if (tile.framesDecoded <= frames || tile.width === 0 || tile.audioTracks !== 1) {
-        throw new Error(`the other's media: ${JSON.stringify(tile)}`);
+        throw new Error(`the other's media: ${JSON.stringify(tile)}; received: ${await receiveStats(page)}`);
       }
       return tile;
     },

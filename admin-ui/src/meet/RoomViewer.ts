@@ -15,6 +15,9 @@ export interface RoomView {
   tiles(tiles: RoomTile[]): void;
 }
 
+/** The receiver's counters that tell where media stopped: nothing came, or no key frame did. */
+const RECEIVE_STATS = ['packetsReceived', 'packetsLost', 'framesDecoded', 'keyFramesDecoded', 'pliCount', 'nackCount'];
+
 interface HeldConsumer {
   consumer: types.Consumer;
   sourceId: string;
@@ -64,6 +67,20 @@ export class RoomViewer {
     this.#sources = new Map(join.sources.map((s) => [s.id, s]));
     this.#recv = await this.connection.createTransport('recv');
     await this.#reconcile();
+  }
+
+  /** What each consumer's receiver has taken in (tests print it when a tile stays dark). */
+  async receiveStats(): Promise<{ kind: string; stats: Record<string, unknown> }[]> {
+    return Promise.all(
+      [...this.#consumers.values()].map(async ({ consumer }) => {
+        const inbound: Record<string, unknown> = {};
+        for (const stat of (await consumer.getStats()).values() as Iterable<Record<string, unknown>>) {
+          if (stat.type !== 'inbound-rtp') continue;
+          for (const key of RECEIVE_STATS) if (key in stat) inbound[key] = stat[key];
+        }
+        return { kind: consumer.kind, stats: inbound };
+      }),
+    );
   }
 
   async resumed(result: ResumeResult): Promise<void> {

@@ -20,7 +20,9 @@ export interface MeetDebugHandle {
   readonly state: SpeakState;
   readonly producerIds: string[];
   /** Each other participant's tile: its label, the frames its video element decoded, its live sound tracks. */
-  tiles(): { label: string; framesDecoded: number; width: number; audioTracks: number }[];
+  tiles(): { label: string; framesDecoded: number; width: number; audioTracks: number; videoTrack: string }[];
+  /** Each consumer's inbound counters (packets, frames, key frames, PLIs sent). */
+  receiveStats(): Promise<{ kind: string; stats: Record<string, unknown> }[]>;
 }
 
 const STATE_TEXT: Record<SpeakState, () => string> = {
@@ -93,6 +95,11 @@ function showTiles(tiles: RoomTile[]): void {
   waiting.hidden = tiles.length > 0;
 }
 
+/** 'none', or the track's state with ':muted' while no media reaches it. */
+function trackState(track: MediaStreamTrack | undefined): string {
+  return track ? `${track.readyState}${track.muted ? ':muted' : ''}` : 'none';
+}
+
 async function start(): Promise<void> {
   initLocale();
   bindStaticText(document, meet);
@@ -159,7 +166,9 @@ async function start(): Promise<void> {
         width: video.videoWidth,
         audioTracks:
           video.srcObject instanceof MediaStream ? video.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length : 0,
+        videoTrack: trackState(video.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined),
       })),
+    receiveStats: () => viewer?.receiveStats() ?? Promise.resolve([]),
   };
   (window as Window & { stagecast?: MeetDebugHandle }).stagecast = handle;
 }

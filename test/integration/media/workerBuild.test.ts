@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,6 +52,16 @@ describe('worker build script', () => {
       assert.equal(entry.neededAgain, false, `${entry.file}: a fixed file is left alone`);
       assert.match(entry.refused, /expected the text to fix \d+ time\(s\), found it 0 time\(s\)/, entry.file);
     }
+  });
+
+  it("frames the worker channel without Node's deprecated Buffer() (each call of which walked the stack)", () => {
+    const channel = createRequire(require.resolve('mediasoup/package.json'));
+    const nsFile = channel.resolve('netstring/ns.js');
+    assert.doesNotMatch(fs.readFileSync(nsFile, 'utf8'), /new Buffer\(/, `${nsFile} as installed`);
+    const netstring = channel('netstring') as { nsWrite(payload: string): Buffer; nsPayload(frame: Buffer): Buffer };
+    const frame = netstring.nsWrite('{"id":1,"method":"worker.dump"}');
+    assert.equal(frame.toString(), '31:{"id":1,"method":"worker.dump"},');
+    assert.equal(netstring.nsPayload(frame).toString(), '{"id":1,"method":"worker.dump"}');
   });
 
   it('reuses the cached worker binary instead of compiling', () => {
