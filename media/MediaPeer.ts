@@ -221,7 +221,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   /** Creates a paused consumer of a stage producer on this peer's receive transport. */
-  async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
+  /** `paused: false` for a consumer that flows at once (its client sets it up before the transport connects). */
+  async consume(producerId: string, rtpCapabilities: types.RtpCapabilities, { paused = true } = {}): Promise<ConsumerParams> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
     const max = this.stage.options.maxConsumersPerPeer;
@@ -240,7 +241,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       consumer = await recv.transport.consume({
         producerId,
         rtpCapabilities: capabilities,
-        paused: true,
+        paused,
         appData: { participant: this.participantId },
       });
     } catch (error) {

@@ -78,6 +78,11 @@ export interface HandshakeAuth {
 
 export interface JoinRequest {
   stageId: string;
+  /**
+   * Open the receive transport with the join (as `createTransport` 'recv' would), saving a round trip
+   * to every viewer; answered in `recvTransport`. Not for a speaker who only sends.
+   */
+  recvTransport?: boolean;
 }
 
 export interface JoinResult {
@@ -89,6 +94,8 @@ export interface JoinResult {
   sources: SourceInfo[];
   /** What is on air now; viewers receive only that source while one is set. */
   program: ProgramChange;
+  /** The receive transport, when the join asked for it. */
+  recvTransport?: TransportOptions;
 }
 
 /** Watching a stage over HLS: no media on this node, the stage's pushes (program changes) all the same. */
@@ -167,6 +174,21 @@ export interface StageLanguages {
 export interface ConsumeRequest {
   producerId: string;
   rtpCapabilities: object;
+}
+
+/**
+ * Several producers consumed at once on the receive transport (a viewer's whole programme at its join).
+ * `paused: false` asks for the consumer to flow at once, sparing a `resumeConsumer`: meant for a
+ * transport not connected yet (nothing reaches the client before it has set every consumer up).
+ */
+export interface ConsumeManyRequest {
+  rtpCapabilities: object;
+  consumers: { producerId: string; paused: boolean }[];
+}
+
+/** Each asked producer's answer, in the order asked: one that cannot be consumed does not fail the others. */
+export interface ConsumeManyResult {
+  consumers: ({ ok: true; consumer: ConsumerOptions } | { ok: false; producerId: string; error: { code: ErrorCode; message: string } })[];
 }
 
 export interface ConsumerOptions {
@@ -265,6 +287,7 @@ export interface ClientToServerEvents {
   produce: (request: ProduceRequest, ack: Ack<{ producerId: string }>) => void;
   closeProducer: (request: ProducerRef, ack: Ack<Empty>) => void;
   consume: (request: ConsumeRequest, ack: Ack<ConsumerOptions>) => void;
+  consumeMany: (request: ConsumeManyRequest, ack: Ack<ConsumeManyResult>) => void;
   resumeConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
   pauseConsumer: (request: ConsumerRef, ack: Ack<Empty>) => void;
   setPreferredLayers: (request: PreferredLayersRequest, ack: Ack<Empty>) => void;
@@ -341,6 +364,7 @@ export const REQUEST_EVENTS = [
   'produce',
   'closeProducer',
   'consume',
+  'consumeMany',
   'resumeConsumer',
   'pauseConsumer',
   'setPreferredLayers',

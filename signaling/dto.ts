@@ -26,6 +26,7 @@ export { EmptyDto } from '../server/validation';
 
 export class JoinDto {
   @IsString() @Matches(SLUG, { message: 'stageId must be a slug (a-z, 0-9, -)' }) stageId!: string;
+  @Optional() @IsBoolean() recvTransport?: boolean;
 }
 
 export class ResumeDto {
@@ -196,6 +197,26 @@ export class ConsumeDto {
   @IsUUID(4) producerId!: string;
   /** Checked against RtpCapabilitiesDto by the handler, once per distinct value (signaling/capabilities.ts). */
   @IsObject() rtpCapabilities!: object;
+}
+
+export class ConsumeEntryDto {
+  @IsUUID(4) producerId!: string;
+  @IsBoolean() paused!: boolean;
+}
+
+/** At most this many producers in one consumeMany: a stage's sources with room to spare, under the per-peer cap. */
+export const MAX_CONSUME_MANY = 16;
+
+export class ConsumeManyDto {
+  /** Checked against RtpCapabilitiesDto by the handler, once per distinct value (signaling/capabilities.ts). */
+  @IsObject() rtpCapabilities!: object;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CONSUME_MANY)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => ConsumeEntryDto)
+  consumers!: ConsumeEntryDto[];
 }
 
 export class ConsumerRefDto {

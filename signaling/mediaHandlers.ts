@@ -1,17 +1,19 @@
 import type { types } from 'mediasoup';
 import type { MediaPeer } from '../media/MediaPeer';
+import type { TransportParams } from '../media/mediaPeerTypes';
 import type { SourceInfo } from '../media/types';
 import { assertCan, can } from '../server/auth/permissions';
 import type { ProgramChange } from '../server/conference/ConferenceBus';
 import type { Principal } from '../server/auth/tokens';
 import { MAX_ROOM_PUBLISHERS, type MeetingRoomPass } from '../server/desk/MeetingRooms';
-import { AppError } from '../server/errors';
+import { AppError, toErrorAnswer } from '../server/errors';
 import type { StageRecord } from '../server/store/records';
 import { assertMayInterpret } from './interpretationHandlers';
 import { meetingIdOfStage, stageKey } from '../server/stageKey';
 import {
   ConnectTransportDto,
   ConsumeDto,
+  ConsumeManyDto,
   ConsumerRefDto,
   CreateTransportDto,
   EmptyDto,
@@ -113,7 +115,18 @@ function joinedPeer({ socket }: HandlerContext): StagePeer {
 export function registerMediaHandlers(handle: HandleRequest, socket: ParticipantSocket, ports: MediaHandlerPorts): void {
   const { peers } = ports;
 
-  handle(socket, 'join', JoinDto, async ({ stageId }, context) => {
+  /** A transport for the joined peer, counted against its participant's and address's caps. */
+  const openTransport = async (direction: 'send' | 'recv', context: HandlerContext): Promise<TransportParams> => {
+    const { media } = joinedPeer(context);
+    const release = peers.quota.reserveTransport(requesterOf(context));
+    try {
+      return await media.createTransport(direction);
+    } finally {
+      release();
+    }
+  };
+
+  handle(socket, 'join', JoinDto, async ({ stageId, recvTransport }, context) => {
     const { principal } = context;
     assertCan(principal, 'stage.watch');
     ports.assertAdmitting();
@@ -147,6 +160,14 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
     } finally {
       release();
     }
+    let recv: TransportParams | undefined;
+    if (recvTransport) {
+      // A join that cannot have its transport is no join: the client's retry starts from nothing.
+      recv = await openTransport('recv', context).catch((error: unknown) => {
+        peers.close(peer);
+        throw error;
+      });
+    }
     if (meetingRoom) ports.closeRoomAt(peer.stageKey, meetingRoom.closesAtMs);
     if (followsProgram) {
       const settle = (): void => ports.joinBacklog.settle(peer);
@@ -160,6 +181,7 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
       routerRtpCapabilities: stage.rtpCapabilities,
       sources: stage.sources,
       program,
+      ...(recv ? { recvTransport: recv } : {}),
     };
   });
 
@@ -182,13 +204,7 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   handle(socket, 'createTransport', CreateTransportDto, async ({ direction }, context) => {
     if (direction === 'send' && can(context.principal.role, 'stage.interpret')) await assertInterpreterStage(ports, context);
     else if (direction === 'send') await assertMayPublish(ports, context);
-    const { media } = joinedPeer(context);
-    const release = peers.quota.reserveTransport(requesterOf(context));
-    try {
-      return await media.createTransport(direction);
-    } finally {
-      release();
-    }
+    return openTransport(direction, context);
   });
 
   handle(socket, 'connectTransport', ConnectTransportDto, async ({ transportId, dtlsParameters }, context) => {
@@ -229,6 +245,27 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   handle(socket, 'consume', ConsumeDto, async ({ producerId, rtpCapabilities }, context) => {
     const capabilities = await validCapabilities(rtpCapabilities);
     return joinedPeer(context).media.consume(producerId, capabilities as types.RtpCapabilities);
+  });
+
+  handle(socket, 'consumeMany', ConsumeManyDto, async ({ rtpCapabilities, consumers }, context) => {
+    const peer = joinedPeer(context);
+    const capabilities = await validCapabilities(rtpCapabilities);
+    const answers = await Promise.all(
+      consumers.map(async ({ producerId, paused }) => {
+        try {
+          // Each consume normalises its capabilities in place (mediasoup): a copy each.
+          const consumer = await peer.media.consume(producerId, structuredClone(capabilities) as types.RtpCapabilities, { paused });
+          return { ok: true as const, consumer };
+        } catch (error) {
+          // A refusal is that producer's alone; anything else is a fault, answered (and logged) as the request's.
+          const { body, unexpected } = toErrorAnswer(error);
+          if (unexpected) throw error;
+          return { ok: false as const, producerId, error: { code: body.code, message: body.message } };
+        }
+      }),
+    );
+    if (answers.some((a) => a.ok && !a.consumer.paused)) ports.joinBacklog.settle(peer);
+    return { consumers: answers };
   });
 
   handle(socket, 'resumeConsumer', ConsumerRefDto, async ({ consumerId }, context) => {

@@ -4,12 +4,26 @@
 // programs on a shared machine took shows next to what the run itself used.
 import fs from 'node:fs';
 
-/** USER_HZ: /proc/stat counts in hundredths of a second on Linux. */
+/** USER_HZ: /proc/stat and /proc/<pid>/stat count in hundredths of a second on Linux. */
 const TICK_MS = 10;
 
 interface Sched {
   runMs: number;
   waitMs: number;
+  /** Of the run time, what the kernel spent on the process's behalf (system calls: its sockets' sends). */
+  kernelMs: number;
+}
+
+/** The process's kernel (system) time so far, from /proc/<pid>/stat (in ticks); 0 once it is gone. */
+function kernelMsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: stime is the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[12]) * TICK_MS;
+  } catch {
+    return 0;
+  }
 }
 
 /** Run and run-queue wait time of all the threads of a process so far; null once it is gone. */
@@ -20,7 +34,7 @@ function schedOf(pid: number): Sched | null {
   } catch {
     return null;
   }
-  const total = { runMs: 0, waitMs: 0 };
+  const total = { runMs: 0, waitMs: 0, kernelMs: kernelMsOf(pid) };
   for (const task of tasks) {
     try {
       const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').trim().split(' ');
@@ -43,7 +57,7 @@ function machineBusyMs(): number {
 export interface CpuReport {
   wallMs: number;
   /** Per process of the run: CPU time used (all threads) and time spent runnable but waiting for a core, ms. */
-  processes: Record<string, { cpuMs: number; runQueueWaitMs: number }>;
+  processes: Record<string, { cpuMs: number; runQueueWaitMs: number; kernelMs: number }>;
   /** Cores the whole machine kept busy on average over the step. */
   machineBusyCores: number;
   /** Of those, cores the listed processes used. */
@@ -69,7 +83,7 @@ export function accountCpu(processes: Record<string, number | undefined>): { sto
         if (!first || !last) continue;
         const cpuMs = last.runMs - first.runMs;
         ours += cpuMs;
-        report[name] = { cpuMs: round(cpuMs), runQueueWaitMs: round(last.waitMs - first.waitMs) };
+        report[name] = { cpuMs: round(cpuMs), runQueueWaitMs: round(last.waitMs - first.waitMs), kernelMs: last.kernelMs - first.kernelMs };
       }
       return {
         wallMs: round(wallMs, 0),

@@ -50,11 +50,15 @@ export async function run(args: string[]): Promise<unknown> {
       browsers: { type: 'string', default: '3' },
       'max-per-router': { type: 'string', default: '500' },
       'join-backlog-max': { type: 'string', default: '200' },
+      // 'separate': a request per step (join, transport, consume and resume each producer), as before consumeMany.
+      flow: { type: 'string', default: 'batched' },
     },
   });
   const viewers = Number(values.viewers);
   const overMs = Number(values['over-ms']);
   const browsers = Number(values.browsers);
+  if (values.flow !== 'batched' && values.flow !== 'separate') throw new Error('--flow is batched or separate');
+  const separately = values.flow === 'separate';
   const server = await startServer({
     RTC_LISTEN_IP: '127.0.0.1',
     ANNOUNCED_IP: '127.0.0.1',
@@ -91,7 +95,7 @@ export async function run(args: string[]): Promise<unknown> {
     const idleCores = (idleCost.processes.node?.cpuMs ?? 0) / idleCost.wallMs;
     log(`${viewers} viewers arriving over ${overMs} ms from ${values.processes} processes`);
     const cpu = accountCpu({ node: server.child.pid });
-    const crowd = await fleet.flashCrowd(viewers, overMs);
+    const crowd = await fleet.flashCrowd(viewers, overMs, separately);
     const cost = cpu.stop();
     const view = await describe();
 
@@ -101,6 +105,7 @@ export async function run(args: string[]): Promise<unknown> {
     return {
       viewers,
       arrivalMs: overMs,
+      flow: values.flow,
       joined: crowd.ok,
       sentToHls: crowd.toHls,
       failures: crowd.failed,
@@ -109,6 +114,8 @@ export async function run(args: string[]): Promise<unknown> {
       connectToResumedMs: summarize(crowd.joinMs),
       nodeCpuMsPerJoin: Math.round(((nodeCpuMs - idleCores * cost.wallMs) / Math.max(1, crowd.ok)) * 100) / 100,
       nodeIdleCores: Math.round(idleCores * 1000) / 1000,
+      // Sends over loopback carry the receiving client's TCP work too: the kernel's part is inflated here.
+      nodeKernelShare: Math.round(((cost.processes.node?.kernelMs ?? 0) / nodeCpuMs) * 100) / 100,
       browserNavigationToFirstFrameMs: summarize(firstFrames),
       routersOpened: view.distributionRouters.length,
       consumersPerRouter: view.distributionRouters.map((r) => r.consumers),

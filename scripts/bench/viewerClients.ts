@@ -42,8 +42,12 @@ export type ViewerClientsApi = {
   consume: { args: { count: number }; result: Outcome };
   /** New viewers join; the first `withMedia` of them also open a transport and consume everything. */
   arrive: { args: { count: number; withMedia: number }; result: Outcome };
-  /** New viewers arrive evenly over `overMs`, each joining fully; answers each one's connect → consumers resumed time. */
-  flashCrowd: { args: { count: number; overMs: number }; result: Outcome & { joinMs: number[]; toHls: number } };
+  /**
+   * New viewers arrive evenly over `overMs`, each joining fully; answers each one's connect → consumers
+   * resumed time. `separately`: a request per step (join, transport, and a consume and a resume per
+   * producer) instead of the watch page's join with its transport and one consumeMany.
+   */
+  flashCrowd: { args: { count: number; overMs: number; separately: boolean }; result: Outcome & { joinMs: number[]; toHls: number } };
   /** Random joined viewers go: `leave` ones say so, `drop` ones just disconnect, `blink` ones come back and resume. */
   depart: { args: { leave: number; drop: number; blink: number; blinkPauseMs: number }; result: Departure };
   /** Every viewer goes: a `leaveShare` of them leave, the others drop their connection. */
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
         errors: [...outcome.errors, ...joining.errors, ...media.errors].slice(0, 5),
       };
     },
-    async flashCrowd({ count, overMs }) {
+    async flashCrowd({ count, overMs, separately }) {
       const outcome: Outcome & { joinMs: number[]; toHls: number } = { ok: 0, failed: 0, errors: [], joinMs: [], toHls: 0 };
       const started = performance.now();
       await Promise.all(
@@ -146,9 +150,9 @@ async function main(): Promise<void> {
               signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${++seq}` }),
             );
             viewers.push(viewer);
-            await viewer.join(stageId);
+            await viewer.join(stageId, { recvTransport: !separately });
             await viewer.openRecvTransport();
-            await viewer.consumeAll();
+            await viewer.consumeAll({ separately });
             outcome.joinMs.push(performance.now() - arrived);
             outcome.ok += 1;
           } catch (error) {

@@ -75,9 +75,9 @@ export class ViewerFleet {
   }
 
   /** `count` viewers arriving evenly over `overMs` in every process at once; each one's join time. */
-  async flashCrowd(count: number, overMs: number): Promise<Outcome & { joinMs: number[]; toHls: number }> {
+  async flashCrowd(count: number, overMs: number, separately = false): Promise<Outcome & { joinMs: number[]; toHls: number }> {
     const shares = split(count, this.clients.length);
-    const results = await Promise.all(this.clients.map((client, i) => client.call('flashCrowd', { count: shares[i], overMs })));
+    const results = await Promise.all(this.clients.map((client, i) => client.call('flashCrowd', { count: shares[i], overMs, separately })));
     return { ...sumOutcomes(results), joinMs: results.flatMap((r) => r.joinMs), toHls: results.reduce((s, r) => s + r.toHls, 0) };
   }
 

@@ -40,16 +40,17 @@ export class Viewer {
     return this.#consumers;
   }
 
-  async join(stageId: string): Promise<JoinResult> {
-    this.#joined = await request(this.socket, 'join', { stageId });
+  /** `recvTransport`: the receive transport comes with the join (as the watch page asks), not with `openRecvTransport`'s request. */
+  async join(stageId: string, { recvTransport = false } = {}): Promise<JoinResult> {
+    this.#joined = await request(this.socket, 'join', { stageId, recvTransport });
     return this.#joined;
   }
 
-  /** Loads the device with the stage's capabilities and opens the receive transport. */
+  /** Loads the device with the stage's capabilities and opens the receive transport (unless the join brought it). */
   async openRecvTransport(): Promise<void> {
     const joined = this.#mustHaveJoined();
     const device = await fakeDevice(joined.routerRtpCapabilities);
-    const options = await request(this.socket, 'createTransport', { direction: 'recv' });
+    const options = joined.recvTransport ?? (await request(this.socket, 'createTransport', { direction: 'recv' }));
     const transport = device.createRecvTransport(options as clientTypes.TransportOptions);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       request(this.socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
@@ -58,13 +59,30 @@ export class Viewer {
     this.#transport = transport;
   }
 
-  /** Consumes and resumes every producer of the stage's sources (as they were at join), all at once. */
-  async consumeAll(): Promise<number> {
+  /**
+   * Consumes every producer of the stage's sources (as they were at join), flowing: in one `consumeMany`
+   * as the watch page does at its join, or (`separately`) with a consume and a resume for each.
+   */
+  async consumeAll({ separately = false } = {}): Promise<number> {
     const joined = this.#mustHaveJoined();
     const device = this.#device;
     const transport = this.#transport;
     if (!device || !transport) throw new Error('open the receive transport first');
     const producers = joined.sources.flatMap((s) => s.producers);
+    if (producers.length === 0) return 0;
+    if (!separately) {
+      const { consumers } = await request(this.socket, 'consumeMany', {
+        rtpCapabilities: device.rtpCapabilities,
+        consumers: producers.map(({ producerId }) => ({ producerId, paused: false })),
+      });
+      for (const answer of consumers) {
+        if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+        const { consumer } = answer;
+        await transport.consume({ ...consumer, rtpParameters: consumer.rtpParameters as clientTypes.RtpParameters });
+        this.#consumers += 1;
+      }
+      return producers.length;
+    }
     await Promise.all(
       producers.map(async ({ producerId }) => {
         const consumer = await request(this.socket, 'consume', { producerId, rtpCapabilities: device.rtpCapabilities });

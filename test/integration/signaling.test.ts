@@ -104,6 +104,59 @@ describe('Signaling over Socket.IO (real server, mediasoup-client FakeHandler)',
     assert.deepEqual(afterLeave.ok ? null : afterLeave.error.code, 'conflict', 'nothing left to resume after leave');
   });
 
+  it('joins with its receive transport and consumes the stage in one consumeMany, flowing or paused as asked, a refused producer alone', async () => {
+    const speaker = await open(tokenFor('speaker'));
+    const viewer = await open(tokenFor('attendee'));
+    const published = await publishCamera(speaker);
+    const refusedEarly = await rawRequest(viewer, 'consumeMany', {
+      rtpCapabilities: {},
+      consumers: [{ producerId: published.audioId, paused: false }],
+    });
+    assert.equal(refusedEarly.ok ? null : refusedEarly.error.code, 'conflict', 'nothing to consume on before a join');
+    const joined = await request(viewer, 'join', { stageId: 'keynote', recvTransport: true });
+    assert.ok(joined.recvTransport, 'the join brought the receive transport');
+    const peer = node.node.signaling.peers.get(joined.peerId);
+    assert.equal(peer?.media.transportCount, 1);
+    const device = await fakeDevice(joined.routerRtpCapabilities);
+    const again = await rawRequest(viewer, 'createTransport', { direction: 'recv' });
+    assert.equal(again.ok ? null : again.error.code, 'conflict', 'the join opened the one receive transport a peer may have');
+
+    const consumersBefore = peer?.media.consumerCount;
+    for (const bad of [
+      { rtpCapabilities: device.rtpCapabilities, consumers: [] },
+      { rtpCapabilities: device.rtpCapabilities, consumers: [{ producerId: published.videoId, paused: 'no' }] },
+      {
+        rtpCapabilities: device.rtpCapabilities,
+        consumers: Array.from({ length: 17 }, () => ({ producerId: published.videoId, paused: true })),
+      },
+    ]) {
+      const refused = await rawRequest(viewer, 'consumeMany', bad);
+      assert.equal(refused.ok ? null : refused.error.code, 'bad_request', JSON.stringify(bad).slice(0, 80));
+    }
+    assert.equal(peer?.media.consumerCount, consumersBefore, 'a refused request consumed nothing');
+
+    const unknown = randomUUID();
+    const { consumers } = await request(viewer, 'consumeMany', {
+      rtpCapabilities: device.rtpCapabilities,
+      consumers: [
+        { producerId: published.videoId, paused: false },
+        { producerId: unknown, paused: false },
+        { producerId: published.audioId, paused: true },
+      ],
+    });
+    const [video, missing, audio] = consumers;
+    assert.ok(video?.ok && audio?.ok, JSON.stringify(consumers));
+    assert.ok(missing && !missing.ok, 'an unknown producer is refused');
+    assert.equal(missing.producerId, unknown);
+    assert.equal(missing.error.code, 'not_found');
+    assert.equal(video.consumer.producerId, published.videoId);
+    assert.equal(video.consumer.paused, false);
+    assert.equal(audio.consumer.paused, true);
+    assert.equal(serverConsumers.get(video.consumer.id)?.paused, false, 'the video consumer flows in the worker');
+    assert.equal(serverConsumers.get(audio.consumer.id)?.paused, true, 'the audio consumer waits for its resume');
+    assert.equal(peer?.media.consumerCount, 2);
+  });
+
   it('tells viewers when a producer and its source close', async () => {
     const speaker = await open(tokenFor('speaker'));
     const viewer = await open(tokenFor('attendee'));

@@ -1,5 +1,12 @@
 import { Device, type types } from 'mediasoup-client';
-import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ResumeResult, ServerToClientEvents } from '../../../signaling/contract';
+import type {
+  HlsFallbackDetails,
+  HlsWatchResult,
+  JoinResult,
+  ResumeResult,
+  ServerToClientEvents,
+  TransportOptions,
+} from '../../../signaling/contract';
 import type { Placement } from './placement';
 import type { StageRoute } from './route';
 import type { RenewableToken } from './token';
@@ -89,6 +96,10 @@ export class StageConnection {
   #device: types.Device | null = null;
   #transports: types.Transport[] = [];
   #queue: Promise<void> = Promise.resolve();
+  /** The page receives media: each join asks for the receive transport with it (one round trip less). */
+  readonly #receives: boolean;
+  /** The receive transport the last join brought, until `createTransport('recv')` takes it. */
+  #joinedRecv: TransportOptions | null = null;
   #closed = false;
   #mode: WatchMode;
   /** A renewed token was refused too: the next refusal ends the connection. */
@@ -102,9 +113,10 @@ export class StageConnection {
     readonly route: StageRoute,
     private readonly token: RenewableToken,
     private readonly hooks: SessionHooks,
-    options: { url?: string; placement?: Placement; mode?: WatchMode } = {},
+    options: { url?: string; placement?: Placement; mode?: WatchMode; receives?: boolean } = {},
   ) {
     this.#mode = options.mode ?? 'webrtc';
+    this.#receives = options.receives ?? false;
     this.#url = options.url ?? window.location.origin;
     this.#placement = options.placement ?? null;
     this.#socket = this.#connect(this.#url);
@@ -182,7 +194,9 @@ export class StageConnection {
   async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const device = this.#device;
     if (!device) throw new Error('createTransport() before join');
-    const params = await this.request('createTransport', { direction });
+    const brought = direction === 'recv' ? this.#joinedRecv : null;
+    if (brought) this.#joinedRecv = null;
+    const params = brought ?? (await this.request('createTransport', { direction }));
     // The contract types mediasoup's shapes as `object`; they come from the server's mediasoup as is.
     const options: types.TransportOptions = {
       id: params.id,
@@ -334,13 +348,14 @@ export class StageConnection {
   async #join(): Promise<void> {
     this.#closeTransports();
     this.#peerId = null;
+    this.#joinedRecv = null;
     if (this.#mode === 'hls' && this.hooks.watchingHls) {
       await this.hooks.watchingHls(await this.request('watchHls', { stageId: this.route.stageId }), null);
       return;
     }
     let joined: JoinResult;
     try {
-      joined = await this.request('join', { stageId: this.route.stageId });
+      joined = await this.request('join', { stageId: this.route.stageId, ...(this.#receives ? { recvTransport: true } : {}) });
     } catch (error) {
       const fallback = hlsFallbackOf(error);
       if (!fallback || !this.hooks.watchingHls) throw error;
@@ -351,6 +366,7 @@ export class StageConnection {
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     this.#device = device;
+    this.#joinedRecv = joined.recvTransport ?? null;
     await this.hooks.joined(joined, device);
     // Only a peer whose media got built is worth resuming; a half-built one is joined anew.
     this.#peerId = joined.peerId;

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import { consumeOn } from '../lib/consume';
+import { consumeManyOn } from '../lib/consume';
 import type { HlsFallbackDetails, HlsWatchResult, JoinResult, ProgramChange, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageRoute } from '../lib/route';
 import type { RenewableToken } from '../lib/token';
@@ -97,7 +97,7 @@ export class StageViewer {
           this.#setState('failed', error);
         },
       },
-      where,
+      { ...where, receives: true },
     );
     this.languages = new LanguageChannel(this.connection);
     const { connection } = this;
@@ -233,9 +233,7 @@ export class StageViewer {
       for (const { producerId } of source.producers) wanted.set(producerId, source.id);
     }
     this.#dropConsumers((held) => !wanted.has(held.consumer.producerId));
-    for (const [producerId, sourceId] of wanted) {
-      if (!this.#consumers.has(producerId)) await this.#consume(producerId, sourceId);
-    }
+    await this.#consume(new Map([...wanted].filter(([producerId]) => !this.#consumers.has(producerId))));
     const program = this.#program();
     await this.#setFlowing(program);
     this.#show(this.#program());
@@ -253,13 +251,18 @@ export class StageViewer {
     );
   }
 
-  async #consume(producerId: string, sourceId: string): Promise<void> {
+  /** Consumes these producers (source id by producer id) in one request. */
+  async #consume(missing: Map<string, string>): Promise<void> {
     const recv = this.#recv;
-    if (!recv || !this.#device) return;
-    const consumed = await consumeOn(this.connection, recv, producerId);
-    if (!consumed) return;
-    const { consumer, paused } = consumed;
-    this.#consumers.set(producerId, { consumer, sourceId, flowing: !paused });
+    if (!recv || !this.#device || missing.size === 0) return;
+    // Under a host's program everything flows (the server holds back what is off air). Asked flowing
+    // at once only before the transport connects: until then nothing reaches the page, so no key frame
+    // arrives before its consumer is set up here.
+    const flowing = Boolean(this.#hostProgram?.sourceId) && recv.connectionState === 'new';
+    for (const { consumer, paused } of await consumeManyOn(this.connection, recv, [...missing.keys()], flowing)) {
+      const sourceId = missing.get(consumer.producerId);
+      if (sourceId !== undefined) this.#consumers.set(consumer.producerId, { consumer, sourceId, flowing: !paused });
+    }
   }
 
   /**

@@ -174,6 +174,7 @@ describe('Access: forged tokens, role escalation, rate limits, message size, ori
       },
       closeProducer: null,
       consume: null,
+      consumeMany: null,
       resumeConsumer: null,
       pauseConsumer: null,
       setPreferredLayers: null,
