@@ -9,8 +9,9 @@
 	// - a ring of RingSize pointers indexed by the low bits of the sequence number, allocated when the
 	//   first packet is stored; a slot is returned only if its item's sequence number is the one asked
 	//   for, so a NACK is never answered with another packet that shares the slot;
-	// - items (one cloned packet each) come from a pool filled as packets need them and go back to it
-	//   when their packet leaves; at most MaxSpareItems wait there, the others are freed;
+	// - items (one packet's bytes each, parsed into an RtpPacket only when a NACK asks for it) come
+	//   from a pool filled as packets need them and go back to it when their packet leaves; at most
+	//   MaxSpareItems wait there, the others are freed;
 	// - a packet leaves once it is more than MaxRetransmissionDelay ms older, by RTP timestamp, than
 	//   the newest one stored (3.8.4 refuses a NACK for it anyway), or when the packet RingSize numbers
 	//   newer needs its slot: past RingSize packets per MaxRetransmissionDelay (~5 Mbps of 1,200-byte
@@ -36,6 +37,21 @@
 			return false;
 
 		return uint64_t{ diffTs } * 1000u / clockRate > MaxRetransmissionDelay;
+	}
+
+	// stagecast: the stored packet as an RtpPacket, parsed from its bytes the first time it is asked
+	// for, with the extension ids the original had; null if the bytes do not parse.
+	static RTC::RtpPacket* storedPacket(RTC::RtpStreamSend::StorageItem* storageItem)
+	{
+		if (!storageItem->packet)
+		{
+			storageItem->packet = RTC::RtpPacket::Parse(storageItem->store, storageItem->size);
+
+			if (storageItem->packet)
+				storageItem->packet->SetExtensionIds(storageItem->extensionIds);
+		}
+
+		return storageItem->packet;
 	}
 
 	void RtpStreamSend::StorePacket(RTC::RtpPacket* packet)
@@ -104,7 +120,7 @@
 		{
 			// Same sequence number and timestamp: a duplicate, keep the first one. Otherwise the
 			// number was reused: the new packet replaces the old one (as 3.8.4 did).
-			if (slot->packet->GetTimestamp() == packet->GetTimestamp())
+			if (slot->timestamp == packet->GetTimestamp())
 				return;
 
 			resetStorageItem(slot);
@@ -123,8 +139,11 @@
 			++this->storedCount;
 		}
 
-		// Clone the packet into the item's memory.
-		slot->packet = packet->Clone(slot->store);
+		// Copy the packet's bytes into the item's memory: no RtpPacket until a NACK asks (storedPacket()).
+		std::memcpy(slot->store, packet->GetData(), packet->GetSize());
+		slot->size         = static_cast<uint16_t>(packet->GetSize());
+		slot->timestamp    = packet->GetTimestamp();
+		slot->extensionIds = packet->GetExtensionIds();
 
 		// The age bound, from the oldest packet on (the newest one always stays).
 		const auto* newest = GetStoredItem(this->newestSeq);
@@ -132,7 +151,7 @@
 		if (!newest)
 			return;
 
-		const uint32_t newestTimestamp = newest->packet->GetTimestamp();
+		const uint32_t newestTimestamp = newest->timestamp;
 
 		while (this->oldestSeq != this->newestSeq)
 		{
@@ -140,7 +159,7 @@
 
 			if (
 			  oldest &&
-			  !isTooOld(oldest->packet->GetTimestamp(), newestTimestamp, this->params.clockRate))
+			  !isTooOld(oldest->timestamp, newestTimestamp, this->params.clockRate))
 			{
 				break;
 			}
@@ -240,7 +259,7 @@
 			return storageItem;
 		}
 
-		// Default-initialised: the packet memory is written by Clone(), never read before.
+		// Default-initialised: the packet memory is written by StorePacket(), never read before.
 		return new StorageItem;
 	}
 

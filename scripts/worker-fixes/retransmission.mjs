@@ -29,6 +29,65 @@ export const RETRANSMISSION_FIXES = [
 \t\t\t// under. A lookup returns the item only if it matches; RTX encoding rewrites the packet's
 \t\t\t// own. (Last, so that \`store\` stays where it was, aligned for the RTP header.)
 \t\t\tuint16_t seq{ 0u };
+\t\t\t// stagecast (retransmission ring): storing copies the packet's bytes into \`store\` and
+\t\t\t// nothing else; \`packet\` is parsed from them when a NACK first asks for it (a clone cost an
+\t\t\t// RtpPacket and its extension maps from the heap for every packet of every consumer). What
+\t\t\t// that needs and the ring reads meanwhile: the size, the timestamp and the extension ids.
+\t\t\tuint16_t size{ 0u };
+\t\t\tuint32_t timestamp{ 0u };
+\t\t\tRTC::RtpPacket::ExtensionIds extensionIds{};
+`,
+  },
+  {
+    why: 'retransmission: a packet parsed again from stored bytes gets the extension ids the original had',
+    upstream: UPSTREAM,
+    file: 'include/RTC/RtpPacket.hpp',
+    find: `\t\tvoid SetVideoOrientationExtensionId(uint8_t id)
+\t\t{
+\t\t\tthis->videoOrientationExtensionId = id;
+\t\t}
+`,
+    replace: `\t\tvoid SetVideoOrientationExtensionId(uint8_t id)
+\t\t{
+\t\t\tthis->videoOrientationExtensionId = id;
+\t\t}
+
+\t\t// stagecast (retransmission ring): the extension ids this packet was given, so that a packet
+\t\t// parsed again from its bytes (a stored packet asked for by a NACK) gets the same ones.
+\t\tstruct ExtensionIds
+\t\t{
+\t\t\tuint8_t mid;
+\t\t\tuint8_t rid;
+\t\t\tuint8_t rrid;
+\t\t\tuint8_t absSendTime;
+\t\t\tuint8_t transportWideCc01;
+\t\t\tuint8_t frameMarking07;
+\t\t\tuint8_t frameMarking;
+\t\t\tuint8_t ssrcAudioLevel;
+\t\t\tuint8_t videoOrientation;
+\t\t};
+
+\t\tExtensionIds GetExtensionIds() const
+\t\t{
+\t\t\treturn ExtensionIds{ this->midExtensionId,          this->ridExtensionId,
+\t\t\t\t                   this->rridExtensionId,         this->absSendTimeExtensionId,
+\t\t\t\t                   this->transportWideCc01ExtensionId, this->frameMarking07ExtensionId,
+\t\t\t\t                   this->frameMarkingExtensionId, this->ssrcAudioLevelExtensionId,
+\t\t\t\t                   this->videoOrientationExtensionId };
+\t\t}
+
+\t\tvoid SetExtensionIds(const ExtensionIds& ids)
+\t\t{
+\t\t\tthis->midExtensionId               = ids.mid;
+\t\t\tthis->ridExtensionId               = ids.rid;
+\t\t\tthis->rridExtensionId              = ids.rrid;
+\t\t\tthis->absSendTimeExtensionId       = ids.absSendTime;
+\t\t\tthis->transportWideCc01ExtensionId = ids.transportWideCc01;
+\t\t\tthis->frameMarking07ExtensionId    = ids.frameMarking07;
+\t\t\tthis->frameMarkingExtensionId      = ids.frameMarking;
+\t\t\tthis->ssrcAudioLevelExtensionId    = ids.ssrcAudioLevel;
+\t\t\tthis->videoOrientationExtensionId  = ids.videoOrientation;
+\t\t}
 `,
   },
   {
@@ -108,6 +167,24 @@ export const RETRANSMISSION_FIXES = [
 `,
     replace: `\t\t\t\t// stagecast back-port (retransmission ring): null unless stored under currentSeq.
 \t\t\t\tauto* storageItem = GetStoredItem(currentSeq);
+`,
+  },
+  {
+    why: 'retransmission: a NACKed packet is parsed from its stored bytes the first time it is asked for',
+    upstream: UPSTREAM,
+    file: SOURCE,
+    find: `\t\t\t\tif (storageItem)
+\t\t\t\t{
+\t\t\t\t\tpacket = storageItem->packet;
+`,
+    replace: `\t\t\t\t// stagecast (retransmission ring): the packet is parsed from its stored bytes on the
+\t\t\t\t// first NACK for it; bytes that do not parse are as good as not stored.
+\t\t\t\tif (storageItem && !storedPacket(storageItem))
+\t\t\t\t\tstorageItem = nullptr;
+
+\t\t\t\tif (storageItem)
+\t\t\t\t{
+\t\t\t\t\tpacket = storageItem->packet;
 `,
   },
 ];

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import { sendTo } from './mediaPath';
 import { type Retransmission, type RtpView, decodeRtx, genericNack, readRtp } from './nack';
-import { vp8KeyFrame } from './transportCc';
+import { TRANSPORT_CC_URI, vp8KeyFrame, wideSequenceNumber } from './transportCc';
 
 const SSRC = 0x5eed_0001;
 const PAYLOAD_TYPE = 101;
@@ -14,6 +14,13 @@ const sleep = async (ms: number): Promise<void> => new Promise((resolve) => setT
 /** A received retransmission and when it came (ms since the path opened). */
 export interface ReceivedRetransmission extends Retransmission {
   atMs: number;
+  /** The transport-wide sequence number the worker gave it (undefined without the extension). */
+  wideSequenceNumber: number | undefined;
+}
+
+/** A first transmission as the viewer received it, with the transport-wide sequence number the worker gave it. */
+export interface FirstTransmission extends RtpView {
+  wideSequenceNumber: number | undefined;
 }
 
 /**
@@ -26,7 +33,7 @@ export interface ReceivedRetransmission extends Retransmission {
  */
 export class RetransmissionPath {
   /** The consumer's first transmissions by sequence number (the ones the viewer lost included). */
-  readonly firstSent = new Map<number, RtpView>();
+  readonly firstSent = new Map<number, FirstTransmission>();
   /** Sequence numbers the viewer lost on purpose. */
   readonly lost = new Set<number>();
   readonly retransmissions: ReceivedRetransmission[] = [];
@@ -47,6 +54,8 @@ export class RetransmissionPath {
     readonly egress: types.PlainTransport,
     readonly consumer: types.Consumer,
     readonly rtx: { ssrc: number; payloadType: number },
+    /** The consumer's transport-wide-cc extension id, if it has one. */
+    readonly wideId: number | undefined,
     readonly sender: dgram.Socket,
     readonly sink: dgram.Socket,
   ) {
@@ -77,7 +86,9 @@ export class RetransmissionPath {
       const rtxSsrc = consumer.rtpParameters.encodings?.[0]?.rtx?.ssrc;
       if (!(codecs[0].rtcpFeedback ?? []).some((fb) => fb.type === 'nack' && !fb.parameter)) throw new Error('NACK not negotiated');
       if (!rtxCodec || rtxSsrc === undefined) throw new Error('RTX not negotiated');
-      return new RetransmissionPath(router, feed, egress, consumer, { ssrc: rtxSsrc, payloadType: rtxCodec.payloadType }, sender, sink);
+      const wideId = consumer.rtpParameters.headerExtensions?.find((extension) => extension.uri === TRANSPORT_CC_URI)?.id;
+      const rtx = { ssrc: rtxSsrc, payloadType: rtxCodec.payloadType };
+      return new RetransmissionPath(router, feed, egress, consumer, rtx, wideId, sender, sink);
     } catch (error) {
       router?.close();
       sender.close();
@@ -138,15 +149,19 @@ export class RetransmissionPath {
   private onSinkMessage(message: Buffer): void {
     const rtp = readRtp(message);
     if (!rtp) return;
+    const wide = this.wideId === undefined ? undefined : wideSequenceNumber(message, this.wideId);
     if (rtp.ssrc === this.rtx.ssrc && rtp.payloadType === this.rtx.payloadType) {
       const decoded = decodeRtx(rtp);
-      if (decoded) this.retransmissions.push({ ...decoded, payload: Buffer.from(decoded.payload), atMs: Date.now() - this.#openedAt });
+      if (decoded) {
+        const atMs = Date.now() - this.#openedAt;
+        this.retransmissions.push({ ...decoded, payload: Buffer.from(decoded.payload), atMs, wideSequenceNumber: wide });
+      }
       return;
     }
     if (rtp.ssrc !== this.consumerSsrc) return;
     const seq = rtp.sequenceNumber;
     this.#firstSeq ??= seq;
-    this.firstSent.set(seq, { ...rtp, payload: Buffer.from(rtp.payload) });
+    this.firstSent.set(seq, { ...rtp, payload: Buffer.from(rtp.payload), wideSequenceNumber: wide });
     this.newestSeq = seq;
     if (this.#dropOffsets.has((seq - this.#firstSeq) & 0xffff)) {
       this.lost.add(seq);

@@ -77,6 +77,29 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
     assert.deepEqual(worker!.deaths, []);
   });
 
+  it('gives a retransmission the next transport-wide sequence number, as a first transmission gets (bandwidth estimation counts it)', async () => {
+    // The stored copy is parsed again for the NACK: it must keep the extension ids the worker writes by.
+    const video = await openPath(39530);
+    assert.ok(video.wideId !== undefined, 'the consumer has transport-wide-cc');
+    video.dropAfterFirst([10]);
+    await video.send(30, { batch: 1, intervalMs: 20, mediaMsPerPacket: 20 });
+    const [lost] = [...video.lost];
+    const [retransmission] = await waitFor(
+      async () => (lost !== undefined && video.retransmissionsOf(lost).length > 0 ? video.retransmissionsOf(lost) : undefined),
+      5000,
+      'the retransmission of the lost packet',
+    );
+    const original = video.firstSent.get(lost)?.wideSequenceNumber;
+    assert.ok(original !== undefined && original > 0, `the first transmission carried transport-wide number ${original}`);
+    const firstNumbers = new Set([...video.firstSent.values()].map((first) => first.wideSequenceNumber));
+    assert.ok(
+      retransmission.wideSequenceNumber !== undefined && retransmission.wideSequenceNumber > original,
+      `the retransmission carried ${retransmission.wideSequenceNumber}, the first transmission ${original}`,
+    );
+    assert.ok(!firstNumbers.has(retransmission.wideSequenceNumber), 'a number of its own, not one a first transmission had');
+    assert.deepEqual(worker!.deaths, []);
+  });
+
   it('answers a NACK that comes 800 ms after the loss, byte for byte', async () => {
     const video = await openPath(39480);
     video.nackGaps = false;
