@@ -7,6 +7,7 @@ import { decodesTheOther, meetState } from '../helpers/meetPage';
 import { waitFor } from '../helpers/net';
 import { startStagecast, tokenFor } from '../helpers/stagecast';
 import { Teardown } from '../helpers/teardown';
+import { WorkerObjects } from '../helpers/workerObjects';
 import { createOrganisation, DESK, type Delegate, inviteDelegate } from '../integration/desk/deskParties';
 
 describe("Meeting room page in Chromium: the two sides of an online meeting see each other and receive each other's sound", function () {
@@ -19,9 +20,11 @@ describe("Meeting room page in Chromium: the two sides of an online meeting see 
   let company: Delegate;
   let outsider: Delegate;
   let meeting: MeetingRecord;
+  const sfu = new WorkerObjects();
 
   before(async function () {
     this.timeout(60_000);
+    teardown.add('the worker observer', sfu.watch());
     node = teardown.own('the node', await startStagecast({ ANNOUNCED_IP: '127.0.0.1' }), (n) => n.stop());
     browser = teardown.own('chromium', await launchChromium(), (b) => b.close());
     const anonymous = new ApiClient(node.url);
@@ -42,6 +45,7 @@ describe("Meeting room page in Chromium: the two sides of an online meeting see 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       for (const { page, log } of opened) console.log(`${await pageDiagnostics(page)}\n${log.join('\n')}`);
+      console.log(`the SFU:\n${await sfu.describe()}`);
     }
   });
 
