@@ -74,6 +74,14 @@ function bareWorkerBuild(): string | undefined {
 
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The window whose cost is the median of the rounds' (the lower middle one of an even count). */
+function medianWindow(windows: Window[], cost: (w: Window) => number): Window {
+  const sorted = [...windows].sort((a, b) => cost(a) - cost(b));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!median) throw new Error('no window to take the median of');
+  return median;
+}
+
 export async function run(args: string[]): Promise<unknown> {
   const { values } = parseArgs({
     args,
@@ -81,8 +89,12 @@ export async function run(args: string[]): Promise<unknown> {
       viewers: { type: 'string', default: '100,250,500' },
       seconds: { type: 'string', default: '10' },
       'bare-worker': { type: 'string', default: bareWorkerBuild() },
+      // Windows of each kind per viewer count, alternated (stagecast, bare, unpatched, stagecast…): the
+      // figures are their medians, since one window of a kind can differ from the next by 20 % here.
+      rounds: { type: 'string', default: '1' },
     },
   });
+  const rounds = Math.max(1, Number(values.rounds));
   const bareWorker = values['bare-worker'];
   if (bareWorker) log(`unpatched worker for comparison: ${bareWorker}`);
   else log('no unpatched worker to compare with (build one: node scripts/build-worker.mjs --bare)');
@@ -95,13 +107,15 @@ export async function run(args: string[]): Promise<unknown> {
   const results: object[] = [];
   try {
     for (const viewers of sweep) {
-      let stagecast: Window;
-      let bare: Window;
-      let unpatched: Window | undefined;
+      const stagecastRounds: Window[] = [];
+      const bareRounds: Window[] = [];
+      const unpatchedRounds: Window[] = [];
       try {
-        stagecast = await stagecastWindow(viewers, sink, seconds);
-        bare = await bareWindow(viewers, sink, seconds);
-        unpatched = bareWorker ? await bareWindowOn(bareWorker, viewers, sink.port, seconds) : undefined;
+        for (let done = 0; done < rounds; done++) {
+          stagecastRounds.push(await stagecastWindow(viewers, sink, seconds));
+          bareRounds.push(await bareWindow(viewers, sink, seconds));
+          if (bareWorker) unpatchedRounds.push(await bareWindowOn(bareWorker, viewers, sink.port, seconds));
+        }
       } catch (error) {
         // Saturated workers answer channel requests too late: report where the machine ran out.
         log(`${viewers} viewers: ${String(error)}; stopping the sweep`);
@@ -109,6 +123,9 @@ export async function run(args: string[]): Promise<unknown> {
         break;
       }
       const usPerPacket = (w: Window): number => (w.workerCpuS * 1e6) / Math.max(1, w.forwarded);
+      const stagecast = medianWindow(stagecastRounds, usPerPacket);
+      const bare = medianWindow(bareRounds, usPerPacket);
+      const unpatched = unpatchedRounds.length > 0 ? medianWindow(unpatchedRounds, usPerPacket) : undefined;
       const packetsPerViewerPerS = stagecast.forwarded / stagecast.seconds / viewers;
       const row = {
         viewers,
@@ -121,6 +138,11 @@ export async function run(args: string[]): Promise<unknown> {
         ...(unpatched && {
           unpatchedBareWorkerCpuUsPerPacket: round(usPerPacket(unpatched)),
           stagecastOverUnpatchedBare: round(usPerPacket(stagecast) / usPerPacket(unpatched)),
+        }),
+        ...(rounds > 1 && {
+          rounds,
+          workerCpuUsPerPacketByRound: stagecastRounds.map((w) => round(usPerPacket(w))),
+          unpatchedBareWorkerCpuUsPerPacketByRound: unpatchedRounds.map((w) => round(usPerPacket(w))),
         }),
         kernelUsPerSend: round(kernel.cpuUsPerSend),
         workerOverKernel: round(usPerPacket(stagecast) / kernel.cpuUsPerSend),

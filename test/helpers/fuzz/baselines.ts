@@ -120,6 +120,7 @@ export function socketBaselines(ids: FuzzIds): Record<string, Payload> {
     ProduceDto: { transportId: UUID, kind: 'video', rtpParameters: RTP_PARAMETERS, source: 'camera' },
     ProducerRefDto: { producerId: UUID },
     ConsumeDto: { producerId: UUID, rtpCapabilities: RTP_CAPABILITIES },
+    ConsumeManyDto: { rtpCapabilities: RTP_CAPABILITIES, consumers: [{ producerId: UUID, paused: false }] },
     ConsumerRefDto: { consumerId: UUID },
     PreferredLayersDto: { consumerId: UUID, spatialLayer: 1, temporalLayer: 0 },
     SessionRefDto: { sessionId: ids.sessionId },
