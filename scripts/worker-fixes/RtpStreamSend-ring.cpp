@@ -145,8 +145,8 @@
 		slot->timestamp    = packet->GetTimestamp();
 		slot->extensionIds = packet->GetExtensionIds();
 
-		// The age bound, from the oldest packet on (the newest one always stays).
-		const auto* newest = GetStoredItem(this->newestSeq);
+		// The age bound, from the oldest packet on (the newest one always stays; usually the one just stored).
+		const auto* newest = seq == this->newestSeq ? slot : GetStoredItem(this->newestSeq);
 
 		if (!newest)
 			return;
@@ -184,7 +184,8 @@
 		std::vector<StorageItem*>().swap(this->ring);
 	}
 
-	RtpStreamSend::StorageItem* RtpStreamSend::GetStoredItem(uint16_t seq) const
+	// Inline: called a few times for every packet stored, from this file only.
+	inline RtpStreamSend::StorageItem* RtpStreamSend::GetStoredItem(uint16_t seq) const
 	{
 		if (this->storedCount == 0u)
 			return nullptr;
