@@ -220,8 +220,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     for (const producer of [...this.#producers.values()]) producer.close();
   }
 
-  /** Creates a paused consumer of a stage producer on this peer's receive transport. */
-  /** `paused: false` for a consumer that flows at once (its client sets it up before the transport connects). */
+  /**
+   * Creates a consumer of a stage producer on this peer's receive transport: paused, unless `paused:
+   * false` asks for it to flow at once (a client that sets it up before its transport connects).
+   */
   async consume(producerId: string, rtpCapabilities: types.RtpCapabilities, { paused = true } = {}): Promise<ConsumerParams> {
     const recv = [...this.#transports.values()].find((t) => t.direction === 'recv');
     if (!recv) throw new MediaError('bad_request', 'consume needs a recv transport');
