@@ -2,24 +2,39 @@ import dgram from 'node:dgram';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { waitForExit } from '../../media/processExit';
+import { type PortRange, reservePortRange } from '../../scripts/lib/ports';
 import { TRANSPORT_CC_URI, transportCcFeedbacksIn, vp8KeyFrame, wideSequenceNumber } from './transportCc';
 
 /** A bare mediasoup worker (the binary `MEDIASOUP_WORKER_BIN` names, if set) that records its death. */
 export class WorkerUnderTest {
   readonly deaths: Error[] = [];
 
-  private constructor(readonly worker: types.Worker) {
+  private constructor(
+    readonly worker: types.Worker,
+    private readonly ports: PortRange,
+  ) {
     worker.on('died', (error: Error) => this.deaths.push(error));
   }
 
-  static async start(rtcMinPort: number, rtcMaxPort: number): Promise<WorkerUnderTest> {
-    return new WorkerUnderTest(await mediasoup.createWorker({ logLevel: 'none', rtcMinPort, rtcMaxPort }));
+  /** A worker with `ports` RTC ports of a range reserved for it (outside the ephemeral range, see ports.ts). */
+  static async start(ports = 10): Promise<WorkerUnderTest> {
+    const range = reservePortRange(ports);
+    try {
+      return new WorkerUnderTest(await mediasoup.createWorker({ logLevel: 'none', rtcMinPort: range.min, rtcMaxPort: range.max }), range);
+    } catch (error) {
+      range.release();
+      throw error;
+    }
   }
 
-  /** Closes the worker and waits for its process to be gone (SIGKILL after 3 s). */
+  /** Closes the worker and waits for its process to be gone (SIGKILL after 3 s); then its ports are free. */
   async close(): Promise<void> {
     this.worker.close();
-    await waitForExit([this.worker.pid], 3000);
+    try {
+      await waitForExit([this.worker.pid], 3000);
+    } finally {
+      this.ports.release();
+    }
   }
 }
 

@@ -59,7 +59,7 @@ describe('ICE tuples of a WebRTC transport (real worker, loopback)', function ()
   });
 
   it(`keeps at most ${MAX_TUPLES} tuples: the selected one and the newest, when a peer binds from ${PATHS} ports`, async () => {
-    worker = await WorkerUnderTest.start(39450, 39459);
+    worker = await WorkerUnderTest.start();
     const router = await worker.worker.createRouter({ mediaCodecs: [] });
     const transport = await router.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }], enableUdp: true, enableTcp: false });
     for (let i = 0; i < PATHS; i += 1) sockets.push(await bindLoopback());

@@ -41,8 +41,8 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
     worker = undefined;
   });
 
-  async function openPath(rtcPort: number): Promise<RetransmissionPath> {
-    worker = await WorkerUnderTest.start(rtcPort, rtcPort + 9);
+  async function openPath(): Promise<RetransmissionPath> {
+    worker = await WorkerUnderTest.start();
     path = await RetransmissionPath.open(worker.worker);
     return path;
   }
@@ -63,7 +63,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   }
 
   it('retransmits the packets a viewer lost and NACKed at once, byte for byte', async () => {
-    const video = await openPath(39470);
+    const video = await openPath();
     video.dropAfterFirst([10, 11, 25, 40]);
     await video.send(60, { batch: 1, intervalMs: 20, mediaMsPerPacket: 20 });
     await waitFor(
@@ -79,7 +79,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
 
   it('gives a retransmission the next transport-wide sequence number, as a first transmission gets (bandwidth estimation counts it)', async () => {
     // The stored copy is parsed again for the NACK: it must keep the extension ids the worker writes by.
-    const video = await openPath(39530);
+    const video = await openPath();
     assert.ok(video.wideId !== undefined, 'the consumer has transport-wide-cc');
     video.dropAfterFirst([10]);
     await video.send(30, { batch: 1, intervalMs: 20, mediaMsPerPacket: 20 });
@@ -101,7 +101,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   });
 
   it('answers a NACK that comes 800 ms after the loss, byte for byte', async () => {
-    const video = await openPath(39480);
+    const video = await openPath();
     video.nackGaps = false;
     video.dropAfterFirst([5]);
     await video.send(46, { batch: 1, intervalMs: 20, mediaMsPerPacket: 20 }); // 40 packets (800 ms) after the loss
@@ -113,7 +113,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   });
 
   it('does not retransmit a packet more than 2 s of media older than the newest', async () => {
-    const video = await openPath(39490);
+    const video = await openPath();
     video.nackGaps = false;
     // 150 packets of 20 ms of media: 3 s of media, sent in ~0.8 s.
     await video.send(150, { batch: 1, intervalMs: 5, mediaMsPerPacket: 20 });
@@ -126,7 +126,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   });
 
   it('keeps the last 1,024 packets within 2 s of media for NACKs (3.8.4 kept the last 600)', async () => {
-    const video = await openPath(39500);
+    const video = await openPath();
     video.nackGaps = false;
     // 1,100 packets of 1 ms of media (1.1 s), sent in bursts of 50.
     await video.send(1100, { batch: 50, intervalMs: 10, mediaMsPerPacket: 1 });
@@ -144,7 +144,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   });
 
   it('never answers a NACK with the packet that took its number’s slot in the ring', async () => {
-    const video = await openPath(39510);
+    const video = await openPath();
     video.nackGaps = false;
     await video.send(1100, { batch: 50, intervalMs: 10, mediaMsPerPacket: 1 });
     await sleep(200);
@@ -158,7 +158,7 @@ describe('retransmissions of a video consumer (real worker, loopback)', function
   });
 
   it('forgets the packets sent before a pause, and keeps the ones after the resume', async () => {
-    const video = await openPath(39520);
+    const video = await openPath();
     video.nackGaps = false;
     await video.send(30, { batch: 1, intervalMs: 10, mediaMsPerPacket: 20 });
     const beforePause = behind(video.newestSeq!, 5);

@@ -37,8 +37,8 @@ describe('mediasoup worker back-ports (real worker, loopback)', function () {
     worker = undefined;
   });
 
-  async function flowingPath(producerTransportCc: boolean, rtcPort: number): Promise<VideoPath> {
-    worker = await WorkerUnderTest.start(rtcPort, rtcPort + 9);
+  async function flowingPath(producerTransportCc: boolean): Promise<VideoPath> {
+    worker = await WorkerUnderTest.start();
     path = await VideoPath.open(worker.worker, { producerTransportCc });
     path.flow(10);
     const opened = path;
@@ -55,7 +55,7 @@ describe('mediasoup worker back-ports (real worker, loopback)', function () {
     // arrival on the worker's clock (this host's uptime). On a host up longer, the crafted arrival time
     // cannot go negative and the fault is out of reach this way: nothing to test.
     if (monotonicMs() + 60_000 > REFERENCE_SPAN_MS) this.skip();
-    const video = await flowingPath(false, 39410);
+    const video = await flowingPath(false);
     const [first, second] = video.wideSeqs.slice(-2);
     const consumerSsrc = 0; // transport-cc feedback is handled by the transport whatever media SSRC it names
 
@@ -110,7 +110,7 @@ describe('mediasoup worker back-ports (real worker, loopback)', function () {
   });
 
   it('keeps the sent-loss statistic a number after an empty transport-cc feedback (upstream #1049)', async () => {
-    const video = await flowingPath(false, 39420);
+    const video = await flowingPath(false);
     const [lost, received] = video.wideSeqs.slice(-2);
     // A feedback that reports no packet at all: 3.8.4 divided 0 by 0 into its loss history.
     await video.sendToConsumer(
@@ -130,7 +130,7 @@ describe('mediasoup worker back-ports (real worker, loopback)', function () {
   });
 
   it('never sends malformed transport-cc feedback when the transport-wide sequence jumps across the 16-bit wrap (upstream #1386)', async () => {
-    const video = await flowingPath(true, 39430);
+    const video = await flowingPath(true);
     // The background flow sends no transport-wide numbers; these do. Up to 65535, then 9000: a gap of
     // 9000 numbers across the wrap, more than one feedback may describe (8191 missing at most).
     for (let wide = 65_530; wide <= 65_535; wide += 1) await video.sendFrame(wide);
@@ -160,8 +160,7 @@ describe('mediasoup worker back-ports (real worker, loopback)', function () {
   });
 
   it('keeps the reason of an error a router request throws (upstream #750, 3.9.4)', async () => {
-    const port = 39441;
-    worker = await WorkerUnderTest.start(port, port);
+    worker = await WorkerUnderTest.start(1);
     const router = await worker.worker.createRouter({ mediaCodecs: [] });
     await router.createPlainTransport({ listenIp: '127.0.0.1' }); // takes the only port of the range
     const error = await router.createPlainTransport({ listenIp: '127.0.0.1' }).then(
