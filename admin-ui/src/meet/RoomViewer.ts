@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import { consumeOn } from '../lib/consume';
+import { consumeManyOn } from '../lib/consume';
 import type { JoinResult, ResumeResult, SourceInfo } from '../../../signaling/contract';
 import type { StageConnection } from '../lib/StageConnection';
 
@@ -97,20 +97,23 @@ export class RoomViewer {
       for (const { producerId } of source.producers) wanted.set(producerId, source.id);
     }
     this.#drop((held) => !wanted.has(held.consumer.producerId));
-    for (const [producerId, sourceId] of wanted) {
-      if (!this.#consumers.has(producerId)) await this.#consume(producerId, sourceId);
-    }
+    await this.#consume(new Map([...wanted].filter(([producerId]) => !this.#consumers.has(producerId))));
     this.#show();
   }
 
-  async #consume(producerId: string, sourceId: string): Promise<void> {
+  /** Consumes these producers (source id by producer id) in one request; everything in a room flows. */
+  async #consume(missing: Map<string, string>): Promise<void> {
     const recv = this.#recv;
-    if (!recv || recv.closed) return;
-    const consumed = await consumeOn(this.connection, recv, producerId);
-    if (!consumed) return;
-    const { consumer, paused } = consumed;
-    this.#consumers.set(producerId, { consumer, sourceId });
-    if (paused) await this.connection.request('resumeConsumer', { consumerId: consumer.id });
+    if (!recv || recv.closed || missing.size === 0) return;
+    // Flowing at once only before the transport connects: until then nothing reaches the page, so no
+    // key frame arrives before its consumer is set up here. Later ones are resumed once set up.
+    const flowing = recv.connectionState === 'new';
+    for (const { consumer, paused } of await consumeManyOn(this.connection, recv, [...missing.keys()], flowing)) {
+      const sourceId = missing.get(consumer.producerId);
+      if (sourceId === undefined) continue;
+      this.#consumers.set(consumer.producerId, { consumer, sourceId });
+      if (paused) await this.connection.request('resumeConsumer', { consumerId: consumer.id });
+    }
   }
 
   #drop(which: (held: HeldConsumer) => boolean): void {

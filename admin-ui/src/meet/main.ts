@@ -144,7 +144,7 @@ async function start(): Promise<void> {
       joined: (join) => viewer?.joined(join) ?? Promise.resolve(),
       resumed: (result) => viewer?.resumed(result) ?? Promise.resolve(),
     },
-    { url: await placement.next(), placement },
+    { url: await placement.next(), placement, receives: true },
   );
   viewer = new RoomViewer(publisher.connection, { tiles: showTiles });
   window.addEventListener('pagehide', () => {

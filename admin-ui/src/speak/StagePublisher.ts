@@ -55,7 +55,8 @@ export class StagePublisher {
     token: RenewableToken,
     camera: MediaStream,
     private readonly view: SpeakView,
-    where: { url?: string; placement?: Placement } = {},
+    /** `receives`: the page also receives (a meeting room), so its joins bring the receive transport. */
+    where: { url?: string; placement?: Placement; receives?: boolean } = {},
   ) {
     // Video first: viewers then learn of the source with its picture, not as sound alone for a moment.
     const tracks = [...camera.getVideoTracks(), ...camera.getAudioTracks()];
