@@ -58,13 +58,15 @@ export interface CommittedChanges {
 }
 
 /**
- * How long a committed change waits in the outbox before any node's dispatcher takes it up: the node that
+ * How long a committed change waits in the outbox before a node's dispatcher takes it up: the node that
  * wrote it turns it into webhook messages at once (`committed`); others do only when that did not happen
  * (the node died in between, or the store failed it).
  */
 export const UNCLAIMED_CHANGE_MS = 5_000;
 
 const CHANGE_ENTRY = 'conference-changes';
+/** Outbox ids of committed changes start so (deliveries' are UUIDs): the dispatcher tells them apart without parsing. */
+const CHANGE_ENTRY_ID_PREFIX = 'chg_';
 
 /** Writes a record together with the outbox entry that reports it (ConferenceBus.commit, bound to one kind of change). */
 export type CommitRecord<T> = <R>(write: (outbox: OutboxEntry[]) => Promise<R>, record: T) => Promise<R>;
@@ -74,6 +76,7 @@ export const writeAlone = <R>(write: (outbox: OutboxEntry[]) => Promise<R>): Pro
 
 /** The changes an outbox entry holds; null for an entry of another kind. */
 export function committedChanges(entry: OutboxEntry): CommittedChanges | null {
+  if (!entry.id.startsWith(CHANGE_ENTRY_ID_PREFIX)) return null;
   try {
     const value = JSON.parse(entry.data) as { kind?: unknown; changes?: unknown };
     if (value.kind !== CHANGE_ENTRY || !Array.isArray(value.changes)) return null;
@@ -93,7 +96,11 @@ export class ConferenceBus extends EventEmitter<ConferenceEvents> {
    * changes are emitted here. So a change reported to partners can be lost only with its own write.
    */
   async commit<T>(write: (outbox: OutboxEntry[]) => Promise<T>, ...changes: ConferenceChange[]): Promise<T> {
-    const committed: CommittedChanges = { entryId: `chg_${randomUUID()}`, dueAtMs: Date.now() + UNCLAIMED_CHANGE_MS, changes };
+    const committed: CommittedChanges = {
+      entryId: `${CHANGE_ENTRY_ID_PREFIX}${randomUUID()}`,
+      dueAtMs: Date.now() + UNCLAIMED_CHANGE_MS,
+      changes,
+    };
     const entry: OutboxEntry = {
       id: committed.entryId,
       dueAtMs: committed.dueAtMs,

@@ -64,7 +64,7 @@ export class Webhooks {
           this.#logger.error({ err: error, type: message.type, event: message.subject.eventId }, 'publish() | not put in the outbox'),
         );
     };
-    // Committed changes are in the outbox already: made into messages here at once, or by any node's
+    // Committed changes are in the outbox already: made into messages here at once, or by a node's
     // dispatcher once they have waited UNCLAIMED_CHANGE_MS (this node died first, or this failed).
     sources.bus.committed.on('changes', (changes) => {
       if (this.#closed) return;

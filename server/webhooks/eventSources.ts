@@ -30,7 +30,7 @@ export interface WebhookMessage {
 
 /**
  * What partner webhooks hear of a committed conference change (ConferenceBus.commit): the node that
- * made it, or any node after that one died, turns it into messages once.
+ * made it, or another node after that one died, turns it into messages once.
  */
 export function messagesOf(change: ConferenceChange): WebhookMessage[] {
   const message = (type: WebhookEventType, subject: ChangeSubject, data: unknown): WebhookMessage => ({ type, subject, data });
