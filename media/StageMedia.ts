@@ -29,6 +29,8 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
   readonly #distribution: ReceiveRouter[] = [];
   readonly #originSlot: ReceiveRouter;
   readonly #peers = new Set<MediaPeer>();
+  /** Of #peers, those that follow the program: counted as they come and go, since every join asks (the seat budget). */
+  #programFollowers = 0;
   readonly #players = new Set<StagePlayer>();
   #program: string | null = null;
   readonly #logger: Logger;
@@ -151,8 +153,11 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
 
   registerPeer(peer: MediaPeer): void {
     this.#peers.add(peer);
+    if (peer.followsProgram) this.#programFollowers += 1;
     peer.once('@close', () => {
-      if (this.#peers.delete(peer)) this.emit('peerremoved', peer);
+      if (!this.#peers.delete(peer)) return;
+      if (peer.followsProgram) this.#programFollowers -= 1;
+      this.emit('peerremoved', peer);
     });
     this.emit('peeradded', peer);
   }
@@ -186,9 +191,7 @@ export class StageMedia extends EventEmitter<StageMediaEvents> implements PeerSt
 
   /** Peers that follow the program (viewers), not the hosts' previews of every source, and players. */
   get viewerCount(): number {
-    let viewers = this.#players.size;
-    for (const peer of this.#peers) if (peer.followsProgram) viewers += 1;
-    return viewers;
+    return this.#programFollowers + this.#players.size;
   }
 
   hasProducer(producerId: string): boolean {

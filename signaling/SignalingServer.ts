@@ -292,8 +292,9 @@ export class SignalingServer {
 
   #onConnection(socket: ParticipantSocket): void {
     const { principal } = socket.data;
-    const logger = this.#logger.child({ participant: principal.id, event: principal.eventId });
-    logger.debug({ role: principal.role }, 'connection');
+    // Fields, not a child logger: a child per connection cost a flash crowd's joins for two debug lines.
+    const who = { participant: principal.id, event: principal.eventId };
+    this.#logger.debug({ ...who, role: principal.role }, 'connection');
     void socket.join([eventRoom(principal.eventId), participantRoom(principal.id)]);
     const { handle } = this.#requests;
     registerMediaHandlers(handle, socket, this.#mediaPorts);
@@ -313,7 +314,7 @@ export class SignalingServer {
     registerLiveHandlers(handle, socket, this.deps.conference);
     registerOpsHandlers(handle, socket, this.#health);
     socket.on('disconnect', (reason) => {
-      logger.debug({ reason }, 'disconnect');
+      this.#logger.debug({ ...who, reason }, 'disconnect');
       const peer = socket.data.peer;
       if (peer) this.peers.park(peer, socket);
     });

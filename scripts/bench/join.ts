@@ -2,7 +2,10 @@
 // (viewerClients.ts, socket.io-client with mediasoup-client's FakeHandler), and each joins a stage fed
 // by ffmpeg through the real signaling path. Reports each viewer's connect → consumers resumed time,
 // joins per second, and the node process's CPU per join; then, for a few real Chromium pages,
-// navigation → first decoded frame; plus routers opened and consumers per router.
+// navigation → first decoded frame; plus routers opened and consumers per router. Before the crowd, the
+// same arrivals replay one real viewer's join against a bare Socket.IO server (signalingFloor.ts): its CPU
+// per join is the framework's floor, reported beside the node's.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
@@ -12,6 +15,8 @@ import { firstDecodedFrame, launchChromium } from '../lib/browser';
 import { startServer } from '../lib/serverProcess';
 import { waitFor } from '../lib/wait';
 import { accountCpu } from './cpuTime';
+import { RpcChild } from './rpc';
+import type { SignalingFloorApi } from './signalingFloor';
 import { summarize } from './stats';
 import { ViewerFleet } from './viewerFleet';
 
@@ -37,6 +42,23 @@ async function firstFrameInBrowsers(url: string, pages: number): Promise<number[
     );
   } finally {
     await browser.close();
+  }
+}
+
+/** What a bare Socket.IO server spends per join when the same crowd replays one real viewer's join. */
+async function socketIoFloor(fleet: ViewerFleet, viewers: number, overMs: number): Promise<{ cpuMsPerJoin: number; joined: number }> {
+  const exchanges = await fleet.recordJoin();
+  const floor = await RpcChild.start<SignalingFloorApi, { port: number }>(path.join(__dirname, 'signalingFloor.ts'), []);
+  try {
+    await floor.call('replay', { exchanges });
+    const cpu = accountCpu({ floor: floor.pid });
+    const crowd = await fleet.floorCrowd(`http://127.0.0.1:${floor.ready.port}`, viewers, overMs, exchanges);
+    const cost = cpu.stop();
+    if (crowd.failed > 0) throw new Error(`the floor's crowd failed: ${crowd.errors.join('; ')}`);
+    await fleet.closeFloor();
+    return { cpuMsPerJoin: Math.round(((cost.processes.floor?.cpuMs ?? NaN) / crowd.ok) * 100) / 100, joined: crowd.ok };
+  } finally {
+    await floor.stop();
   }
 }
 
@@ -87,6 +109,8 @@ export async function run(args: string[]): Promise<unknown> {
       (await fetch(`${mediaUrl}/media`, { headers: { authorization: `Bearer ${host}` } })).json() as Promise<StageMediaView>;
     await waitFor(async () => ((await describe()).sources.length > 0 ? true : undefined), 10_000, 'the on-site source');
     fleet = await ViewerFleet.start(server.url, STAGE.stageId, Number(values.processes));
+    log(`the Socket.IO floor: ${viewers} arrivals replaying one viewer's join`);
+    const floor = await socketIoFloor(fleet, viewers, overMs);
 
     // What the node spends with no one joining (health sampling, the feed's stage), to take off the crowd's.
     const idle = accountCpu({ node: server.child.pid });
@@ -102,6 +126,7 @@ export async function run(args: string[]): Promise<unknown> {
     log(`${browsers} Chromium pages`);
     const firstFrames = await firstFrameInBrowsers(server.url, browsers);
     const nodeCpuMs = cost.processes.node?.cpuMs ?? NaN;
+    const nodeCpuMsPerJoin = Math.round(((nodeCpuMs - idleCores * cost.wallMs) / Math.max(1, crowd.ok)) * 100) / 100;
     return {
       viewers,
       arrivalMs: overMs,
@@ -112,7 +137,9 @@ export async function run(args: string[]): Promise<unknown> {
       errors: crowd.errors,
       joinsPerSecond: Math.round((crowd.ok / cost.wallMs) * 1000),
       connectToResumedMs: summarize(crowd.joinMs),
-      nodeCpuMsPerJoin: Math.round(((nodeCpuMs - idleCores * cost.wallMs) / Math.max(1, crowd.ok)) * 100) / 100,
+      nodeCpuMsPerJoin,
+      socketIoFloorCpuMsPerJoin: floor.cpuMsPerJoin,
+      nodeOverFloor: Math.round((nodeCpuMsPerJoin / floor.cpuMsPerJoin) * 100) / 100,
       nodeIdleCores: Math.round(idleCores * 1000) / 1000,
       // Sends over loopback carry the receiving client's TCP work too: the kernel's part is inflated here.
       nodeKernelShare: Math.round(((cost.processes.node?.kernelMs ?? 0) / nodeCpuMs) * 100) / 100,

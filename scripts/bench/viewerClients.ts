@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenSigner } from '../../server/auth/tokens';
 import { DEV_JWT_SECRET } from '../../server/config';
-import { Viewer } from '../lib/viewer';
+import { type ClientSocket, connect, rawRequest } from '../lib/signalingClient';
+import { type SignalingExchange, Viewer } from '../lib/viewer';
 import { type RpcHandlers, serveRpc } from './rpc';
 
 /** How many requests one process keeps in flight: a connect storm would measure the storm instead. */
@@ -48,6 +49,14 @@ export type ViewerClientsApi = {
    * producer) instead of the watch page's join with its transport and one consumeMany.
    */
   flashCrowd: { args: { count: number; overMs: number; separately: boolean }; result: Outcome & { joinMs: number[]; toHls: number } };
+  /** One viewer joins the watch page's way and leaves; its requests and the answers it got. */
+  recordJoin: { args: Record<string, never>; result: SignalingExchange[] };
+  /**
+   * Like `flashCrowd`, against a bare Socket.IO server at `url` (signalingFloor.ts): each arrival
+   * connects with a token and sends the recorded requests one after the other. The sockets stay open.
+   */
+  floorCrowd: { args: { url: string; count: number; overMs: number; exchanges: SignalingExchange[] }; result: Outcome };
+  closeFloor: { args: Record<string, never>; result: Outcome };
   /** Random joined viewers go: `leave` ones say so, `drop` ones just disconnect, `blink` ones come back and resume. */
   depart: { args: { leave: number; drop: number; blink: number; blinkPauseMs: number }; result: Departure };
   /** Every viewer goes: a `leaveShare` of them leave, the others drop their connection. */
@@ -55,10 +64,10 @@ export type ViewerClientsApi = {
   status: { args: Record<string, never>; result: FleetStatus };
 };
 
-async function inBatches<T>(items: T[], step: (item: T) => Promise<void>): Promise<Outcome> {
+async function inBatches<T>(items: T[], step: (item: T) => Promise<void>, batch = BATCH): Promise<Outcome> {
   const outcome: Outcome = { ok: 0, failed: 0, errors: [] };
-  for (let start = 0; start < items.length; start += BATCH) {
-    const settled = await Promise.allSettled(items.slice(start, start + BATCH).map(step));
+  for (let start = 0; start < items.length; start += batch) {
+    const settled = await Promise.allSettled(items.slice(start, start + batch).map(step));
     for (const result of settled) {
       if (result.status === 'fulfilled') outcome.ok += 1;
       else {
@@ -87,15 +96,14 @@ async function main(): Promise<void> {
   const signer = createTokenSigner(DEV_JWT_SECRET, 24 * 3600);
   let seq = 0;
   let viewers: Viewer[] = [];
+  let floorSockets: ClientSocket[] = [];
+  const newToken = (): string => signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${++seq}` });
 
   const connectNew = async (count: number): Promise<{ outcome: Outcome; fresh: Viewer[] }> => {
     const fresh: Viewer[] = [];
-    const outcome = await inBatches(
-      Array.from({ length: count }, () => ++seq),
-      async (n) => {
-        fresh.push(await Viewer.connect(url, signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${n}` })));
-      },
-    );
+    const outcome = await inBatches(Array.from({ length: count }), async () => {
+      fresh.push(await Viewer.connect(url, newToken()));
+    });
     viewers.push(...fresh);
     return { outcome, fresh };
   };
@@ -145,10 +153,7 @@ async function main(): Promise<void> {
           await sleep(Math.max(0, (i * overMs) / count - (performance.now() - started)));
           const arrived = performance.now();
           try {
-            const viewer = await Viewer.connect(
-              url,
-              signer.sign({ role: 'attendee', eventId: 'demo', name: `viewer ${process.pid}-${++seq}` }),
-            );
+            const viewer = await Viewer.connect(url, newToken());
             viewers.push(viewer);
             await viewer.join(stageId, { recvTransport: !separately });
             await viewer.openRecvTransport();
@@ -166,6 +171,40 @@ async function main(): Promise<void> {
         }),
       );
       return outcome;
+    },
+    async recordJoin() {
+      const viewer = await Viewer.connect(url, newToken());
+      try {
+        const exchanges = viewer.record();
+        await viewer.join(stageId, { recvTransport: true });
+        await viewer.openRecvTransport();
+        await viewer.consumeAll();
+        return exchanges;
+      } finally {
+        await viewer.leave();
+      }
+    },
+    async floorCrowd({ url: floorUrl, count, overMs, exchanges }) {
+      const started = performance.now();
+      return inBatches(
+        Array.from({ length: count }, (_, i) => i),
+        async (i) => {
+          await sleep(Math.max(0, (i * overMs) / count - (performance.now() - started)));
+          const socket = await connect(floorUrl, newToken());
+          floorSockets.push(socket);
+          for (const { event, payload } of exchanges) {
+            const answer = await rawRequest(socket, event, payload);
+            if (!answer.ok) throw new Error(`${event}: ${answer.error.message}`);
+          }
+        },
+        count,
+      );
+    },
+    async closeFloor() {
+      for (const socket of floorSockets) socket.disconnect();
+      const closed = floorSockets.length;
+      floorSockets = [];
+      return { ok: closed, failed: 0, errors: [] };
     },
     async depart({ leave, drop, blink, blinkPauseMs }) {
       const joined = (v: Viewer): boolean => v.joined && v.connected;
@@ -217,6 +256,7 @@ async function main(): Promise<void> {
   };
   serveRpc<ViewerClientsApi>(handlers, { pid: process.pid }, async () => {
     for (const v of viewers) v.close();
+    for (const socket of floorSockets) socket.disconnect();
   });
 }
 

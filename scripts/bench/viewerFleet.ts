@@ -3,6 +3,7 @@
 // server's). Every command's count is split evenly over the processes and their outcomes summed.
 import path from 'node:path';
 import { RpcChild } from './rpc';
+import type { SignalingExchange } from '../lib/viewer';
 import type { Departure, FleetStatus, Outcome, ViewerClientsApi } from './viewerClients';
 
 /** `count` split into `parts` shares that differ by at most one. */
@@ -79,6 +80,20 @@ export class ViewerFleet {
     const shares = split(count, this.clients.length);
     const results = await Promise.all(this.clients.map((client, i) => client.call('flashCrowd', { count: shares[i], overMs, separately })));
     return { ...sumOutcomes(results), joinMs: results.flatMap((r) => r.joinMs), toHls: results.reduce((s, r) => s + r.toHls, 0) };
+  }
+
+  /** One viewer's join, the watch page's way: its requests and their answers. */
+  recordJoin(): Promise<SignalingExchange[]> {
+    return this.clients[0].call('recordJoin', {});
+  }
+
+  /** `flashCrowd` against a bare Socket.IO server replaying `exchanges` (signalingFloor.ts). */
+  floorCrowd(url: string, count: number, overMs: number, exchanges: SignalingExchange[]): Promise<Outcome> {
+    return this.#each(count, (c, share) => c.call('floorCrowd', { url, count: share, overMs, exchanges }));
+  }
+
+  async closeFloor(): Promise<Outcome> {
+    return sumOutcomes(await Promise.all(this.clients.map((c) => c.call('closeFloor', {}))));
   }
 
   async arrive(count: number, withMedia: number): Promise<Outcome> {

@@ -1,6 +1,13 @@
 import type { Device, types as clientTypes } from 'mediasoup-client';
-import type { JoinResult } from '../../signaling/contract';
-import { type ClientSocket, connect, fakeDevice, request } from './signalingClient';
+import type { ClientToServerEvents, JoinResult } from '../../signaling/contract';
+import { type AckDataOf, type ClientSocket, connect, fakeDevice, request } from './signalingClient';
+
+/** One request a viewer sent and the server's answer, as they went over the wire. */
+export interface SignalingExchange {
+  event: keyof ClientToServerEvents;
+  payload: unknown;
+  answer: { ok: true; data: unknown };
+}
 
 /**
  * One remote viewer speaking the signaling contract from Node (mediasoup-client's FakeHandler, no
@@ -13,6 +20,7 @@ export class Viewer {
   #device: Device | null = null;
   #transport: clientTypes.Transport | null = null;
   #consumers = 0;
+  #exchanges: SignalingExchange[] | null = null;
 
   private constructor(
     readonly url: string,
@@ -42,7 +50,7 @@ export class Viewer {
 
   /** `recvTransport`: the receive transport comes with the join (as the watch page asks), not with `openRecvTransport`'s request. */
   async join(stageId: string, { recvTransport = false } = {}): Promise<JoinResult> {
-    this.#joined = await request(this.socket, 'join', { stageId, recvTransport });
+    this.#joined = await this.#request('join', { stageId, recvTransport });
     return this.#joined;
   }
 
@@ -50,10 +58,10 @@ export class Viewer {
   async openRecvTransport(): Promise<void> {
     const joined = this.#mustHaveJoined();
     const device = await fakeDevice(joined.routerRtpCapabilities);
-    const options = joined.recvTransport ?? (await request(this.socket, 'createTransport', { direction: 'recv' }));
+    const options = joined.recvTransport ?? (await this.#request('createTransport', { direction: 'recv' }));
     const transport = device.createRecvTransport(options as clientTypes.TransportOptions);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
-      request(this.socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+      this.#request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
     });
     this.#device = device;
     this.#transport = transport;
@@ -71,7 +79,7 @@ export class Viewer {
     const producers = joined.sources.flatMap((s) => s.producers);
     if (producers.length === 0) return 0;
     if (!separately) {
-      const { consumers } = await request(this.socket, 'consumeMany', {
+      const { consumers } = await this.#request('consumeMany', {
         rtpCapabilities: device.rtpCapabilities,
         consumers: producers.map(({ producerId }) => ({ producerId, paused: false })),
       });
@@ -85,9 +93,9 @@ export class Viewer {
     }
     await Promise.all(
       producers.map(async ({ producerId }) => {
-        const consumer = await request(this.socket, 'consume', { producerId, rtpCapabilities: device.rtpCapabilities });
+        const consumer = await this.#request('consume', { producerId, rtpCapabilities: device.rtpCapabilities });
         await transport.consume({ ...consumer, rtpParameters: consumer.rtpParameters as clientTypes.RtpParameters });
-        await request(this.socket, 'resumeConsumer', { consumerId: consumer.id });
+        await this.#request('resumeConsumer', { consumerId: consumer.id });
         this.#consumers += 1;
       }),
     );
@@ -97,7 +105,7 @@ export class Viewer {
   /** Leaves the stage (the server closes its media at once), then disconnects. */
   async leave(): Promise<void> {
     try {
-      if (this.#joined && this.socket.connected) await request(this.socket, 'leave', {});
+      if (this.#joined && this.socket.connected) await this.#request('leave', {});
     } finally {
       this.close();
     }
@@ -115,7 +123,19 @@ export class Viewer {
     this.socket.disconnect();
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
     this.socket = await connect(this.url, this.token);
-    await request(this.socket, 'resume', { peerId: joined.peerId });
+    await this.#request('resume', { peerId: joined.peerId });
+  }
+
+  /** Keeps each request from now on with its answer, in order (the join benchmark replays them elsewhere). */
+  record(): SignalingExchange[] {
+    this.#exchanges = [];
+    return this.#exchanges;
+  }
+
+  async #request<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<AckDataOf<E>> {
+    const data = await request(this.socket, event, payload);
+    this.#exchanges?.push({ event, payload, answer: { ok: true, data } });
+    return data;
   }
 
   #mustHaveJoined(): JoinResult {

@@ -95,6 +95,19 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     assert.equal(routers[1].consumers, 0, 'closing a peer gives its consumers back');
   });
 
+  it('counts as viewers the peers that follow the program, not the hosts that preview every source, as they come and go', async () => {
+    const stage = await node.stage('demo/release');
+    const viewers = await Promise.all(
+      ['v1', 'v2', 'v3'].map((id) => node.createPeer('demo/release', { participantId: id, displayName: id, followsProgram: true })),
+    );
+    const host = await node.createPeer('demo/release', { participantId: 'h1', displayName: 'host', followsProgram: false });
+    assert.deepEqual([stage.viewerCount, stage.peerCount], [3, 4]);
+    viewers[1].close();
+    host.close();
+    viewers[1].close();
+    assert.deepEqual([stage.viewerCount, stage.peerCount], [2, 2], 'each close counted once, the host never');
+  });
+
   it('viewers of a single-encoding feed consume without bandwidth estimation; of a simulcast source, with it', async () => {
     const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
     const stage = await node.stage('demo/release');
