@@ -293,6 +293,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     });
   }
 
+  /** Closes one consumer of this peer (the client is told, as when its producer ends); unknown ids are ignored. */
+  closeConsumer(consumerId: string): void {
+    this.#consumers.get(consumerId)?.close();
+  }
+
   async pauseConsumer(consumerId: string): Promise<void> {
     await this.#consumer(consumerId).pause();
   }

@@ -250,20 +250,24 @@ export function registerMediaHandlers(handle: HandleRequest, socket: Participant
   handle(socket, 'consumeMany', ConsumeManyDto, async ({ rtpCapabilities, consumers }, context) => {
     const peer = joinedPeer(context);
     const capabilities = await validCapabilities(rtpCapabilities);
-    const answers = await Promise.all(
-      consumers.map(async ({ producerId, paused }) => {
-        try {
-          // Each consume normalises its capabilities in place (mediasoup): a copy each.
-          const consumer = await peer.media.consume(producerId, structuredClone(capabilities) as types.RtpCapabilities, { paused });
-          return { ok: true as const, consumer };
-        } catch (error) {
-          // A refusal is that producer's alone; anything else is a fault, answered (and logged) as the request's.
-          const { body, unexpected } = toErrorAnswer(error);
-          if (unexpected) throw error;
-          return { ok: false as const, producerId, error: { code: body.code, message: body.message } };
-        }
-      }),
+    const settled = await Promise.allSettled(
+      // Each consume normalises its capabilities in place (mediasoup): a copy each.
+      consumers.map(({ producerId, paused }) =>
+        peer.media.consume(producerId, structuredClone(capabilities) as types.RtpCapabilities, { paused }),
+      ),
     );
+    // A refusal is that producer's alone. Anything else is a fault, answered (and logged) as the
+    // request's: what the request did make is closed, so the client's retry starts from nothing.
+    const fault = settled.find((result) => result.status === 'rejected' && toErrorAnswer(result.reason).unexpected);
+    if (fault?.status === 'rejected') {
+      for (const result of settled) if (result.status === 'fulfilled') peer.media.closeConsumer(result.value.id);
+      throw fault.reason;
+    }
+    const answers = settled.map((result, i) => {
+      if (result.status === 'fulfilled') return { ok: true as const, consumer: result.value };
+      const { body } = toErrorAnswer(result.reason);
+      return { ok: false as const, producerId: consumers[i].producerId, error: { code: body.code, message: body.message } };
+    });
     if (answers.some((a) => a.ok && !a.consumer.paused)) ports.joinBacklog.settle(peer);
     return { consumers: answers };
   });

@@ -79,7 +79,8 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     const caps = stage.rtpCapabilities;
     const first = await node.createPeer('demo/release', { participantId: 'v1', displayName: 'one', followsProgram: true });
     await first.createTransport('recv');
-    for (const id of producers) await first.consume(id, caps);
+    const firstConsumers = [];
+    for (const id of producers) firstConsumers.push(await first.consume(id, caps));
     const second = await node.createPeer('demo/release', { participantId: 'v2', displayName: 'two', followsProgram: true });
     await second.createTransport('recv');
     await second.consume(producers[0], caps);
@@ -93,6 +94,8 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
 
     second.close();
     assert.equal(routers[1].consumers, 0, 'closing a peer gives its consumers back');
+    first.closeConsumer(firstConsumers[0].id);
+    assert.deepEqual([routers[0].consumers, first.consumerCount], [1, 1], 'closing one consumer gives it back');
   });
 
   it('counts as viewers the peers that follow the program, not the hosts that preview every source, as they come and go', async () => {
