@@ -6,7 +6,8 @@ const t = consoleQa.t;
 
 interface HandsQueueProps {
   hands: ReadonlyMap<string, HandRecord> | null;
-  busy: boolean;
+  /** Hands with an answer on its way: their buttons wait for it. */
+  inFlight: ReadonlySet<string>;
   now: number;
   onAnswer: (hand: HandRecord, action: 'accept' | 'lower') => void;
 }
@@ -15,7 +16,7 @@ interface HandsQueueProps {
 const isWaiting = (hand: HandRecord): boolean => hand.status === 'raised';
 
 /** Raised hands, oldest first; an accepted hand may publish camera and microphone until it is lowered. */
-export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
+export function HandsQueue({ hands, inFlight, now, onAnswer }: HandsQueueProps) {
   const list = [...(hands?.values() ?? [])].sort(
     (a, b) => Number(b.status === 'accepted') - Number(a.status === 'accepted') || Date.parse(a.raisedAt) - Date.parse(b.raisedAt),
   );
@@ -40,11 +41,21 @@ export function HandsQueue({ hands, busy, now, onAnswer }: HandsQueueProps) {
               </div>
               <div class="hand-actions">
                 {isWaiting(hand) && (
-                  <button type="button" class="button-small tone-approve" disabled={busy} onClick={() => onAnswer(hand, 'accept')}>
+                  <button
+                    type="button"
+                    class="button-small tone-approve"
+                    disabled={inFlight.has(hand.id)}
+                    onClick={() => onAnswer(hand, 'accept')}
+                  >
                     {t('hands.accept')}
                   </button>
                 )}
-                <button type="button" class="button-small tone-reject" disabled={busy} onClick={() => onAnswer(hand, 'lower')}>
+                <button
+                  type="button"
+                  class="button-small tone-reject"
+                  disabled={inFlight.has(hand.id)}
+                  onClick={() => onAnswer(hand, 'lower')}
+                >
                   {t(hand.status === 'accepted' ? 'hands.end' : 'hands.lower')}
                 </button>
               </div>

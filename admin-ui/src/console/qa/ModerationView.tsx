@@ -29,7 +29,9 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
   // null: follow the stage's live (else next) session as the host moves on.
   const [chosenSessionId, setChosenSessionId] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Questions and hands with a request on its way: each is busy on its own, so a quick moderator
+  // approving one question and then the next by keyboard is not ignored while the first is answered.
+  const [inFlight, setInFlight] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setChosenSessionId(null), [stageId]);
 
   const stageSessions = agenda.items.filter((item) => item.stageId === stageId);
@@ -47,52 +49,59 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
   const selected = selectedId ? (qa.questions.get(selectedId) ?? null) : null;
   const fromSameNetwork = sameNetworkCounts(all);
 
+  const whileInFlight = async (id: string, work: () => Promise<void>): Promise<void> => {
+    setInFlight((ids) => new Set(ids).add(id));
+    try {
+      await work();
+    } finally {
+      setInFlight((ids) => new Set([...ids].filter((other) => other !== id)));
+    }
+  };
+
   const act = async (question: QuestionView, action: ModerationAction): Promise<void> => {
-    if (!session) return;
+    if (!session || inFlight.has(question.id)) return;
     // The question leaves its column: keep the selection where the eye is, on its neighbour.
     const column = columns[question.status];
     const index = column.findIndex((q) => q.id === question.id);
     const leaves = action === 'approve' || action === 'reject' || action === 'answer';
     if (leaves && question.id === selectedId) setSelectedId(column[index + 1]?.id ?? column[index - 1]?.id ?? null);
-    setBusy(true);
-    try {
-      qa.apply(await request(socket, 'moderateQuestion', { sessionId: session.id, questionId: question.id, action }));
-    } catch (error) {
-      notify({ tone: 'error', text: t(`failed.${action}`, { error: errorText(error) }) });
-    } finally {
-      setBusy(false);
-    }
+    await whileInFlight(question.id, async () => {
+      try {
+        qa.apply(await request(socket, 'moderateQuestion', { sessionId: session.id, questionId: question.id, action }));
+      } catch (error) {
+        notify({ tone: 'error', text: t(`failed.${action}`, { error: errorText(error) }) });
+      }
+    });
   };
 
   const answerHand = async (hand: HandRecord, action: 'accept' | 'lower'): Promise<void> => {
-    if (!session) return;
-    setBusy(true);
-    try {
-      qa.applyHand(await request(socket, 'answerHand', { sessionId: session.id, handId: hand.id, action }));
-      if (action === 'accept') notify({ tone: 'success', text: t('hands.accepted', { name: hand.name }) });
-    } catch (error) {
-      notify({
-        tone: 'error',
-        text: t(action === 'accept' ? 'hands.acceptFailed' : 'hands.lowerFailed', { name: hand.name, error: errorText(error) }),
-      });
-    } finally {
-      setBusy(false);
-    }
+    if (!session || inFlight.has(hand.id)) return;
+    await whileInFlight(hand.id, async () => {
+      try {
+        qa.applyHand(await request(socket, 'answerHand', { sessionId: session.id, handId: hand.id, action }));
+        if (action === 'accept') notify({ tone: 'success', text: t('hands.accepted', { name: hand.name }) });
+      } catch (error) {
+        notify({
+          tone: 'error',
+          text: t(action === 'accept' ? 'hands.acceptFailed' : 'hands.lowerFailed', { name: hand.name, error: errorText(error) }),
+        });
+      }
+    });
   };
 
   // The keyboard handler reads the latest state through a ref, so it is registered once.
-  const keyState = useRef({ columns, selected, busy, act });
-  keyState.current = { columns, selected, busy, act };
+  const keyState = useRef({ columns, selected, act });
+  keyState.current = { columns, selected, act };
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const { columns: lists, selected: current, busy: working, act: perform } = keyState.current;
+      const { columns: lists, selected: current, act: perform } = keyState.current;
       const command = commandFor(event.key, current);
       if (!command) return;
       event.preventDefault();
       const columnIndex = current ? COLUMNS.indexOf(current.status) : 0;
       if (command.kind === 'act') {
-        if (current && !working) void perform(current, command.action);
+        if (current) void perform(current, command.action);
       } else if (command.kind === 'move') {
         const list = lists[COLUMNS[columnIndex]];
         const at = current ? list.findIndex((q) => q.id === current.id) : -1;
@@ -176,7 +185,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
                     question={question}
                     fromSameNetwork={fromSameNetwork(question)}
                     selected={question.id === selectedId}
-                    busy={busy}
+                    busy={inFlight.has(question.id)}
                     now={now}
                     onSelect={() => setSelectedId(question.id)}
                     onAct={(action) => void act(question, action)}
@@ -185,7 +194,7 @@ export function ModerationView({ stageId, onStage }: { stageId: string | null; o
               </ul>
             </section>
           ))}
-          <HandsQueue hands={qa.hands} busy={busy} now={now} onAnswer={(hand, action) => void answerHand(hand, action)} />
+          <HandsQueue hands={qa.hands} inFlight={inFlight} now={now} onAnswer={(hand, action) => void answerHand(hand, action)} />
         </div>
       )}
     </section>
