@@ -16,6 +16,9 @@ export interface SessionQa {
   applyHand(hand: HandRecord): void;
 }
 
+/** How long a page waits before subscribing again after an `unavailable` answer. */
+const RESUBSCRIBE_MS = 2000;
+
 /**
  * One session's questions and raised hands, live: subscribes (again after every reconnection, since
  * rooms do not survive one), then follows the pushes. Works for moderators (everything) and attendees
@@ -34,6 +37,7 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
     setError(null);
     if (!sessionId) return;
     let current = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const subscribe = (): void => {
       request(socket, 'subscribeSession', { sessionId }).then(
         (result) => {
@@ -46,9 +50,12 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
         (failure: unknown) => {
           if (!current) return;
           setSubscribed(false);
+          const code = failure instanceof RequestError ? failure.code : null;
           // Disconnected: the next 'connect' subscribes again.
-          if (!(failure instanceof RequestError && failure.code === 'disconnected'))
-            setError(failure instanceof Error ? failure : new Error(String(failure)));
+          if (code === 'disconnected') return;
+          setError(failure instanceof Error ? failure : new Error(String(failure)));
+          // The server's "try again shortly" (busy, or its store briefly away): ask again while shown.
+          if (code === 'unavailable') retry = setTimeout(subscribe, RESUBSCRIBE_MS);
         },
       );
     };
@@ -58,6 +65,7 @@ export function useSessionQa(socket: StageSocket, sessionId: string | null): Ses
     if (socket.connected) subscribe();
     return () => {
       current = false;
+      clearTimeout(retry);
       socket.off('connect', subscribe);
       socket.off('disconnect', dropped);
       if (socket.connected) request(socket, 'unsubscribeSession', { sessionId }).catch(() => undefined);
