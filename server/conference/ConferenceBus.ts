@@ -13,7 +13,7 @@ export type { LowerThird, ProgramChange, QuestionView } from './views';
  */
 export interface ConferenceEvents {
   agendachanged: [{ eventId: string; stageId: string | null }];
-  /** An event and everything of it was deleted: what still plays its stages on any node ends (the cluster relays it). */
+  /** An event and everything of it was deleted: what still plays its stages ends on every node (the cluster relays it). */
   eventdeleted: [{ eventId: string }];
   sessionchanged: [SessionRecord];
   programchanged: [ProgramChange];

@@ -174,6 +174,6 @@ describe('Stage media (real mediasoup workers, real ffmpeg)', function () {
     assert.deepEqual(closedSources, ['onsite']);
     assert.equal(node.existingStage('demo/keynote'), undefined);
     const after = await Promise.all(pool.workers.map(liveObjects));
-    assert.deepEqual(after, [0, 0], 'no router is left on any worker');
+    assert.deepEqual(after, [0, 0], 'no router is left on a worker');
   });
 });
